@@ -1,0 +1,124 @@
+/**
+ * The file header and the frame envelope (FORMAT.md, "File header" and "Frames").
+ *
+ * Frame: type u8, flags u8, payload length u32 LE, CRC32C u32 LE, payload.
+ * The CRC covers the first six header bytes and the payload, so any single flipped bit in a
+ * frame is caught before its payload is parsed.
+ */
+import { ByteReader, ByteWriter } from '../bytes.js';
+import { crc32c } from '../checksum.js';
+import {
+  FILE_HEADER_SIZE,
+  FORMAT_MAJOR,
+  FORMAT_MINOR,
+  FRAME_HEADER_SIZE,
+  FRAME_SKIPPABLE_BIT,
+  LIMITS,
+  MAGIC,
+} from '../constants.js';
+import {
+  BadMagicError,
+  CorruptError,
+  LimitExceededError,
+  TruncatedError,
+  UnsupportedFeatureError,
+  UnsupportedVersionError,
+} from '../errors.js';
+
+export interface FileHeader {
+  major: number;
+  minor: number;
+  /** Optional-feature flags (ignored by this reader when unknown). */
+  optionalFlags: number;
+}
+
+export function encodeFileHeader(): Uint8Array {
+  const w = new ByteWriter(FILE_HEADER_SIZE);
+  w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(0).u8(0);
+  w.u32(crc32c(w.finish()));
+  return w.finish().slice();
+}
+
+/**
+ * Checks, in this order: magic (BadMagicError), major version (UnsupportedVersionError),
+ * header CRC (CorruptError), required flags (UnsupportedFeatureError).
+ * `bytes` may be shorter than the header when the file is.
+ */
+export function decodeFileHeader(bytes: Uint8Array, fileSize: number): FileHeader {
+  if (fileSize === 0) throw new BadMagicError('not a SeqCoder file (the file is empty)');
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (i >= bytes.length) throw new TruncatedError('file is truncated inside its header', bytes.length);
+    if (bytes[i] !== MAGIC[i]) throw new BadMagicError();
+  }
+  if (bytes.length < FILE_HEADER_SIZE) throw new TruncatedError('file is truncated inside its header', bytes.length);
+  const r = new ByteReader(bytes, 'file header');
+  r.bytes(MAGIC.length);
+  const major = r.u8();
+  const minor = r.u8();
+  if (major !== FORMAT_MAJOR) throw new UnsupportedVersionError(major, minor);
+  const requiredFlags = r.u8();
+  const optionalFlags = r.u8();
+  if (r.u32() !== crc32c(bytes.subarray(0, FILE_HEADER_SIZE - 4))) {
+    throw new CorruptError('file header checksum does not match', 0);
+  }
+  if (requiredFlags !== 0) {
+    throw new UnsupportedFeatureError(`file requires features 0x${requiredFlags.toString(16)} that this reader lacks`, 10);
+  }
+  return { major, minor, optionalFlags };
+}
+
+export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
+  if (payload.length > LIMITS.maxFramePayload) {
+    throw new LimitExceededError(`frame payload of ${payload.length} bytes exceeds the ${LIMITS.maxFramePayload}-byte limit`);
+  }
+  const out = new Uint8Array(FRAME_HEADER_SIZE + payload.length);
+  out[0] = type;
+  out[1] = 0;
+  new DataView(out.buffer).setUint32(2, payload.length, true);
+  out.set(payload, FRAME_HEADER_SIZE);
+  const crc = crc32c(payload, crc32c(out.subarray(0, 6)));
+  new DataView(out.buffer).setUint32(6, crc, true);
+  return out;
+}
+
+export interface FrameHeader {
+  type: number;
+  length: number;
+  crc: number;
+  /** File offset of the frame's first byte. */
+  offset: number;
+  /** The first six header bytes, covered by the CRC. */
+  head: Uint8Array;
+}
+
+export function isSkippable(type: number): boolean {
+  return (type & FRAME_SKIPPABLE_BIT) !== 0;
+}
+
+/**
+ * Parses a frame header. `available` is how many bytes the file has from `offset` on, when known,
+ * so a length that runs past the end is reported as truncation before anything is allocated.
+ */
+export function decodeFrameHeader(bytes: Uint8Array, offset: number, available: number | undefined): FrameHeader {
+  if (bytes.length < FRAME_HEADER_SIZE) throw new TruncatedError('file is truncated inside a frame header', offset);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, FRAME_HEADER_SIZE);
+  const type = bytes[0];
+  const flags = bytes[1];
+  const length = view.getUint32(2, true);
+  const crc = view.getUint32(6, true);
+  if (flags !== 0) throw new CorruptError(`frame flags 0x${flags.toString(16)} are reserved`, offset + 1);
+  if (length > LIMITS.maxFramePayload) {
+    throw new LimitExceededError(`frame of ${length} bytes exceeds the ${LIMITS.maxFramePayload}-byte limit`, offset + 2);
+  }
+  if (available !== undefined && FRAME_HEADER_SIZE + length > available) {
+    throw new TruncatedError('file is truncated inside a frame', offset);
+  }
+  return { type, length, crc, offset, head: bytes.slice(0, 6) };
+}
+
+/** Checks a frame's payload against its CRC. */
+export function checkFrame(header: FrameHeader, payload: Uint8Array): void {
+  if (crc32c(payload, crc32c(header.head)) !== header.crc) {
+    throw new CorruptError(`frame at offset ${header.offset} fails its checksum (damaged file)`, header.offset);
+  }
+}

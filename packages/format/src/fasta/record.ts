@@ -1,0 +1,270 @@
+/**
+ * The byte-exact FASTA record model.
+ *
+ * A record is a header line ('>' + name) followed by sequence lines, up to the next line that
+ * starts with '>'. The first record of a file may have no header (a raw sequence file). Every
+ * byte of a record is one of:
+ *   - the header's name bytes,
+ *   - a line terminator (LF, CRLF, or none for the last line of a file without a final newline),
+ *   - a residue: any other byte of a sequence line.
+ * Residues are split into four streams: the ACGT bases as 2-bit symbols (A=0 C=1 G=2 T=3, any
+ * case), runs of lower case, runs of any other byte ("exceptions": N runs, IUPAC codes, '*',
+ * '-', stray '\r', even binary), and the line layout. Rendering the streams back gives the
+ * original bytes exactly; nothing is normalised.
+ */
+import { Eol } from '../constants.js';
+
+/** Everything about a record except its bases. Stored in the chunk frame's side sections. */
+export interface RecordLayout {
+  /** False only for a first record that has no '>' line (raw sequence). */
+  hasHeader: boolean;
+  /** The header line after '>' without its terminator. Empty when `hasHeader` is false. */
+  name: Uint8Array;
+  /** Default line terminator of this record: CRLF when true, LF otherwise. */
+  crlf: boolean;
+  /** Sequence line lengths as run-length pairs `[length, repeat, length, repeat, …]`. */
+  lineRuns: number[];
+  /** Lines whose terminator differs from the default, as pairs `[lineIndex, kind]`, lineIndex increasing. Line 0 is the header when there is one. */
+  eolExceptions: number[];
+  /** Number of residue bytes (sequence bytes without terminators). */
+  residues: number;
+  /** Run lengths alternating upper/lower case, starting with upper; residues after the last run are upper. */
+  caseRuns: number[];
+  /** Non-ACGT runs as triples `[start, length, byte]`, start in residue coordinates, increasing. */
+  exceptions: number[];
+  /** Number of ACGT bases: `residues` minus the residues covered by exceptions. */
+  bases: number;
+}
+
+export interface ParsedRecord {
+  layout: RecordLayout;
+  /** One symbol per base, 0..3. */
+  symbols: Uint8Array;
+}
+
+/** Symbol of each byte: 0..3 for ACGTacgt, 4 for anything else. */
+const SYMBOL = new Uint8Array(256).fill(4);
+for (const [i, ch] of ['A', 'C', 'G', 'T'].entries()) {
+  SYMBOL[ch.charCodeAt(0)] = i;
+  SYMBOL[ch.toLowerCase().charCodeAt(0)] = i;
+}
+/** Upper-case letter of each symbol. */
+const BASE_LETTER = Uint8Array.of(65, 67, 71, 84);
+
+const LF = 10;
+const CR = 13;
+const GT = 62;
+
+function eolBytes(kind: number): number {
+  return kind === Eol.Crlf ? 2 : kind === Eol.Lf ? 1 : 0;
+}
+
+/**
+ * Splits one record's bytes into its layout and base symbols.
+ * `bytes` runs from the record's '>' (or the file's first byte for a headerless record) through
+ * its last terminator. A line terminator is "none" only when the bytes end without a LF.
+ */
+export function parseRecord(bytes: Uint8Array): ParsedRecord {
+  const n = bytes.length;
+  const hasHeader = n > 0 && bytes[0] === GT;
+  const symbols = new Uint8Array(n);
+  const lineRuns: number[] = [];
+  const eolExceptions: number[] = [];
+  const caseRuns: number[] = [];
+  const exceptions: number[] = [];
+
+  let defaultEol = -1;
+  let lineIndex = 0;
+  const noteEol = (kind: number): void => {
+    if (defaultEol < 0) defaultEol = kind === Eol.None ? Eol.Lf : kind;
+    if (kind !== defaultEol) eolExceptions.push(lineIndex, kind);
+    lineIndex++;
+  };
+  // Finds the end of the line starting at `from`: returns [contentEnd, nextLineStart, kind].
+  const lineEnd = (from: number): [number, number, number] => {
+    const nl = bytes.indexOf(LF, from);
+    if (nl < 0) return [n, n, Eol.None];
+    if (nl > from && bytes[nl - 1] === CR) return [nl - 1, nl + 1, Eol.Crlf];
+    return [nl, nl + 1, Eol.Lf];
+  };
+
+  let pos = 0;
+  let name = new Uint8Array(0);
+  if (hasHeader) {
+    const [end, next, kind] = lineEnd(0);
+    name = bytes.slice(1, end);
+    noteEol(kind);
+    pos = next;
+  }
+
+  let nBases = 0;
+  let r = 0; // residue index
+  let lower = false;
+  let caseRun = 0;
+  let excStart = 0;
+  let excLen = 0;
+  let excByte = 0;
+  let runLength = -1;
+  let runRepeat = 0;
+
+  while (pos < n) {
+    const [end, next, kind] = lineEnd(pos);
+    const length = end - pos;
+    if (length === runLength) runRepeat++;
+    else {
+      if (runRepeat > 0) lineRuns.push(runLength, runRepeat);
+      runLength = length;
+      runRepeat = 1;
+    }
+    for (let i = pos; i < end; i++) {
+      const b = bytes[i];
+      const isLower = b >= 97 && b <= 122;
+      if (isLower !== lower) {
+        caseRuns.push(caseRun);
+        caseRun = 0;
+        lower = isLower;
+      }
+      caseRun++;
+      const s = SYMBOL[b];
+      if (s !== 4) {
+        symbols[nBases++] = s;
+      } else if (excLen > 0 && b === excByte && excStart + excLen === r) {
+        excLen++;
+      } else {
+        if (excLen > 0) exceptions.push(excStart, excLen, excByte);
+        excStart = r;
+        excLen = 1;
+        excByte = b;
+      }
+      r++;
+    }
+    noteEol(kind);
+    pos = next;
+  }
+  if (runRepeat > 0) lineRuns.push(runLength, runRepeat);
+  if (excLen > 0) exceptions.push(excStart, excLen, excByte);
+  if (lower) caseRuns.push(caseRun);
+
+  return {
+    layout: {
+      hasHeader,
+      name,
+      crlf: defaultEol === Eol.Crlf,
+      lineRuns,
+      eolExceptions,
+      residues: r,
+      caseRuns,
+      exceptions,
+      bases: nBases,
+    },
+    symbols: symbols.slice(0, nBases),
+  };
+}
+
+/** Number of lines of a record, its header line included. */
+export function lineCount(layout: RecordLayout): number {
+  let lines = layout.hasHeader ? 1 : 0;
+  for (let i = 1; i < layout.lineRuns.length; i += 2) lines += layout.lineRuns[i];
+  return lines;
+}
+
+/** Size in bytes of the original record. */
+export function recordByteLength(layout: RecordLayout): number {
+  const def = layout.crlf ? Eol.Crlf : Eol.Lf;
+  let size = (layout.hasHeader ? 1 + layout.name.length : 0) + layout.residues + lineCount(layout) * eolBytes(def);
+  for (let i = 1; i < layout.eolExceptions.length; i += 2) size += eolBytes(layout.eolExceptions[i]) - eolBytes(def);
+  return size;
+}
+
+/** The terminator kind of the record's last line, or undefined for a record with no lines. */
+export function lastEol(layout: RecordLayout): number | undefined {
+  const lines = lineCount(layout);
+  if (lines === 0) return undefined;
+  const ex = layout.eolExceptions;
+  if (ex.length > 0 && ex[ex.length - 2] === lines - 1) return ex[ex.length - 1];
+  return layout.crlf ? Eol.Crlf : Eol.Lf;
+}
+
+/** Number of ACGT bases among residues `0..residue`. */
+export function basesBefore(layout: RecordLayout, residue: number): number {
+  let covered = 0;
+  const ex = layout.exceptions;
+  for (let i = 0; i < ex.length && ex[i] < residue; i += 3) covered += Math.min(ex[i] + ex[i + 1], residue) - ex[i];
+  return residue - covered;
+}
+
+/**
+ * Residues `start..end` of a record as the original bytes (no line breaks).
+ * `symbols` holds the bases from base index `basesBefore(layout, start)` on.
+ */
+export function renderResidues(layout: RecordLayout, symbols: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  const ex = layout.exceptions;
+  let r = start;
+  let s = 0;
+  const fillBases = (stop: number): void => {
+    for (; r < stop; r++) out[r - start] = BASE_LETTER[symbols[s++]];
+  };
+  for (let i = 0; i < ex.length && r < end; i += 3) {
+    const exStart = ex[i];
+    const exEnd = exStart + ex[i + 1];
+    if (exEnd <= r) continue;
+    fillBases(Math.min(exStart, end));
+    if (r >= end) break;
+    const stop = Math.min(exEnd, end);
+    out.fill(ex[i + 2], r - start, stop - start);
+    r = stop;
+  }
+  fillBases(end);
+
+  // Lower-case runs. Exception bytes inside a lower run are already lower case, so OR-ing 0x20
+  // only changes the ACGT letters.
+  const runs = layout.caseRuns;
+  let pos = 0;
+  for (let i = 0; i < runs.length && pos < end; i++) {
+    const next = pos + runs[i];
+    if (i % 2 === 1) {
+      for (let p = Math.max(pos, start); p < Math.min(next, end); p++) out[p - start] |= 0x20;
+    }
+    pos = next;
+  }
+  return out;
+}
+
+/** The original bytes of a record from its layout and all its residues. */
+export function renderRecord(layout: RecordLayout, residues: Uint8Array): Uint8Array {
+  const out = new Uint8Array(recordByteLength(layout));
+  const def = layout.crlf ? Eol.Crlf : Eol.Lf;
+  const ex = layout.eolExceptions;
+  let exAt = 0;
+  let line = 0;
+  let o = 0;
+  const writeEol = (): void => {
+    let kind: number = def;
+    if (exAt < ex.length && ex[exAt] === line) {
+      kind = ex[exAt + 1];
+      exAt += 2;
+    }
+    if (kind === Eol.Crlf) out[o++] = CR;
+    if (kind !== Eol.None) out[o++] = LF;
+    line++;
+  };
+  if (layout.hasHeader) {
+    out[o++] = GT;
+    out.set(layout.name, o);
+    o += layout.name.length;
+    writeEol();
+  }
+  let r = 0;
+  const runs = layout.lineRuns;
+  for (let i = 0; i < runs.length; i += 2) {
+    const length = runs[i];
+    for (let k = runs[i + 1]; k > 0; k--) {
+      out.set(residues.subarray(r, r + length), o);
+      o += length;
+      r += length;
+      writeEol();
+    }
+  }
+  return out;
+}

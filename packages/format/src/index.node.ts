@@ -1,0 +1,34 @@
+/**
+ * The Node entry point: everything from the universal entry, plus opening files by path.
+ * Bundlers for browsers pick `index.ts` through the `exports` conditions and never see `node:fs`.
+ */
+import { open } from 'node:fs/promises';
+import { openArchive as openFromInput, type Archive, type ArchiveInput } from './reader.js';
+import type { RandomAccessSource } from './source.js';
+
+export * from './index.js';
+
+/** A random-access source over a file: reads only what is asked for. */
+export async function fileSource(path: string): Promise<RandomAccessSource> {
+  const handle = await open(path, 'r');
+  const { size } = await handle.stat();
+  return {
+    size,
+    async read(offset, length) {
+      const buffer = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? buffer : buffer.subarray(0, done);
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Opens a SeqCoder file from a path, bytes, a random-access source or a stream. */
+export async function openArchive(input: ArchiveInput | string): Promise<Archive> {
+  return openFromInput(typeof input === 'string' ? await fileSource(input) : input);
+}

@@ -1,0 +1,31 @@
+/**
+ * @seqcoder/format — read and write SeqCoder (.seqc) files of genome FASTA.
+ *
+ * Pure TypeScript: no native module, the same code in Node and in browsers. See FORMAT.md at the
+ * repository root for the byte-level specification.
+ */
+export { Archive, openArchive, decompress, decompressStream } from './reader.js';
+export type { ArchiveInput, RecordInfo } from './reader.js';
+export { compress, compressStream } from './writer.js';
+export type { CompressOptions } from './writer.js';
+export type { ZstdCompress } from './container/sections.js';
+export { listCodecs, codecByName, DEFAULT_CODEC } from './codecs/index.js';
+export type { SequenceCodec } from './codecs/index.js';
+export { bytesSource } from './source.js';
+export type { RandomAccessSource } from './source.js';
+export { crc32c } from './checksum.js';
+export { FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, LIMITS, MAGIC } from './constants.js';
+export {
+  SeqCoderError,
+  BadMagicError,
+  UnsupportedVersionError,
+  UnsupportedFeatureError,
+  TruncatedError,
+  CorruptError,
+  ChecksumMismatchError,
+  LimitExceededError,
+  RecordNotFoundError,
+  InvalidArgumentError,
+  isSeqCoderError,
+} from './errors.js';
+export type { SeqCoderErrorCode } from './errors.js';

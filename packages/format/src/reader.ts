@@ -1,0 +1,351 @@
+/**
+ * Reading SeqCoder files.
+ *
+ * `openArchive` indexes a file from its chunk frames alone (names, lengths, layouts), reading
+ * only the headers of sequence frames, so listing records of a multi-gigabyte file is quick and
+ * any record, or any range of bases of it, can be read without decoding the others.
+ * `decompressStream` decodes a file front to back from a forward-only stream (stdin, fetch),
+ * holding one frame at a time.
+ * Every frame's CRC is checked before it is parsed; every record and the whole output are
+ * checked against the CRC32C of the original recorded at compression.
+ */
+import { ByteReader } from './bytes.js';
+import { crc32c, Crc32c } from './checksum.js';
+import { codecById, type SequenceCodec } from './codecs/index.js';
+import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
+import { decodeChunk, type ChunkRecord } from './container/chunk.js';
+import { checkFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
+import { readSection } from './container/sections.js';
+import { FrameWalker, type EndInfo } from './container/walker.js';
+import {
+  ChecksumMismatchError,
+  CorruptError,
+  InvalidArgumentError,
+  isSeqCoderError,
+  RecordNotFoundError,
+  TruncatedError,
+  UnsupportedFeatureError,
+} from './errors.js';
+import { basesBefore, recordByteLength, renderRecord, renderResidues, type RecordLayout } from './fasta/record.js';
+import { bytesSource, collectBytes, ForwardReader, iterateStream, type RandomAccessSource } from './source.js';
+
+/** What the archive says about one record. */
+export interface RecordInfo {
+  /** Position in the file, from 0. */
+  index: number;
+  /** The header line after '>', decoded as UTF-8 ('' for a headerless sequence). */
+  name: string;
+  /** The exact header bytes after '>'. */
+  nameBytes: Uint8Array;
+  hasHeader: boolean;
+  /** Sequence length: every residue byte (ACGT, N, IUPAC, …), line breaks excluded. */
+  length: number;
+  /** ACGT bases among them. */
+  bases: number;
+  /** Codec of its sequence frame. */
+  codec: string;
+  /** Bytes of this record in the original FASTA. */
+  originalBytes: number;
+  /** Bytes of its sequence frame in the archive (the bases; side streams are shared per chunk). */
+  storedBytes: number;
+}
+
+export type ArchiveInput =
+  | Uint8Array
+  | ArrayBuffer
+  | RandomAccessSource
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+interface Entry {
+  info: RecordInfo;
+  record: ChunkRecord;
+  frame: FrameHeader;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+function isRandomAccess(input: unknown): input is RandomAccessSource {
+  const s = input as RandomAccessSource;
+  return typeof s === 'object' && s !== null && typeof s.read === 'function' && typeof s.size === 'number';
+}
+
+function toAsyncIterable(input: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  return Symbol.asyncIterator in input ? (input as AsyncIterable<Uint8Array>) : iterateStream(input as ReadableStream<Uint8Array>);
+}
+
+/** Decodes a sequence frame's payload into bases `start..end` of its record. */
+function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, start: number, end: number): Uint8Array {
+  const r = new ByteReader(payload, 'sequence frame', offset);
+  const codec: SequenceCodec = codecById(r.varint(), offset);
+  const bases = r.varint();
+  if (bases !== layout.bases) {
+    throw new CorruptError(`sequence frame holds ${bases} bases, its record has ${layout.bases}`, offset);
+  }
+  try {
+    return codec.decode(payload.subarray(r.pos), bases, start, end);
+  } catch (e) {
+    if (isSeqCoderError(e)) throw e;
+    throw new CorruptError(`${codec.name} data does not decode: ${(e as Error).message}`, offset);
+  }
+}
+
+/** Renders a whole record and checks it against its recorded CRC32C. */
+function decodeRecord(payload: Uint8Array, record: ChunkRecord, index: number, offset: number): Uint8Array {
+  const { layout } = record;
+  const symbols = decodeBases(payload, layout, offset, 0, layout.bases);
+  const bytes = renderRecord(layout, renderResidues(layout, symbols, 0, layout.residues));
+  if (crc32c(bytes) !== record.crc) {
+    throw new ChecksumMismatchError(`record #${index} does not match its checksum after decoding`);
+  }
+  return bytes;
+}
+
+/** The content of a generic frame's payload (a single section). */
+function decodeGeneric(payload: Uint8Array, offset: number): Uint8Array {
+  const r = new ByteReader(payload, 'generic frame', offset);
+  const { data } = readSection(r);
+  r.expectEnd();
+  return data;
+}
+
+function checkFileCrc(crc: Crc32c, end: EndInfo): void {
+  if (crc.digest() !== end.crc) throw new ChecksumMismatchError('decoded file does not match its checksum');
+}
+
+/** A SeqCoder file opened for reading. */
+export class Archive {
+  private constructor(
+    private readonly source: RandomAccessSource,
+    private readonly entries: Entry[],
+    private readonly genericFrames: FrameHeader[],
+    private readonly endInfo: EndInfo,
+    /** `fasta` when records were modelled, `generic` when the input was stored as opaque bytes. */
+    readonly kind: 'fasta' | 'generic',
+  ) {}
+
+  /** Opens and indexes a SeqCoder file. Streams are read into memory first; use {@link decompressStream} to avoid that. */
+  static async open(input: ArchiveInput): Promise<Archive> {
+    let source: RandomAccessSource;
+    if (input instanceof Uint8Array) source = bytesSource(input);
+    else if (input instanceof ArrayBuffer) source = bytesSource(new Uint8Array(input));
+    else if (isRandomAccess(input)) source = input;
+    else source = bytesSource(await collectBytes(toAsyncIterable(input)));
+
+    const size = source.size;
+    decodeFileHeader(await source.read(0, Math.min(FILE_HEADER_SIZE, size)), size);
+    const walker = new FrameWalker();
+    const entries: Entry[] = [];
+    const generic: FrameHeader[] = [];
+    let offset = FILE_HEADER_SIZE;
+    for (;;) {
+      if (offset >= size) throw new TruncatedError('file ends before its end frame', offset);
+      // The frame header plus the first bytes of its payload, enough for a sequence frame's codec and base count.
+      const peek = await source.read(offset, Math.min(FRAME_HEADER_SIZE + 24, size - offset));
+      const frame = decodeFrameHeader(peek, offset, size - offset);
+      const payloadAt = offset + FRAME_HEADER_SIZE;
+      const payload = async (): Promise<Uint8Array> => {
+        const bytes = await source.read(payloadAt, frame.length);
+        checkFrame(frame, bytes);
+        return bytes;
+      };
+      offset = payloadAt + frame.length;
+
+      if (isSkippable(frame.type)) continue;
+      if (frame.type === FrameType.Chunk) {
+        walker.chunk(decodeChunk(await payload(), payloadAt), frame.offset);
+      } else if (frame.type === FrameType.Sequence) {
+        const record = walker.sequence(frame.offset);
+        const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'sequence frame', payloadAt);
+        const codec = codecById(head.varint(), payloadAt);
+        const { layout } = record;
+        entries.push({
+          record,
+          frame,
+          info: {
+            index: entries.length,
+            name: decoder.decode(layout.name),
+            nameBytes: layout.name,
+            hasHeader: layout.hasHeader,
+            length: layout.residues,
+            bases: layout.bases,
+            codec: codec.name,
+            originalBytes: recordByteLength(layout),
+            storedBytes: FRAME_HEADER_SIZE + frame.length,
+          },
+        });
+      } else if (frame.type === FrameType.Generic) {
+        const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'generic frame', payloadAt);
+        head.u8();
+        head.u8();
+        walker.generic(head.varint(), frame.offset);
+        generic.push(frame);
+      } else if (frame.type === FrameType.End) {
+        const end = walker.end(await payload(), payloadAt);
+        if (offset !== size) throw new CorruptError(`${size - offset} bytes after the end frame`, offset);
+        return new Archive(source, entries, generic, end, walker.kind ?? 'fasta');
+      } else {
+        throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
+      }
+    }
+  }
+
+  /** The records, in file order (empty for a generic file). */
+  get records(): readonly RecordInfo[] {
+    return this.entries.map((e) => e.info);
+  }
+
+  /** Size of the original file in bytes. */
+  get originalBytes(): number {
+    return this.endInfo.originalBytes;
+  }
+
+  /** Size of the compressed file in bytes. */
+  get compressedBytes(): number {
+    return this.source.size;
+  }
+
+  /** CRC32C of the original file, as recorded at compression. */
+  get originalCrc32c(): number {
+    return this.endInfo.crc;
+  }
+
+  /**
+   * Finds a record by index, by its full header, or by its identifier (the header's first word,
+   * e.g. `NC_000913.3`).
+   */
+  record(which: number | string): RecordInfo {
+    return this.entry(which).info;
+  }
+
+  private entry(which: number | string): Entry {
+    if (typeof which === 'number') {
+      const e = this.entries[which];
+      if (!Number.isInteger(which) || !e) throw new RecordNotFoundError(which);
+      return e;
+    }
+    const found =
+      this.entries.find((e) => e.info.name === which) ??
+      this.entries.find((e) => e.info.name.split(/\s/, 1)[0] === which);
+    if (!found) throw new RecordNotFoundError(which);
+    return found;
+  }
+
+  private async sequencePayload(e: Entry): Promise<Uint8Array> {
+    const bytes = await this.source.read(e.frame.offset + FRAME_HEADER_SIZE, e.frame.length);
+    checkFrame(e.frame, bytes);
+    return bytes;
+  }
+
+  /** The record's original FASTA bytes (header line, line breaks and all), checksum-verified. */
+  async readRecord(which: number | string): Promise<Uint8Array> {
+    const e = this.entry(which);
+    return decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+  }
+
+  /**
+   * Residues `start..end` (0-based, end exclusive) of a record: the sequence without line
+   * breaks, case and IUPAC letters as in the original. Only the bases of that range are unpacked.
+   */
+  async readSequence(which: number | string, start = 0, end?: number): Promise<Uint8Array> {
+    const e = this.entry(which);
+    const { layout } = e.record;
+    const stop = end ?? layout.residues;
+    if (!(Number.isInteger(start) && Number.isInteger(stop) && start >= 0 && start <= stop && stop <= layout.residues)) {
+      throw new InvalidArgumentError(`range ${start}..${stop} is outside record #${e.info.index} (length ${layout.residues})`);
+    }
+    const symbols = decodeBases(
+      await this.sequencePayload(e),
+      layout,
+      e.frame.offset,
+      basesBefore(layout, start),
+      basesBefore(layout, stop),
+    );
+    return renderResidues(layout, symbols, start, stop);
+  }
+
+  /** The whole original file, in pieces, every checksum verified. */
+  async *stream(): AsyncGenerator<Uint8Array> {
+    const crc = new Crc32c();
+    for (const e of this.entries) {
+      const bytes = decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+      crc.update(bytes);
+      yield bytes;
+    }
+    for (const frame of this.genericFrames) {
+      const bytes = await this.source.read(frame.offset + FRAME_HEADER_SIZE, frame.length);
+      checkFrame(frame, bytes);
+      const data = decodeGeneric(bytes, frame.offset + FRAME_HEADER_SIZE);
+      crc.update(data);
+      yield data;
+    }
+    checkFileCrc(crc, this.endInfo);
+  }
+
+  /** Decodes everything and checks every checksum, keeping nothing. Throws on the first problem. */
+  async verify(): Promise<void> {
+    for await (const piece of this.stream()) void piece;
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}
+
+/** Opens a SeqCoder file from bytes, a random-access source or a stream (read into memory). */
+export function openArchive(input: ArchiveInput): Promise<Archive> {
+  return Archive.open(input);
+}
+
+/**
+ * Decodes a SeqCoder file read front to back, yielding the original bytes as each record is
+ * verified. Memory stays at about one frame however large the file is.
+ */
+export async function* decompressStream(
+  input: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const iterable =
+    Symbol.iterator in input && !(Symbol.asyncIterator in input)
+      ? (async function* () {
+          yield* input as Iterable<Uint8Array>;
+        })()
+      : toAsyncIterable(input as ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>);
+  const reader = new ForwardReader(iterable);
+  const head = await reader.readAtMost(FILE_HEADER_SIZE);
+  decodeFileHeader(head, head.length);
+  const walker = new FrameWalker();
+  const crc = new Crc32c();
+  for (;;) {
+    if (await reader.atEnd()) throw new TruncatedError('file ends before its end frame', reader.offset);
+    const frame = decodeFrameHeader(await reader.readAtMost(FRAME_HEADER_SIZE), reader.offset - FRAME_HEADER_SIZE, undefined);
+    const payloadAt = reader.offset;
+    const payload = await reader.read(frame.length);
+    if (isSkippable(frame.type)) continue;
+    checkFrame(frame, payload);
+    if (frame.type === FrameType.Chunk) {
+      walker.chunk(decodeChunk(payload, payloadAt), frame.offset);
+    } else if (frame.type === FrameType.Sequence) {
+      const index = walker.records;
+      const record = walker.sequence(frame.offset);
+      const bytes = decodeRecord(payload, record, index, frame.offset);
+      crc.update(bytes);
+      yield bytes;
+    } else if (frame.type === FrameType.Generic) {
+      const data = decodeGeneric(payload, payloadAt);
+      walker.generic(data.length, frame.offset);
+      crc.update(data);
+      yield data;
+    } else if (frame.type === FrameType.End) {
+      checkFileCrc(crc, walker.end(payload, payloadAt));
+      if (!(await reader.atEnd())) throw new CorruptError('bytes after the end frame', reader.offset);
+      return;
+    } else {
+      throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
+    }
+  }
+}
+
+/** Decompresses a whole SeqCoder file in memory. */
+export async function decompress(input: Uint8Array): Promise<Uint8Array> {
+  return collectBytes(decompressStream([input]));
+}
