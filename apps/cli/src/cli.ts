@@ -1,0 +1,151 @@
+/**
+ * The `seqcoder` command. Each subcommand lives in commands/; this file wires them to the
+ * command line, and turns every failure into one line on stderr and a documented exit code.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FILE_EXTENSION, listCodecs } from '@seqcoder/format';
+import { compressCommand } from './commands/compress.js';
+import { catCommand, decompressCommand } from './commands/decompress.js';
+import { infoCommand, verifyCommand } from './commands/info.js';
+import { describeError, Exit } from './errors.js';
+import { removeTemporaries } from './io.js';
+
+const VERSION = '0.1.0';
+
+const EXIT_CODES = `
+Exit codes:
+  0  success
+  1  input or output problem (missing file, directory, empty input, output exists, disk full)
+  2  bad command line
+  3  input is not a SeqCoder file, or is damaged (truncated, corrupt, checksum mismatch)
+  4  input needs a newer SeqCoder (future format version, unknown codec)
+  130/143  interrupted (SIGINT/SIGTERM); no partial output is left behind
+`;
+
+const EXAMPLES = `
+Examples:
+  seqcoder compress genome.fa           # writes genome.fa.seqc, keeps genome.fa
+  seqcoder compress genome.fa.gz        # reads the FASTA inside the .gz, writes genome.fa.seqc
+  seqcoder decompress genome.fa.seqc    # writes genome.fa, byte-identical to the original
+  seqcoder cat genome.fa.seqc | head    # decode to stdout
+  seqcoder info genome.fa.seqc          # records, lengths, codec, bits per base
+  seqcoder verify *.seqc                # full decode and checksum check, nothing written
+  zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
+
+function parseLevel(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+}
+
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --stdout', 'write to standard output, keep the input')
+    .option('-o, --output <path>', 'write to this path (one input only)')
+    .option('-f, --force', 'overwrite an existing output file')
+    .option('--rm', 'remove the input after the output is written and verified')
+    .option('-q, --quiet', 'no progress bar and no summary');
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('seqcoder')
+    .version(VERSION, '-V, --version')
+    .description(
+      'Lossless compression of genome FASTA files.\n\n' +
+        'Every byte comes back: headers, line widths, CRLF, lower case, N runs and IUPAC letters.\n' +
+        'Files that are not nucleotide FASTA are stored losslessly with zstd.',
+    )
+    .addHelpText('after', EXAMPLES + '\n' + EXIT_CODES)
+    .showHelpAfterError('(run seqcoder --help for usage)')
+    .exitOverride();
+
+  const codecNames = listCodecs().map((c) => c.name);
+  outputOptions(
+    program
+      .command('compress')
+      .alias('c')
+      .description(`compress FASTA (plain or .gz) files to ${FILE_EXTENSION}; reads stdin when no file is given`)
+      .argument('[files...]', 'input files; - for stdin'),
+  )
+    .addOption(new Option('--codec <name>', 'sequence codec').choices(codecNames).default('pack'))
+    .addOption(
+      new Option('--level <n>', "codec level (default: the codec's own; pack: zstd level 1-22 of headers and layout, 19)")
+        .argParser(parseLevel),
+    )
+    .addHelpText('after', '\nCodecs:\n' + listCodecs().map((c) => `  ${c.name.padEnd(8)} ${c.description}`).join('\n'))
+    .action((files, flags) => compressCommand(files, flags));
+
+  outputOptions(
+    program
+      .command('decompress')
+      .alias('d')
+      .description(`restore the original file from ${FILE_EXTENSION}, verifying every checksum`)
+      .argument('[files...]', 'input files; - for stdin'),
+  ).action((files, flags) => decompressCommand(files, flags));
+
+  program
+    .command('cat')
+    .description('decode to standard output (verified), like zcat')
+    .argument('[files...]', 'input files; - for stdin')
+    .action((files) => catCommand(files));
+
+  program
+    .command('info')
+    .description('show records, lengths, codec, sizes and bits per base')
+    .argument('[files...]', 'input files; - for stdin')
+    .option('--json', 'machine-readable output')
+    .action((files, flags) => infoCommand(files, flags));
+
+  program
+    .command('verify')
+    .description('decode completely and check every checksum; writes nothing')
+    .argument('[files...]', 'input files; - for stdin')
+    .option('-q, --quiet', 'print only failures')
+    .action(async (files, flags) => setExit(await verifyCommand(files, flags)));
+
+  return program;
+}
+
+function installSignalHandlers(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.on(signal, () => {
+      removeTemporaries();
+      process.stderr.write(`\nseqcoder: interrupted; no output written\n`);
+      process.exit(code);
+    });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  installSignalHandlers();
+  // A closed pipe (`seqcoder cat x | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(Exit.ok);
+    throw e;
+  });
+  let exitCode: number = Exit.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every parsing error is a usage error.
+      return e.exitCode === 0 ? Exit.ok : Exit.usage;
+    }
+    const { code, message } = describeError(e);
+    process.stderr.write(`seqcoder: ${message}\n`);
+    if (process.env.SEQCODER_DEBUG) console.error(e);
+    return code;
+  } finally {
+    removeTemporaries();
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

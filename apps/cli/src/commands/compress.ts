@@ -1,0 +1,79 @@
+import { unlink } from 'node:fs/promises';
+import { compressStream, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { CliError, Exit } from '../errors.js';
+import { checkBinaryStdout, checkInputFile, readMaybeGzip, STDIN, writeAll, writeFileAtomic, type Input } from '../io.js';
+import { startProgress } from '../progress.js';
+import { forInput, formatBytes, inputsOf, log, type CommonFlags } from '../shared.js';
+import { zstdCompress } from '../zstd.js';
+
+export interface CompressFlags extends CommonFlags {
+  codec?: string;
+  level?: number;
+}
+
+/** `x.fa` → `x.fa.seqc`; a gzip suffix is dropped because the archive holds the FASTA it contained. */
+export function compressedName(path: string): string {
+  if (path.endsWith(FILE_EXTENSION)) throw new CliError(`${path}: already has the ${FILE_EXTENSION} suffix`);
+  return path.replace(/\.gz$/i, '') + FILE_EXTENSION;
+}
+
+export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
+  for (const file of inputsOf(files, flags)) {
+    const input: Input = file === '-' ? STDIN : await checkInputFile(file);
+    const toStdout = flags.stdout || (input.path === undefined && !flags.output);
+    const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
+    if (toStdout) checkBinaryStdout();
+    if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
+
+    const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
+    const pieces = compressStream(readMaybeGzip(input, progress.update), {
+      codec: flags.codec,
+      level: flags.level,
+      zstd: zstdCompress,
+    });
+    await forInput(input.name, async () => {
+      try {
+        if (output === undefined) await writeAll(process.stdout, pieces);
+        else {
+          await writeFileAtomic(output, pieces, {
+            force: !!flags.force,
+            // --rm deletes the only other copy, so decode the new file completely first.
+            verify: flags.rm ? verifyWritten : undefined,
+          });
+        }
+      } finally {
+        progress.stop();
+      }
+    });
+    if (output !== undefined) {
+      if (!flags.quiet) await summarise(input, output);
+      if (flags.rm && input.path) await unlink(input.path);
+    }
+  }
+}
+
+async function verifyWritten(path: string): Promise<void> {
+  const archive = await openArchive(path);
+  try {
+    await archive.verify();
+  } catch (e) {
+    throw new CliError(`verification of the new file failed, input kept: ${(e as Error).message}`, Exit.damaged);
+  } finally {
+    await archive.close();
+  }
+}
+
+async function summarise(input: Input, output: string): Promise<void> {
+  const archive = await openArchive(output);
+  try {
+    const residues = archive.records.reduce((sum, r) => sum + r.length, 0);
+    const ratio = archive.originalBytes / archive.compressedBytes;
+    const bpb = residues > 0 ? `, ${((archive.compressedBytes * 8) / residues).toFixed(3)} bits/base` : '';
+    log(
+      `${input.name}: ${formatBytes(archive.originalBytes)} → ${formatBytes(archive.compressedBytes)} ` +
+        `(ratio ${ratio.toFixed(2)}${bpb}) → ${output}`,
+    );
+  } finally {
+    await archive.close();
+  }
+}

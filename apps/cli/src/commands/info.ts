@@ -1,0 +1,92 @@
+import { openArchive, type Archive } from '@seqcoder/format';
+import { describeError, Exit } from '../errors.js';
+import { checkInputFile, readInput, STDIN } from '../io.js';
+import { forInput, formatBytes, log } from '../shared.js';
+
+async function open(file: string): Promise<Archive> {
+  // A path is read with random access; stdin is read into memory first.
+  if (file === '-') return forInput('stdin', () => openArchive(readInput(STDIN)));
+  const { path } = await checkInputFile(file);
+  return forInput(file, () => openArchive(path!));
+}
+
+/** Everything `info --json` prints; the bench app and tests read these fields. */
+export function describeArchive(file: string, archive: Archive) {
+  const residues = archive.records.reduce((sum, r) => sum + r.length, 0);
+  return {
+    file,
+    kind: archive.kind,
+    originalBytes: archive.originalBytes,
+    compressedBytes: archive.compressedBytes,
+    ratio: archive.originalBytes / archive.compressedBytes,
+    residues,
+    bitsPerBase: residues > 0 ? (archive.compressedBytes * 8) / residues : null,
+    crc32c: archive.originalCrc32c.toString(16).padStart(8, '0'),
+    records: archive.records.map((r) => ({
+      index: r.index,
+      name: r.name,
+      length: r.length,
+      bases: r.bases,
+      codec: r.codec,
+      originalBytes: r.originalBytes,
+      storedBytes: r.storedBytes,
+    })),
+  };
+}
+
+export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<void> {
+  const reports = [];
+  for (const file of files.length > 0 ? files : ['-']) {
+    const archive = await open(file);
+    try {
+      reports.push(describeArchive(file, archive));
+    } finally {
+      await archive.close();
+    }
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
+    return;
+  }
+  for (const d of reports) {
+    const lines = [
+      `file         ${d.file}`,
+      `content      ${d.kind === 'fasta' ? `FASTA, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues` : 'generic (not nucleotide FASTA; stored with zstd)'}`,
+      `original     ${formatBytes(d.originalBytes)} (crc32c ${d.crc32c})`,
+      `compressed   ${formatBytes(d.compressedBytes)}, ratio ${d.ratio.toFixed(3)}` +
+        (d.bitsPerBase !== null ? `, ${d.bitsPerBase.toFixed(4)} bits per base` : ''),
+    ];
+    if (d.records.length > 0) {
+      const width = Math.min(48, Math.max(4, ...d.records.map((r) => r.name.length)));
+      lines.push('', `${'#'.padStart(5)}  ${'name'.padEnd(width)}  ${'length'.padStart(12)}  codec  ${'stored'.padStart(12)}`);
+      for (const r of d.records) {
+        const name = r.name.length > width ? r.name.slice(0, width - 1) + '…' : r.name;
+        lines.push(
+          `${String(r.index).padStart(5)}  ${name.padEnd(width)}  ${r.length.toLocaleString('en').padStart(12)}  ${r.codec.padEnd(5)}  ${r.storedBytes.toLocaleString('en').padStart(12)}`,
+        );
+      }
+    }
+    process.stdout.write(lines.join('\n') + '\n\n');
+  }
+}
+
+/** Decodes every file completely; reports each, and fails if any fails. */
+export async function verifyCommand(files: string[], flags: { quiet?: boolean }): Promise<number> {
+  let worst: number = Exit.ok;
+  for (const file of files.length > 0 ? files : ['-']) {
+    try {
+      const archive = await open(file);
+      try {
+        await forInput(file, () => archive.verify());
+      } finally {
+        await archive.close();
+      }
+      if (!flags.quiet) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)})`);
+    } catch (e) {
+      const { code, message } = describeError(e);
+      log(`seqcoder: ${message}`);
+      worst = Math.max(worst, code);
+    }
+  }
+  return worst;
+}

@@ -1,0 +1,57 @@
+/**
+ * How the CLI reports failures: one line on stderr and a documented exit code, never a stack
+ * trace for a user's mistake (set SEQCODER_DEBUG=1 to see one).
+ */
+import { isSeqCoderError, type SeqCoderErrorCode } from '@seqcoder/format';
+
+/** Exit codes, documented in `seqcoder --help` and the README. */
+export const Exit = {
+  ok: 0,
+  /** Input or output problem: missing path, directory, empty input, output exists, I/O error. */
+  io: 1,
+  /** Bad command line. */
+  usage: 2,
+  /** The input is not a SeqCoder file, or is damaged (truncated, corrupt, checksum mismatch). */
+  damaged: 3,
+  /** The file needs a newer SeqCoder (future version, unknown codec or feature). */
+  unsupported: 4,
+  /** Interrupted by a signal (128 + signal number is used for the exact one). */
+  interrupted: 130,
+} as const;
+
+/** A failure with a message meant for the user. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = Exit.io,
+  ) {
+    super(message);
+  }
+}
+
+const DAMAGED: SeqCoderErrorCode[] = ['BAD_MAGIC', 'TRUNCATED', 'CORRUPT', 'CHECKSUM_MISMATCH', 'LIMIT_EXCEEDED'];
+
+/** The exit code and one-line message for any error. */
+export function describeError(error: unknown): { code: number; message: string } {
+  if (error instanceof CliError) return { code: error.exitCode, message: error.message };
+  if (isSeqCoderError(error)) {
+    if (error.code === 'INVALID_ARGUMENT') return { code: Exit.usage, message: error.message };
+    if (error.code === 'UNSUPPORTED_VERSION' || error.code === 'UNSUPPORTED_FEATURE') {
+      return { code: Exit.unsupported, message: error.message };
+    }
+    const where = error.offset !== undefined ? ` (at byte ${error.offset})` : '';
+    return { code: DAMAGED.includes(error.code) ? Exit.damaged : Exit.io, message: error.message + where };
+  }
+  const e = error as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && e.syscall) {
+    const reasons: Record<string, string> = {
+      ENOENT: 'no such file or directory',
+      EACCES: 'permission denied',
+      EISDIR: 'is a directory',
+      ENOSPC: 'no space left on device',
+      EROFS: 'read-only file system',
+    };
+    return { code: Exit.io, message: `${e.path ? `${e.path}: ` : ''}${reasons[e.code] ?? e.message}` };
+  }
+  return { code: Exit.io, message: (error as Error)?.message ?? String(error) };
+}

@@ -1,0 +1,151 @@
+/**
+ * Files and standard streams: opening inputs with clear errors, and writing outputs through a
+ * temporary name that is renamed only once everything was written and verified, so that an
+ * interrupted or failed run never leaves a file that looks complete.
+ */
+import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
+import { access, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { CliError, Exit } from './errors.js';
+
+/** Paths of temporary files in progress, removed if the process is interrupted. */
+const temporaries = new Set<string>();
+
+/** Removes temporary files. Synchronous, because it runs from signal handlers. */
+export function removeTemporaries(): void {
+  for (const path of temporaries) {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* already gone */
+    }
+  }
+  temporaries.clear();
+}
+
+export interface Input {
+  /** What to call it in messages: the path, or "stdin". */
+  name: string;
+  path: string | undefined;
+  /** Size in bytes when known (files), for progress. */
+  size: number | undefined;
+}
+
+/** Checks that a path names a readable, non-empty regular file. */
+export async function checkInputFile(path: string): Promise<Input> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+  if (info.isDirectory()) throw new CliError(`${path}: is a directory`);
+  if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
+  if (info.size === 0) throw new CliError(`${path}: file is empty`);
+  return { name: path, path, size: info.size };
+}
+
+export const STDIN: Input = { name: 'stdin', path: undefined, size: undefined };
+
+/** The raw bytes of an input, counting them for progress. Fails on an empty stream. */
+export async function* readInput(input: Input, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {
+  const stream: Readable = input.path ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : process.stdin;
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).length;
+    onBytes?.(total);
+    yield chunk as Buffer;
+  }
+  if (total === 0) throw new CliError(`${input.name}: input is empty`);
+}
+
+/** Input bytes, transparently gunzipped when they start with the gzip magic (1F 8B). */
+export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {
+  const raw = readInput(input, onBytes);
+  const first = await raw.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest = async function* () {
+    yield head;
+    yield* raw;
+  };
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip();
+  const feed = (async () => {
+    try {
+      for await (const chunk of rest()) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    throw new CliError(`${input.name}: gzip data is damaged (${(e as Error).message})`, Exit.damaged);
+  }
+  await feed;
+}
+
+/** Writes every piece to a stream, respecting back-pressure. */
+export async function writeAll(out: Writable, pieces: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const piece of pieces) {
+    if (!out.write(piece)) await new Promise<void>((resolve, reject) => {
+      out.once('drain', resolve);
+      out.once('error', reject);
+    });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, fsConstants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `pieces` to `path` atomically: into a hidden temporary file beside it, synced, then
+ * renamed over `path`. `verify` runs on the finished temporary file before the rename.
+ * On any failure the temporary file is removed and `path` is untouched.
+ */
+export async function writeFileAtomic(
+  path: string,
+  pieces: AsyncIterable<Uint8Array>,
+  options: { force: boolean; verify?: (tempPath: string) => Promise<void> },
+): Promise<void> {
+  if (!options.force && (await exists(path))) throw new CliError(`${path}: already exists (use -f to overwrite)`);
+  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  temporaries.add(temp);
+  const handle = await open(temp, 'wx');
+  try {
+    try {
+      for await (const piece of pieces) await handle.write(piece);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await options.verify?.(temp);
+    await rename(temp, path);
+    temporaries.delete(temp);
+  } catch (e) {
+    await unlink(temp).catch(() => {});
+    temporaries.delete(temp);
+    throw e;
+  }
+}
+
+/** Refuses to write binary data to a terminal, as gzip and zstd do. */
+export function checkBinaryStdout(): void {
+  if (process.stdout.isTTY) {
+    throw new CliError('compressed data not written to a terminal: use -o FILE or redirect stdout', Exit.usage);
+  }
+}

@@ -1,0 +1,39 @@
+import { CliError, describeError, Exit } from './errors.js';
+
+/** Flags shared by compress and decompress. */
+export interface CommonFlags {
+  stdout?: boolean;
+  output?: string;
+  force?: boolean;
+  rm?: boolean;
+  quiet?: boolean;
+}
+
+/** Files to process ('-' for stdin), after checking flags that constrain them. */
+export function inputsOf(files: string[], flags: CommonFlags): string[] {
+  const inputs = files.length > 0 ? files : ['-'];
+  if (flags.output && inputs.length > 1) throw new CliError('-o names one output: give one input file', Exit.usage);
+  if (flags.output && flags.stdout) throw new CliError('-o and -c are exclusive', Exit.usage);
+  if (flags.rm && flags.stdout) throw new CliError('--rm cannot be used with -c (the output is not a file)', Exit.usage);
+  return inputs;
+}
+
+/** Messages go to stderr so that stdout carries only data. */
+export function log(message: string): void {
+  process.stderr.write(message + '\n');
+}
+
+export function formatBytes(n: number): string {
+  return `${n.toLocaleString('en')} bytes`;
+}
+
+/** Runs `work` for one input, prefixing any error message with the input's name. */
+export async function forInput<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    const { code, message } = describeError(e);
+    throw new CliError(message.startsWith(`${name}:`) ? message : `${name}: ${message}`, code);
+  }
+}
