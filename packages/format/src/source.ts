@@ -93,6 +93,7 @@ export class ForwardReader {
     await this.fill(n);
     if (this.pendingLength < n) throw new TruncatedError('file is truncated', this.offset + this.pendingLength);
     let out: Uint8Array;
+    if (n === 0) return new Uint8Array(0);
     if (this.pending[0].length >= n) {
       out = this.pending[0].subarray(0, n);
       this.pending[0] = this.pending[0].subarray(n);

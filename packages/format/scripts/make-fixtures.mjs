@@ -1,0 +1,101 @@
+// Writes the golden and corrupt container fixtures of test/__fixtures__.
+// Run by hand (node scripts/make-fixtures.mjs after a build) ONLY when adding fixtures for a new
+// format version: existing golden files must never be regenerated, they pin what old files hold.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compress as zstd } from 'zstd-napi';
+import { compress, crc32c } from '../dist/index.node.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, '..', 'test', '__fixtures__');
+const golden = join(fixtures, 'golden', 'v1.0');
+const corrupt = join(fixtures, 'corrupt');
+mkdirSync(golden, { recursive: true });
+mkdirSync(corrupt, { recursive: true });
+const lambda = readFileSync(join(here, '..', '..', '..', 'examples', 'lambda_virus.fa'));
+
+const originals = {
+  'mixed.fa': Buffer.concat([
+    Buffer.from('\n>first record, soft-masked\nACGTNNNNacgtRYKacgtnnnnACGT\n\n>second\r\nACGTACGT\r\nAC\r\n>third\nAC*-GT\n'),
+    lambda.subarray(0, 1500),
+    Buffer.from('\nacgtACGT'),
+  ]),
+  'protein.fa': Buffer.from('>sp|P69905|HBA_HUMAN\nMVLSPADKTNVKAAWGKVGAHAGEYGAEALERMFLSFPTTKTYFPHFDLSHGSAQVKGHGKKVADALTNAVAHVDDMPNALSAL\n'),
+  'empty.fa': Buffer.alloc(0),
+};
+const options = { zstd: (d, level) => zstd(d, { compressionLevel: level }) };
+for (const [name, data] of Object.entries(originals)) {
+  if (existsSync(join(golden, `${name}.seqc`))) throw new Error(`${name}.seqc exists: golden files are never regenerated`);
+  writeFileSync(join(golden, name), data);
+  writeFileSync(join(golden, `${name}.seqc`), await compress(data, options));
+}
+
+// Corrupt variants of mixed.fa.seqc. Each case says which typed error it must raise.
+const good = readFileSync(join(golden, 'mixed.fa.seqc'));
+function frames(buf) {
+  const out = [];
+  for (let at = 16; at < buf.length; ) {
+    const length = buf.readUInt32LE(at + 2);
+    out.push({ at, type: buf[at], length });
+    at += 10 + length;
+  }
+  return out;
+}
+function fixCrc(buf, frame) {
+  const crc = crc32c(buf.subarray(frame.at + 10, frame.at + 10 + frame.length), crc32c(buf.subarray(frame.at, frame.at + 6)));
+  buf.writeUInt32LE(crc, frame.at + 6);
+  return buf;
+}
+function fixHeaderCrc(buf) {
+  buf.writeUInt32LE(crc32c(buf.subarray(0, 12)), 12);
+  return buf;
+}
+const f = frames(good);
+const chunk = f.find((x) => x.type === 0x01);
+const seq = f.find((x) => x.type === 0x02);
+const end = f.find((x) => x.type === 0x7f);
+const copy = () => Buffer.from(good);
+const frame = (type, payload) => {
+  const b = Buffer.alloc(10 + payload.length);
+  b[0] = type;
+  b.writeUInt32LE(payload.length, 2);
+  payload.copy(b, 10);
+  return fixCrc(b, { at: 0, length: payload.length });
+};
+const cases = {
+  'empty.seqc': ['BAD_MAGIC', Buffer.alloc(0)],
+  'bad-magic.seqc': ['BAD_MAGIC', Object.assign(copy(), { 0: 0x88 })],
+  'text-file.seqc': ['BAD_MAGIC', Buffer.from('>not compressed\nACGT\n')],
+  'future-major.seqc': ['UNSUPPORTED_VERSION', fixHeaderCrc(Object.assign(copy(), { 8: 2 }))],
+  'header-crc.seqc': ['CORRUPT', Object.assign(copy(), { 9: 7 })],
+  'required-flag.seqc': ['UNSUPPORTED_FEATURE', fixHeaderCrc(Object.assign(copy(), { 10: 1 }))],
+  'truncated-magic.seqc': ['TRUNCATED', good.subarray(0, 5)],
+  'truncated-header.seqc': ['TRUNCATED', good.subarray(0, 12)],
+  'truncated-frame.seqc': ['TRUNCATED', good.subarray(0, seq.at + 20)],
+  'truncated-no-end.seqc': ['TRUNCATED', good.subarray(0, end.at)],
+  'frame-bitflip.seqc': ['CORRUPT', (() => { const b = copy(); b[chunk.at + 14] ^= 0x10; return b; })()],
+  'trailing-bytes.seqc': ['CORRUPT', Buffer.concat([good, Buffer.from([0])])],
+  'huge-frame-length.seqc': ['LIMIT_EXCEEDED', (() => { const b = copy(); b.writeUInt32LE(0xffffffff, chunk.at + 2); return b; })()],
+  'unknown-codec.seqc': ['UNSUPPORTED_FEATURE', (() => { const b = copy(); b[seq.at + 10] = 99; return fixCrc(b, seq); })()],
+  'unknown-frame.seqc': ['UNSUPPORTED_FEATURE', Buffer.concat([good.subarray(0, end.at), frame(0x05, Buffer.from('new')), good.subarray(end.at)])],
+  'record-checksum.seqc': ['CHECKSUM_MISMATCH', (() => {
+    const b = copy();
+    let p = chunk.at + 10 + 1 + 1; // record count, flags of record 0
+    while (b[p] & 0x80) p++; // residues varint
+    b[p + 1] ^= 0x01; // first byte of the record's CRC32C
+    return fixCrc(b, chunk);
+  })()],
+  'file-checksum.seqc': ['CHECKSUM_MISMATCH', (() => { const b = copy(); b[end.at + 10 + end.length - 1] ^= 0x01; return fixCrc(b, end); })()],
+  'end-count.seqc': ['CORRUPT', (() => { const b = copy(); b[end.at + 10] += 1; return fixCrc(b, end); })()],
+};
+const manifest = {};
+for (const [name, [code, bytes]] of Object.entries(cases)) {
+  writeFileSync(join(corrupt, name), bytes);
+  manifest[name] = code;
+}
+writeFileSync(join(corrupt, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+// A skippable frame (type 0x85) from a future minor version must be ignored: golden, not corrupt.
+writeFileSync(join(golden, 'skippable-frame.fa'), originals['mixed.fa']);
+writeFileSync(join(golden, 'skippable-frame.fa.seqc'), Buffer.concat([good.subarray(0, end.at), frame(0x85, Buffer.from('future metadata')), good.subarray(end.at)]));
+console.log('wrote', Object.keys(cases).length, 'corrupt cases');

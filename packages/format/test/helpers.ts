@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compress as zstd } from 'zstd-napi';
+import type { ZstdCompress } from '../src/index.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
+
+/** The native compressor, as the CLI uses it; readers still decode with fzstd. */
+export const zstdCompress: ZstdCompress = (data, level) => zstd(data, { compressionLevel: level });
+
+export function fixture(...parts: string[]): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, ...parts)));
+}
+
+/** Every file under `dir`, recursively, sorted. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listFiles(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+/** Splits bytes into pieces of `size` (to exercise streaming boundaries). */
+export function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+/**
+ * A deliberately naive reference: each record's residues (sequence bytes without header line
+ * and line terminators), computed line by line as the FASTA model defines them.
+ */
+export function referenceResidues(bytes: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(bytes).toString('latin1');
+  const records: string[] = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((line, i) => {
+    const terminated = i < lines.length - 1 || text.endsWith('\n');
+    const content = terminated && line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (line.startsWith('>')) {
+      records.push('');
+    } else {
+      if (records.length === 0) records.push('');
+      records[records.length - 1] += content;
+    }
+  });
+  return records.map((r) => new Uint8Array(Buffer.from(r, 'latin1')));
+}
+
+export async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of it) parts.push(p);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** xorshift32: reproducible pseudo-random numbers for property tests. */
+export function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
