@@ -1,0 +1,132 @@
+/**
+ * The seqcoder command as a user runs it: the built CLI in a child process, exit codes,
+ * stderr, and what is (not) left on disk.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
+const EXAMPLE = join(ROOT, 'examples', 'lambda_virus.fa');
+const GOLDEN = join(ROOT, 'packages', 'format', 'test', '__fixtures__', 'golden', 'v1.0');
+const CORRUPT = join(ROOT, 'packages', 'format', 'test', '__fixtures__', 'corrupt');
+const DATA = resolve(process.env.SEQCODER_DATA ?? join(ROOT, '..', 'shared', 'data'));
+
+const base = mkdtempSync(join(tmpdir(), 'seqcoder-cli-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+let dir = '';
+let n = 0;
+beforeEach(() => {
+  dir = join(base, String(n++));
+  mkdirSync(dir);
+});
+
+function seqcoder(args: string[], input?: Uint8Array) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, maxBuffer: 1 << 30 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+describe('round trips', () => {
+  it('compress, info, verify, cat and decompress the example genome', () => {
+    copyFileSync(EXAMPLE, join(dir, 'lambda.fa'));
+    expect(seqcoder(['compress', 'lambda.fa']).code).toBe(0);
+    expect(existsSync(join(dir, 'lambda.fa'))).toBe(true); // input kept
+    const info = JSON.parse(seqcoder(['info', '--json', 'lambda.fa.seqc']).stdout.toString());
+    expect(info).toMatchObject({ kind: 'fasta', originalBytes: 49270, residues: 48502 });
+    expect(info.records[0]).toMatchObject({ name: expect.stringContaining('NC_001416.1'), codec: 'pack', length: 48502 });
+    expect(seqcoder(['verify', 'lambda.fa.seqc']).code).toBe(0);
+    expect(Buffer.compare(seqcoder(['cat', 'lambda.fa.seqc']).stdout, readFileSync(EXAMPLE))).toBe(0);
+    expect(seqcoder(['decompress', '-o', 'back.fa', 'lambda.fa.seqc']).code).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'back.fa')), readFileSync(EXAMPLE))).toBe(0);
+  });
+
+  it('works through stdin and stdout', () => {
+    const packed = seqcoder(['compress', '-c'], readFileSync(EXAMPLE));
+    expect(packed.code).toBe(0);
+    const back = seqcoder(['decompress', '-c'], packed.stdout);
+    expect(Buffer.compare(back.stdout, readFileSync(EXAMPLE))).toBe(0);
+  });
+
+  it('reads .gz input as the FASTA it holds', () => {
+    writeFileSync(join(dir, 'lambda.fa.gz'), gzipSync(readFileSync(EXAMPLE)));
+    expect(seqcoder(['compress', 'lambda.fa.gz']).code).toBe(0);
+    expect(seqcoder(['decompress', 'lambda.fa.seqc']).code).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'lambda.fa')), readFileSync(EXAMPLE))).toBe(0);
+  });
+
+  it('--rm removes the input only after a verified write; -f is needed to overwrite', () => {
+    copyFileSync(EXAMPLE, join(dir, 'a.fa'));
+    expect(seqcoder(['compress', '--rm', 'a.fa']).code).toBe(0);
+    expect(existsSync(join(dir, 'a.fa'))).toBe(false);
+    expect(seqcoder(['decompress', 'a.fa.seqc']).code).toBe(0);
+    const again = seqcoder(['decompress', 'a.fa.seqc']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+    expect(seqcoder(['decompress', '-f', '--rm', 'a.fa.seqc']).code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['a.fa']);
+  });
+});
+
+describe('bad input: one line, non-zero exit, no output file', () => {
+  const cases: [string, () => string[], number][] = [
+    ['missing path', () => ['decompress', 'missing.seqc'], 1],
+    ['a directory', () => (mkdirSync(join(dir, 'd.seqc')), ['decompress', 'd.seqc']), 1],
+    ['an empty file', () => (writeFileSync(join(dir, 'e.seqc'), ''), ['decompress', 'e.seqc']), 1],
+    ['an empty file to compress', () => (writeFileSync(join(dir, 'e.fa'), ''), ['compress', 'e.fa']), 1],
+    ['a missing file to compress', () => ['compress', 'nothing.fa'], 1],
+    ['an unknown codec', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['compress', '--codec', 'zip', 'x.fa']), 2],
+    ['a level out of range', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['compress', '--level', '99', 'x.fa']), 2],
+    ['a name without .seqc', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['decompress', 'x.fa']), 2],
+  ];
+  const manifest: Record<string, string> = JSON.parse(readFileSync(join(CORRUPT, 'manifest.json'), 'utf8'));
+  for (const [file, code] of Object.entries(manifest)) {
+    if (file === 'empty.seqc') continue; // refused before decoding, covered above
+    const exit = code === 'UNSUPPORTED_VERSION' || code === 'UNSUPPORTED_FEATURE' ? 4 : 3;
+    cases.push([`corrupt ${file}`, () => (copyFileSync(join(CORRUPT, file), join(dir, file)), ['decompress', file]), exit]);
+  }
+  for (const [what, setup, exit] of cases) {
+    it(what, () => {
+      const args = setup();
+      const before = readdirSync(dir).sort();
+      const r = seqcoder(args);
+      expect(r.code).toBe(exit);
+      expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run seqcoder'))).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(readdirSync(dir).sort()).toEqual(before);
+    });
+  }
+
+  it('verify and cat fail the same way on damaged files', () => {
+    copyFileSync(join(CORRUPT, 'record-checksum.seqc'), join(dir, 'r.seqc'));
+    expect(seqcoder(['verify', 'r.seqc'])).toMatchObject({ code: 3 });
+    expect(seqcoder(['cat', 'r.seqc']).code).toBe(3);
+    expect(seqcoder(['info', join(GOLDEN, 'mixed.fa.seqc')]).code).toBe(0);
+  });
+});
+
+const present = existsSync(DATA);
+if (!present) console.warn(`[skip] ${DATA} is absent: CLI round trips of real genomes skipped`);
+describe.skipIf(!present)('every file of ../shared/data through the CLI', () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else files.push(join(d, e.name));
+    }
+  };
+  if (present) walk(DATA);
+  for (const file of files) {
+    it(file.slice(DATA.length + 1), () => {
+      const original = readFileSync(file);
+      expect(seqcoder(['compress', '-q', '-o', 'x.seqc', file]).code).toBe(0);
+      expect(seqcoder(['verify', '-q', 'x.seqc']).code).toBe(0);
+      expect(Buffer.compare(seqcoder(['cat', 'x.seqc']).stdout, original)).toBe(0);
+      expect(seqcoder(['decompress', '-q', '-o', 'y', 'x.seqc']).code).toBe(0);
+      expect(Buffer.compare(readFileSync(join(dir, 'y')), original)).toBe(0);
+    });
+  }
+});
