@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/pack-bench.ts'],
+  format: ['esm'],
+  clean: true,
+  target: 'node20',
+  platform: 'node',
+});

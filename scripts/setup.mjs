@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Installs dependencies and builds every package, on a machine that has only Node 20+ and npm.
+// pnpm is used from PATH when it is there, otherwise fetched by npx (no global install).
+import { execSync, spawnSync } from 'node:child_process';
+
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  // onnxruntime-node's install script downloads CUDA files; the CPU binary ships in the package.
+  ONNXRUNTIME_NODE_INSTALL: 'skip',
+};
+
+function hasPnpm() {
+  try {
+    return execSync('pnpm --version', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().startsWith('10.');
+  } catch {
+    return false;
+  }
+}
+
+const pnpm = hasPnpm() ? ['pnpm'] : ['npx', '--yes', 'pnpm@10'];
+function run(args) {
+  console.error(`> ${[...pnpm, ...args].join(' ')}`);
+  const r = spawnSync(pnpm[0], [...pnpm.slice(1), ...args], { stdio: 'inherit', env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+run(['install', '--frozen-lockfile']);
+run(['run', 'build']);
