@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Installs dependencies and builds every package, on a machine that has only Node 20+ and npm.
-// pnpm is used from PATH when it is there, otherwise fetched by npx (no global install).
+// Installs dependencies and builds every package, on a machine that has only Node 20+ and npm,
+// then runs the root scripts named as arguments (e.g. `node scripts/setup.mjs test:all`).
+// pnpm is used from PATH when it is there, otherwise fetched by npx (no global install); the
+// scripts run through it because turbo needs a pnpm binary to run tasks.
 import { execSync, spawnSync } from 'node:child_process';
 
 const env = {
@@ -27,3 +29,4 @@ function run(args) {
 
 run(['install', '--frozen-lockfile']);
 run(['run', 'build']);
+for (const script of process.argv.slice(2)) run(['run', script]);
