@@ -59,7 +59,7 @@ for (const file of files) {
   await compress(data, options); // warm-up: JIT and zstd context
   const cTimes: number[] = [];
   const dTimes: number[] = [];
-  let packed = new Uint8Array(0);
+  let packed: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < repeat; i++) {
     const [out, s] = await time(() => compress(data, options));
     packed = out;

@@ -15,8 +15,7 @@ export const Exit = {
   damaged: 3,
   /** The file needs a newer SeqCoder (future version, unknown codec or feature). */
   unsupported: 4,
-  /** Interrupted by a signal (128 + signal number is used for the exact one). */
-  interrupted: 130,
+  // Signals exit with 128 + the signal number (130 SIGINT, 143 SIGTERM): see cli.ts.
 } as const;
 
 /** A failure with a message meant for the user. */
