@@ -6,7 +6,7 @@
 import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
 import { access, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CliError, Exit } from './errors.js';
 
@@ -77,20 +77,15 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
     return;
   }
   const gunzip = createGunzip();
-  const feed = (async () => {
-    try {
-      for await (const chunk of rest()) if (!gunzip.write(chunk)) await new Promise((r) => gunzip.once('drain', r));
-      gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
+  const source = Readable.from(rest());
+  source.on('error', (e) => gunzip.destroy(e));
+  source.pipe(gunzip);
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError(`${input.name}: gzip data is damaged (${(e as Error).message})`, Exit.damaged);
   }
-  await feed;
 }
 
 /** Writes every piece to a stream, respecting back-pressure. */

@@ -81,6 +81,11 @@ describe('bad input: one line, non-zero exit, no output file', () => {
     ['an unknown codec', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['compress', '--codec', 'zip', 'x.fa']), 2],
     ['a level out of range', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['compress', '--level', '99', 'x.fa']), 2],
     ['a name without .seqc', () => (copyFileSync(EXAMPLE, join(dir, 'x.fa')), ['decompress', 'x.fa']), 2],
+    [
+      'a truncated .gz to compress',
+      () => (writeFileSync(join(dir, 'x.fa.gz'), gzipSync(readFileSync(EXAMPLE)).subarray(0, 3000)), ['compress', 'x.fa.gz']),
+      3,
+    ],
   ];
   const manifest: Record<string, string> = JSON.parse(readFileSync(join(CORRUPT, 'manifest.json'), 'utf8'));
   for (const [file, code] of Object.entries(manifest)) {
