@@ -34,7 +34,7 @@ export interface Input {
 }
 
 /** Checks that a path names a readable, non-empty regular file. */
-export async function checkInputFile(path: string): Promise<Input> {
+async function checkInputFile(path: string): Promise<Input> {
   let info;
   try {
     info = await stat(path);
@@ -48,7 +48,12 @@ export async function checkInputFile(path: string): Promise<Input> {
   return { name: path, path, size: info.size };
 }
 
-export const STDIN: Input = { name: 'stdin', path: undefined, size: undefined };
+const STDIN: Input = { name: 'stdin', path: undefined, size: undefined };
+
+/** The input a command-line argument names: '-' is stdin, anything else a checked file. */
+export async function openInput(file: string): Promise<Input> {
+  return file === '-' ? STDIN : checkInputFile(file);
+}
 
 /** The raw bytes of an input, counting them for progress. Fails on an empty stream. */
 export async function* readInput(input: Input, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {

@@ -195,6 +195,11 @@ export class Archive {
     return this.entries.map((e) => e.info);
   }
 
+  /** Residues of all records together (0 for a generic file): the denominator of bits per base. */
+  get residues(): number {
+    return this.entries.reduce((sum, e) => sum + e.info.length, 0);
+  }
+
   /** Size of the original file in bytes. */
   get originalBytes(): number {
     return this.endInfo.originalBytes;

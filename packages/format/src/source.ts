@@ -90,10 +90,10 @@ export class ForwardReader {
 
   /** Reads exactly `n` bytes, or throws {@link TruncatedError} if the stream ends first. */
   async read(n: number): Promise<Uint8Array> {
+    if (n === 0) return new Uint8Array(0);
     await this.fill(n);
     if (this.pendingLength < n) throw new TruncatedError('file is truncated', this.offset + this.pendingLength);
     let out: Uint8Array;
-    if (n === 0) return new Uint8Array(0);
     if (this.pending[0].length >= n) {
       out = this.pending[0].subarray(0, n);
       this.pending[0] = this.pending[0].subarray(n);

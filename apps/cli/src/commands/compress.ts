@@ -1,7 +1,8 @@
 import { unlink } from 'node:fs/promises';
 import { compressStream, FILE_EXTENSION, openArchive } from '@seqcoder/format';
 import { CliError, Exit } from '../errors.js';
-import { checkBinaryStdout, checkInputFile, readMaybeGzip, STDIN, writeAll, writeFileAtomic, type Input } from '../io.js';
+import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
+import { describeArchive } from './info.js';
 import { startProgress } from '../progress.js';
 import { forInput, formatBytes, inputsOf, log, type CommonFlags } from '../shared.js';
 import { zstdCompress } from '../zstd.js';
@@ -19,7 +20,7 @@ export function compressedName(path: string): string {
 
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
   for (const file of inputsOf(files, flags)) {
-    const input: Input = file === '-' ? STDIN : await checkInputFile(file);
+    const input = await openInput(file);
     const toStdout = flags.stdout || (input.path === undefined && !flags.output);
     const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
     if (toStdout) checkBinaryStdout();
@@ -66,12 +67,11 @@ async function verifyWritten(path: string): Promise<void> {
 async function summarise(input: Input, output: string): Promise<void> {
   const archive = await openArchive(output);
   try {
-    const residues = archive.records.reduce((sum, r) => sum + r.length, 0);
-    const ratio = archive.originalBytes / archive.compressedBytes;
-    const bpb = residues > 0 ? `, ${((archive.compressedBytes * 8) / residues).toFixed(3)} bits/base` : '';
+    const d = describeArchive(output, archive);
+    const bpb = d.bitsPerBase !== null ? `, ${d.bitsPerBase.toFixed(3)} bits/base` : '';
     log(
-      `${input.name}: ${formatBytes(archive.originalBytes)} → ${formatBytes(archive.compressedBytes)} ` +
-        `(ratio ${ratio.toFixed(2)}${bpb}) → ${output}`,
+      `${input.name}: ${formatBytes(d.originalBytes)} → ${formatBytes(d.compressedBytes)} ` +
+        `(ratio ${d.ratio.toFixed(2)}${bpb}) → ${output}`,
     );
   } finally {
     await archive.close();

@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { decompressStream, FILE_EXTENSION } from '@seqcoder/format';
 import { CliError, Exit } from '../errors.js';
-import { checkInputFile, readInput, STDIN, writeAll, writeFileAtomic, type Input } from '../io.js';
+import { openInput, readInput, writeAll, writeFileAtomic } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, inputsOf, log, type CommonFlags } from '../shared.js';
 
@@ -11,10 +11,6 @@ export function decompressedName(path: string): string {
     throw new CliError(`${path}: unknown suffix, expected ${FILE_EXTENSION} (name the output with -o, or use -c)`, Exit.usage);
   }
   return path.slice(0, -FILE_EXTENSION.length);
-}
-
-async function openInput(file: string): Promise<Input> {
-  return file === '-' ? STDIN : checkInputFile(file);
 }
 
 /** Every checksum is verified while decoding; the output is renamed into place only after the last one passed. */

@@ -1,18 +1,17 @@
 import { openArchive, type Archive } from '@seqcoder/format';
 import { describeError, Exit } from '../errors.js';
-import { checkInputFile, readInput, STDIN } from '../io.js';
+import { openInput, readInput } from '../io.js';
 import { forInput, formatBytes, log } from '../shared.js';
 
 async function open(file: string): Promise<Archive> {
   // A path is read with random access; stdin is read into memory first.
-  if (file === '-') return forInput('stdin', () => openArchive(readInput(STDIN)));
-  const { path } = await checkInputFile(file);
-  return forInput(file, () => openArchive(path!));
+  const input = await openInput(file);
+  return forInput(input.name, () => openArchive(input.path ?? readInput(input)));
 }
 
 /** Everything `info --json` prints; the bench app and tests read these fields. */
 export function describeArchive(file: string, archive: Archive) {
-  const residues = archive.records.reduce((sum, r) => sum + r.length, 0);
+  const { residues } = archive;
   return {
     file,
     kind: archive.kind,

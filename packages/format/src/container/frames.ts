@@ -119,6 +119,6 @@ export function decodeFrameHeader(bytes: Uint8Array, offset: number, available: 
 /** Checks a frame's payload against its CRC. */
 export function checkFrame(header: FrameHeader, payload: Uint8Array): void {
   if (crc32c(payload, crc32c(header.head)) !== header.crc) {
-    throw new CorruptError("a frame fails its checksum (damaged file)", header.offset);
+    throw new CorruptError('a frame fails its checksum (damaged file)', header.offset);
   }
 }
