@@ -3,7 +3,7 @@
  * command line, and turns every failure into one line on stderr and a documented exit code.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { FILE_EXTENSION, listCodecs } from '@seqcoder/format';
+import { DEFAULT_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
 import { infoCommand, verifyCommand } from './commands/info.js';
@@ -31,6 +31,11 @@ Examples:
   seqcoder info genome.fa.seqc          # records, lengths, codec, bits per base
   seqcoder verify *.seqc                # full decode and checksum check, nothing written
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
+
+const LEVEL_NOTES: Record<string, string> = {
+  cm: ': 1 fastest (about 2 MB/s) .. 4 smallest (about 0.3 MB/s)',
+  pack: ': the zstd level of headers and line layout; the bases are always 2 bits',
+};
 
 function parseLevel(value: string): number {
   const n = Number(value);
@@ -67,12 +72,17 @@ function buildProgram(setExit: (code: number) => void): Command {
       .description(`compress FASTA (plain or .gz) files to ${FILE_EXTENSION}; reads stdin when no file is given`)
       .argument('[files...]', 'input files; - for stdin'),
   )
-    .addOption(new Option('--codec <name>', 'sequence codec').choices(codecNames).default('pack'))
+    .addOption(new Option('--codec <name>', 'sequence codec').choices(codecNames).default(DEFAULT_CODEC))
     .addOption(
-      new Option('--level <n>', "codec level (default: the codec's own; pack: zstd level 1-22 of headers and layout, 19)")
-        .argParser(parseLevel),
+      new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own)').argParser(parseLevel),
     )
-    .addHelpText('after', '\nCodecs:\n' + listCodecs().map((c) => `  ${c.name.padEnd(8)} ${c.description}`).join('\n'))
+    .addHelpText(
+      'after',
+      '\nCodecs:\n' +
+        listCodecs()
+          .map((c) => `  ${c.name.padEnd(5)} ${c.description}\n        levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default}${LEVEL_NOTES[c.name] ?? ''}`)
+          .join('\n'),
+    )
     .action((files, flags) => compressCommand(files, flags));
 
   outputOptions(

@@ -1,6 +1,6 @@
-// Writes the golden and corrupt container fixtures of test/__fixtures__.
-// Run by hand (node scripts/make-fixtures.mjs after a build) ONLY when adding fixtures for a new
-// format version: existing golden files must never be regenerated, they pin what old files hold.
+// Writes the golden and corrupt container fixtures of test/__fixtures__ that are missing.
+// Run by hand (node scripts/make-fixtures.mjs after a build) when adding fixtures (a new format
+// version, a new codec or level). Existing files are never rewritten: they pin what old files hold.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +24,18 @@ const originals = {
   'protein.fa': Buffer.from('>sp|P69905|HBA_HUMAN\nMVLSPADKTNVKAAWGKVGAHAGEYGAEALERMFLSFPTTKTYFPHFDLSHGSAQVKGHGKKVADALTNAVAHVDDMPNALSAL\n'),
   'empty.fa': Buffer.alloc(0),
 };
-const options = { zstd: (d, level) => zstd(d, { compressionLevel: level }) };
-for (const [name, data] of Object.entries(originals)) {
-  if (existsSync(join(golden, `${name}.seqc`))) throw new Error(`${name}.seqc exists: golden files are never regenerated`);
+const zstdOption = { zstd: (d, level) => zstd(d, { compressionLevel: level }) };
+const goldens = Object.entries(originals).map(([name, data]) => ({ name, data, options: { ...zstdOption, codec: 'pack' } }));
+// One golden file per cm level: the mixed file with 6 kb more of lambda, so the models have work.
+const cmSample = Buffer.concat([originals['mixed.fa'], Buffer.from('\n>lambda part\n'), lambda.subarray(1500, 7500)]);
+for (const level of [1, 2, 3, 4]) goldens.push({ name: `cm-level-${level}.fa`, data: cmSample, options: { ...zstdOption, codec: 'cm', level } });
+for (const { name, data, options } of goldens) {
+  if (existsSync(join(golden, `${name}.seqc`))) continue;
+  console.log(`writing golden ${name}.seqc`);
   writeFileSync(join(golden, name), data);
   writeFileSync(join(golden, `${name}.seqc`), await compress(data, options));
 }
+if (existsSync(join(corrupt, 'manifest.json'))) process.exit(0);
 
 // Corrupt variants of mixed.fa.seqc. Each case says which typed error it must raise.
 const good = readFileSync(join(golden, 'mixed.fa.seqc'));

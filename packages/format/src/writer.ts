@@ -20,7 +20,7 @@ import { RecordSplitter } from './fasta/splitter.js';
 export interface CompressOptions {
   /** Sequence codec name (see `listCodecs()`); default `pack`. */
   codec?: string;
-  /** Codec level; for `pack` it is the zstd level of the side sections (1–22, default 19). */
+  /** Codec level: for `cm` the model (1 fast .. 4 smallest, default 2); for `pack` the zstd level of the side sections (1–22, default 19). */
   level?: number;
   /**
    * zstd compressor for side sections and generic content. Without one (the default in
@@ -94,7 +94,7 @@ export async function* compressStream(
   const counts = { records: 0 };
   const frames = fasta
     ? fastaFrames(pieces(), codec, level, zstd, chunkBytes, counts)
-    : genericFrames(pieces(), zstd, level);
+    : genericFrames(pieces(), zstd, codec.sideLevel(level));
   for await (const frame of frames) yield frame;
   const end = new ByteWriter(32).varint(counts.records).varint(inputBytes).u32(fileCrc.digest());
   yield encodeFrame(FrameType.End, end.finish());
@@ -123,7 +123,7 @@ async function* fastaFrames(
   };
   function* flush(): Generator<Uint8Array> {
     if (group.length === 0) return;
-    yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, level));
+    yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, codec.sideLevel(level)));
     for (const payload of sequences) yield encodeFrame(FrameType.Sequence, payload);
     group = [];
     sequences = [];
