@@ -46,7 +46,7 @@ function peer(cmd: string, args: string[], data: Uint8Array): { bytes: number; s
   return { bytes: r.stdout.length, seconds: (performance.now() - t) / 1000 };
 }
 
-const options = { zstd: (d: Uint8Array, level: number) => zstd(d, { compressionLevel: level }) };
+const options = { codec: 'pack', zstd: (d: Uint8Array, level: number) => zstd(d, { compressionLevel: level }) };
 const rows: string[] = [];
 let worstBpb = 0;
 let slowestC = Infinity;

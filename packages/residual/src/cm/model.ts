@@ -167,7 +167,7 @@ export class DnaModel {
   private pMix = 2048;
 
   // Secondary estimation.
-  private readonly apmOrder2 = new Apm(256 * 3, 7);
+  private readonly apmOrder4 = new Apm(256 * 3, 7);
   private readonly apmMatch = new Apm(MATCH_LENGTH_BUCKETS * 3 * 3, 7);
   private pFinal = 2048;
 
@@ -276,7 +276,7 @@ export class DnaModel {
     const pMix = squash(Math.trunc(final / 65536));
     this.pMix = pMix;
 
-    const p1 = this.apmOrder2.refine(pMix, ((this.h0 & 255) * 3 + node));
+    const p1 = this.apmOrder4.refine(pMix, ((this.h0 & 255) * 3 + node));
     const expected = fExp >= 0 ? 1 + this.fBit : 0;
     const p2 = this.apmMatch.refine(pMix, (lb * 3 + (this.fCounter >= 0 ? expected : 0)) * 3 + node);
     let p = (2 * pMix + p1 + p2 + 2) >> 2;
@@ -314,7 +314,7 @@ export class DnaModel {
     if (this.fCounter >= 0) this.matchCounters[this.fCounter] = trainCounter(this.matchCounters[this.fCounter]!, bit === this.fBit ? 1 : 0, 255);
     if (this.rCounter >= 0) this.matchCounters[this.rCounter] = trainCounter(this.matchCounters[this.rCounter]!, bit === this.rBit ? 1 : 0, 255);
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
-    this.apmOrder2.update(bit);
+    this.apmOrder4.update(bit);
     this.apmMatch.update(bit);
   }
 
