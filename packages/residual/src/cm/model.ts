@@ -169,7 +169,6 @@ export class DnaModel {
   // Secondary estimation.
   private readonly apmOrder4 = new Apm(256 * 3, 7);
   private readonly apmMatch = new Apm(MATCH_LENGTH_BUCKETS * 3 * 3, 7);
-  private pFinal = 2048;
 
   constructor(
     spec: ModelSpec,
@@ -277,12 +276,10 @@ export class DnaModel {
     this.pMix = pMix;
 
     const p1 = this.apmOrder4.refine(pMix, ((this.h0 & 255) * 3 + node));
-    const expected = fExp >= 0 ? 1 + this.fBit : 0;
-    const p2 = this.apmMatch.refine(pMix, (lb * 3 + (this.fCounter >= 0 ? expected : 0)) * 3 + node);
+    const p2 = this.apmMatch.refine(pMix, (lb * 3 + fState) * 3 + node);
     let p = (2 * pMix + p1 + p2 + 2) >> 2;
     if (p < 1) p = 1;
     else if (p > 4095) p = 4095;
-    this.pFinal = p;
     return p;
   }
 
