@@ -143,6 +143,10 @@ export class DnaModel {
   private rMiss = 0;
   private rExp = -1;
   private readonly matchCounters = new Int32Array(2 * 2 * MATCH_LENGTH_BUCKETS * 4).fill(COUNTER_INIT);
+  // Per-base match contexts (length bucket × recent misses), set once in advanceMatches.
+  private fContext = 0;
+  private rContext = 0;
+  private longestBucket = 0; // length bucket of the longer of the two matches
   private fCounter = -1; // counter index used for the current bit, or -1 when the input was silent
   private rCounter = -1;
   private fBit = 0;
@@ -226,7 +230,7 @@ export class DnaModel {
     const fExp = this.fExp;
     if (fExp >= 0 && (node === 0 || node - 1 === fExp >> 1)) {
       this.fBit = node === 0 ? fExp >> 1 : fExp & 1;
-      this.fCounter = ((node === 0 ? 0 : 1) * MATCH_LENGTH_BUCKETS + lengthBucket(this.fLen)) * 4 + Math.min(3, popcount16(this.fMiss));
+      this.fCounter = (node === 0 ? 0 : 1) * MATCH_LENGTH_BUCKETS * 4 + this.fContext;
       const s = STRETCH[this.matchCounters[this.fCounter]! >>> 20]!;
       st[i++] = this.fBit ? s : -s;
     } else {
@@ -236,7 +240,7 @@ export class DnaModel {
     const rExp = this.rExp;
     if (rExp >= 0 && (node === 0 || node - 1 === rExp >> 1)) {
       this.rBit = node === 0 ? rExp >> 1 : rExp & 1;
-      this.rCounter = ((2 + (node === 0 ? 0 : 1)) * MATCH_LENGTH_BUCKETS + lengthBucket(this.rLen)) * 4 + Math.min(3, popcount16(this.rMiss));
+      this.rCounter = (2 + (node === 0 ? 0 : 1)) * MATCH_LENGTH_BUCKETS * 4 + this.rContext;
       const s = STRETCH[this.matchCounters[this.rCounter]! >>> 20]!;
       st[i++] = this.rBit ? s : -s;
     } else {
@@ -246,8 +250,7 @@ export class DnaModel {
     if (this.hints) st[i++] = STRETCH[this.hintTable[this.hintSlot + node]! >>> 20]!;
     st[i++] = 256;
 
-    const longest = this.fLen > this.rLen ? this.fLen : this.rLen;
-    const lb = lengthBucket(longest);
+    const lb = this.longestBucket;
     const fState = this.fCounter >= 0 ? 1 + this.fBit : 0;
     const rState = this.rCounter >= 0 ? 1 + this.rBit : 0;
     const w = this.weights;
@@ -414,6 +417,9 @@ export class DnaModel {
     }
     this.fExp = this.fLen > 0 ? history[this.fPtr]! : -1;
     this.rExp = this.rLen > 0 ? 3 - history[this.rPtr]! : -1;
+    this.fContext = lengthBucket(this.fLen) * 4 + Math.min(3, popcount16(this.fMiss));
+    this.rContext = lengthBucket(this.rLen) * 4 + Math.min(3, popcount16(this.rMiss));
+    this.longestBucket = lengthBucket(this.fLen > this.rLen ? this.fLen : this.rLen);
   }
 
   /** Finds each model's context slot for the next base. */
