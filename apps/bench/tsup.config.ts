@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/pack-bench.ts', 'src/cm-bench.ts', 'src/roundtrip-all.ts'],
+  entry: ['src/bench.ts'],
   format: ['esm'],
   clean: true,
   target: 'node20',

@@ -1,0 +1,172 @@
+/**
+ * The compressors the bench runs: SeqCoder (through its CLI, one codec and level per tool) and the
+ * peers (gzip, bzip2, xz, zstd at their best settings, or any command a user names). Every tool is
+ * a pair of commands run as child processes, so each one's time and peak memory are its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { codecByName, listCodecs } from '@seqcoder/format';
+
+/** One child process: an argv, with stdin and stdout optionally bound to files. */
+export interface Command {
+  argv: string[];
+  stdin?: string;
+  stdout?: string;
+}
+
+export interface Tool {
+  /** Stable key in the JSON, e.g. `seqcoder cm:2`, `xz -9e -T1`. */
+  id: string;
+  /** What the tables show. */
+  label: string;
+  kind: 'seqcoder' | 'peer';
+  codec?: string;
+  level?: number;
+  /** Version line, for the results header. */
+  version: string;
+  /** A rough compression speed in MB/s, only used to start long jobs first and to estimate time. */
+  roughMBps: number;
+  compress(input: string, output: string): Command;
+  decompress(input: string, output: string): Command;
+}
+
+const cliPath = join(dirname(createRequire(import.meta.url).resolve('@seqcoder/cli/package.json')), 'dist', 'cli.js');
+
+/** The commit this SeqCoder was built from, so a results table names the code that made it. */
+const CHECKOUT = ((): string => {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: dirname(cliPath), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return 'of this checkout';
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']).stdout.trim() ? ' with local changes' : '';
+  return `at commit ${head.stdout.trim()}${dirty}`;
+})();
+
+/**
+ * Codecs whose `--level` changes the sequence model, so every level is worth a row on DNAcorpus.
+ * For the others (pack) the level only tunes zstd on headers and layout: their default is enough.
+ */
+const LEVEL_SWEEP = new Set(['cm']);
+
+/** Rough speeds for scheduling, per codec and level (MB/s); unknown codecs get 1. */
+const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3] };
+
+export function seqcoderTool(codecName: string, level?: number): Tool {
+  const codec = codecByName(codecName); // throws a clear error for an unknown name
+  const lvl = level ?? codec.levels.default;
+  if (!Number.isInteger(lvl) || lvl < codec.levels.min || lvl > codec.levels.max) {
+    throw new Error(`codec ${codec.name} has levels ${codec.levels.min}-${codec.levels.max}, not ${level}`);
+  }
+  const speeds = SEQCODER_ROUGH_MBPS[codec.name] ?? [1];
+  const sweeps = LEVEL_SWEEP.has(codec.name);
+  return {
+    id: `seqcoder ${codec.name}:${lvl}`,
+    label: sweeps ? `SeqCoder ${codec.name} L${lvl}` : `SeqCoder ${codec.name}`,
+    kind: 'seqcoder',
+    codec: codec.name,
+    level: lvl,
+    version: `SeqCoder ${CHECKOUT}`,
+    roughMBps: speeds[Math.min(lvl - codec.levels.min, speeds.length - 1)],
+    compress: (input, output) => ({
+      argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--codec', codec.name, '--level', String(lvl), input],
+      stdout: output,
+    }),
+    decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', input], stdout: output }),
+  };
+}
+
+/**
+ * `--codecs` values: `cm:2`, `cm` (its default level), `cm:*` (every level), or `none`.
+ * Without the option: every level of the codecs in LEVEL_SWEEP and the default of the others on
+ * DNAcorpus (`wide`), each codec at its default level elsewhere.
+ */
+export function parseCodecs(spec: string | undefined, wide: boolean): Tool[] {
+  if (spec === 'none') return [];
+  const items =
+    spec?.split(',').map((s) => s.trim()).filter(Boolean) ??
+    listCodecs().map((c) => (wide && LEVEL_SWEEP.has(c.name) ? `${c.name}:*` : c.name));
+  return items.flatMap((item) => {
+    const [name, level] = item.split(':');
+    if (level === '*') {
+      const { min, max } = codecByName(name).levels;
+      return Array.from({ length: max - min + 1 }, (_, i) => seqcoderTool(name, min + i));
+    }
+    return [seqcoderTool(name, level === undefined ? undefined : Number(level))];
+  });
+}
+
+/** The peers at their best settings; single-threaded so that speeds compare with SeqCoder's. */
+const PEERS: Record<string, { flags: string[]; decompress: string[]; roughMBps: number }> = {
+  gzip: { flags: ['-9'], decompress: ['-d'], roughMBps: 1.3 },
+  bzip2: { flags: ['-9'], decompress: ['-d'], roughMBps: 12 },
+  xz: { flags: ['-9e', '-T1'], decompress: ['-d'], roughMBps: 0.9 },
+  // --long finds repeats across a whole collection; --memory lets decoding follow any window.
+  zstd: { flags: ['--ultra', '-22', '--long=27', '-T1'], decompress: ['-d', '--memory=2048MB'], roughMBps: 0.75 },
+};
+export const DEFAULT_PEERS = Object.keys(PEERS).join(',');
+
+/** `name x.y.z` from what a program prints for `--version`; undefined when it is not installed. */
+function versionOf(program: string): string | undefined {
+  const r = spawnSync(program, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 5000 });
+  if (r.error) return undefined;
+  const version = /\d+\.\d+(\.\d+)?/.exec(`${r.stdout}${r.stderr}`);
+  return version ? `${program} ${version[0]}` : program;
+}
+
+/**
+ * `--tools` values: peer names with optional flags, `xz:-9,zstd:-19`, or `none`.
+ * Returns the tools found and the names that are not installed (reported, never silently dropped).
+ */
+export function parsePeers(spec: string): { tools: Tool[]; missing: string[] } {
+  const tools: Tool[] = [];
+  const missing: string[] = [];
+  if (spec === 'none') return { tools, missing };
+  for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name, ...rest] = item.split(':');
+    const peer = PEERS[name];
+    if (!peer) throw new Error(`unknown peer "${name}" (known: ${DEFAULT_PEERS}; name others with --tool)`);
+    const flags = rest.length > 0 ? rest.join(':').split(/\s+/).filter(Boolean) : peer.flags;
+    const version = versionOf(name);
+    if (!version) {
+      missing.push(name);
+      continue;
+    }
+    const label = `${name} ${flags.filter((f) => f !== '-T1').join(' ')}`;
+    tools.push({
+      id: `${name} ${flags.join(' ')}`,
+      label,
+      kind: 'peer',
+      version,
+      roughMBps: peer.roughMBps,
+      compress: (input, output) => ({ argv: [name, ...flags, '-c'], stdin: input, stdout: output }),
+      decompress: (input, output) => ({ argv: [name, ...peer.decompress, '-c'], stdin: input, stdout: output }),
+    });
+  }
+  return { tools, missing };
+}
+
+const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * A user-named compressor, `LABEL::COMPRESS::DECOMPRESS`: two shell commands (pipes allowed) in
+ * which `{in}` and `{out}` stand for the file paths, e.g.
+ * `NAF -22::ennaf -22 {in} -o {out}::unnaf {in} -o {out}`.
+ */
+export function customTool(spec: string): Tool {
+  const [label, compress, decompress, ...extra] = spec.split('::').map((s) => s.trim());
+  if (!label || !compress || !decompress || extra.length > 0) {
+    throw new Error(`--tool wants "LABEL::COMPRESS COMMAND::DECOMPRESS COMMAND" with {in} and {out}, got "${spec}"`);
+  }
+  const fill = (template: string, input: string, output: string): Command => ({
+    argv: ['sh', '-c', template.replaceAll('{in}', shellQuote(input)).replaceAll('{out}', shellQuote(output))],
+  });
+  return {
+    id: label,
+    label,
+    kind: 'peer',
+    version: compress.split(/\s+/)[0],
+    roughMBps: 0.5,
+    compress: (input, output) => fill(compress, input, output),
+    decompress: (input, output) => fill(decompress, input, output),
+  };
+}
