@@ -124,7 +124,7 @@ describe.skipIf(!present)('every file of ../shared/data through the CLI', () => 
     }
   };
   if (present) walk(DATA);
-  // Every command on every file with the fast codec; the default codec (cm, ~1.5 MB/s each way)
+  // Every command on every file with the fast codec; the default codec (cm, ~1.1 MB/s each way)
   // through compress and cat on the single genomes. The library test round-trips every file with it.
   for (const file of files.filter((f) => !f.includes('collections'))) {
     it(`${file.slice(DATA.length + 1)} (default codec)`, () => {

@@ -49,7 +49,7 @@ export const packCodec: SequenceCodec = {
 export const cmCodec: SequenceCodec = {
   id: 2,
   name: 'cm',
-  description: 'context mixing of DNA with arithmetic coding; smallest files, about 1.5 MB/s at the default level',
+  description: 'context mixing of DNA with arithmetic coding; smallest files, about 1.1 MB/s at the default level',
   levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
   sideLevel: () => 19,
   encode: (symbols, level) => cmEncode(symbols, { level }),
