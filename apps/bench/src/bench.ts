@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { discoverInputs, SET_NAMES, type BenchInput, type SetName } from './corpus.js';
 import { renderPlots } from './plots.js';
 import { describeMachine, renderMarkdown, type BenchReport } from './report.js';
-import { measure, memoryProbe, runAll, type Measurement } from './runner.js';
+import { measure, memoryProbe, runAll, stopAll, type Measurement } from './runner.js';
 import { customTool, DEFAULT_PEERS, parseCodecs, parsePeers, type Tool } from './tools.js';
 
 const HELP = `Usage: pnpm bench [options]
@@ -44,9 +44,10 @@ Examples:
   pnpm bench --codecs cm:* --tools none --out /tmp/rt   # round-trip all data at every level
 `;
 
+/** A bad command line or corpus: reported in one line, exit code 2. */
+class UsageError extends Error {}
 function fail(message: string): never {
-  console.error(`bench: ${message}\n(see pnpm bench --help)`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
 /** README.md, bench.json and the SVG plots of a report. */
@@ -114,6 +115,13 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'seqcoder-bench-inputs-'));
+  // stop the children (a kill may have reached this process alone) and leave no temporary files behind
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopAll();
+    rmSync(work, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     console.error(`bench: reading ${corpus} ...`);
     const inputs = await discoverInputs(corpus, sets, work);
@@ -159,4 +167,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`bench: ${e.message}\n(see pnpm bench --help)`);
+  process.exitCode = 2;
+}

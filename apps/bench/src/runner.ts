@@ -6,7 +6,7 @@
  * is missing, /proc/PID/status VmHWM is sampled every 10 ms instead, which can miss the last
  * milliseconds; the results header says which one was used.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,17 @@ function vmHwmKB(pid: number): number | null {
   }
 }
 
+/** The child processes and scratch folders of the measurements under way, for an interrupt. */
+const liveChildren = new Set<ChildProcess>();
+const liveScratch = new Set<string>();
+export function stopAll(): void {
+  // Each child leads its own process group, so the kill also reaches what it started (GNU time
+  // ignores SIGINT while it waits). SIGKILL, because a tool inside a long synchronous step may
+  // answer SIGINT only minutes later; its output is in the scratch folder, removed next.
+  for (const child of liveChildren) process.kill(-child.pid!, 'SIGKILL');
+  for (const dir of liveScratch) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Runs a command with its stdin/stdout bound to files; rejects with its stderr when it fails. */
 async function run(cmd: Command, probe: MemoryProbe, scratch: string): Promise<Run> {
   const memFile = join(scratch, 'peak-rss');
@@ -85,7 +96,8 @@ async function run(cmd: Command, probe: MemoryProbe, scratch: string): Promise<R
   const started = performance.now();
   try {
     return await new Promise<Run>((resolve, reject) => {
-      const child = spawn(argv[0], argv.slice(1), { stdio: [stdin, stdout, 'pipe'] });
+      const child = spawn(argv[0], argv.slice(1), { stdio: [stdin, stdout, 'pipe'], detached: true });
+      liveChildren.add(child);
       let stderr = '';
       child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
       let sampled: number | null = null;
@@ -96,6 +108,7 @@ async function run(cmd: Command, probe: MemoryProbe, scratch: string): Promise<R
       const timer = probe === '/proc VmHWM sampled every 10 ms' ? setInterval(sample, 10) : undefined;
       child.on('error', (e) => reject(new ToolFailed(`${argv[0]}: ${e.message}`)));
       child.on('close', (code, signal) => {
+        liveChildren.delete(child);
         clearInterval(timer);
         const seconds = (performance.now() - started) / 1000;
         if (code !== 0) {
@@ -123,9 +136,11 @@ const median = (xs: number[]): number => {
 };
 const maxOrNull = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
 
+
 /** Compress and decompress every file of `input` with `tool`, `repeat` times, verifying each round trip. */
 export async function measure(tool: Tool, input: BenchInput, repeat: number, probe: MemoryProbe): Promise<Measurement> {
   const scratch = mkdtempSync(join(tmpdir(), 'seqcoder-bench-'));
+  liveScratch.add(scratch);
   const compressTotals = Array<number>(repeat).fill(0);
   const decompressTotals = Array<number>(repeat).fill(0);
   const peaks: { c: (number | null)[]; d: (number | null)[] } = { c: [], d: [] };
@@ -156,6 +171,7 @@ export async function measure(tool: Tool, input: BenchInput, repeat: number, pro
     error = e.message;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    liveScratch.delete(scratch);
   }
   const c = error ? NaN : median(compressTotals);
   const d = error ? NaN : median(decompressTotals);

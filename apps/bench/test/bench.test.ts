@@ -2,8 +2,8 @@
  * The bench end to end on a small corpus: its figures are what `seqcoder info --json` reports for
  * the same files, its sizes do not change between runs, and a tool that loses data is marked FAIL.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -125,6 +125,24 @@ describe('pnpm bench', () => {
     expect(report.measurements.map((m) => m.roundTrip)).toEqual(['FAIL', 'FAIL']);
     expect(readFileSync(join(root, 'out3', 'README.md'), 'utf8')).toMatch(/\| lossy \|.*\*\*FAIL\*\*: .*differs from the original/);
   }, 60_000);
+
+  it('stops at once on SIGTERM, killing its children and removing its temporary files', async () => {
+    const tmp = mkdtempSync(join(root, 'tmp-'));
+    const child = spawn(
+      process.execPath,
+      [bench, '--corpus', corpus, '--sets', 'genomes', '--codecs', 'none', '--tools', 'none', '--tool', 'slow::sleep 60; cp {in} {out}::cp {in} {out}', '--jobs', '2', '--out', join(root, 'out4')],
+      { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' },
+    );
+    // wait until the measurements run: the inputs folder and a scratch folder per `sleep`
+    for (let waited = 0; readdirSync(tmp).length < 3 && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(readdirSync(tmp).length).toBe(3);
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(143);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
 
   it('refuses a bad command line with exit code 2 and a reason', () => {
     for (const [args, reason] of [
