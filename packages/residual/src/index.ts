@@ -11,7 +11,7 @@
  *   of DNA with a binary arithmetic coder, 1.8–1.95 bits per base on bacterial genomes.
  */
 export { pack2bit, unpack2bit, packedLength, PackedPaddingError } from './pack2bit.js';
-export { cmEncode, cmDecode, cmPayloadLevel, CmEncoder, CmDecoder, type CmOptions } from './cm/codec.js';
+export { cmEncode, cmDecode, cmPayloadLevel, CmEncoder, CmDecoder, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
 export { CM_LEVELS, CM_LEVEL_RANGE } from './cm/levels.js';
 export type { ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError } from './errors.js';

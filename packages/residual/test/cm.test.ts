@@ -6,6 +6,7 @@ import {
   CmEncoder,
   CodedStreamError,
   InvalidInputError,
+  MAX_BASES_PER_CODED_BYTE,
   cmDecode,
   cmEncode,
   cmPayloadLevel,
@@ -90,6 +91,29 @@ describe('cm codec', () => {
     // A wrong count is not always detectable here (the last bits may decode either way); the
     // container's record checksum catches it.
   });
+
+  it('refuses a count the payload cannot hold before allocating, and stops where the stream ends', () => {
+    const payload = cmEncode(sampleGenome(3000));
+    const coded = payload.length - 2;
+    for (const count of [MAX_BASES_PER_CODED_BYTE * coded + 1, 2 ** 31, 2 ** 40, 2 ** 53, -1, 1.5, NaN]) {
+      expect(() => new CmDecoder(payload, count), String(count)).toThrow(/cannot hold/);
+    }
+    // A count the bound allows but the stream does not hold: decoding stops at the stream's end,
+    // long before the count (a forged 16-million-base record from 500 bytes fails in milliseconds).
+    const started = performance.now();
+    expect(() => cmDecode(payload, MAX_BASES_PER_CODED_BYTE * coded)).toThrow(/ended early/);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('stays within the bound on the most compressible input there is', () => {
+    // a million times A: the model becomes as sure as its 12-bit probabilities allow
+    const count = 1_000_000;
+    const payload = cmEncode(new Uint8Array(count), { level: 1 });
+    const perByte = count / (payload.length - 2);
+    expect(perByte).toBeGreaterThan(10_000);
+    expect(perByte).toBeLessThan(11_360); // the bound the coder proves (codec.ts)
+    expect(cmDecode(payload, count)).toEqual(new Uint8Array(count));
+  }, 60_000);
 });
 
 /** First 16 hex digits of the SHA-256 of each level's output for sampleGenome(30_000, 7). */

@@ -85,7 +85,9 @@ export class BinaryDecoder {
   }
 
   private next(): number {
-    // Reading past the end yields zeros so a damaged stream cannot loop forever; finish() reports it.
-    return this.pos < this.buf.length ? this.buf[this.pos++]! : (this.pos++, 0);
+    // The decoder reads exactly the bytes the encoder wrote, so running past the end means damage:
+    // stop at once rather than decode up to the declared count from nothing.
+    if (this.pos >= this.buf.length) throw new CodedStreamError(`coded stream of ${this.buf.length} bytes ended early`);
+    return this.buf[this.pos++]!;
   }
 }

@@ -85,6 +85,15 @@ export class CmEncoder {
 }
 
 /** Streaming decoder: read() the `count` symbols in pieces of any size. */
+/**
+ * More bases than any coded stream of this many bytes can hold (FORMAT.md, "Limits"). Each binary
+ * decision narrows the coder's interval by a factor of at most (1 - 1/4097), because
+ * probabilities are clamped to 1..4095 of 4096. Every output byte widens it by exactly 256, and
+ * a base is two decisions. So a stream of B bytes holds at most
+ * 8·B / (2·log2(4097/4096)) ≈ 11,360·B bases; all-A input reaches 11,319. 2^15 leaves margin.
+ */
+export const MAX_BASES_PER_CODED_BYTE = 2 ** 15;
+
 export class CmDecoder {
   private readonly out: Uint8Array;
   private readonly model: DnaModel;
@@ -97,6 +106,11 @@ export class CmDecoder {
     options: Pick<CmOptions, 'hints'> = {},
   ) {
     if (payload.length < 6) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
+    const coded = payload.length - 2;
+    // Checked before allocating `count` bytes: a damaged or forged count must not size memory.
+    if (!Number.isSafeInteger(count) || count < 0 || count > MAX_BASES_PER_CODED_BYTE * coded) {
+      throw new CodedStreamError(`cm payload of ${payload.length} bytes cannot hold ${count} bases`);
+    }
     if (payload[0] !== LAYOUT_VERSION) throw new CodedStreamError(`cm payload layout ${payload[0]} is not supported`);
     const level = payload[1]!;
     if (CM_LEVELS[level] === undefined) throw new CodedStreamError(`cm payload names level ${level}, which this version does not have`);
