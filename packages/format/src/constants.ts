@@ -57,4 +57,9 @@ export const LIMITS = {
   maxRecordsPerChunk: 2 ** 20,
   /** Most residues in one record: 2^40 (about 1.1 trillion). */
   maxResidues: 2 ** 40,
+  /**
+   * Largest record, as original bytes: 2 GiB. A record is rendered whole in memory (by the writer
+   * and by the reader), so this bounds that memory; prokaryotic records are under 20 MB.
+   */
+  maxRecordBytes: 2 ** 31,
 } as const;

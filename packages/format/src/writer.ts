@@ -8,11 +8,11 @@
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { codecByName, DEFAULT_CODEC, type SequenceCodec } from './codecs/index.js';
-import { FrameType, SectionId } from './constants.js';
+import { FrameType, LIMITS, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
 import { encodeFileHeader, encodeFrame } from './container/frames.js';
 import { writeSection, type ZstdCompress } from './container/sections.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, LimitExceededError } from './errors.js';
 import { parseRecord } from './fasta/record.js';
 import { looksLikeNucleotide, SNIFF_BYTES } from './fasta/sniff.js';
 import { RecordSplitter } from './fasta/splitter.js';
@@ -114,6 +114,10 @@ async function* fastaFrames(
   let sequences: Uint8Array[] = [];
   let groupBytes = 0;
   const add = (bytes: Uint8Array): void => {
+    // never write a record that readers refuse (FORMAT.md, "Limits")
+    if (bytes.length > LIMITS.maxRecordBytes) {
+      throw new LimitExceededError(`a record of ${bytes.length} bytes exceeds the ${LIMITS.maxRecordBytes}-byte limit`);
+    }
     const { layout, symbols } = parseRecord(bytes);
     group.push({ layout, crc: crc32c(bytes) });
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();

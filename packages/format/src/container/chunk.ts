@@ -11,8 +11,8 @@
  */
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { Eol, LIMITS, RecordFlag, SECTION_IGNORABLE_BIT, SectionId } from '../constants.js';
-import { CorruptError, UnsupportedFeatureError } from '../errors.js';
-import { lineCount, type RecordLayout } from '../fasta/record.js';
+import { CorruptError, LimitExceededError, UnsupportedFeatureError } from '../errors.js';
+import { lineCount, recordByteLength, type RecordLayout } from '../fasta/record.js';
 import { readSection, writeSection, type ZstdCompress } from './sections.js';
 
 export interface ChunkRecord {
@@ -163,20 +163,24 @@ export function decodeChunk(payload: Uint8Array, offset: number): ChunkRecord[] 
       prevEnd = start + length;
     }
 
-    records.push({
-      crc,
-      layout: {
-        hasHeader,
-        name,
-        crlf: (flags & RecordFlag.Crlf) !== 0,
-        lineRuns,
-        eolExceptions,
-        residues,
-        caseRuns,
-        exceptions,
-        bases: residues - covered,
-      },
-    });
+    const layout: RecordLayout = {
+      hasHeader,
+      name,
+      crlf: (flags & RecordFlag.Crlf) !== 0,
+      lineRuns,
+      eolExceptions,
+      residues,
+      caseRuns,
+      exceptions,
+      bases: residues - covered,
+    };
+    // Checked here, before anything renders it: residues, N runs and empty lines cost few bytes
+    // in the file but their full size in memory.
+    const size = recordByteLength(layout);
+    if (size > LIMITS.maxRecordBytes) {
+      throw new LimitExceededError(`record of ${size} bytes exceeds the ${LIMITS.maxRecordBytes}-byte limit`, offset);
+    }
+    records.push({ crc, layout });
   }
   names.expectEnd();
   layouts.expectEnd();
