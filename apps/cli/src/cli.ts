@@ -132,10 +132,12 @@ function installSignalHandlers(): void {
 
 async function main(argv: string[]): Promise<number> {
   installSignalHandlers();
-  // A closed pipe (`seqcoder cat x | head`) is not an error.
+  // A closed pipe (`seqcoder cat x | head`) is not an error; a full disk behind stdout is one.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(Exit.ok);
-    throw e;
+    removeTemporaries();
+    process.stderr.write(`seqcoder: standard output: ${describeError({ ...e, path: undefined }).message}\n`);
+    process.exit(Exit.io);
   });
   let exitCode: number = Exit.ok;
   const program = buildProgram((code) => (exitCode = code));

@@ -48,6 +48,8 @@ export function describeError(error: unknown): { code: number; message: string }
       EACCES: 'permission denied',
       EISDIR: 'is a directory',
       ENOSPC: 'no space left on device',
+      EDQUOT: 'disk quota exceeded',
+      EFBIG: 'file too large (file system or ulimit -f limit)',
       EROFS: 'read-only file system',
     };
     return { code: Exit.io, message: `${e.path ? `${e.path}: ` : ''}${reasons[e.code] ?? e.message}` };

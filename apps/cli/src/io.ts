@@ -4,7 +4,7 @@
  * interrupted or failed run never leaves a file that looks complete.
  */
 import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
-import { access, open, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -113,6 +113,25 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
+ * Moves `temp` to `path` unless `path` exists, atomically: link() fails if the name is taken, so
+ * of two processes finishing the same output at once, one wins and the other reports it. File
+ * systems without hard links get the check-then-rename of the start of writeFileAtomic.
+ */
+async function publishNoClobber(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CliError(`${path}: already exists (use -f to overwrite)`);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (await exists(path)) throw new CliError(`${path}: already exists (use -f to overwrite)`);
+    await rename(temp, path);
+    return;
+  }
+  await unlink(temp);
+}
+
+/**
  * Writes `pieces` to `path` atomically: into a hidden temporary file beside it, synced, then
  * renamed over `path`. `verify` runs on the finished temporary file before the rename.
  * On any failure the temporary file is removed and `path` is untouched.
@@ -130,11 +149,17 @@ export async function writeFileAtomic(
     try {
       for await (const piece of pieces) await handle.write(piece);
       await handle.sync();
+    } catch (e) {
+      // a full disk is about the output: name it (write errors carry no path)
+      const errno = e as NodeJS.ErrnoException;
+      if (errno.syscall && !errno.path) errno.path = path;
+      throw e;
     } finally {
       await handle.close();
     }
     await options.verify?.(temp);
-    await rename(temp, path);
+    if (options.force) await rename(temp, path);
+    else await publishNoClobber(temp, path);
     temporaries.delete(temp);
   } catch (e) {
     await unlink(temp).catch(() => {});

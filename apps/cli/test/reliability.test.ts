@@ -1,0 +1,143 @@
+/**
+ * What a run leaves on disk when things go wrong: interrupted at any moment, racing another
+ * process for the same output, or out of disk space. The only acceptable results are a complete,
+ * verified output, or no output and no temporary file.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
+
+const base = mkdtempSync(join(tmpdir(), 'seqcoder-reliability-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+let dir = '';
+let n = 0;
+beforeEach(() => {
+  dir = join(base, String(n++));
+  mkdirSync(dir);
+});
+
+/** Three records of 400 kb: a second or two of `cm` work, with record boundaries in between. */
+function writeGenome(path: string): Buffer {
+  let x = 1;
+  let text = '';
+  for (let r = 0; r < 3; r++) {
+    let seq = '';
+    for (let i = 0; i < 400_000; i++) seq += 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3];
+    text += `>record${r}\n${seq.replace(/(.{60})/g, '$1\n')}\n`;
+  }
+  writeFileSync(path, text);
+  return Buffer.from(text);
+}
+
+function run(args: string[], shell?: string) {
+  const r = shell
+    ? spawnSync('sh', ['-c', `${shell}; exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd: dir })
+    : spawnSync(process.execPath, [CLI, ...args], { cwd: dir });
+  return { code: r.status, stderr: r.stderr.toString() };
+}
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) =>
+    child.on('close', (code, signal) => r({ code, signal, stderr })),
+  );
+  return { child, exit };
+}
+
+/** Files in `dir` apart from the ones named: temporary files are hidden (`.name.tmp-…`). */
+const others = (keep: string[]) => readdirSync(dir).filter((f) => !keep.includes(f));
+
+describe('interrupted runs', () => {
+  it('SIGINT or SIGTERM at any moment of compress or decompress leaves the whole output or nothing', async () => {
+    const original = writeGenome(join(dir, 'g.fa'));
+    expect(run(['compress', '-q', '--codec', 'pack', '-o', 'ref.seqc', 'g.fa']).code).toBe(0);
+    let interrupted = 0;
+    let completed = 0;
+    for (const [command, input, output] of [
+      ['compress', 'g.fa', 'out.seqc'],
+      ['decompress', 'ref.seqc', 'out.fa'],
+    ] as const) {
+      for (const [i, delay] of [30, 120, 300, 600, 1000, 1600, 2500].entries()) {
+        const signal = i % 2 ? 'SIGTERM' : 'SIGINT';
+        const { child, exit } = start([command, '-q', '-f', '-o', output, input]);
+        await new Promise((r) => setTimeout(r, delay));
+        child.kill(signal);
+        const { code, signal: killedBy, stderr } = await exit;
+        if (code === 0) {
+          completed++;
+          // finished before the signal: the output must be complete
+          if (command === 'compress') expect(run(['verify', '-q', output]).code).toBe(0);
+          else expect(readFileSync(join(dir, output)).equals(original)).toBe(true);
+        } else {
+          interrupted++;
+          // 130/143 from our handler; or killed by the signal itself while Node was still starting
+          if (code === null) expect(killedBy).toBe(signal);
+          else expect(code, stderr).toBe(signal === 'SIGINT' ? 130 : 143);
+          expect(existsSync(join(dir, output)), `${command} after ${delay} ms`).toBe(false);
+        }
+        expect(others(['g.fa', 'ref.seqc', output])).toEqual([]);
+        rmSync(join(dir, output), { force: true });
+      }
+    }
+    expect(interrupted).toBeGreaterThan(0); // the test must exercise the interrupt path
+    expect(interrupted + completed).toBe(14);
+  }, 120_000);
+});
+
+describe('concurrent writers', () => {
+  it('of the same output without -f: one wins, the others say it exists, the file is whole', async () => {
+    const original = writeGenome(join(dir, 'g.fa'));
+    const runs = Array.from({ length: 4 }, () => start(['compress', '-q', '--codec', 'pack', '-o', 'same.seqc', 'g.fa']));
+    const results = await Promise.all(runs.map((r) => r.exit));
+    expect(results.filter((r) => r.code === 0)).toHaveLength(1);
+    for (const r of results.filter((r) => r.code !== 0)) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/already exists/);
+    }
+    expect(run(['decompress', '-q', '-o', 'back.fa', 'same.seqc']).code).toBe(0);
+    expect(readFileSync(join(dir, 'back.fa')).equals(original)).toBe(true);
+    expect(others(['g.fa', 'same.seqc', 'back.fa'])).toEqual([]);
+  }, 60_000);
+
+  it('of the same output with -f: every one succeeds and the file is whole', async () => {
+    const original = writeGenome(join(dir, 'g.fa'));
+    const runs = Array.from({ length: 4 }, (_, i) => start(['compress', '-q', '-f', '--codec', i % 2 ? 'pack' : 'cm', '--level', '1', '-o', 'same.seqc', 'g.fa']));
+    const results = await Promise.all(runs.map((r) => r.exit));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(run(['decompress', '-q', '-o', 'back.fa', 'same.seqc']).code).toBe(0);
+    expect(readFileSync(join(dir, 'back.fa')).equals(original)).toBe(true);
+    expect(others(['g.fa', 'same.seqc', 'back.fa'])).toEqual([]);
+  }, 60_000);
+});
+
+describe('a full disk', () => {
+  // `ulimit -f` makes every write past 100 kB fail (EFBIG), the way a full file system would.
+  it('while compressing or decompressing to a file: a clear error and no partial output', () => {
+    writeGenome(join(dir, 'g.fa')); // 1.2 MB, about 300 kB packed
+    expect(run(['compress', '-q', '--codec', 'pack', 'g.fa']).code).toBe(0);
+    const c = run(['compress', '-q', '--codec', 'pack', '-o', 'big.seqc', 'g.fa'], 'ulimit -f 200');
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/big\.seqc: file too large/);
+    const d = run(['decompress', '-q', '-o', 'back.fa', 'g.fa.seqc'], 'ulimit -f 200');
+    expect(d.code).toBe(1);
+    expect(d.stderr).toMatch(/back\.fa: file too large/);
+    expect(others(['g.fa', 'g.fa.seqc'])).toEqual([]);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('behind standard output: a clear error, not a crash', () => {
+    writeGenome(join(dir, 'g.fa'));
+    expect(run(['compress', '-q', '--codec', 'pack', 'g.fa']).code).toBe(0);
+    for (const args of [['compress', '-c', 'g.fa'], ['cat', 'g.fa.seqc']]) {
+      const r = spawnSync('sh', ['-c', '"$0" "$@" > /dev/full', process.execPath, CLI, ...args], { cwd: dir });
+      expect(r.status).toBe(1);
+      expect(r.stderr.toString()).toMatch(/^seqcoder: standard output: no space left on device\n$/);
+    }
+  });
+});
