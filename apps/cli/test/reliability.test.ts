@@ -141,3 +141,21 @@ describe('a full disk', () => {
     }
   });
 });
+
+describe('hostile archives', () => {
+  it('record names are data: never paths, never terminal escapes', () => {
+    const fasta = Buffer.from('>../../evil \x1b[31mRED\x1b[0m \x07\nACGT\n>/etc/passwd\nAC\n');
+    writeFileSync(join(dir, 'h.fa'), fasta);
+    expect(run(['compress', '-q', 'h.fa']).code).toBe(0);
+    mkdirSync(join(dir, 'sub'));
+    const r = spawnSync(process.execPath, [CLI, 'decompress', '-q', join(dir, 'h.fa.seqc'), '-o', 'out.fa'], { cwd: join(dir, 'sub') });
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['out.fa']); // only the chosen output
+    expect(others(['h.fa', 'h.fa.seqc', 'sub'])).toEqual([]);
+    const text = spawnSync(process.execPath, [CLI, 'info', 'h.fa.seqc'], { cwd: dir }).stdout.toString();
+    expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(text).toContain('../../evil \\x1b[31mRED\\x1b[0m \\x07');
+    const json = JSON.parse(spawnSync(process.execPath, [CLI, 'info', '--json', 'h.fa.seqc'], { cwd: dir }).stdout.toString());
+    expect(json.records[0].name).toBe('../../evil \x1b[31mRED\x1b[0m \x07'); // exact in JSON
+  });
+});

@@ -56,10 +56,11 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
         (d.bitsPerBase !== null ? `, ${d.bitsPerBase.toFixed(4)} bits per base` : ''),
     ];
     if (d.records.length > 0) {
-      const width = Math.min(48, Math.max(4, ...d.records.map((r) => r.name.length)));
+      const names = d.records.map((r) => printable(r.name));
+      const width = Math.min(48, Math.max(4, ...names.map((name) => name.length)));
       lines.push('', `${'#'.padStart(5)}  ${'name'.padEnd(width)}  ${'length'.padStart(12)}  codec  ${'stored'.padStart(12)}`);
-      for (const r of d.records) {
-        const name = r.name.length > width ? r.name.slice(0, width - 1) + '…' : r.name;
+      for (const [i, r] of d.records.entries()) {
+        const name = names[i].length > width ? names[i].slice(0, width - 1) + '…' : names[i];
         lines.push(
           `${String(r.index).padStart(5)}  ${name.padEnd(width)}  ${r.length.toLocaleString('en').padStart(12)}  ${r.codec.padEnd(5)}  ${r.storedBytes.toLocaleString('en').padStart(12)}`,
         );
@@ -88,4 +89,12 @@ export async function verifyCommand(files: string[], flags: { quiet?: boolean })
     }
   }
   return worst;
+}
+
+/**
+ * A record name as text that cannot act on a terminal: names are archive data, so control
+ * characters (escape sequences, bell, carriage return) are shown escaped, as `\x1b`.
+ */
+function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
