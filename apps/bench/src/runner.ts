@@ -60,7 +60,7 @@ export function memoryProbe(): MemoryProbe {
   }
 }
 
-interface Run {
+export interface Run {
   seconds: number;
   peakKB: number | null;
 }
@@ -88,7 +88,7 @@ export function stopAll(): void {
 }
 
 /** Runs a command with its stdin/stdout bound to files; rejects with its stderr when it fails. */
-async function run(cmd: Command, probe: MemoryProbe, scratch: string): Promise<Run> {
+export async function run(cmd: Command, probe: MemoryProbe, scratch: string): Promise<Run> {
   const memFile = join(scratch, 'peak-rss');
   const argv = probe === 'GNU time (wait4 rusage)' ? ['/usr/bin/time', '-f', '%M', '-o', memFile, ...cmd.argv] : cmd.argv;
   const stdin = cmd.stdin ? openSync(cmd.stdin, 'r') : 'ignore';
