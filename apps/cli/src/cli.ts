@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(Exit.ok);
     removeTemporaries();
-    process.stderr.write(`seqcoder: standard output: ${describeError({ ...e, path: undefined }).message}\n`);
+    process.stderr.write(`seqcoder: standard output: ${describeError(e).message}\n`);
     process.exit(Exit.io);
   });
   let exitCode: number = Exit.ok;
