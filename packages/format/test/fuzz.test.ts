@@ -100,7 +100,6 @@ function varint(value: bigint): number[] {
 type Case = { file: Uint8Array; parents: Valid[]; what: string };
 
 const valid = () => fc.integer({ min: 0, max: 1 << 30 }).map((i) => corpus[i % corpus.length]);
-const at = (n: number) => fc.integer({ min: 0, max: 1 << 30 }).map((i) => i % Math.max(1, n));
 
 const bitFlip = fc.tuple(valid(), fc.nat(), fc.integer({ min: 0, max: 7 }), fc.boolean()).map(([v, i, bit, sealed]): Case => {
   const file = v.packed.slice();
