@@ -91,6 +91,24 @@ describe('interrupted runs', () => {
   }, 120_000);
 });
 
+describe('interrupting one long record', () => {
+  it('takes effect within a second or two, not when the record is done', async () => {
+    let x = 3;
+    let seq = '';
+    for (let i = 0; i < 2_000_000; i++) seq += 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3];
+    writeFileSync(join(dir, 'one.fa'), `>one\n${seq.replace(/(.{80})/g, '$1\n')}\n`);
+    // level 4 codes this record in about 7 s; records are coded in slices of about a second
+    const { child, exit } = start(['compress', '-q', '--level', '4', 'one.fa']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    const { code } = await exit;
+    expect(code).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(2500);
+    expect(others(['one.fa'])).toEqual([]);
+  }, 60_000);
+});
+
 describe('concurrent writers', () => {
   it('of the same output without -f: one wins, the others say it exists, the file is whole', async () => {
     const original = writeGenome(join(dir, 'g.fa'));

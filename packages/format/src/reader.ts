@@ -12,6 +12,7 @@
 import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { codecById, type SequenceCodec } from './codecs/index.js';
+import { decodeSliced } from './codecs/sliced.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
 import { decodeChunk, type ChunkRecord } from './container/chunk.js';
 import { checkFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
@@ -75,7 +76,7 @@ function toAsyncIterable(input: ReadableStream<Uint8Array> | AsyncIterable<Uint8
 }
 
 /** Decodes a sequence frame's payload into bases `start..end` of its record. */
-function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, start: number, end: number): Uint8Array {
+async function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, start: number, end: number): Promise<Uint8Array> {
   const r = new ByteReader(payload, 'sequence frame', offset);
   const codec: SequenceCodec = codecById(r.varint(), offset);
   const bases = r.varint();
@@ -83,7 +84,7 @@ function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, 
     throw new CorruptError(`sequence frame holds ${bases} bases, its record has ${layout.bases}`, offset);
   }
   try {
-    return codec.decode(payload.subarray(r.pos), bases, start, end);
+    return await decodeSliced(codec, payload.subarray(r.pos), bases, start, end);
   } catch (e) {
     if (isSeqCoderError(e)) throw e;
     throw new CorruptError(`${codec.name} data does not decode: ${(e as Error).message}`, offset);
@@ -91,9 +92,9 @@ function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, 
 }
 
 /** Renders a whole record and checks it against its recorded CRC32C. */
-function decodeRecord(payload: Uint8Array, record: ChunkRecord, index: number, offset: number): Uint8Array {
+async function decodeRecord(payload: Uint8Array, record: ChunkRecord, index: number, offset: number): Promise<Uint8Array> {
   const { layout } = record;
-  const symbols = decodeBases(payload, layout, offset, 0, layout.bases);
+  const symbols = await decodeBases(payload, layout, offset, 0, layout.bases);
   const bytes = renderRecord(layout, renderResidues(layout, symbols, 0, layout.residues));
   if (crc32c(bytes) !== record.crc) {
     throw new ChecksumMismatchError(`record #${index} does not match its checksum after decoding`);
@@ -245,7 +246,7 @@ export class Archive {
   /** The record's original FASTA bytes (header line, line breaks and all), checksum-verified. */
   async readRecord(which: number | string): Promise<Uint8Array> {
     const e = this.entry(which);
-    return decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+    return await decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
   }
 
   /**
@@ -259,7 +260,7 @@ export class Archive {
     if (!(Number.isInteger(start) && Number.isInteger(stop) && start >= 0 && start <= stop && stop <= layout.residues)) {
       throw new InvalidArgumentError(`range ${start}..${stop} is outside record #${e.info.index} (length ${layout.residues})`);
     }
-    const symbols = decodeBases(
+    const symbols = await decodeBases(
       await this.sequencePayload(e),
       layout,
       e.frame.offset,
@@ -273,7 +274,7 @@ export class Archive {
   async *stream(): AsyncGenerator<Uint8Array> {
     const crc = new Crc32c();
     for (const e of this.entries) {
-      const bytes = decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+      const bytes = await decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
       crc.update(bytes);
       yield bytes;
     }
@@ -332,7 +333,7 @@ export async function* decompressStream(
     } else if (frame.type === FrameType.Sequence) {
       const index = walker.records;
       const record = walker.sequence(frame.offset);
-      const bytes = decodeRecord(payload, record, index, frame.offset);
+      const bytes = await decodeRecord(payload, record, index, frame.offset);
       crc.update(bytes);
       yield bytes;
     } else if (frame.type === FrameType.Generic) {

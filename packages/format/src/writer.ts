@@ -8,6 +8,7 @@
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { codecByName, DEFAULT_CODEC, type SequenceCodec } from './codecs/index.js';
+import { encodeSliced } from './codecs/sliced.js';
 import { FrameType, LIMITS, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
 import { encodeFileHeader, encodeFrame } from './container/frames.js';
@@ -113,7 +114,7 @@ async function* fastaFrames(
   let group: ChunkRecord[] = [];
   let sequences: Uint8Array[] = [];
   let groupBytes = 0;
-  const add = (bytes: Uint8Array): void => {
+  const add = async (bytes: Uint8Array): Promise<void> => {
     // never write a record that readers refuse (FORMAT.md, "Limits")
     if (bytes.length > LIMITS.maxRecordBytes) {
       throw new LimitExceededError(`a record of ${bytes.length} bytes exceeds the ${LIMITS.maxRecordBytes}-byte limit`);
@@ -121,7 +122,7 @@ async function* fastaFrames(
     const { layout, symbols } = parseRecord(bytes);
     group.push({ layout, crc: crc32c(bytes) });
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
-    sequences.push(concatBytes([head, codec.encode(symbols, level)]));
+    sequences.push(concatBytes([head, await encodeSliced(codec, symbols, level)]));
     groupBytes += bytes.length;
     counts.records++;
   };
@@ -135,11 +136,11 @@ async function* fastaFrames(
   }
   for await (const piece of source) {
     for (const record of splitter.push(piece)) {
-      add(record);
+      await add(record);
       if (groupBytes >= chunkBytes) yield* flush();
     }
   }
-  for (const record of splitter.finish()) add(record);
+  for (const record of splitter.finish()) await add(record);
   yield* flush();
 }
 

@@ -2,7 +2,7 @@
  * Sequence codecs: how a record's ACGT symbols are stored in its sequence frame.
  * A codec id is written into every sequence frame; ids are never reused.
  */
-import { CM_LEVEL_RANGE, CodedStreamError, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
+import { CM_LEVEL_RANGE, CmDecoder, CmEncoder, CodedStreamError, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
 import { CorruptError, InvalidArgumentError, UnsupportedFeatureError } from '../errors.js';
 
 export interface SequenceCodec {
@@ -22,6 +22,14 @@ export interface SequenceCodec {
    * Must throw (any error) on a payload that cannot hold `count` bases.
    */
   decode(payload: Uint8Array, count: number, start: number, end: number): Uint8Array;
+  /**
+   * Optional, for slow codecs: the same coding in pieces, so that the writer and reader can return
+   * to the event loop within a long record (signals, progress, other work). Same bytes as
+   * encode/decode. `read(n)` decodes up to `n` more bases from the first; `readAll()` the rest,
+   * returning all `count`.
+   */
+  encoder?(count: number, level: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
+  decoder?(payload: Uint8Array, count: number): { read(n: number): unknown; readAll(): Uint8Array };
 }
 
 /** 2 bits per base, no model: the speed mode, and the floor every modelling codec must beat. */
@@ -53,15 +61,26 @@ export const cmCodec: SequenceCodec = {
   levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
   sideLevel: () => 19,
   encode: (symbols, level) => cmEncode(symbols, { level }),
-  decode: (payload, count, start, end) => {
-    try {
-      return cmDecode(payload, count).subarray(start, end);
-    } catch (error) {
-      if (error instanceof CodedStreamError) throw new CorruptError(`cm stream: ${error.message}`);
-      throw error;
-    }
+  encoder: (count, level) => new CmEncoder(count, { level }),
+  decoder: (payload, count) => {
+    const decoder = wrapCodedErrors(() => new CmDecoder(payload, count));
+    return {
+      read: (n: number) => wrapCodedErrors(() => decoder.read(n)),
+      readAll: () => wrapCodedErrors(() => decoder.readAll()),
+    };
   },
+  decode: (payload, count, start, end) => wrapCodedErrors(() => cmDecode(payload, count).subarray(start, end)),
 };
+
+/** A cm stream that does not decode is damage to the file: CORRUPT, like any other. */
+function wrapCodedErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof CodedStreamError) throw new CorruptError(`cm stream: ${error.message}`);
+    throw error;
+  }
+}
 
 const CODECS: readonly SequenceCodec[] = [packCodec, cmCodec];
 
