@@ -222,7 +222,7 @@ export function renderMarkdown(report: BenchReport, plots: { file: string; title
         (report.missingPeers.length ? ` Not installed, so not run: ${report.missingPeers.join(', ')}.` : ''),
       `- **Method:** every tool runs single-threaded as a child process, ${settings.jobs} at a time, on the same files in the same run. ` +
         `Times are wall time, the median of ${settings.repeat} run(s), and include process start-up ` +
-        '(about 0.05 s for Node, which dominates the files under 100 kB). Speeds are MB (10^6 bytes) of original file per second. ' +
+        '(about 0.15 s for the seqcoder command to load, which dominates the files under 1 MB). Speeds are MB (10^6 bytes) of original file per second. ' +
         `Peak memory is the child's maximum resident set (${settings.memoryProbe}).`,
       '- **Sizes** are whole output files (headers and line layout included); ratio = original / compressed, as SeqCoder reports it; ' +
         'bits per base = compressed bits / sequence letters. Sizes are deterministic: a second run gives the same bytes.',
