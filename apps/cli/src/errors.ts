@@ -13,7 +13,10 @@ export const Exit = {
   usage: 2,
   /** The input is not a SeqCoder file, or is damaged (truncated, corrupt, checksum mismatch). */
   damaged: 3,
-  /** The file needs a newer SeqCoder (future version, unknown codec or feature). */
+  /**
+   * The file needs a newer SeqCoder (future version, unknown codec or feature), or a model or
+   * runtime this installation lacks or computes differently.
+   */
   unsupported: 4,
   // Signals exit with 128 + the signal number (130 SIGINT, 143 SIGTERM): see cli.ts.
 } as const;
@@ -28,6 +31,7 @@ export class CliError extends Error {
   }
 }
 
+const UNSUPPORTED: SeqCoderErrorCode[] = ['UNSUPPORTED_VERSION', 'UNSUPPORTED_FEATURE', 'MODEL_UNAVAILABLE', 'RECONSTRUCTION_MISMATCH'];
 const DAMAGED: SeqCoderErrorCode[] = ['BAD_MAGIC', 'TRUNCATED', 'CORRUPT', 'CHECKSUM_MISMATCH', 'LIMIT_EXCEEDED'];
 
 /** The exit code and one-line message for any error. */
@@ -35,7 +39,7 @@ export function describeError(error: unknown): { code: number; message: string }
   if (error instanceof CliError) return { code: error.exitCode, message: error.message };
   if (isSeqCoderError(error)) {
     if (error.code === 'INVALID_ARGUMENT') return { code: Exit.usage, message: error.message };
-    if (error.code === 'UNSUPPORTED_VERSION' || error.code === 'UNSUPPORTED_FEATURE') {
+    if (UNSUPPORTED.includes(error.code)) {
       return { code: Exit.unsupported, message: error.message };
     }
     const where = error.offset !== undefined ? ` (at byte ${error.offset})` : '';

@@ -13,7 +13,9 @@ export type SeqCoderErrorCode =
   | 'CHECKSUM_MISMATCH'
   | 'LIMIT_EXCEEDED'
   | 'RECORD_NOT_FOUND'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'MODEL_UNAVAILABLE'
+  | 'RECONSTRUCTION_MISMATCH';
 
 const BRAND = Symbol.for('@seqcoder/format.error');
 
@@ -92,6 +94,24 @@ export class RecordNotFoundError extends SeqCoderError {
 export class InvalidArgumentError extends SeqCoderError {
   constructor(message: string) {
     super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** The file was written with a network (named by its content hash) that this installation lacks. */
+export class ModelUnavailableError extends SeqCoderError {
+  constructor(message: string, offset?: number) {
+    super('MODEL_UNAVAILABLE', message, offset);
+  }
+}
+
+/**
+ * A neural reconstruction computed while decoding differs from the one the encoder checksummed: the
+ * runtime computed different numbers (another engine version or platform), or the file is damaged.
+ * Raised before any base is produced from it.
+ */
+export class ReconstructionMismatchError extends SeqCoderError {
+  constructor(message: string, offset?: number) {
+    super('RECONSTRUCTION_MISMATCH', message, offset);
   }
 }
 

@@ -9,7 +9,7 @@ export type { ArchiveInput, RecordInfo } from './reader.js';
 export { compress, compressStream } from './writer.js';
 export type { CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
-export { listCodecs, codecByName, DEFAULT_CODEC } from './codecs/index.js';
+export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, DEFAULT_CODEC } from './codecs/index.js';
 export type { SequenceCodec } from './codecs/index.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';
@@ -26,6 +26,8 @@ export {
   LimitExceededError,
   RecordNotFoundError,
   InvalidArgumentError,
+  ModelUnavailableError,
+  ReconstructionMismatchError,
   isSeqCoderError,
 } from './errors.js';
 export type { SeqCoderErrorCode } from './errors.js';

@@ -11,7 +11,7 @@
  */
 import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { codecById, type SequenceCodec } from './codecs/index.js';
+import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
 import { decodeChunk, type ChunkRecord } from './container/chunk.js';
@@ -158,7 +158,11 @@ export class Archive {
       } else if (frame.type === FrameType.Sequence) {
         const record = walker.sequence(frame.offset);
         const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'sequence frame', payloadAt);
-        const codec = codecById(head.varint(), payloadAt);
+        // Listing needs only the codec's name: a file of a codec this build has not registered still
+        // opens, and reading its bases then names the package to install.
+        const codecId = head.varint();
+        const codecName = codecNameById(codecId);
+        if (codecName === undefined) codecById(codecId, payloadAt); // throws UNSUPPORTED_FEATURE
         const { layout } = record;
         entries.push({
           record,
@@ -170,7 +174,7 @@ export class Archive {
             hasHeader: layout.hasHeader,
             length: layout.residues,
             bases: layout.bases,
-            codec: codec.name,
+            codec: codecName!,
             originalBytes: recordByteLength(layout),
             storedBytes: FRAME_HEADER_SIZE + frame.length,
           },

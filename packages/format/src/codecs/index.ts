@@ -15,13 +15,16 @@ export interface SequenceCodec {
   readonly levels: { min: number; max: number; default: number };
   /** The zstd level for the side sections (names, layout) and generic content at a codec level. */
   sideLevel(level: number): number;
-  /** Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. */
-  encode(symbols: Uint8Array, level: number): Uint8Array;
+  /**
+   * Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. Codecs that
+   * run a network (registered from `@seqcoder/neural`) return a promise.
+   */
+  encode(symbols: Uint8Array, level: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Decodes bases `start..end` of a payload holding `count` bases, one symbol per byte.
    * Must throw (any error) on a payload that cannot hold `count` bases.
    */
-  decode(payload: Uint8Array, count: number, start: number, end: number): Uint8Array;
+  decode(payload: Uint8Array, count: number, start: number, end: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Optional, for slow codecs: the same coding in pieces, so that the writer and reader can return
    * to the event loop within a long record (signals, progress, other work). Same bytes as
@@ -82,7 +85,32 @@ function wrapCodedErrors<T>(work: () => T): T {
   }
 }
 
-const CODECS: readonly SequenceCodec[] = [packCodec, cmCodec];
+const CODECS: SequenceCodec[] = [packCodec, cmCodec];
+
+/**
+ * Ids taken by codecs that live outside this package, so that a reader without them can say what
+ * to install instead of calling the file unreadable. Never reuse an id.
+ */
+const EXTERNAL_CODECS: ReadonlyMap<number, { name: string; from: string }> = new Map([
+  [3, { name: 'seqcoder-classic', from: '@seqcoder/neural' }],
+  [4, { name: 'seqcoder', from: '@seqcoder/neural' }],
+]);
+
+/**
+ * Adds a codec implemented outside this package (the neural codecs run a network, which the plain
+ * reader does not ship). Registering the same codec object again is a no-op; a different codec with
+ * a taken id or name is refused.
+ */
+export function registerCodec(codec: SequenceCodec): void {
+  const taken = CODECS.find((c) => c.id === codec.id || c.name === codec.name);
+  if (taken === codec) return;
+  if (taken) throw new InvalidArgumentError(`codec id ${codec.id} / name "${codec.name}" is already registered as ${taken.name}`);
+  const reserved = EXTERNAL_CODECS.get(codec.id);
+  if (!reserved || reserved.name !== codec.name) {
+    throw new InvalidArgumentError(`codec id ${codec.id} "${codec.name}" is not reserved in FORMAT.md`);
+  }
+  CODECS.push(codec);
+}
 
 /** The codec used when none is named. */
 export const DEFAULT_CODEC = 'cm';
@@ -100,8 +128,20 @@ export function codecByName(name: string): SequenceCodec {
   return codec;
 }
 
+/** The name of codec `id`, also for a known codec this build has not registered; undefined if unknown. */
+export function codecNameById(id: number): string | undefined {
+  return CODECS.find((c) => c.id === id)?.name ?? EXTERNAL_CODECS.get(id)?.name;
+}
+
 export function codecById(id: number, offset?: number): SequenceCodec {
   const codec = CODECS.find((c) => c.id === id);
+  const external = EXTERNAL_CODECS.get(id);
+  if (!codec && external) {
+    throw new UnsupportedFeatureError(
+      `this file uses the ${external.name} codec (id ${id}): install ${external.from} and call its registerNeuralCodecs() to read it`,
+      offset,
+    );
+  }
   if (!codec) throw new UnsupportedFeatureError(`sequence codec id ${id} is not supported by this reader`, offset);
   return codec;
 }

@@ -1,0 +1,36 @@
+/** The codec registry: built-in codecs, and codecs registered from other packages (ids 3–4). */
+import { describe, expect, it } from 'vitest';
+import { codecById, codecByName, compress, decompress, listCodecs, openArchive, packCodec, registerCodec, type SequenceCodec } from '../src/index.js';
+
+/** A stand-in for a neural codec: pack's bytes under id 3, asynchronous like a codec that runs a network. */
+const external: SequenceCodec = {
+  ...packCodec,
+  id: 3,
+  name: 'seqcoder-classic',
+  encode: async (symbols, level) => packCodec.encode(symbols, level),
+  decode: async (payload, count, start, end) => packCodec.decode(payload, count, start, end),
+};
+
+describe('codec registry', () => {
+  it('names an unregistered reserved codec and the package that reads it', () => {
+    expect(() => codecById(3)).toThrow(/seqcoder-classic.*@seqcoder\/neural/);
+    expect(() => codecById(99)).toThrow(/not supported/);
+  });
+
+  it('refuses ids that FORMAT.md does not reserve, and names that are taken', () => {
+    expect(() => registerCodec({ ...external, id: 9, name: 'mine' })).toThrow(/not reserved/);
+    expect(() => registerCodec({ ...external, id: 3, name: 'other' })).toThrow(/not reserved/);
+    expect(() => registerCodec({ ...external, name: 'cm' })).toThrow(/already registered/);
+  });
+
+  it('uses a registered asynchronous codec for writing and reading', async () => {
+    registerCodec(external);
+    registerCodec(external); // the same object again is a no-op
+    expect(codecByName('seqcoder-classic')).toBe(external);
+    expect(listCodecs().filter((c) => c.id === 3)).toHaveLength(1);
+    const fasta = new TextEncoder().encode('>x\nACGTNNacgt\n>y\nTTTT');
+    const file = await compress(fasta, { codec: 'seqcoder-classic' });
+    expect((await openArchive(file)).records.map((r) => r.codec)).toEqual(['seqcoder-classic', 'seqcoder-classic']);
+    expect(await decompress(file)).toEqual(fasta);
+  });
+});
