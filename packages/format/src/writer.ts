@@ -36,6 +36,16 @@ export interface CompressOptions {
   onProgress?: (inputBytes: number) => void;
   /** Stops compression with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Codes a record's bases somewhere else, e.g. in a worker thread (the CLI's `--threads`). Must
+   * return exactly what `codecByName(codec).encode(symbols, level)` returns. Default: this thread.
+   */
+  encodeSequence?: (codec: string, symbols: Uint8Array, level: number) => Promise<Uint8Array>;
+  /**
+   * Records of a chunk coded at once (default 1). Only useful with an `encodeSequence` that runs
+   * elsewhere; the bytes written are the same for any value.
+   */
+  parallelRecords?: number;
 }
 
 /** Input pieces of a generic file are compressed in frames of this size. */
@@ -94,7 +104,10 @@ export async function* compressStream(
   yield encodeFileHeader();
   const counts = { records: 0 };
   const frames = fasta
-    ? fastaFrames(pieces(), codec, level, zstd, chunkBytes, counts)
+    ? fastaFrames(pieces(), codec, level, zstd, chunkBytes, counts, {
+        encode: options.encodeSequence ?? ((_, symbols, lvl) => encodeSliced(codec, symbols, lvl)),
+        parallel: options.parallelRecords ?? 1,
+      })
     : genericFrames(pieces(), zstd, codec.sideLevel(level));
   for await (const frame of frames) yield frame;
   const end = new ByteWriter(32).varint(counts.records).varint(inputBytes).u32(fileCrc.digest());
@@ -109,10 +122,17 @@ async function* fastaFrames(
   zstd: ZstdCompress | undefined,
   chunkBytes: number,
   counts: { records: number },
+  coding: { encode: NonNullable<CompressOptions['encodeSequence']>; parallel: number },
 ): AsyncGenerator<Uint8Array> {
+  if (!Number.isInteger(coding.parallel) || coding.parallel < 1) {
+    throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${coding.parallel}`);
+  }
   const splitter = new RecordSplitter();
   let group: ChunkRecord[] = [];
-  let sequences: Uint8Array[] = [];
+  // Sequence payloads in record order; up to `parallel` of them still being coded.
+  let sequences: Promise<Uint8Array>[] = [];
+  let pending = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let groupBytes = 0;
   const add = async (bytes: Uint8Array): Promise<void> => {
     // never write a record that readers refuse (FORMAT.md, "Limits")
@@ -122,16 +142,29 @@ async function* fastaFrames(
     const { layout, symbols } = parseRecord(bytes);
     group.push({ layout, crc: crc32c(bytes) });
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
-    sequences.push(concatBytes([head, await encodeSliced(codec, symbols, level)]));
+    while (pending.size >= coding.parallel) await Promise.race(pending);
+    if (failure) throw failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
+    const payload = coding.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
+    const settled: Promise<void> = payload.then(
+      () => void pending.delete(settled),
+      (error: unknown) => {
+        pending.delete(settled);
+        failure ??= { error };
+      },
+    );
+    pending.add(settled);
+    sequences.push(payload);
     groupBytes += bytes.length;
     counts.records++;
   };
-  function* flush(): Generator<Uint8Array> {
+  async function* flush(): AsyncGenerator<Uint8Array> {
     if (group.length === 0) return;
+    const payloads = await Promise.all(sequences);
     yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, codec.sideLevel(level)));
-    for (const payload of sequences) yield encodeFrame(FrameType.Sequence, payload);
+    for (const payload of payloads) yield encodeFrame(FrameType.Sequence, payload);
     group = [];
     sequences = [];
+    pending = new Set();
     groupBytes = 0;
   }
   for await (const piece of source) {

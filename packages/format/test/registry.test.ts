@@ -34,3 +34,29 @@ describe('codec registry', () => {
     expect(await decompress(file)).toEqual(fasta);
   });
 });
+
+describe('records coded elsewhere (encodeSequence, parallelRecords)', () => {
+  const fasta = new TextEncoder().encode(Array.from({ length: 9 }, (_, i) => `>r${i}\n${'ACGGT'.repeat(40 + i * 13)}\n`).join(''));
+
+  it('writes the same bytes when later records finish first', async () => {
+    const plain = await compress(fasta, { codec: 'cm' });
+    let started = 0;
+    const shuffled = await compress(fasta, {
+      codec: 'cm',
+      parallelRecords: 4,
+      encodeSequence: async (codec, symbols, level) => {
+        const order = started++;
+        await new Promise((resolve) => setTimeout(resolve, 40 - 10 * (order % 4))); // the fourth of each batch finishes first
+        return codecByName(codec).encode(symbols, level);
+      },
+    });
+    expect(started).toBe(9);
+    expect(Buffer.compare(Buffer.from(shuffled), Buffer.from(plain))).toBe(0);
+  });
+
+  it('stops at the first record that fails, and refuses a bad parallelRecords', async () => {
+    const failing = compress(fasta, { codec: 'cm', parallelRecords: 2, encodeSequence: async () => Promise.reject(new Error('worker died')) });
+    await expect(failing).rejects.toThrow('worker died');
+    await expect(compress(fasta, { codec: 'cm', parallelRecords: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
