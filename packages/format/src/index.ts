@@ -5,7 +5,7 @@
  * repository root for the byte-level specification.
  */
 export { Archive, openArchive, decompress, decompressStream } from './reader.js';
-export type { ArchiveInput, RecordInfo } from './reader.js';
+export type { ArchiveInput, DecompressOptions, RecordInfo } from './reader.js';
 export { compress, compressStream } from './writer.js';
 export type { CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';

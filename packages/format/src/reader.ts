@@ -76,13 +76,22 @@ function toAsyncIterable(input: ReadableStream<Uint8Array> | AsyncIterable<Uint8
 }
 
 /** Decodes a sequence frame's payload into bases `start..end` of its record. */
-async function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: number, start: number, end: number): Promise<Uint8Array> {
+async function decodeBases(
+  payload: Uint8Array,
+  layout: RecordLayout,
+  offset: number,
+  start: number,
+  end: number,
+  decodeSequence?: DecompressOptions['decodeSequence'],
+): Promise<Uint8Array> {
   const r = new ByteReader(payload, 'sequence frame', offset);
   const codec: SequenceCodec = codecById(r.varint(), offset);
   const bases = r.varint();
   if (bases !== layout.bases) {
     throw new CorruptError(`sequence frame holds ${bases} bases, its record has ${layout.bases}`, offset);
   }
+  // Errors of a decoder elsewhere pass as they are: it reports damage with a typed error itself.
+  if (decodeSequence && start === 0 && end === bases) return decodeSequence(codec.name, payload.subarray(r.pos), bases);
   try {
     return await decodeSliced(codec, payload.subarray(r.pos), bases, start, end);
   } catch (e) {
@@ -92,9 +101,15 @@ async function decodeBases(payload: Uint8Array, layout: RecordLayout, offset: nu
 }
 
 /** Renders a whole record and checks it against its recorded CRC32C. */
-async function decodeRecord(payload: Uint8Array, record: ChunkRecord, index: number, offset: number): Promise<Uint8Array> {
+async function decodeRecord(
+  payload: Uint8Array,
+  record: ChunkRecord,
+  index: number,
+  offset: number,
+  decodeSequence?: DecompressOptions['decodeSequence'],
+): Promise<Uint8Array> {
   const { layout } = record;
-  const symbols = await decodeBases(payload, layout, offset, 0, layout.bases);
+  const symbols = await decodeBases(payload, layout, offset, 0, layout.bases, decodeSequence);
   const bytes = renderRecord(layout, renderResidues(layout, symbols, 0, layout.residues));
   if (crc32c(bytes) !== record.crc) {
     throw new ChecksumMismatchError(`record #${index} does not match its checksum after decoding`);
@@ -311,9 +326,22 @@ export function openArchive(input: ArchiveInput): Promise<Archive> {
  * Decodes a SeqCoder file read front to back, yielding the original bytes as each record is
  * verified. Memory stays at about one frame however large the file is.
  */
+export interface DecompressOptions {
+  /**
+   * Decodes a record's bases somewhere else, e.g. in a worker thread (the CLI's `--threads`). Must
+   * return what `codecByName(codec).decode(payload, count, 0, count)` returns. Default: this thread.
+   */
+  decodeSequence?: (codec: string, payload: Uint8Array, count: number) => Promise<Uint8Array>;
+  /** Records decoded at once (default 1); output order and bytes are the same for any value. */
+  parallelRecords?: number;
+}
+
 export async function* decompressStream(
   input: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: DecompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
+  const parallel = options.parallelRecords ?? 1;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${parallel}`);
   const iterable =
     Symbol.iterator in input && !(Symbol.asyncIterator in input)
       ? (async function* () {
@@ -325,6 +353,9 @@ export async function* decompressStream(
   decodeFileHeader(head, head.length);
   const walker = new FrameWalker();
   const crc = new Crc32c();
+  // Records being decoded, in file order. Each is yielded (and added to the file CRC) in that order.
+  const inFlight: Promise<Uint8Array>[] = [];
+  const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
   for (;;) {
     if (await reader.atEnd()) throw new TruncatedError('file ends before its end frame', reader.offset);
     const frame = decodeFrameHeader(await reader.readAtMost(FRAME_HEADER_SIZE), reader.offset - FRAME_HEADER_SIZE, undefined);
@@ -332,14 +363,22 @@ export async function* decompressStream(
     const payload = await reader.read(frame.length);
     if (isSkippable(frame.type)) continue;
     checkFrame(frame, payload);
-    if (frame.type === FrameType.Chunk) {
-      walker.chunk(decodeChunk(payload, payloadAt), frame.offset);
-    } else if (frame.type === FrameType.Sequence) {
+    if (frame.type === FrameType.Sequence) {
       const index = walker.records;
       const record = walker.sequence(frame.offset);
-      const bytes = await decodeRecord(payload, record, index, frame.offset);
+      const decoding = decodeRecord(payload, record, index, frame.offset, options.decodeSequence);
+      settle(decoding); // a failure is raised when its turn comes, in file order
+      inFlight.push(decoding);
+      if (inFlight.length < parallel) continue;
+    }
+    while (inFlight.length > 0 && (frame.type !== FrameType.Sequence || inFlight.length >= parallel)) {
+      const bytes = await inFlight.shift()!;
       crc.update(bytes);
       yield bytes;
+    }
+    if (frame.type === FrameType.Sequence) continue;
+    if (frame.type === FrameType.Chunk) {
+      walker.chunk(decodeChunk(payload, payloadAt), frame.offset);
     } else if (frame.type === FrameType.Generic) {
       const data = decodeGeneric(payload, payloadAt);
       walker.generic(data.length, frame.offset);
@@ -356,6 +395,6 @@ export async function* decompressStream(
 }
 
 /** Decompresses a whole SeqCoder file in memory. */
-export async function decompress(input: Uint8Array): Promise<Uint8Array> {
-  return collectBytes(decompressStream([input]));
+export async function decompress(input: Uint8Array, options: DecompressOptions = {}): Promise<Uint8Array> {
+  return collectBytes(decompressStream([input], options));
 }

@@ -60,3 +60,29 @@ describe('records coded elsewhere (encodeSequence, parallelRecords)', () => {
     await expect(compress(fasta, { codec: 'cm', parallelRecords: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('records decoded elsewhere (decodeSequence, parallelRecords)', () => {
+  const fasta = new TextEncoder().encode(Array.from({ length: 9 }, (_, i) => `>r${i}\n${'ACGGT'.repeat(40 + i * 13)}\n`).join(''));
+
+  it('yields the records in file order when later ones finish first', async () => {
+    const file = await compress(fasta, { codec: 'cm', chunkBytes: 700 }); // several chunks
+    let started = 0;
+    const out = await decompress(file, {
+      parallelRecords: 3,
+      decodeSequence: async (codec, payload, count) => {
+        const order = started++;
+        await new Promise((resolve) => setTimeout(resolve, 30 - 10 * (order % 3)));
+        return codecByName(codec).decode(payload, count, 0, count);
+      },
+    });
+    expect(started).toBe(9);
+    expect(out).toEqual(fasta);
+  });
+
+  it('raises a record that fails, in its turn', async () => {
+    const file = await compress(fasta, { codec: 'cm' });
+    const failing = decompress(file, { parallelRecords: 4, decodeSequence: async () => Promise.reject(new Error('worker died')) });
+    await expect(failing).rejects.toThrow(/worker died/);
+    await expect(decompress(file, { parallelRecords: 1.5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
