@@ -75,6 +75,38 @@ export function checkContract(runtime: ModelRuntime): ModelRuntime {
   return runtime;
 }
 
+/** What adapters need of an onnxruntime session (the web and node packages have the same shape). */
+export interface OrtLikeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[]; dispose?(): void }>>;
+  release(): Promise<void>;
+}
+
+/**
+ * A LoadedModel over an onnxruntime session: one float input, one float output. `tensor` builds the
+ * engine's own tensor type; errors become RUN_FAILED naming `engine`.
+ */
+export function modelFromSession(session: OrtLikeSession, tensor: (input: Tensor) => unknown, engine: string): LoadedModel {
+  const inputName = session.inputNames[0]!;
+  const outputName = session.outputNames[0]!;
+  return {
+    inputName,
+    outputName,
+    async run(input: Tensor): Promise<Tensor> {
+      try {
+        const output = (await session.run({ [inputName]: tensor(input) }))[outputName]!;
+        const result = { data: output.data as Float32Array, dims: output.dims };
+        output.dispose?.();
+        return result;
+      } catch (e) {
+        throw new RuntimeError('RUN_FAILED', `${engine}: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    release: () => session.release(),
+  };
+}
+
 /**
  * Runs `input` (first axis = items) through `model` in batches of at most `batchSize` items and
  * joins the outputs, so that callers choose memory and speed without changing results on a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RUNTIME_CONTRACT_VERSION, RuntimeError, checkContract, runBatched, type LoadedModel, type ModelRuntime, type Tensor } from '../src/index.js';
+import { RUNTIME_CONTRACT_VERSION, RuntimeError, checkContract, modelFromSession, runBatched, type LoadedModel, type ModelRuntime, type Tensor } from '../src/index.js';
 
 /** A model that doubles every value and records the batch sizes it was given. */
 function doubling(): LoadedModel & { batches: number[] } {
@@ -48,5 +48,27 @@ describe('checkContract', () => {
   it('accepts the current version and refuses any other', () => {
     expect(checkContract(runtime(RUNTIME_CONTRACT_VERSION)).contractVersion).toBe(RUNTIME_CONTRACT_VERSION);
     expect(() => checkContract(runtime(RUNTIME_CONTRACT_VERSION + 1))).toThrow(/contract/);
+  });
+});
+
+describe('modelFromSession', () => {
+  it('feeds the first input, returns the first output, disposes it, and types engine failures', async () => {
+    let disposed = 0;
+    const session = {
+      inputNames: ['latents'],
+      outputNames: ['reconstruction', 'other'],
+      run: async (feeds: Record<string, unknown>) => {
+        const t = feeds.latents as { data: Float32Array; dims: number[] };
+        if (t.dims[1] !== 2) throw new Error('bad shape');
+        return { reconstruction: { data: t.data.map((v) => v + 1), dims: t.dims, dispose: () => void disposed++ } };
+      },
+      release: async () => {},
+    };
+    const model = modelFromSession(session, (t) => ({ data: t.data, dims: [...t.dims] }), 'test-engine');
+    expect([model.inputName, model.outputName]).toEqual(['latents', 'reconstruction']);
+    const out = await model.run({ data: Float32Array.of(1, 2), dims: [1, 2] });
+    expect(Array.from(out.data)).toEqual([2, 3]);
+    expect(disposed).toBe(1);
+    await expect(model.run({ data: Float32Array.of(1), dims: [1, 1] })).rejects.toMatchObject({ code: 'RUN_FAILED', message: 'test-engine: bad shape' });
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The trained SeqCoder autoencoders. Each model is two ONNX graphs in `models/<name>/` (the encoder:
+ * 1280 bases → 4 × 80 latents; the decoder: latents → a reconstruction in (0, 1)) and a model card
+ * (MODEL_CARD.md). A compressed file names the model that decodes it by the SHA-256 of its decoder
+ * graph, so a renamed or retrained model can never be used by mistake.
+ */
+
+export interface ModelInfo {
+  readonly name: string;
+  /** Bases per window. */
+  readonly K: number;
+  /** Latent channels; each has K/16 positions. */
+  readonly P: number;
+  /** SHA-256 of decoder.onnx, lower-case hex: the identity stored in files. */
+  readonly decoderSha256: string;
+  /** SHA-256 of encoder.onnx. */
+  readonly encoderSha256: string;
+}
+
+export interface LoadedModelFiles extends ModelInfo {
+  readonly encoder: Uint8Array;
+  readonly decoder: Uint8Array;
+}
+
+/** Every model this package ships. The hashes are checked against the files when they are loaded. */
+export const MODELS: readonly ModelInfo[] = [
+  {
+    name: 'seqcoder-p4k1280',
+    K: 1280,
+    P: 4,
+    decoderSha256: 'a64011a4c0690e824f4c5b8f474038da4b2c3687b9ac14f7fa54e56f2193ee60',
+    encoderSha256: '4c4c6d2ed49ea29e2d33fdf8cb9354c452a7ff7a5da74436393023731a83e4da',
+  },
+];
+
+export const DEFAULT_MODEL = 'seqcoder-p4k1280';
+
+export type ModelErrorCode = 'UNKNOWN_MODEL' | 'MODEL_FILES_MISSING' | 'MODEL_FILES_CHANGED';
+
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function modelInfo(name: string): ModelInfo {
+  const info = MODELS.find((m) => m.name === name);
+  if (!info) throw new ModelError('UNKNOWN_MODEL', `no model "${name}" (this package has: ${MODELS.map((m) => m.name).join(', ')})`);
+  return info;
+}
+
+/** The shipped model whose decoder has this SHA-256, if any. */
+export function modelByDecoderHash(sha256: string): ModelInfo | undefined {
+  return MODELS.find((m) => m.decoderSha256 === sha256);
+}
+
+/** SHA-256 as lower-case hex, with Web Crypto (Node 20+ and browsers). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Checks graph bytes (from disk, or fetched by a browser) against the shipped hashes. */
+export async function checkModelFiles(info: ModelInfo, encoder: Uint8Array, decoder: Uint8Array): Promise<LoadedModelFiles> {
+  const [encoderSha256, decoderSha256] = await Promise.all([sha256Hex(encoder), sha256Hex(decoder)]);
+  if (encoderSha256 !== info.encoderSha256 || decoderSha256 !== info.decoderSha256) {
+    throw new ModelError('MODEL_FILES_CHANGED', `the ONNX files of ${info.name} do not match their recorded SHA-256; reinstall @seqcoder/models`);
+  }
+  return { ...info, encoder, decoder };
+}
+
+/** Reads a shipped model's graphs from this package's `models/` folder (Node). */
+export async function loadModel(name: string = DEFAULT_MODEL): Promise<LoadedModelFiles> {
+  const info = modelInfo(name);
+  const { readFile } = await import('node:fs/promises');
+  const read = async (file: string): Promise<Uint8Array> => {
+    const url = new URL(`../models/${info.name}/${file}`, import.meta.url);
+    try {
+      return new Uint8Array(await readFile(url));
+    } catch (e) {
+      throw new ModelError('MODEL_FILES_MISSING', `${info.name}/${file} is missing from @seqcoder/models (${(e as Error).message})`);
+    }
+  };
+  return checkModelFiles(info, await read('encoder.onnx'), await read('decoder.onnx'));
+}

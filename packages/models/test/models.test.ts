@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, MODELS, ModelError, checkModelFiles, loadModel, modelByDecoderHash, modelInfo, sha256Hex } from '../src/index.js';
+
+describe('@seqcoder/models', () => {
+  it('loads the shipped model, whose files match the recorded SHA-256', async () => {
+    const model = await loadModel();
+    expect(model.name).toBe(DEFAULT_MODEL);
+    expect(await sha256Hex(model.decoder)).toBe(model.decoderSha256);
+    expect(await sha256Hex(model.encoder)).toBe(model.encoderSha256);
+    expect(model).toMatchObject({ K: 1280, P: 4 });
+    expect(modelByDecoderHash(model.decoderSha256)?.name).toBe(DEFAULT_MODEL);
+  });
+
+  it('computes SHA-256 like everyone else', async () => {
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('refuses changed graph bytes and unknown names with typed errors', async () => {
+    const model = await loadModel();
+    const changed = model.decoder.slice();
+    changed[changed.length - 1]! ^= 1;
+    await expect(checkModelFiles(modelInfo(DEFAULT_MODEL), model.encoder, changed)).rejects.toMatchObject({ code: 'MODEL_FILES_CHANGED' });
+    expect(() => modelInfo('no-such-model')).toThrow(ModelError);
+    await expect(loadModel('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
+    expect(modelByDecoderHash('0'.repeat(64))).toBeUndefined();
+    expect(new Set(MODELS.map((m) => m.decoderSha256)).size).toBe(MODELS.length);
+  });
+});
