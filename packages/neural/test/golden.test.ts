@@ -1,0 +1,31 @@
+/**
+ * Golden files: what each neural codec writes for a fixed FASTA, with the shipped model and the
+ * canonical WASM runtime. A change that alters these bytes (model, quantiser, runtime version,
+ * layout) would make old files undecodable, so it must come with new fixtures and a reason.
+ * Regenerate with UPDATE_GOLDEN=1 after retraining the model.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { compress, decompress } from '@seqcoder/format';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerNeuralCodecs } from '../src/index.js';
+import { awkwardFasta, zstd } from './helpers.js';
+
+const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
+
+beforeAll(() => {
+  registerNeuralCodecs({ zstd });
+});
+
+describe.each(['seqcoder-classic', 'seqcoder'])('%s golden file', (codec) => {
+  it('decodes to the original FASTA and is rewritten byte for byte', async () => {
+    const fasta = awkwardFasta();
+    const written = await compress(fasta, { codec, zstd });
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(goldenPath(codec))) {
+      if (process.env.CI) throw new Error(`missing golden file ${goldenPath(codec).pathname}`);
+      writeFileSync(goldenPath(codec), written);
+    }
+    const golden = new Uint8Array(readFileSync(goldenPath(codec)));
+    expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(fasta))).toBe(0);
+    expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
+  }, 60_000);
+});
