@@ -91,7 +91,8 @@ def main() -> None:
 
     metrics = {
         "step": saved["step"],
-        "training": saved["args"],
+        # Paths relative to the repository root, so the metrics do not name this machine's folders.
+        "training": {**saved["args"], "data": os.path.relpath(saved["args"]["data"], os.path.join(os.path.dirname(__file__), ".."))},
         "parameters": {
             "encoder": sum(p.numel() for p in model.encoder.parameters()),
             "decoder": sum(p.numel() for p in model.decoder.parameters()),

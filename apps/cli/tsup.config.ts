@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/cli.ts'],
+  // encode-worker.js is loaded by path from cli.js (compress --threads).
+  entry: ['src/cli.ts', 'src/encode-worker.ts'],
   format: ['esm'],
   clean: true,
   target: 'node20',

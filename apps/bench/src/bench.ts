@@ -24,7 +24,8 @@ Options:
   --sets LIST      which of ${SET_NAMES.join(',')} to run (default: all present)
   --codecs LIST    SeqCoder codecs as name[:level], name:* for every level, or none
                    (default: every cm level and pack on dnacorpus; cm and pack at their
-                   default levels elsewhere)
+                   default levels elsewhere; the neural codecs seqcoder-classic and
+                   seqcoder, at ~0.04 MB/s, only when named)
   --tools LIST     peers as name[:flags], or none (default: ${DEFAULT_PEERS}, at their best
                    settings; e.g. --tools "xz:-9,zstd:-19 -T1")
   --tool SPEC      another compressor, repeatable: "LABEL::COMPRESS CMD::DECOMPRESS CMD",
@@ -42,6 +43,8 @@ Examples:
   pnpm bench --sets dnacorpus --codecs cm:* --tools xz:-9,zstd:-19 --out /tmp/cm
   pnpm bench --corpus examples --out /tmp/quick     # seconds: phage lambda only
   pnpm bench --codecs cm:* --tools none --out /tmp/rt   # round-trip all data at every level
+  pnpm bench --sets dnacorpus,genomes --codecs seqcoder-classic,seqcoder --tools none --out /tmp/nn
+                                                    # the neural codecs (about 80 minutes)
 `;
 
 /** A bad command line or corpus: reported in one line, exit code 2. */

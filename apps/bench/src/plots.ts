@@ -8,7 +8,7 @@ import type { BenchReport } from './report.js';
 import { summarise } from './report.js';
 import type { SetName } from './corpus.js';
 
-async function render(spec: TopLevelSpec): Promise<string> {
+export async function render(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { codecByName, listCodecs } from '@seqcoder/format';
+import { registerNeuralCodecs } from '@seqcoder/neural';
 
 /** One child process: an argv, with stdin and stdout optionally bound to files. */
 export interface Command {
@@ -48,8 +49,16 @@ const CHECKOUT = ((): string => {
  */
 const LEVEL_SWEEP = new Set(['cm']);
 
+/**
+ * Codecs measured only when named in --codecs: the neural codecs run their networks at about
+ * 0.04 MB/s here, which would add hours to the default run (`pnpm bench:neural` is their table).
+ */
+const ON_REQUEST = new Set(['seqcoder-classic', 'seqcoder']);
+// The bench resolves names and levels of every codec the CLI offers, the neural ones included.
+registerNeuralCodecs();
+
 /** Rough speeds for scheduling, per codec and level (MB/s); unknown codecs get 1. */
-const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3] };
+const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3], 'seqcoder-classic': [0.04], seqcoder: [0.04] };
 
 export function seqcoderTool(codecName: string, level?: number): Tool {
   const codec = codecByName(codecName); // throws a clear error for an unknown name
@@ -68,23 +77,26 @@ export function seqcoderTool(codecName: string, level?: number): Tool {
     version: `SeqCoder ${CHECKOUT}`,
     roughMBps: speeds[Math.min(lvl - codec.levels.min, speeds.length - 1)],
     compress: (input, output) => ({
-      argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--codec', codec.name, '--level', String(lvl), input],
+      // One thread, like every peer: the table compares single-core speeds.
+      argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--threads', '1', '--codec', codec.name, '--level', String(lvl), input],
       stdout: output,
     }),
-    decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', input], stdout: output }),
+    decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', '--threads', '1', input], stdout: output }),
   };
 }
 
 /**
  * `--codecs` values: `cm:2`, `cm` (its default level), `cm:*` (every level), or `none`.
  * Without the option: every level of the codecs in LEVEL_SWEEP and the default of the others on
- * DNAcorpus (`wide`), each codec at its default level elsewhere.
+ * DNAcorpus (`wide`), each codec at its default level elsewhere; the ON_REQUEST codecs only when named.
  */
 export function parseCodecs(spec: string | undefined, wide: boolean): Tool[] {
   if (spec === 'none') return [];
   const items =
     spec?.split(',').map((s) => s.trim()).filter(Boolean) ??
-    listCodecs().map((c) => (wide && LEVEL_SWEEP.has(c.name) ? `${c.name}:*` : c.name));
+    listCodecs()
+      .filter((c) => !ON_REQUEST.has(c.name))
+      .map((c) => (wide && LEVEL_SWEEP.has(c.name) ? `${c.name}:*` : c.name));
   return items.flatMap((item) => {
     const [name, level] = item.split(':');
     if (level === '*') {

@@ -2,6 +2,7 @@
  * The `seqcoder` command. Each subcommand lives in commands/; this file wires them to the
  * command line, and turns every failure into one line on stderr and a documented exit code.
  */
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
 import { compressCommand } from './commands/compress.js';
@@ -9,6 +10,7 @@ import { catCommand, decompressCommand } from './commands/decompress.js';
 import { infoCommand, verifyCommand } from './commands/info.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
+import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
 
 const VERSION = '0.1.0';
 
@@ -18,7 +20,8 @@ Exit codes:
   1  input or output problem (missing file, directory, empty input, output exists, disk full)
   2  bad command line
   3  input is not a SeqCoder file, or is damaged (truncated, corrupt, checksum mismatch)
-  4  input needs a newer SeqCoder (future format version, unknown codec)
+  4  input needs a newer SeqCoder (future format version, unknown codec), or a network
+     model this installation lacks or computes differently
   130/143  interrupted (SIGINT/SIGTERM); no partial output is left behind
 `;
 
@@ -35,12 +38,27 @@ Examples:
 const LEVEL_NOTES: Record<string, string> = {
   cm: ': 1 fastest (about 1.5 MB/s) .. 4 smallest (about 0.35 MB/s)',
   pack: ': the zstd level of headers and line layout; the bases are always 2 bits',
+  'seqcoder-classic': ': fixed, the paper\'s zstd 22',
+  seqcoder: ': the cm level that codes the bases against the reconstruction',
 };
 
 function parseLevel(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
   return n;
+}
+
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be an integer from 1 to 64');
+  return n;
+}
+
+/** --threads, for compress, decompress and cat. */
+function threadsOption(): Option {
+  return new Option('--threads <n>', 'cm records coded at once, in worker threads (one record uses one core; same output for any n)')
+    .argParser(parseThreads)
+    .default(availableParallelism(), 'the number of cores');
 }
 
 function outputOptions(cmd: Command): Command {
@@ -76,11 +94,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(
       new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own)').argParser(parseLevel),
     )
+    .addOption(
+      new Option('--runtime <name>', 'neural codecs: where the encoder network runs (the decoder network always runs on wasm)')
+        .choices(['wasm', 'onnx'])
+        .default('wasm'),
+    )
+    .addOption(threadsOption())
+    .addOption(new Option('--device <name>', 'neural codecs with --runtime onnx: cpu, or cuda (falls back to cpu with a message); cuda implies --runtime onnx').choices(['cpu', 'cuda']).default('cpu'))
     .addHelpText(
       'after',
       '\nCodecs:\n' +
         listCodecs()
-          .map((c) => `  ${c.name.padEnd(5)} ${c.description}\n        levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default}${LEVEL_NOTES[c.name] ?? ''}`)
+          .map((c) => `  ${c.name.padEnd(16)} ${c.description}\n                   levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default}${LEVEL_NOTES[c.name] ?? ''}`)
           .join('\n'),
     )
     .action((files, flags) => compressCommand(files, flags));
@@ -91,13 +116,16 @@ function buildProgram(setExit: (code: number) => void): Command {
       .alias('d')
       .description(`restore the original file from ${FILE_EXTENSION}, verifying every checksum`)
       .argument('[files...]', 'input files; - for stdin'),
-  ).action((files, flags) => decompressCommand(files, flags));
+  )
+    .addOption(threadsOption())
+    .action((files, flags) => decompressCommand(files, flags));
 
   program
     .command('cat')
     .description('decode to standard output (verified), like zcat')
     .argument('[files...]', 'input files; - for stdin')
-    .action((files) => catCommand(files));
+    .addOption(threadsOption())
+    .action((files, flags) => catCommand(files, flags));
 
   program
     .command('info')

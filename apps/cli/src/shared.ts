@@ -9,6 +9,11 @@ export interface CommonFlags {
   quiet?: boolean;
 }
 
+export interface ThreadFlags {
+  /** Records coded at once in worker threads (--threads). */
+  threads?: number;
+}
+
 /** Files to process ('-' for stdin), after checking flags that constrain them. */
 export function inputsOf(files: string[], flags: CommonFlags): string[] {
   const inputs = files.length > 0 ? files : ['-'];

@@ -71,6 +71,28 @@ describe('round trips', () => {
   });
 });
 
+describe('--threads', () => {
+  it('writes the same bytes with 1 and 3 worker threads, and decodes the same with 1 and 3', () => {
+    // Twelve records of a few kb: several records per chunk to share out.
+    const bases = readFileSync(EXAMPLE, 'latin1').split('\n').slice(1).join('');
+    const fasta = Buffer.from(Array.from({ length: 12 }, (_, i) => `>r${i}\n${bases.slice(i * 3000, i * 3000 + 2500 + i * 97)}\n`).join(''));
+    const one = seqcoder(['compress', '-c', '--threads', '1'], fasta);
+    const three = seqcoder(['compress', '-c', '--threads', '3', '--level', '3'], fasta);
+    const oneL3 = seqcoder(['compress', '-c', '--threads', '1', '--level', '3'], fasta);
+    expect([one.code, three.code, oneL3.code]).toEqual([0, 0, 0]);
+    expect(Buffer.compare(three.stdout, oneL3.stdout)).toBe(0);
+    expect(Buffer.compare(seqcoder(['compress', '-c', '--threads', '2'], fasta).stdout, one.stdout)).toBe(0);
+    for (const threads of ['1', '3']) {
+      expect(Buffer.compare(seqcoder(['cat', '--threads', threads], three.stdout).stdout, fasta)).toBe(0);
+      expect(Buffer.compare(seqcoder(['decompress', '-c', '--threads', threads], one.stdout).stdout, fasta)).toBe(0);
+    }
+  });
+
+  it('refuses a thread count that is not 1..64', () => {
+    for (const n of ['0', '-1', '1.5', 'lots']) expect(seqcoder(['compress', '-c', '--threads', n], readFileSync(EXAMPLE)).code).toBe(2);
+  });
+});
+
 describe('bad input: one line, non-zero exit, no output file', () => {
   const cases: [string, () => string[], number][] = [
     ['missing path', () => ['decompress', 'missing.seqc'], 1],

@@ -1,16 +1,21 @@
 import { unlink } from 'node:fs/promises';
-import { compressStream, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { compressStream, DEFAULT_CODEC, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { encodingOptions, startCodingPool, type CodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { describeArchive } from './info.js';
 import { startProgress } from '../progress.js';
-import { forInput, formatBytes, inputsOf, log, type CommonFlags } from '../shared.js';
+import { forInput, formatBytes, inputsOf, log, type CommonFlags, type ThreadFlags } from '../shared.js';
+import { neuralSettings } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
-export interface CompressFlags extends CommonFlags {
+export interface CompressFlags extends CommonFlags, ThreadFlags {
   codec?: string;
   level?: number;
+  runtime?: 'wasm' | 'onnx';
+  device?: 'cpu' | 'cuda';
 }
+
 
 /** `x.fa` → `x.fa.seqc`; a gzip suffix is dropped because the archive holds the FASTA it contained. */
 export function compressedName(path: string): string {
@@ -19,37 +24,48 @@ export function compressedName(path: string): string {
 }
 
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
-  for (const file of inputsOf(files, flags)) {
-    const input = await openInput(file);
-    const toStdout = flags.stdout || (input.path === undefined && !flags.output);
-    const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
-    if (toStdout) checkBinaryStdout();
-    if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
+  neuralSettings.device = flags.device ?? 'cpu';
+  neuralSettings.runtime = neuralSettings.device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
+  const threads = flags.threads ?? 1;
+  const pool = threads > 1 ? startCodingPool(threads) : undefined;
+  try {
+    for (const file of inputsOf(files, flags)) await compressOne(file, flags, pool, threads);
+  } finally {
+    await pool?.close();
+  }
+}
 
-    const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
-    const pieces = compressStream(readMaybeGzip(input, progress.update), {
-      codec: flags.codec,
-      level: flags.level,
-      zstd: zstdCompress,
-    });
-    await forInput(input.name, async () => {
-      try {
-        if (output === undefined) await writeAll(process.stdout, pieces);
-        else {
-          await writeFileAtomic(output, pieces, {
-            force: !!flags.force,
-            // --rm deletes the only other copy, so decode the new file completely first.
-            verify: flags.rm ? verifyWritten : undefined,
-          });
-        }
-      } finally {
-        progress.stop();
+async function compressOne(file: string, flags: CompressFlags, pool: CodingPool | undefined, threads: number): Promise<void> {
+  const input = await openInput(file);
+  const toStdout = flags.stdout || (input.path === undefined && !flags.output);
+  const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
+  if (toStdout) checkBinaryStdout();
+  if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
+
+  const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
+  const pieces = compressStream(readMaybeGzip(input, progress.update), {
+    codec: flags.codec,
+    level: flags.level,
+    zstd: zstdCompress,
+    ...encodingOptions(pool, flags.codec ?? DEFAULT_CODEC, threads),
+  });
+  await forInput(input.name, async () => {
+    try {
+      if (output === undefined) await writeAll(process.stdout, pieces);
+      else {
+        await writeFileAtomic(output, pieces, {
+          force: !!flags.force,
+          // --rm deletes the only other copy, so decode the new file completely first.
+          verify: flags.rm ? verifyWritten : undefined,
+        });
       }
-    });
-    if (output !== undefined) {
-      if (!flags.quiet) await summarise(input, output);
-      if (flags.rm && input.path) await unlink(input.path);
+    } finally {
+      progress.stop();
     }
+  });
+  if (output !== undefined) {
+    if (!flags.quiet) await summarise(input, output);
+    if (flags.rm && input.path) await unlink(input.path);
   }
 }
 
