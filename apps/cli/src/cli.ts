@@ -33,6 +33,7 @@ Examples:
   seqcoder cat genome.fa.seqc | head    # decode to stdout
   seqcoder info genome.fa.seqc          # records, lengths, codec, bits per base
   seqcoder verify *.seqc                # full decode and checksum check, nothing written
+  seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
 
 const LEVEL_NOTES: Record<string, string> = {
