@@ -1,0 +1,65 @@
+/**
+ * Neural records under damage: bit flips, byte changes and splices inside the sequence frame of a
+ * neural file, with the frame's CRC recomputed so that the damage reaches the codec (as a forger
+ * would). Every case must end in a typed error or in exactly the original file: wrong bases that
+ * the reconstruction checksums cannot see are caught by the record's checksum. Each case that gets
+ * past the head runs the decoder network, so CI runs NEURAL_FUZZ_CASES (default 150) per codec.
+ */
+import fc from 'fast-check';
+import { compress, crc32c, decompress, isSeqCoderError } from '@seqcoder/format';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerNeuralCodecs } from '../src/index.js';
+import { lambda, symbolsOf, zstd } from './helpers.js';
+
+const CASES = Number(process.env.NEURAL_FUZZ_CASES ?? 150);
+const TYPED = new Set(['CORRUPT', 'CHECKSUM_MISMATCH', 'UNSUPPORTED_FEATURE', 'MODEL_UNAVAILABLE', 'RECONSTRUCTION_MISMATCH', 'LIMIT_EXCEEDED']);
+const fasta = new TextEncoder().encode(`>damaged\n${Array.from(symbolsOf(lambda).subarray(0, 3000), (s) => 'ACGT'[s]).join('')}\n`);
+
+/** The payload range of the first sequence frame (type 2); frames start after the 16-byte file header. */
+function sequenceFrame(file: Uint8Array): { header: number; start: number; end: number } {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  for (let at = 16; ; ) {
+    const length = view.getUint32(at + 2, true);
+    if (file[at] === 2) return { header: at, start: at + 10, end: at + 10 + length };
+    at += 10 + length;
+  }
+}
+beforeAll(() => {
+  registerNeuralCodecs({ zstd });
+});
+
+describe.each(['seqcoder-classic', 'seqcoder'])('%s record fuzzing', (codec) => {
+  it(`ends ${CASES} damaged records in a typed error or the exact file`, async () => {
+    const file = await compress(fasta, { codec, zstd });
+    const frame = sequenceFrame(file);
+    const size = frame.end - frame.start;
+    const outcomes: Record<string, number> = {};
+    const damage = fc.oneof(
+      fc.record({ kind: fc.constant('flip'), at: fc.nat(size - 1), bit: fc.nat(7) }),
+      fc.record({ kind: fc.constant('byte'), at: fc.nat(size - 1), value: fc.nat(255) }),
+      fc.record({ kind: fc.constant('splice'), at: fc.nat(size - 1), from: fc.nat(size - 1), length: fc.integer({ min: 1, max: 64 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(damage, async (d) => {
+        const bad = file.slice();
+        const payload = bad.subarray(frame.start, frame.end);
+        if (d.kind === 'flip') payload[d.at]! ^= 1 << d.bit;
+        else if (d.kind === 'byte') payload[d.at] = d.value;
+        else payload.set(file.subarray(frame.start + d.from, Math.min(frame.end, frame.start + d.from + d.length)).slice(0, size - d.at), d.at);
+        // Reseal: the frame CRC covers header bytes 0-5 and the payload.
+        new DataView(bad.buffer).setUint32(frame.header + 6, crc32c(payload, crc32c(bad.subarray(frame.header, frame.header + 6))), true);
+        try {
+          const out = await decompress(bad);
+          expect(Buffer.compare(Buffer.from(out), Buffer.from(fasta))).toBe(0);
+          outcomes.exact = (outcomes.exact ?? 0) + 1;
+        } catch (e) {
+          if (!isSeqCoderError(e) || !TYPED.has(e.code)) throw e;
+          outcomes[e.code] = (outcomes[e.code] ?? 0) + 1;
+        }
+      }),
+      { numRuns: CASES },
+    );
+    expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBe(CASES);
+    if (process.env.FUZZ_PROGRESS) console.log(codec, outcomes);
+  }, 300_000);
+});
