@@ -1,12 +1,8 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.library';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  platform: 'neutral',
-  target: 'es2022',
+  ...library,
   // loadModel() finds the ONNX files next to the built module through import.meta.url, also in the CommonJS build.
   shims: true,
   external: ['node:fs/promises', 'node:url'],
