@@ -24,6 +24,7 @@ Options:
   --size GB      size of the test file in 10^9 bytes (default 2.1)
   --codecs LIST  name[:level] as in pnpm bench (default: pack)
   --via LIST     files, pipes or both (default: files,pipes)
+  --threads N    seqcoder's --threads: records coded at once (default 1)
   -h, --help     this text
 `;
 
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '2.1' },
     codecs: { type: 'string', default: 'pack' },
     via: { type: 'string', default: 'files,pipes' },
+    threads: { type: 'string', default: '1' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -82,7 +84,9 @@ async function main(): Promise<void> {
   const files = [...fastaUnder(join(values.corpus, 'genomes')), ...fastaUnder(join(values.corpus, 'collections'))];
   if (files.length === 0) throw new Error(`no FASTA under ${values.corpus}/genomes or /collections`);
   const target = Math.round(Number(values.size) * 1e9);
-  const tools = parseCodecs(values.codecs, false);
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, not ${values.threads}`);
+  const tools = parseCodecs(values.codecs, false, threads);
   const vias = values.via.split(',');
   const probe = memoryProbe();
   const work = mkdtempSync(join(tmpdir(), 'seqcoder-stream-'));
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
         const size = statSync(packed).size;
         const mb = (kb: number | null) => (kb === null ? '—' : (kb / 1024).toFixed(0));
         rows.push(
-          `| ${tool.label} | ${via} | ${original.size.toLocaleString('en-US')} | ${size.toLocaleString('en-US')} | ` +
+          `| ${tool.label}${threads > 1 ? ` (--threads ${threads})` : ''} | ${via} | ${original.size.toLocaleString('en-US')} | ${size.toLocaleString('en-US')} | ` +
             `${(original.size / 1e6 / cRun.seconds).toFixed(1)} | ${(original.size / 1e6 / dRun.seconds).toFixed(1)} | ` +
             `${mb(cRun.peakKB)} | ${mb(dRun.peakKB)} | ${ok ? 'ok' : '**FAIL**'} |`,
         );

@@ -60,7 +60,7 @@ registerNeuralCodecs();
 /** Rough speeds for scheduling, per codec and level (MB/s); unknown codecs get 1. */
 const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3], 'seqcoder-classic': [0.04], seqcoder: [0.04] };
 
-export function seqcoderTool(codecName: string, level?: number): Tool {
+export function seqcoderTool(codecName: string, level?: number, threads = 1): Tool {
   const codec = codecByName(codecName); // throws a clear error for an unknown name
   const lvl = level ?? codec.levels.default;
   if (!Number.isInteger(lvl) || lvl < codec.levels.min || lvl > codec.levels.max) {
@@ -77,11 +77,11 @@ export function seqcoderTool(codecName: string, level?: number): Tool {
     version: `SeqCoder ${CHECKOUT}`,
     roughMBps: speeds[Math.min(lvl - codec.levels.min, speeds.length - 1)],
     compress: (input, output) => ({
-      // One thread, like every peer: the table compares single-core speeds.
-      argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--threads', '1', '--codec', codec.name, '--level', String(lvl), input],
+      // One thread by default, like every peer: the tables compare single-core speeds.
+      argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--threads', String(threads), '--codec', codec.name, '--level', String(lvl), input],
       stdout: output,
     }),
-    decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', '--threads', '1', input], stdout: output }),
+    decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', '--threads', String(threads), input], stdout: output }),
   };
 }
 
@@ -90,7 +90,7 @@ export function seqcoderTool(codecName: string, level?: number): Tool {
  * Without the option: every level of the codecs in LEVEL_SWEEP and the default of the others on
  * DNAcorpus (`wide`), each codec at its default level elsewhere; the ON_REQUEST codecs only when named.
  */
-export function parseCodecs(spec: string | undefined, wide: boolean): Tool[] {
+export function parseCodecs(spec: string | undefined, wide: boolean, threads = 1): Tool[] {
   if (spec === 'none') return [];
   const items =
     spec?.split(',').map((s) => s.trim()).filter(Boolean) ??
@@ -101,9 +101,9 @@ export function parseCodecs(spec: string | undefined, wide: boolean): Tool[] {
     const [name, level] = item.split(':');
     if (level === '*') {
       const { min, max } = codecByName(name).levels;
-      return Array.from({ length: max - min + 1 }, (_, i) => seqcoderTool(name, min + i));
+      return Array.from({ length: max - min + 1 }, (_, i) => seqcoderTool(name, min + i, threads));
     }
-    return [seqcoderTool(name, level === undefined ? undefined : Number(level))];
+    return [seqcoderTool(name, level === undefined ? undefined : Number(level), threads)];
   });
 }
 
