@@ -7,7 +7,7 @@
  * bytes. Then it times the encoder and decoder networks on every runtime adapter (one thread each).
  * Writes results/neural.md and results/neural.json and prints the Markdown.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,10 +116,10 @@ interface Speed {
   note?: string;
 }
 const speeds: Speed[] = [];
+const model = await loadModel();
 {
-  const model = await loadModel();
   const windows = Number(values.windows);
-  const largest = values.files.split(',').map((f) => join(dir, f)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
+  const largest = values.files.split(',').map((f) => join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
   const text = readFileSync(largest, 'latin1').replace(/[^ACGT]/gi, '').slice(0, windows * 1280).toUpperCase();
   const input = { data: toWindows(Uint8Array.from(text, (c) => 'ACGT'.indexOf(c)), 1280), dims: [windows, 1, 1280] };
   const adapters: [string, () => ModelRuntime][] = [
@@ -154,7 +154,7 @@ const lines: string[] = [];
 lines.push('# The neural codecs on DNAcorpus', '');
 lines.push(
   `Measured by \`pnpm bench:neural\` on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.versions.node}; ` +
-    `model \`${(await loadModel()).name}\` (decoder SHA-256 ${(await loadModel()).decoderSha256.slice(0, 16)}…). Every round trip was checked byte for byte` +
+    `model \`${model.name}\` (decoder SHA-256 ${model.decoderSha256.slice(0, 16)}…). Every round trip was checked byte for byte` +
     `${process.exitCode ? ' and **at least one FAILED**' : ''}. Peak RSS of the whole run: ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`,
   '',
 );
