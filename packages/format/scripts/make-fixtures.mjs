@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress as zstd } from 'zstd-napi';
+import { CM_LEVELS } from '@seqcoder/residual';
 import { compress, crc32c } from '../dist/index.node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,7 +29,12 @@ const zstdOption = { zstd: (d, level) => zstd(d, { compressionLevel: level }) };
 const goldens = Object.entries(originals).map(([name, data]) => ({ name, data, options: { ...zstdOption, codec: 'pack' } }));
 // One golden file per cm level: the mixed file with 6 kb more of lambda, so the models have work.
 const cmSample = Buffer.concat([originals['mixed.fa'], Buffer.from('\n>lambda part\n'), lambda.subarray(1500, 7500)]);
-for (const level of [1, 2, 3, 4]) goldens.push({ name: `cm-level-${level}.fa`, data: cmSample, options: { ...zstdOption, codec: 'cm', level } });
+// Files of the first models (1–4, written when levels 1–4 named them) are named by level; later
+// ones by the model each level writes now.
+for (const level of [1, 2, 3, 4]) {
+  const model = CM_LEVELS[level];
+  goldens.push({ name: model <= 4 ? `cm-level-${model}.fa` : `cm-model-${model}.fa`, data: cmSample, options: { ...zstdOption, codec: 'cm', level } });
+}
 for (const { name, data, options } of goldens) {
   if (existsSync(join(golden, `${name}.seqc`))) continue;
   console.log(`writing golden ${name}.seqc`);

@@ -128,7 +128,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
     },
     async decode(payload, count, start, end) {
       const { head, reconstruction } = await recover(payload, count, (stored) => {
-        if (count > stored.length * MAX_BASES_PER_CODED_BYTE) throw new CorruptError(`${stored.length} cm bytes cannot hold ${count} bases`);
+        if (count > (stored.length + 1) * MAX_BASES_PER_CODED_BYTE) throw new CorruptError(`${stored.length} cm bytes cannot hold ${count} bases`);
       });
       try {
         return cmDecode(payload.subarray(head.residualAt), count, { hints: reconstruction }).subarray(start, end);

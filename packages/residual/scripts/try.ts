@@ -1,13 +1,15 @@
-// Dev harness: scripts/try.sh FILE... — codes each file's ACGT bases at LEVEL (default 2), prints
-// bits per base and speed, and checks the round trip. SPEC='<json ModelSpec>' tries a model as level 9.
+// Dev harness: scripts/try.sh FILE... — codes each file's ACGT bases at LEVEL (default 2) or MODEL,
+// prints bits per base and speed, and checks the round trip (DECODE=1). SPEC='<json ModelSpec>' tries
+// a model as number 99 (shown as L9).
 import { readFileSync } from 'node:fs';
 import { cmDecode, cmEncode } from '../src/cm/codec.js';
-import { CM_LEVELS } from '../src/cm/levels.js';
+import { CM_MODELS } from '../src/cm/levels.js';
 
 const CODE: Record<number, number> = { 65: 0, 67: 1, 71: 2, 84: 3 };
 let level = Number(process.env.LEVEL ?? 2);
+const model = process.env.MODEL ? Number(process.env.MODEL) : undefined;
 if (process.env.SPEC) {
-  (CM_LEVELS as Record<number, unknown>)[9] = JSON.parse(process.env.SPEC);
+  (CM_MODELS as Record<number, unknown>)[99] = JSON.parse(process.env.SPEC);
   level = 9;
 }
 for (const f of process.argv.slice(2)) {
@@ -17,7 +19,7 @@ for (const f of process.argv.slice(2)) {
   for (const b of raw) { const c = CODE[b]; if (c !== undefined) sym[n++] = c; }
   const s = sym.subarray(0, n);
   let t = performance.now();
-  const out = cmEncode(s, { level });
+  const out = cmEncode(s, level === 9 ? { model: 99 } : model ? { model } : { level });
   const te = (performance.now() - t) / 1000;
   let line = `${f.split('/').pop()}\tL${level}\t${n}\t${((out.length * 8) / n).toFixed(4)} bpb\t${(n / 1e6 / te).toFixed(2)} MB/s enc`;
   if (process.env.DECODE === '1') {

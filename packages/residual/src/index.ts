@@ -8,10 +8,11 @@
  *
  * - `pack2bit` / `unpack2bit`: 2 bits per base, no model.
  * - `cmEncode` / `cmDecode` (and the streaming `CmEncoder` / `CmDecoder`): a context-mixing model
- *   of DNA with a binary arithmetic coder, 1.8–1.95 bits per base on bacterial genomes.
+ *   of DNA with a binary arithmetic coder and a reading-frame detector, 1.73–1.96 bits per base on
+ *   bacterial genomes. `CM_LEVELS` maps each level to the model it writes (`CM_MODELS`).
  */
 export { pack2bit, unpack2bit, packedLength, PackedPaddingError } from './pack2bit.js';
-export { cmEncode, cmDecode, cmPayloadLevel, CmEncoder, CmDecoder, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
-export { CM_LEVELS, CM_LEVEL_RANGE } from './cm/levels.js';
+export { cmEncode, cmDecode, cmPayloadModel, CmEncoder, CmDecoder, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
+export { CM_LEVELS, CM_LEVEL_RANGE, CM_MODELS } from './cm/levels.js';
 export type { ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError } from './errors.js';

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   CM_LEVEL_RANGE,
+  CM_LEVELS,
+  CM_MODELS,
   CmDecoder,
   CmEncoder,
   CodedStreamError,
@@ -9,7 +11,7 @@ import {
   MAX_BASES_PER_CODED_BYTE,
   cmDecode,
   cmEncode,
-  cmPayloadLevel,
+  cmPayloadModel,
 } from '../src/index.js';
 
 /** A reproducible genome-like sequence: random stretches, a mutated repeat, a reverse-complement copy. */
@@ -28,27 +30,34 @@ function sampleGenome(n: number, seed = 1): Uint8Array {
 }
 
 const levels = Array.from({ length: CM_LEVEL_RANGE.max - CM_LEVEL_RANGE.min + 1 }, (_, i) => CM_LEVEL_RANGE.min + i);
+const models = Object.keys(CM_MODELS).map(Number);
 
 describe('cm codec', () => {
-  it.each(levels)('round-trips edge cases at level %i', (level) => {
+  it.each(models)('round-trips edge cases with model %i', (model) => {
     for (const input of [new Uint8Array(0), Uint8Array.of(0), Uint8Array.of(3, 2, 1, 0), new Uint8Array(5000), new Uint8Array(5000).fill(3)]) {
-      expect(cmDecode(cmEncode(input, { level }), input.length)).toEqual(input);
+      expect(cmDecode(cmEncode(input, { model }), input.length)).toEqual(input);
     }
   });
 
-  it.each(levels)('round-trips and models a genome-like sequence at level %i', (level) => {
+  it.each(models)('round-trips and models a genome-like sequence with model %i', (model) => {
     const input = sampleGenome(60_000);
-    const payload = cmEncode(input, { level });
-    expect(cmPayloadLevel(payload)).toBe(level);
+    const payload = cmEncode(input, { model });
+    expect(cmPayloadModel(payload)).toBe(model);
     expect(cmDecode(payload, input.length)).toEqual(input);
-    // The repeat and the reverse-complement copy are nearly free: well under 2 bits per base overall.
-    expect((payload.length * 8) / input.length).toBeLessThan(1.0);
+    // With a match model the repeat and the reverse-complement copy are nearly free: well under 2
+    // bits per base overall. The fast model has none and still learns the repeat's contexts.
+    expect((payload.length * 8) / input.length).toBeLessThan(CM_MODELS[model]!.match ? 1.0 : 1.3);
   });
 
-  it('pins the exact bytes of every level (golden)', () => {
-    // If this fails, files written before the change would no longer decode: add a new level instead.
+  it('writes the model each level names, and the default level by default', () => {
+    for (const level of levels) expect(cmPayloadModel(cmEncode(sampleGenome(500), { level }))).toBe(CM_LEVELS[level]);
+    expect(cmPayloadModel(cmEncode(sampleGenome(500)))).toBe(CM_LEVELS[CM_LEVEL_RANGE.default]);
+  });
+
+  it('pins the exact bytes of every model (golden)', () => {
+    // If this fails, files written before the change would no longer decode: add a new model instead.
     const input = sampleGenome(30_000, 7);
-    const digests = Object.fromEntries(levels.map((level) => [level, createHash('sha256').update(cmEncode(input, { level })).digest('hex').slice(0, 16)]));
+    const digests = Object.fromEntries(models.map((model) => [model, createHash('sha256').update(cmEncode(input, { model })).digest('hex').slice(0, 16)]));
     expect(digests).toEqual(GOLDEN);
   });
 
@@ -82,19 +91,23 @@ describe('cm codec', () => {
     expect(() => cmEncode(Uint8Array.of(4))).toThrow(InvalidInputError);
     expect(() => cmEncode(Uint8Array.of(0), { level: 0 })).toThrow(InvalidInputError);
     expect(() => cmEncode(Uint8Array.of(0), { level: CM_LEVEL_RANGE.max + 1 })).toThrow(InvalidInputError);
-    const payload = cmEncode(sampleGenome(3000));
-    expect(() => cmDecode(payload.subarray(0, 3), 3000)).toThrow(CodedStreamError);
-    expect(() => cmDecode(Uint8Array.of(2, ...payload.subarray(1)), 3000)).toThrow(CodedStreamError); // layout version
-    expect(() => cmDecode(Uint8Array.of(1, 99, ...payload.subarray(2)), 3000)).toThrow(CodedStreamError); // level
-    expect(() => cmDecode(payload.subarray(0, payload.length - 1), 3000)).toThrow(CodedStreamError); // cut
-    expect(() => cmDecode(Uint8Array.of(...payload, 0), 3000)).toThrow(CodedStreamError); // extra byte
+    expect(() => cmEncode(Uint8Array.of(0), { model: 99 })).toThrow(InvalidInputError);
+    for (const model of [2, CM_LEVELS[CM_LEVEL_RANGE.default]!]) {
+      const payload = cmEncode(sampleGenome(3000), { model });
+      const layout = payload[0]!;
+      expect(() => cmDecode(payload.subarray(0, 2), 3000)).toThrow(CodedStreamError);
+      expect(() => cmDecode(Uint8Array.of(3 - layout, ...payload.subarray(1)), 3000)).toThrow(CodedStreamError); // layout
+      expect(() => cmDecode(Uint8Array.of(layout, 99, ...payload.subarray(2)), 3000)).toThrow(CodedStreamError); // model
+      expect(() => cmDecode(payload.subarray(0, payload.length - 1), 3000)).toThrow(CodedStreamError); // cut
+      expect(() => cmDecode(Uint8Array.of(...payload, 0), 3000)).toThrow(CodedStreamError); // extra byte
+    }
     // A wrong count is not always detectable here (the last bits may decode either way); the
     // container's record checksum catches it.
   });
 
   it('refuses a count the payload cannot hold before allocating, and stops where the stream ends', () => {
     const payload = cmEncode(sampleGenome(3000));
-    const coded = payload.length - 2;
+    const coded = payload.length - 2 + 3; // layout 2: the decoder reads 3 zero bytes past the end
     for (const count of [MAX_BASES_PER_CODED_BYTE * coded + 1, 2 ** 31, 2 ** 40, 2 ** 53, -1, 1.5, NaN]) {
       expect(() => new CmDecoder(payload, count), String(count)).toThrow(/cannot hold/);
     }
@@ -108,7 +121,7 @@ describe('cm codec', () => {
   it('stays within the bound on the most compressible input there is', () => {
     // a million times A: the model becomes as sure as its 12-bit probabilities allow
     const count = 1_000_000;
-    const payload = cmEncode(new Uint8Array(count), { level: 1 });
+    const payload = cmEncode(new Uint8Array(count), { model: 1 });
     const perByte = count / (payload.length - 2);
     expect(perByte).toBeGreaterThan(10_000);
     expect(perByte).toBeLessThan(11_360); // the bound the coder proves (codec.ts)
@@ -116,10 +129,14 @@ describe('cm codec', () => {
   }, 60_000);
 });
 
-/** First 16 hex digits of the SHA-256 of each level's output for sampleGenome(30_000, 7). */
+/** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7). */
 const GOLDEN: Record<number, string> = {
   1: 'f727eed671b07563',
   2: '7948a0a9aaaf2464',
   3: '5c4a0e79928239f2',
   4: 'bc0052117ca51659',
+  5: 'c9fca4c9792b20b2',
+  6: 'f4baf87b41ce25a9',
+  7: '3cdd5546f10cb240',
+  8: '3e19f510e9decf35',
 };

@@ -29,6 +29,16 @@ export class BinaryEncoder {
     }
   }
 
+  /**
+   * Ends the stream with one byte: the top byte of x1 plus one, which lies in (x1, x2] once the
+   * decoder reads zeros after it (x1 and x2 always differ in their top byte). A decoder built with
+   * `padded` reads those zeros. Used by payload layout 2.
+   */
+  finishShort(): Uint8Array {
+    this.put(((this.x1 >>> 24) + ((this.x1 & 0xffffff) === 0 ? 0 : 1)) & 0xff);
+    return this.buf.subarray(0, this.pos);
+  }
+
   /** Writes the final 4 bytes and returns the coded bytes. The decoder reads exactly this many. */
   finish(): Uint8Array {
     for (let i = 0; i < 4; i++) {
@@ -54,7 +64,11 @@ export class BinaryDecoder {
   private x = 0;
   private pos = 0;
 
-  constructor(private readonly buf: Uint8Array) {
+  /** With `padded`, the stream ended with finishShort: the 3 bytes after its end read as zeros. */
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly padded = false,
+  ) {
     for (let i = 0; i < 4; i++) this.x = ((this.x << 8) | this.next()) >>> 0;
   }
 
@@ -79,7 +93,7 @@ export class BinaryDecoder {
 
   /** Throws unless the decoder consumed exactly the bytes the encoder wrote. */
   finish(): void {
-    if (this.pos !== this.buf.length) {
+    if (this.pos !== this.buf.length + (this.padded ? 3 : 0)) {
       throw new CodedStreamError(`coded stream holds ${this.buf.length} bytes but decoding used ${this.pos}`);
     }
   }
@@ -87,7 +101,12 @@ export class BinaryDecoder {
   private next(): number {
     // The decoder reads exactly the bytes the encoder wrote, so running past the end means damage:
     // stop at once rather than decode up to the declared count from nothing.
-    if (this.pos >= this.buf.length) throw new CodedStreamError(`coded stream of ${this.buf.length} bytes ended early`);
-    return this.buf[this.pos++]!;
+    const end = this.buf.length;
+    if (this.pos < end) return this.buf[this.pos++]!;
+    if (this.padded && this.pos < end + 3) {
+      this.pos++;
+      return 0;
+    }
+    throw new CodedStreamError(`coded stream of ${end} bytes ended early`);
   }
 }

@@ -3,24 +3,30 @@
  *
  * Payload layout (what `@seqcoder/format` stores in a sequence frame after the base count):
  *
- * | offset | size | field                                                        |
- * |--------|------|--------------------------------------------------------------|
- * | 0      | 1    | layout version, 1                                            |
- * | 1      | 1    | level (1..4): selects the model, see levels.ts               |
- * | 2      | rest | arithmetic-coded bits, 2 per base, ending with a 4-byte flush |
+ * | offset | size | field                                                               |
+ * |--------|------|---------------------------------------------------------------------|
+ * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up                     |
+ * | 1      | 1    | model number (1..8), see levels.ts; `--level` picks one             |
+ * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
+ * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *
  * The symbol count is not stored here: the container holds it, and the decoder needs it up front.
  */
 import { CodedStreamError, InvalidInputError } from '../errors.js';
 import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
-import { CM_LEVEL_RANGE, CM_LEVELS, modelFor } from './levels.js';
+import { CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
 import { DnaModel } from './model.js';
 
-const LAYOUT_VERSION = 1;
+/** The payload layout a model is written with. */
+function layoutOf(model: number): number {
+  return model >= FIRST_LAYOUT_2_MODEL ? 2 : 1;
+}
 
 export interface CmOptions {
-  /** 1 (fastest) .. 4 (smallest); default 2. */
+  /** 1 (fastest) .. 4 (smallest); default 2. Picks the model that level writes today. */
   level?: number;
+  /** A model number (CM_MODELS) instead of a level: to write an older model again, as tests do. */
+  model?: number;
   /**
    * Side information: an external guess of each base (0..3, anything else = no guess), aligned with
    * the symbols. The decoder must be given the same array. Used by the neural codec.
@@ -28,10 +34,16 @@ export interface CmOptions {
   hints?: Uint8Array;
 }
 
-function checkLevel(level: number): void {
+function chooseModel(options: CmOptions): number {
+  if (options.model !== undefined) {
+    if (!Number.isInteger(options.model) || CM_MODELS[options.model] === undefined) throw new InvalidInputError(`cm model ${options.model} does not exist`);
+    return options.model;
+  }
+  const level = options.level ?? CM_LEVEL_RANGE.default;
   if (!Number.isInteger(level) || CM_LEVELS[level] === undefined) {
     throw new InvalidInputError(`cm level ${level} is outside ${CM_LEVEL_RANGE.min}..${CM_LEVEL_RANGE.max}`);
   }
+  return CM_LEVELS[level]!;
 }
 
 /** Streaming encoder: push the `count` symbols in any number of pieces, then finish(). */
@@ -39,17 +51,16 @@ export class CmEncoder {
   private readonly history: Uint8Array;
   private readonly model: DnaModel;
   private readonly coder: BinaryEncoder;
-  private readonly level: number;
+  private readonly modelNumber: number;
   private pos = 0;
 
   constructor(
     private readonly count: number,
     options: CmOptions = {},
   ) {
-    this.level = options.level ?? CM_LEVEL_RANGE.default;
-    checkLevel(this.level);
+    this.modelNumber = chooseModel(options);
     this.history = new Uint8Array(count);
-    this.model = new DnaModel(modelFor(this.level, count), this.history, options.hints);
+    this.model = new DnaModel(modelFor(this.modelNumber, count), this.history, options.hints);
     this.coder = new BinaryEncoder(Math.ceil(count / 4) + 64);
   }
 
@@ -75,10 +86,11 @@ export class CmEncoder {
 
   finish(): Uint8Array {
     if (this.pos !== this.count) throw new InvalidInputError(`${this.pos} symbols pushed, ${this.count} announced`);
-    const body = this.coder.finish();
+    const layout = layoutOf(this.modelNumber);
+    const body = layout === 2 ? this.coder.finishShort() : this.coder.finish();
     const out = new Uint8Array(2 + body.length);
-    out[0] = LAYOUT_VERSION;
-    out[1] = this.level;
+    out[0] = layout;
+    out[1] = this.modelNumber;
     out.set(body, 2);
     return out;
   }
@@ -91,6 +103,7 @@ export class CmEncoder {
  * probabilities are clamped to 1..4095 of 4096. Every output byte widens it by exactly 256, and
  * a base is two decisions. So a stream of B bytes holds at most
  * 8·B / (2·log2(4097/4096)) ≈ 11,360·B bases; all-A input reaches 11,319. 2^15 leaves margin.
+ * Layout 2's decoder reads 3 zero bytes past the end, so there B counts the stored bytes plus 3.
  */
 export const MAX_BASES_PER_CODED_BYTE = 2 ** 15;
 
@@ -105,18 +118,20 @@ export class CmDecoder {
     private readonly count: number,
     options: Pick<CmOptions, 'hints'> = {},
   ) {
-    if (payload.length < 6) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
-    const coded = payload.length - 2;
+    if (payload.length < 3) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
+    const model = payload[1]!;
+    if (CM_MODELS[model] === undefined) throw new CodedStreamError(`cm payload names model ${model}, which this version does not have`);
+    const layout = layoutOf(model);
+    if (payload[0] !== layout) throw new CodedStreamError(`cm payload layout ${payload[0]} is not the layout of model ${model}`);
+    if (layout === 1 && payload.length < 6) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
+    const coded = payload.length - 2 + (layout === 2 ? 3 : 0);
     // Checked before allocating `count` bytes: a damaged or forged count must not size memory.
     if (!Number.isSafeInteger(count) || count < 0 || count > MAX_BASES_PER_CODED_BYTE * coded) {
       throw new CodedStreamError(`cm payload of ${payload.length} bytes cannot hold ${count} bases`);
     }
-    if (payload[0] !== LAYOUT_VERSION) throw new CodedStreamError(`cm payload layout ${payload[0]} is not supported`);
-    const level = payload[1]!;
-    if (CM_LEVELS[level] === undefined) throw new CodedStreamError(`cm payload names level ${level}, which this version does not have`);
     this.out = new Uint8Array(count);
-    this.model = new DnaModel(modelFor(level, count), this.out, options.hints);
-    this.coder = new BinaryDecoder(payload.subarray(2));
+    this.model = new DnaModel(modelFor(model, count), this.out, options.hints);
+    this.coder = new BinaryDecoder(payload.subarray(2), layout === 2);
   }
 
   /** Decodes up to `n` more symbols; returns a view of them (empty when done). */
@@ -159,8 +174,8 @@ export function cmDecode(payload: Uint8Array, count: number, options: Pick<CmOpt
   return new CmDecoder(payload, count, options).readAll();
 }
 
-/** The level a payload was written at. */
-export function cmPayloadLevel(payload: Uint8Array): number {
+/** The model number a payload was written with. */
+export function cmPayloadModel(payload: Uint8Array): number {
   if (payload.length < 2) throw new CodedStreamError('cm payload too short');
   return payload[1]!;
 }

@@ -1,7 +1,8 @@
 /**
- * The model behind each level. A level's model is part of the format: the level number is stored
- * in every payload and the decoder rebuilds this exact model, so a published level never changes
- * (a better model gets a new level number). The golden-bytes test pins each one.
+ * The models, and which one each level writes. A model is part of the format: its number is
+ * stored in every payload and the decoder rebuilds this exact model, so a published model never
+ * changes (a better one gets a new number, and a level may move to it). The golden-bytes test
+ * pins each one.
  *
  * Chosen by measurement on the dnacorpus files (ADR 0005 has the figures).
  */
@@ -9,46 +10,86 @@ import type { ContextSpec, ModelSpec } from './model.js';
 
 const low = (order: number, ir = false): ContextSpec => ({ order, limit: 1023, ir });
 const mid = (order: number, ir = false): ContextSpec => ({ order, limit: 255, ir });
+/** A context that also knows the reading frame (3 codon positions × 2 strands, or none yet). */
+const framed = (order: number, limit = 1023): ContextSpec => ({ order, limit, ir: false, phase: true });
+const hashed = (order: number, hashBits: number, ir = true): ContextSpec => ({ order, hashBits, limit: 255, ir });
+/** Bases 3, 6, 9, 12 and 15 back: the same codon position in the previous five codons. */
+const sameCodonPosition: ContextSpec = { order: 12, hashBits: 22, limit: 1023, ir: false, mask: 0x30c30c30 };
+const frame = { decay: 7, order: 2 };
+const match = { minLength: 16, hashBits: 22 };
 
-export const CM_LEVELS: Readonly<Record<number, ModelSpec>> = {
-  /** Fast: two context models and the match models. */
-  1: { contexts: [low(3), low(6)], match: { minLength: 16, hashBits: 22 }, mixerRate: 16, mixers: 1 },
-  /** Default: orders 1–8 and the match models; ~1.2 MB/s. */
-  2: {
-    contexts: [low(1), low(2), low(3), low(4), low(6), mid(8)],
-    match: { minLength: 16, hashBits: 22 },
-    mixerRate: 16,
-    mixers: 1,
-  },
-  /** Orders 1–11 trained on both strands, two mixers. */
+/**
+ * Every model a payload can name, by its model number (the byte stored in the payload). Models
+ * 1–4 are the first generation (no reading frame), kept so that their files decode forever.
+ */
+export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
+  1: { contexts: [low(3), low(6)], match, mixerRate: 16, mixers: 1 },
+  2: { contexts: [low(1), low(2), low(3), low(4), low(6), mid(8)], match, mixerRate: 16, mixers: 1 },
   3: {
     contexts: [low(1), low(2), low(3, true), low(4, true), low(6, true), mid(8, true), mid(11, true)],
-    match: { minLength: 16, hashBits: 22 },
+    match,
     mixerRate: 16,
     mixers: 2,
   },
-  /** Best: every order from 1 to 12 and 14, both strands, three mixers. */
   4: {
     contexts: [
       low(1), low(2), low(3, true), low(4, true), low(6, true),
       mid(8, true), mid(9, true), mid(10, true), mid(11, true), mid(12, true),
       { order: 14, hashBits: 22, limit: 255, ir: true },
     ],
-    match: { minLength: 16, hashBits: 22 },
+    match,
     mixerRate: 16,
     mixers: 3,
   },
+  /** Fast: one order-4 context in the reading frame; no match model. */
+  5: { contexts: [framed(4)], match: null, mixerRate: 16, mixerBoost: 96, mixers: 1, phase: frame },
+  /** Default: orders 1, 2, 8 and orders 3, 4, 6 in the reading frame, plus the match models. */
+  6: {
+    contexts: [low(1), low(2), mid(8), framed(3), framed(4), framed(6)],
+    match,
+    mixerRate: 16,
+    mixerBoost: 96,
+    mixers: 1,
+    phase: frame,
+  },
+  /** The default's contexts, orders 8 and 11 on both strands, two mixers. */
+  7: {
+    contexts: [low(1), low(2), mid(8, true), framed(3), framed(4), framed(6), mid(11, true)],
+    match,
+    mixerRate: 16,
+    mixerBoost: 96,
+    mixers: 2,
+    phase: frame,
+  },
+  /** Best: adds orders 14 and 18 on both strands, the same-codon-position context, three mixers. */
+  8: {
+    contexts: [
+      low(1), low(2), mid(8, true), framed(3), framed(4), framed(6), mid(11, true),
+      hashed(14, 24), hashed(18, 24), sameCodonPosition,
+    ],
+    match,
+    mixerRate: 16,
+    mixerBoost: 96,
+    mixers: 3,
+    phase: frame,
+  },
 };
+
+/** What `--level` chooses: the model each level writes today. */
+export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 5, 2: 6, 3: 7, 4: 8 };
 
 export const CM_LEVEL_RANGE = { min: 1, max: 4, default: 2 } as const;
 
+/** The first model with the reading frame, the 1-byte flush and the payload layout 2. */
+export const FIRST_LAYOUT_2_MODEL = 5;
+
 /**
- * The model for coding `count` symbols at `level`: tables are shrunk to what the input can fill,
- * so a short record does not allocate (and clear) hundreds of megabytes. Depends only on the level
- * and the count, both of which the decoder knows.
+ * Model number `model` sized for coding `count` symbols: tables are shrunk to what the input can
+ * fill, so a short record does not allocate (and clear) hundreds of megabytes. Depends only on the
+ * model number and the count, both of which the decoder knows.
  */
-export function modelFor(level: number, count: number): ModelSpec {
-  const spec = CM_LEVELS[level]!;
+export function modelFor(model: number, count: number): ModelSpec {
+  const spec = CM_MODELS[model]!;
   // Twice the next power of two above the count (both strands), at least 2^12.
   const fit = Math.max(12, 33 - Math.clz32(Math.max(1, count)));
   return {

@@ -31,16 +31,41 @@ export interface ContextSpec {
   limit: number;
   /** Also learn from the reverse-complement strand. */
   ir: boolean;
+  /**
+   * Sparse context: only the bases whose 2-bit fields are set in this mask of the last 16 bases
+   * (newest in the low bits) form the context. Needs hashBits; not with ir.
+   */
+  mask?: number;
+  /** Add the reading frame (ModelSpec.phase: 7 values) to the context. */
+  phase?: boolean;
 }
 
 export interface ModelSpec {
   contexts: readonly ContextSpec[];
   /** Match models (forward and reverse-complement); null for none. */
-  match: { minLength: number; hashBits: number } | null;
+  match: {
+    minLength: number;
+    hashBits: number;
+    /** Earlier occurrences remembered per hashed k-mer (default 1: the most recent). */
+    ways?: number;
+    /** Forward matches followed at once, each a mixer input (default 1). */
+    slots?: number;
+  } | null;
   /** Mixer learning rate (larger adapts faster). */
   mixerRate: number;
+  /**
+   * Extra mixer rate at the start, fading as 1/(1.5 + n) over blocks n of 4096 bases, so that short
+   * sequences learn their weights quickly. Default 0.
+   */
+  mixerBoost?: number;
   /** Layer-1 mixers, 1..3: by match length; then also by order-4 context; then by match agreement. */
   mixers: number;
+  /**
+   * Reading-frame detector: tracks which of the 6 frames (3 codon positions × 2 strands) explains
+   * the recent bases best, and gives the frame to the first mixer's selector and to contexts
+   * with `phase`. `decay` is the log2 of its memory in bases.
+   */
+  phase?: { decay: number; order?: number };
 }
 
 /**
@@ -57,6 +82,9 @@ const MATCH_LENGTH_BUCKETS = 16;
 const MAX_MIXERS = 3;
 const MIXER_SETS = [3 * MATCH_LENGTH_BUCKETS, 3 * 256, 3 * 9];
 const MIXER_OFFSETS = [0, MIXER_SETS[0]!, MIXER_SETS[0]! + MIXER_SETS[1]!];
+/** With a reading-frame detector, mixer 0 has one more block of sets per frame, after the others. */
+const PHASE_SETS_OFFSET = MIXER_OFFSETS[2]! + MIXER_SETS[2]!;
+const MOD3 = Int32Array.of(0, 1, 2, 0, 1, 2, 0, 1, 2);
 const MAX_MATCH_MISSES = 8; // of the last 16 predictions; more and the match is dropped
 
 function lengthBucket(len: number): number {
@@ -117,6 +145,15 @@ export class DnaModel {
   private readonly shifts: Int32Array; // 32 - hashBits, or 0 for direct
   private readonly limits: Int32Array;
   private readonly irFlags: Uint8Array;
+  private readonly masks: Int32Array; // 0 = contiguous context
+  private readonly phaseFlags: Uint8Array;
+  // Reading frame: P(base | codon position) in the gene's frame, and a recent score per frame.
+  private readonly phaseOn: boolean;
+  private readonly phaseDecay: number;
+  private readonly codonCounters: Int32Array;
+  private readonly codonOrder: number;
+  private readonly frameScore = new Int32Array(6);
+  private frame = 0; // best frame for the next base: 0 = none yet, else 1 + strand * 3 + codon position
   private readonly tables: Int32Array[];
   private readonly slot: Int32Array; // the current context's offset (a multiple of 4) per model
   private readonly irLo: Int32Array; // reverse-complement context, low 16 bases
@@ -142,7 +179,18 @@ export class DnaModel {
   private rLen = 0;
   private rMiss = 0;
   private rExp = -1;
-  private readonly matchCounters = new Int32Array(2 * 2 * MATCH_LENGTH_BUCKETS * 4).fill(COUNTER_INIT);
+  private readonly matchCounters: Int32Array;
+  private readonly ways: number;
+  // Extra forward matches (slots 1.. of spec.match.slots; slot 0 is fPtr/fLen/... above): other
+  // earlier occurrences of the same k-mer, followed at the same time, each a mixer input.
+  private readonly extra: number;
+  private readonly xPtr: Int32Array;
+  private readonly xLen: Int32Array;
+  private readonly xMiss: Int32Array;
+  private readonly xExp: Int32Array;
+  private readonly xContext: Int32Array;
+  private readonly xCounter: Int32Array;
+  private readonly xBit: Int32Array;
   // Per-base match contexts (length bucket × recent misses), set once in advanceMatches.
   private fContext = 0;
   private rContext = 0;
@@ -162,6 +210,7 @@ export class DnaModel {
   private readonly st: Int32Array;
   private readonly weights: Int32Array; // layer 1: one weight set per selector context
   private readonly mixerRate: number;
+  private readonly mixerBoost: number;
   private readonly wBase = new Int32Array(MAX_MIXERS); // chosen set of each layer-1 mixer
   private readonly mixOut = new Int32Array(MAX_MIXERS); // their outputs (stretch domain)
   private readonly mixP = new Int32Array(MAX_MIXERS); // and as probabilities, for their training
@@ -186,14 +235,26 @@ export class DnaModel {
     this.shifts = new Int32Array(n);
     this.limits = new Int32Array(n);
     this.irFlags = new Uint8Array(n);
+    this.masks = new Int32Array(n);
+    this.phaseFlags = new Uint8Array(n);
+    this.phaseOn = spec.phase !== undefined;
+    this.phaseDecay = spec.phase?.decay ?? 0;
+    this.codonOrder = spec.phase?.order ?? 0;
+    this.codonCounters = new Int32Array(this.phaseOn ? 3 * 4 ** this.codonOrder * 4 : 0).fill(COUNTER_INIT);
     this.tables = [];
     for (let m = 0; m < n; m++) {
       const c = spec.contexts[m]!;
+      // Reverse-complement training rebuilds the plain context of the other strand.
+      if (c.ir && (c.mask !== undefined || c.phase)) throw new Error('a sparse or framed context cannot also be trained on the other strand');
+      if (c.mask !== undefined && !c.hashBits) throw new Error('a sparse context needs hashBits');
+      if (c.phase && !spec.phase) throw new Error('a framed context needs the reading-frame detector (spec.phase)');
       this.orders[m] = c.order;
       this.shifts[m] = c.hashBits ? 32 - c.hashBits : 0;
       this.limits[m] = c.limit;
       this.irFlags[m] = c.ir ? 1 : 0;
-      const contexts = c.hashBits ? 2 ** c.hashBits : 4 ** c.order;
+      this.masks[m] = c.mask ?? 0;
+      this.phaseFlags[m] = c.phase ? 1 : 0;
+      const contexts = c.hashBits ? 2 ** c.hashBits : 4 ** c.order * (c.phase ? 7 : 1);
       this.tables.push(new Int32Array(contexts * 4).fill(COUNTER_INIT));
     }
     this.slot = new Int32Array(n);
@@ -204,15 +265,27 @@ export class DnaModel {
     this.minLength = spec.match?.minLength ?? 0;
     this.kmer = Math.min(16, this.minLength);
     this.matchShift = 32 - (spec.match?.hashBits ?? 1);
-    this.matchTable = new Int32Array(spec.match ? 2 ** spec.match.hashBits : 0);
+    this.ways = spec.match?.ways ?? 1;
+    this.matchTable = new Int32Array(spec.match ? 2 ** spec.match.hashBits * this.ways : 0);
+    this.extra = (spec.match?.slots ?? 1) - 1;
+    this.xPtr = new Int32Array(this.extra);
+    this.xLen = new Int32Array(this.extra);
+    this.xMiss = new Int32Array(this.extra);
+    this.xExp = new Int32Array(this.extra).fill(-1);
+    this.xContext = new Int32Array(this.extra);
+    this.xCounter = new Int32Array(this.extra).fill(-1);
+    this.xBit = new Int32Array(this.extra);
+    this.matchCounters = new Int32Array((4 + 2 * this.extra) * MATCH_LENGTH_BUCKETS * 4).fill(COUNTER_INIT);
 
     this.hints = hints ?? null;
     this.hintTable = new Int32Array(hints ? 5 * 256 * 4 : 0).fill(COUNTER_INIT);
 
-    this.nIn = n + 2 + (hints ? 1 : 0) + 1; // contexts, two match models, hint, bias
+    this.nIn = n + 2 + this.extra + (hints ? 1 : 0) + 1; // contexts, match models, hint, bias
     this.st = new Int32Array(this.nIn);
-    this.weights = new Int32Array(this.nIn * (MIXER_OFFSETS[2]! + MIXER_SETS[2]!)).fill(Math.floor(65536 * 0.3));
+    const sets = MIXER_OFFSETS[2]! + MIXER_SETS[2]! + (this.phaseOn ? 6 * MIXER_SETS[0]! : 0);
+    this.weights = new Int32Array(this.nIn * sets).fill(Math.floor(65536 * 0.3));
     this.mixerRate = spec.mixerRate;
+    this.mixerBoost = spec.mixerBoost ?? 0;
     this.mixers = spec.mixers;
     this.finalWeights = new Int32Array(3 * spec.mixers).fill(Math.floor(65536 / spec.mixers));
     this.beginSymbol();
@@ -247,6 +320,20 @@ export class DnaModel {
       this.rCounter = -1;
       st[i++] = 0;
     }
+    for (let x = 0; x < this.extra; x++) {
+      const e = this.xExp[x]!;
+      if (e >= 0 && (node === 0 || node - 1 === e >> 1)) {
+        const b = node === 0 ? e >> 1 : e & 1;
+        const c = (4 + 2 * x + (node === 0 ? 0 : 1)) * MATCH_LENGTH_BUCKETS * 4 + this.xContext[x]!;
+        this.xBit[x] = b;
+        this.xCounter[x] = c;
+        const s = STRETCH[this.matchCounters[c]! >>> 20]!;
+        st[i++] = b ? s : -s;
+      } else {
+        this.xCounter[x] = -1;
+        st[i++] = 0;
+      }
+    }
     if (this.hints) st[i++] = STRETCH[this.hintTable[this.hintSlot + node]! >>> 20]!;
     st[i++] = 256;
 
@@ -256,7 +343,8 @@ export class DnaModel {
     const w = this.weights;
     const nIn = this.nIn;
     const wBase = this.wBase;
-    wBase[0] = (MIXER_OFFSETS[0]! + node * MATCH_LENGTH_BUCKETS + lb) * nIn;
+    const frameSets = this.frame === 0 ? MIXER_OFFSETS[0]! : PHASE_SETS_OFFSET + (this.frame - 1) * MIXER_SETS[0]!;
+    wBase[0] = (frameSets + node * MATCH_LENGTH_BUCKETS + lb) * nIn;
     wBase[1] = (MIXER_OFFSETS[1]! + node * 256 + (this.h0 & 255)) * nIn;
     wBase[2] = (MIXER_OFFSETS[2]! + node * 9 + fState * 3 + rState) * nIn;
     const fw = this.finalWeights;
@@ -297,8 +385,9 @@ export class DnaModel {
     const w = this.weights;
     const st = this.st;
     const nIn = this.nIn;
+    const rate = this.mixerBoost === 0 ? this.mixerRate : this.mixerRate + ((this.mixerBoost * DT[Math.min(1023, this.pos >> 12)]!) >> 15);
     for (let k = 0; k < mixers; k++) {
-      const err = ((bit << 12) - this.mixP[k]!) * this.mixerRate;
+      const err = ((bit << 12) - this.mixP[k]!) * rate;
       const b = this.wBase[k]!;
       for (let j = 0; j < nIn; j++) w[b + j]! += (st[j]! * err + 0x8000) >> 16;
     }
@@ -313,6 +402,10 @@ export class DnaModel {
     }
     if (this.fCounter >= 0) this.matchCounters[this.fCounter] = trainCounter(this.matchCounters[this.fCounter]!, bit === this.fBit ? 1 : 0, 255);
     if (this.rCounter >= 0) this.matchCounters[this.rCounter] = trainCounter(this.matchCounters[this.rCounter]!, bit === this.rBit ? 1 : 0, 255);
+    for (let x = 0; x < this.extra; x++) {
+      const c = this.xCounter[x]!;
+      if (c >= 0) this.matchCounters[c] = trainCounter(this.matchCounters[c]!, bit === this.xBit[x] ? 1 : 0, 255);
+    }
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
     this.apmOrder4.update(bit);
     this.apmMatch.update(bit);
@@ -352,6 +445,7 @@ export class DnaModel {
     }
 
     if (this.matchOn) this.advanceMatches(i, sym, comp);
+    if (this.phaseOn) this.advanceFrame(i, sym);
     this.beginSymbol();
   }
 
@@ -380,10 +474,21 @@ export class DnaModel {
       this.rPtr--;
       if (this.rPtr < 0) this.rLen = 0;
     }
+    for (let x = 0; x < this.extra; x++) {
+      if (this.xExp[x]! < 0) continue;
+      if (sym === this.xExp[x]) {
+        if (this.xLen[x]! < 65535) this.xLen[x]!++;
+        this.xMiss[x] = this.xMiss[x]! << 1;
+      } else {
+        this.xMiss[x] = (this.xMiss[x]! << 1) | 1;
+        if (popcount16(this.xMiss[x]!) > MAX_MATCH_MISSES) this.xLen[x] = 0;
+      }
+      this.xPtr[x]!++;
+    }
 
     const n = i + 1; // bases known
     if (n >= k) {
-      const key = mix32(k === 16 ? this.h0 : this.h0 & ((1 << (2 * k)) - 1)) >>> this.matchShift;
+      const key = (mix32(k === 16 ? this.h0 : this.h0 & ((1 << (2 * k)) - 1)) >>> this.matchShift) * this.ways;
       // Look for a candidate when there is no match, or when the current one just failed.
       if (this.fLen === 0 || (this.fMiss & 1) !== 0) {
         const cand = this.matchTable[key]!;
@@ -399,7 +504,7 @@ export class DnaModel {
         }
       }
       if (this.rLen === 0 || (this.rMiss & 1) !== 0) {
-        const end = this.matchTable[mix32(this.rcKmer) >>> this.matchShift]!;
+        const end = this.matchTable[(mix32(this.rcKmer) >>> this.matchShift) * this.ways]!;
         // A forward 16-mer ending at `end` equals revcomp of our last 16 bases; the base before it,
         // complemented, is the prediction, and the pointer walks backwards.
         if (end > k) {
@@ -413,6 +518,8 @@ export class DnaModel {
           }
         }
       }
+      if (this.extra > 0) this.fillExtraSlots(key, i);
+      for (let w = this.ways - 1; w > 0; w--) this.matchTable[key + w] = this.matchTable[key + w - 1]!;
       this.matchTable[key] = n;
     }
     this.fExp = this.fLen > 0 ? history[this.fPtr]! : -1;
@@ -420,6 +527,87 @@ export class DnaModel {
     this.fContext = lengthBucket(this.fLen) * 4 + Math.min(3, popcount16(this.fMiss));
     this.rContext = lengthBucket(this.rLen) * 4 + Math.min(3, popcount16(this.rMiss));
     this.longestBucket = lengthBucket(this.fLen > this.rLen ? this.fLen : this.rLen);
+    for (let x = 0; x < this.extra; x++) {
+      this.xExp[x] = this.xLen[x]! > 0 ? history[this.xPtr[x]!]! : -1;
+      this.xContext[x] = lengthBucket(this.xLen[x]!) * 4 + Math.min(3, popcount16(this.xMiss[x]!));
+    }
+  }
+
+  /**
+   * Scores the 6 reading frames on base i and picks the best for base i + 1. Frame h < 3 puts base i
+   * at codon position (i + h) % 3 of a gene on this strand; h ≥ 3 reads the complement strand, where
+   * positions run backwards. The codon statistics are learnt in the winning frame (so they settle
+   * on the genome's own codon usage).
+   */
+  private advanceFrame(i: number, sym: number): void {
+    const o = this.codonOrder;
+    if (i < o) return;
+    const cc = this.codonCounters;
+    const score = this.frameScore;
+    const decay = this.phaseDecay;
+    const h0 = this.h0;
+    const stride = 4 << (2 * o); // counters per codon position
+    // Forward frames: base i in the context of the o bases before it.
+    const fBase = ((h0 >>> 2) & ((1 << (2 * o)) - 1)) * 4;
+    // Reverse frames: reading the complement strand backwards, base i - o follows bases i .. i-o+1.
+    let rCtx = 0;
+    for (let j = 0; j < o; j++) rCtx = (rCtx << 2) | (3 - ((h0 >>> (2 * j)) & 3));
+    const rBase = rCtx * 4;
+    const rSym = 3 - ((h0 >>> (2 * o)) & 3);
+    const fr = i % 3; // frame h puts base i at codon position (fr + h) % 3
+    const rr = (i - o + 3 * o) % 3; // and, reversed, base i - o at 2 - (rr + h) % 3
+    let best = 0;
+    let bestScore = -1;
+    let bestSlot = 0;
+    for (let h = 0; h < 6; h++) {
+      let t: number;
+      let x: number;
+      if (h < 3) {
+        t = MOD3[fr + h]! * stride + fBase;
+        x = sym;
+      } else {
+        t = (2 - MOD3[rr + h - 3]!) * stride + rBase;
+        x = rSym;
+      }
+      const b1 = x >> 1;
+      const p1 = cc[t]! >>> 20;
+      const p2 = cc[t + 1 + b1]! >>> 20;
+      const q = ((b1 ? p1 : 4096 - p1) * (x & 1 ? p2 : 4096 - p2)) >> 12;
+      const v = score[h]! - (score[h]! >> decay) + q;
+      score[h] = v;
+      if (v > bestScore) {
+        bestScore = v;
+        best = h;
+        bestSlot = t;
+      }
+    }
+    const x = best < 3 ? sym : rSym;
+    cc[bestSlot] = trainCounter(cc[bestSlot]!, x >> 1, 1023);
+    cc[bestSlot + 1 + (x >> 1)] = trainCounter(cc[bestSlot + 1 + (x >> 1)]!, x & 1, 1023);
+    // The frame of base i + 1: 1 + codon position on this strand, 4 + codon position on the other.
+    this.frame = best < 3 ? 1 + MOD3[fr + best + 1]! : 4 + 2 - MOD3[fr + best - 3 + 1]!;
+  }
+
+  /** Gives each idle or failing extra slot an earlier occurrence that no slot follows yet. */
+  private fillExtraSlots(key: number, i: number): void {
+    const history = this.history;
+    let w = 0;
+    for (let x = 0; x < this.extra; x++) {
+      if (this.xLen[x]! !== 0 && (this.xMiss[x]! & 1) === 0) continue;
+      for (; w < this.ways; w++) {
+        const cand = this.matchTable[key + w]!;
+        if (cand <= 0) return;
+        if (cand === this.fPtr || this.xPtr.includes(cand)) continue;
+        let len = 0;
+        while (len < 32 && len < cand && history[cand - 1 - len] === history[i - len]) len++;
+        if (len < this.minLength) continue;
+        this.xPtr[x] = cand;
+        this.xLen[x] = len;
+        this.xMiss[x] = 0;
+        w++;
+        break;
+      }
+    }
   }
 
   /** Finds each model's context slot for the next base. */
@@ -428,8 +616,16 @@ export class DnaModel {
     const h1 = this.h1;
     for (let m = 0; m < this.nCtx; m++) {
       const k = this.orders[m]!;
-      const lo = k >= 16 ? h0 : h0 & ((1 << (2 * k)) - 1);
-      const hi = k <= 16 ? 0 : h1 & ((1 << (2 * k - 32)) - 1);
+      const mask = this.masks[m]!;
+      const lo = mask !== 0 ? h0 & mask : k >= 16 ? h0 : h0 & ((1 << (2 * k)) - 1);
+      let hi = k <= 16 || mask !== 0 ? 0 : h1 & ((1 << (2 * k - 32)) - 1);
+      if (this.phaseFlags[m]) {
+        if (this.shifts[m] === 0) {
+          this.slot[m] = (this.frame * (1 << (2 * k)) + lo) * 4;
+          continue;
+        }
+        hi ^= Math.imul(this.frame + 1, 0x2545f491);
+      }
       this.slot[m] = this.locate(m, this.tables[m]!, lo, hi);
     }
     if (this.hints) {
