@@ -13,6 +13,9 @@
  *   and predicts the base that followed it, tolerating substitutions (it keeps following through
  *   mismatches until too many of the recent predictions failed);
  * - the same on the reverse-complement strand (a palindromic repeat read backwards);
+ * - context models may also be sparse (chosen earlier bases) or "framed": keyed by the reading
+ *   frame a detector infers from the recent bases (codon position × strand), which also selects
+ *   the first mixer's weights (ADR 0009);
  * - optionally, a side-information model whose context is an external prediction of the base
  *   (the autoencoder's reconstruction), so a neural guess is weighed like any other model.
  *
@@ -43,14 +46,7 @@ export interface ContextSpec {
 export interface ModelSpec {
   contexts: readonly ContextSpec[];
   /** Match models (forward and reverse-complement); null for none. */
-  match: {
-    minLength: number;
-    hashBits: number;
-    /** Earlier occurrences remembered per hashed k-mer (default 1: the most recent). */
-    ways?: number;
-    /** Forward matches followed at once, each a mixer input (default 1). */
-    slots?: number;
-  } | null;
+  match: { minLength: number; hashBits: number } | null;
   /** Mixer learning rate (larger adapts faster). */
   mixerRate: number;
   /**
@@ -179,18 +175,7 @@ export class DnaModel {
   private rLen = 0;
   private rMiss = 0;
   private rExp = -1;
-  private readonly matchCounters: Int32Array;
-  private readonly ways: number;
-  // Extra forward matches (slots 1.. of spec.match.slots; slot 0 is fPtr/fLen/... above): other
-  // earlier occurrences of the same k-mer, followed at the same time, each a mixer input.
-  private readonly extra: number;
-  private readonly xPtr: Int32Array;
-  private readonly xLen: Int32Array;
-  private readonly xMiss: Int32Array;
-  private readonly xExp: Int32Array;
-  private readonly xContext: Int32Array;
-  private readonly xCounter: Int32Array;
-  private readonly xBit: Int32Array;
+  private readonly matchCounters = new Int32Array(2 * 2 * MATCH_LENGTH_BUCKETS * 4).fill(COUNTER_INIT);
   // Per-base match contexts (length bucket × recent misses), set once in advanceMatches.
   private fContext = 0;
   private rContext = 0;
@@ -265,22 +250,12 @@ export class DnaModel {
     this.minLength = spec.match?.minLength ?? 0;
     this.kmer = Math.min(16, this.minLength);
     this.matchShift = 32 - (spec.match?.hashBits ?? 1);
-    this.ways = spec.match?.ways ?? 1;
-    this.matchTable = new Int32Array(spec.match ? 2 ** spec.match.hashBits * this.ways : 0);
-    this.extra = (spec.match?.slots ?? 1) - 1;
-    this.xPtr = new Int32Array(this.extra);
-    this.xLen = new Int32Array(this.extra);
-    this.xMiss = new Int32Array(this.extra);
-    this.xExp = new Int32Array(this.extra).fill(-1);
-    this.xContext = new Int32Array(this.extra);
-    this.xCounter = new Int32Array(this.extra).fill(-1);
-    this.xBit = new Int32Array(this.extra);
-    this.matchCounters = new Int32Array((4 + 2 * this.extra) * MATCH_LENGTH_BUCKETS * 4).fill(COUNTER_INIT);
+    this.matchTable = new Int32Array(spec.match ? 2 ** spec.match.hashBits : 0);
 
     this.hints = hints ?? null;
     this.hintTable = new Int32Array(hints ? 5 * 256 * 4 : 0).fill(COUNTER_INIT);
 
-    this.nIn = n + 2 + this.extra + (hints ? 1 : 0) + 1; // contexts, match models, hint, bias
+    this.nIn = n + 2 + (hints ? 1 : 0) + 1; // contexts, two match models, hint, bias
     this.st = new Int32Array(this.nIn);
     const sets = MIXER_OFFSETS[2]! + MIXER_SETS[2]! + (this.phaseOn ? 6 * MIXER_SETS[0]! : 0);
     this.weights = new Int32Array(this.nIn * sets).fill(Math.floor(65536 * 0.3));
@@ -319,20 +294,6 @@ export class DnaModel {
     } else {
       this.rCounter = -1;
       st[i++] = 0;
-    }
-    for (let x = 0; x < this.extra; x++) {
-      const e = this.xExp[x]!;
-      if (e >= 0 && (node === 0 || node - 1 === e >> 1)) {
-        const b = node === 0 ? e >> 1 : e & 1;
-        const c = (4 + 2 * x + (node === 0 ? 0 : 1)) * MATCH_LENGTH_BUCKETS * 4 + this.xContext[x]!;
-        this.xBit[x] = b;
-        this.xCounter[x] = c;
-        const s = STRETCH[this.matchCounters[c]! >>> 20]!;
-        st[i++] = b ? s : -s;
-      } else {
-        this.xCounter[x] = -1;
-        st[i++] = 0;
-      }
     }
     if (this.hints) st[i++] = STRETCH[this.hintTable[this.hintSlot + node]! >>> 20]!;
     st[i++] = 256;
@@ -402,10 +363,6 @@ export class DnaModel {
     }
     if (this.fCounter >= 0) this.matchCounters[this.fCounter] = trainCounter(this.matchCounters[this.fCounter]!, bit === this.fBit ? 1 : 0, 255);
     if (this.rCounter >= 0) this.matchCounters[this.rCounter] = trainCounter(this.matchCounters[this.rCounter]!, bit === this.rBit ? 1 : 0, 255);
-    for (let x = 0; x < this.extra; x++) {
-      const c = this.xCounter[x]!;
-      if (c >= 0) this.matchCounters[c] = trainCounter(this.matchCounters[c]!, bit === this.xBit[x] ? 1 : 0, 255);
-    }
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
     this.apmOrder4.update(bit);
     this.apmMatch.update(bit);
@@ -474,21 +431,10 @@ export class DnaModel {
       this.rPtr--;
       if (this.rPtr < 0) this.rLen = 0;
     }
-    for (let x = 0; x < this.extra; x++) {
-      if (this.xExp[x]! < 0) continue;
-      if (sym === this.xExp[x]) {
-        if (this.xLen[x]! < 65535) this.xLen[x]!++;
-        this.xMiss[x] = this.xMiss[x]! << 1;
-      } else {
-        this.xMiss[x] = (this.xMiss[x]! << 1) | 1;
-        if (popcount16(this.xMiss[x]!) > MAX_MATCH_MISSES) this.xLen[x] = 0;
-      }
-      this.xPtr[x]!++;
-    }
 
     const n = i + 1; // bases known
     if (n >= k) {
-      const key = (mix32(k === 16 ? this.h0 : this.h0 & ((1 << (2 * k)) - 1)) >>> this.matchShift) * this.ways;
+      const key = mix32(k === 16 ? this.h0 : this.h0 & ((1 << (2 * k)) - 1)) >>> this.matchShift;
       // Look for a candidate when there is no match, or when the current one just failed.
       if (this.fLen === 0 || (this.fMiss & 1) !== 0) {
         const cand = this.matchTable[key]!;
@@ -504,7 +450,7 @@ export class DnaModel {
         }
       }
       if (this.rLen === 0 || (this.rMiss & 1) !== 0) {
-        const end = this.matchTable[(mix32(this.rcKmer) >>> this.matchShift) * this.ways]!;
+        const end = this.matchTable[mix32(this.rcKmer) >>> this.matchShift]!;
         // A forward 16-mer ending at `end` equals revcomp of our last 16 bases; the base before it,
         // complemented, is the prediction, and the pointer walks backwards.
         if (end > k) {
@@ -518,8 +464,6 @@ export class DnaModel {
           }
         }
       }
-      if (this.extra > 0) this.fillExtraSlots(key, i);
-      for (let w = this.ways - 1; w > 0; w--) this.matchTable[key + w] = this.matchTable[key + w - 1]!;
       this.matchTable[key] = n;
     }
     this.fExp = this.fLen > 0 ? history[this.fPtr]! : -1;
@@ -527,10 +471,6 @@ export class DnaModel {
     this.fContext = lengthBucket(this.fLen) * 4 + Math.min(3, popcount16(this.fMiss));
     this.rContext = lengthBucket(this.rLen) * 4 + Math.min(3, popcount16(this.rMiss));
     this.longestBucket = lengthBucket(this.fLen > this.rLen ? this.fLen : this.rLen);
-    for (let x = 0; x < this.extra; x++) {
-      this.xExp[x] = this.xLen[x]! > 0 ? history[this.xPtr[x]!]! : -1;
-      this.xContext[x] = lengthBucket(this.xLen[x]!) * 4 + Math.min(3, popcount16(this.xMiss[x]!));
-    }
   }
 
   /**
@@ -586,28 +526,6 @@ export class DnaModel {
     cc[bestSlot + 1 + (x >> 1)] = trainCounter(cc[bestSlot + 1 + (x >> 1)]!, x & 1, 1023);
     // The frame of base i + 1: 1 + codon position on this strand, 4 + codon position on the other.
     this.frame = best < 3 ? 1 + MOD3[fr + best + 1]! : 4 + 2 - MOD3[fr + best - 3 + 1]!;
-  }
-
-  /** Gives each idle or failing extra slot an earlier occurrence that no slot follows yet. */
-  private fillExtraSlots(key: number, i: number): void {
-    const history = this.history;
-    let w = 0;
-    for (let x = 0; x < this.extra; x++) {
-      if (this.xLen[x]! !== 0 && (this.xMiss[x]! & 1) === 0) continue;
-      for (; w < this.ways; w++) {
-        const cand = this.matchTable[key + w]!;
-        if (cand <= 0) return;
-        if (cand === this.fPtr || this.xPtr.includes(cand)) continue;
-        let len = 0;
-        while (len < 32 && len < cand && history[cand - 1 - len] === history[i - len]) len++;
-        if (len < this.minLength) continue;
-        this.xPtr[x] = cand;
-        this.xLen[x] = len;
-        this.xMiss[x] = 0;
-        w++;
-        break;
-      }
-    }
   }
 
   /** Finds each model's context slot for the next base. */
