@@ -495,7 +495,7 @@ export class DnaModel {
     const rBase = rCtx * 4;
     const rSym = 3 - ((h0 >>> (2 * o)) & 3);
     const fr = i % 3; // frame h puts base i at codon position (fr + h) % 3
-    const rr = (i - o + 3 * o) % 3; // and, reversed, base i - o at 2 - (rr + h) % 3
+    const rr = (i - o) % 3; // and, reversed, base i - o at 2 - (rr + h) % 3 (i ≥ o here)
     let best = 0;
     let bestScore = -1;
     let bestSlot = 0;
