@@ -6,7 +6,7 @@
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
  * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up                     |
- * | 1      | 1    | model number (1..8), see levels.ts; `--level` picks one             |
+ * | 1      | 1    | model number (1..9), see levels.ts; `--level` picks one             |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *
@@ -14,7 +14,7 @@
  */
 import { CodedStreamError, InvalidInputError } from '../errors.js';
 import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
-import { CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
+import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
 import { DnaModel } from './model.js';
 
 /** The payload layout a model is written with. */
@@ -23,7 +23,7 @@ function layoutOf(model: number): number {
 }
 
 export interface CmOptions {
-  /** 1 (fastest) .. 4 (smallest); default 2. Picks the model that level writes today. */
+  /** 1 (fastest) .. 4 (smallest); default 2. Picks the model that level writes today (with hints, CM_HINTED_LEVELS). */
   level?: number;
   /** A model number (CM_MODELS) instead of a level: to write an older model again, as tests do. */
   model?: number;
@@ -43,7 +43,7 @@ function chooseModel(options: CmOptions): number {
   if (!Number.isInteger(level) || CM_LEVELS[level] === undefined) {
     throw new InvalidInputError(`cm level ${level} is outside ${CM_LEVEL_RANGE.min}..${CM_LEVEL_RANGE.max}`);
   }
-  return CM_LEVELS[level]!;
+  return (options.hints ? CM_HINTED_LEVELS : CM_LEVELS)[level]!;
 }
 
 /** Streaming encoder: push the `count` symbols in any number of pieces, then finish(). */

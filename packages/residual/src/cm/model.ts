@@ -54,7 +54,11 @@ export interface ModelSpec {
    * sequences learn their weights quickly. Default 0.
    */
   mixerBoost?: number;
-  /** Layer-1 mixers, 1..3: by match length; then also by order-4 context; then by match agreement. */
+  /**
+   * Layer-1 mixers, 1..3: by match length; then also by order-4 context; then by match agreement.
+   * 0 = no mixing at all: the one context's counter is the probability (no match model, no
+   * secondary estimation), which is about twice as fast (ADR 0010).
+   */
   mixers: number;
   /**
    * Reading-frame detector: tracks which of the 6 frames (3 codon positions × 2 strands) explains
@@ -62,6 +66,12 @@ export interface ModelSpec {
    * with `phase`. `decay` is the log2 of its memory in bases.
    */
   phase?: { decay: number; order?: number };
+  /**
+   * Context counters start as if they had already seen this many observations (default 0), so
+   * their first observations move them less: a model without a mixer (mixers = 0) has nothing
+   * else to hold back a young context's guess.
+   */
+  priorCount?: number;
 }
 
 /**
@@ -148,9 +158,12 @@ export class DnaModel {
   private readonly phaseDecay: number;
   private readonly codonCounters: Int32Array;
   private readonly codonOrder: number;
+  /** P(base) of each codon counter slot, from its counters as the detector scores it (x 4096). */
+  private readonly codonP: Int32Array;
   private readonly frameScore = new Int32Array(6);
   private frame = 0; // best frame for the next base: 0 = none yet, else 1 + strand * 3 + codon position
   private readonly tables: Int32Array[];
+  private readonly counterInit: number; // a fresh context counter: p = 1/2, n = the prior count
   private readonly slot: Int32Array; // the current context's offset (a multiple of 4) per model
   private readonly irLo: Int32Array; // reverse-complement context, low 16 bases
   private readonly irHi: Int32Array; // and bases 17..order
@@ -200,6 +213,8 @@ export class DnaModel {
   private readonly mixOut = new Int32Array(MAX_MIXERS); // their outputs (stretch domain)
   private readonly mixP = new Int32Array(MAX_MIXERS); // and as probabilities, for their training
   private readonly mixers: number;
+  /** mixers = 0: context 0's counter is coded as it is. */
+  private readonly direct: boolean;
   private readonly finalWeights: Int32Array;
   private finalBase = 0;
   private pMix = 2048;
@@ -216,6 +231,9 @@ export class DnaModel {
   ) {
     const n = spec.contexts.length;
     this.nCtx = n;
+    if (!(Number.isInteger(spec.mixers) && spec.mixers >= 0 && spec.mixers <= MAX_MIXERS)) throw new Error(`mixers must be 0..${MAX_MIXERS}`);
+    this.direct = spec.mixers === 0;
+    if (this.direct && (n !== 1 || spec.match !== null || hints)) throw new Error('a model without a mixer has exactly one context, no match model and no hints');
     this.orders = new Int32Array(n);
     this.shifts = new Int32Array(n);
     this.limits = new Int32Array(n);
@@ -226,13 +244,18 @@ export class DnaModel {
     this.phaseDecay = spec.phase?.decay ?? 0;
     this.codonOrder = spec.phase?.order ?? 0;
     this.codonCounters = new Int32Array(this.phaseOn ? 3 * 4 ** this.codonOrder * 4 : 0).fill(COUNTER_INIT);
+    // Every counter at 1/2: each base 1/4 (1024 of 4096).
+    this.codonP = new Int32Array(this.codonCounters.length).fill(1024);
     this.tables = [];
+    const priorCount = spec.priorCount ?? 0;
+    this.counterInit = COUNTER_INIT + priorCount;
     for (let m = 0; m < n; m++) {
       const c = spec.contexts[m]!;
       // Reverse-complement training rebuilds the plain context of the other strand.
       if (c.ir && (c.mask !== undefined || c.phase)) throw new Error('a sparse or framed context cannot also be trained on the other strand');
       if (c.mask !== undefined && !c.hashBits) throw new Error('a sparse context needs hashBits');
       if (c.phase && !spec.phase) throw new Error('a framed context needs the reading-frame detector (spec.phase)');
+      if (!(priorCount >= 0 && priorCount <= c.limit && c.limit < DT.length)) throw new Error('counter limits are 0..1023, and the prior count at most the limit');
       this.orders[m] = c.order;
       this.shifts[m] = c.hashBits ? 32 - c.hashBits : 0;
       this.limits[m] = c.limit;
@@ -240,7 +263,7 @@ export class DnaModel {
       this.masks[m] = c.mask ?? 0;
       this.phaseFlags[m] = c.phase ? 1 : 0;
       const contexts = c.hashBits ? 2 ** c.hashBits : 4 ** c.order * (c.phase ? 7 : 1);
-      this.tables.push(new Int32Array(contexts * 4).fill(COUNTER_INIT));
+      this.tables.push(new Int32Array(contexts * 4).fill(this.counterInit));
     }
     this.slot = new Int32Array(n);
     this.irLo = new Int32Array(n);
@@ -262,12 +285,16 @@ export class DnaModel {
     this.mixerRate = spec.mixerRate;
     this.mixerBoost = spec.mixerBoost ?? 0;
     this.mixers = spec.mixers;
-    this.finalWeights = new Int32Array(3 * spec.mixers).fill(Math.floor(65536 / spec.mixers));
+    this.finalWeights = new Int32Array(3 * spec.mixers).fill(Math.floor(65536 / Math.max(1, spec.mixers)));
     this.beginSymbol();
   }
 
   /** P(next bit is 1) as 1..4095, for tree node 0 (first bit) or 1 + first bit (second bit). */
   predict(node: number): number {
+    if (this.direct) {
+      const p = this.tables[0]![this.slot[0]! + node]! >>> 20;
+      return p < 1 ? 1 : p;
+    }
     const st = this.st;
     const tables = this.tables;
     const slot = this.slot;
@@ -337,6 +364,12 @@ export class DnaModel {
 
   /** Learns the coded bit at `node` (the node last passed to predict). */
   update(node: number, bit: number): void {
+    if (this.direct) {
+      const t = this.tables[0]!;
+      const k = this.slot[0]! + node;
+      t[k] = trainCounter(t[k]!, bit, this.limits[0]!);
+      return;
+    }
     // Mixers: a gradient step on coding cost, for the final mixer and each layer-1 mixer.
     const fw = this.finalWeights;
     const fb = this.finalBase;
@@ -482,48 +515,56 @@ export class DnaModel {
   private advanceFrame(i: number, sym: number): void {
     const o = this.codonOrder;
     if (i < o) return;
-    const cc = this.codonCounters;
+    const codonP = this.codonP;
     const score = this.frameScore;
     const decay = this.phaseDecay;
     const h0 = this.h0;
-    const stride = 4 << (2 * o); // counters per codon position
+    const stride = 4 << (2 * o); // slots per codon position
     // Forward frames: base i in the context of the o bases before it.
-    const fBase = ((h0 >>> 2) & ((1 << (2 * o)) - 1)) * 4;
+    const fAt = ((h0 >>> 2) & ((1 << (2 * o)) - 1)) * 4 + sym;
     // Reverse frames: reading the complement strand backwards, base i - o follows bases i .. i-o+1.
     let rCtx = 0;
     for (let j = 0; j < o; j++) rCtx = (rCtx << 2) | (3 - ((h0 >>> (2 * j)) & 3));
-    const rBase = rCtx * 4;
     const rSym = 3 - ((h0 >>> (2 * o)) & 3);
+    const rAt = rCtx * 4 + rSym;
     const fr = i % 3; // frame h puts base i at codon position (fr + h) % 3
     const rr = (i - o) % 3; // and, reversed, base i - o at 2 - (rr + h) % 3 (i ≥ o here)
     let best = 0;
     let bestScore = -1;
-    let bestSlot = 0;
-    for (let h = 0; h < 6; h++) {
-      let t: number;
-      let x: number;
-      if (h < 3) {
-        t = MOD3[fr + h]! * stride + fBase;
-        x = sym;
-      } else {
-        t = (2 - MOD3[rr + h - 3]!) * stride + rBase;
-        x = rSym;
-      }
-      const b1 = x >> 1;
-      const p1 = cc[t]! >>> 20;
-      const p2 = cc[t + 1 + b1]! >>> 20;
-      const q = ((b1 ? p1 : 4096 - p1) * (x & 1 ? p2 : 4096 - p2)) >> 12;
-      const v = score[h]! - (score[h]! >> decay) + q;
+    let bestAt = 0;
+    for (let h = 0; h < 3; h++) {
+      const at = MOD3[fr + h]! * stride + fAt;
+      const v = score[h]! - (score[h]! >> decay) + codonP[at]!;
       score[h] = v;
       if (v > bestScore) {
         bestScore = v;
         best = h;
-        bestSlot = t;
+        bestAt = at;
       }
     }
+    for (let h = 3; h < 6; h++) {
+      const at = (2 - MOD3[rr + h - 3]!) * stride + rAt;
+      const v = score[h]! - (score[h]! >> decay) + codonP[at]!;
+      score[h] = v;
+      if (v > bestScore) {
+        bestScore = v;
+        best = h;
+        bestAt = at;
+      }
+    }
+    // Learn the base in the winning frame, then refresh that slot's four probabilities.
     const x = best < 3 ? sym : rSym;
-    cc[bestSlot] = trainCounter(cc[bestSlot]!, x >> 1, 1023);
-    cc[bestSlot + 1 + (x >> 1)] = trainCounter(cc[bestSlot + 1 + (x >> 1)]!, x & 1, 1023);
+    const cc = this.codonCounters;
+    const t = bestAt - x;
+    cc[t] = trainCounter(cc[t]!, x >> 1, 1023);
+    cc[t + 1 + (x >> 1)] = trainCounter(cc[t + 1 + (x >> 1)]!, x & 1, 1023);
+    const p1 = cc[t]! >>> 20;
+    const p2 = cc[t + 1]! >>> 20;
+    const p3 = cc[t + 2]! >>> 20;
+    codonP[t] = ((4096 - p1) * (4096 - p2)) >> 12;
+    codonP[t + 1] = ((4096 - p1) * p2) >> 12;
+    codonP[t + 2] = (p1 * (4096 - p3)) >> 12;
+    codonP[t + 3] = (p1 * p3) >> 12;
     // The frame of base i + 1: 1 + codon position on this strand, 4 + codon position on the other.
     this.frame = best < 3 ? 1 + MOD3[fr + best + 1]! : 4 + 2 - MOD3[fr + best - 3 + 1]!;
   }
@@ -560,9 +601,9 @@ export class DnaModel {
     const s = (h >>> shift) << 2;
     const check = (h & 0xffff) | 0x10000; // never equal to COUNTER_INIT, so a fresh table misses
     if (t[s + 3] !== check) {
-      t[s] = COUNTER_INIT;
-      t[s + 1] = COUNTER_INIT;
-      t[s + 2] = COUNTER_INIT;
+      t[s] = this.counterInit;
+      t[s + 1] = this.counterInit;
+      t[s + 2] = this.counterInit;
       t[s + 3] = check;
     }
     return s;
