@@ -1,8 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // encode-worker.js is loaded by path from cli.js (compress --threads).
-  entry: ['src/cli.ts', 'src/encode-worker.ts'],
+  entry: ['src/cli.ts'],
   format: ['esm'],
   clean: true,
   target: 'node20',

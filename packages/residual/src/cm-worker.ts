@@ -1,0 +1,27 @@
+/**
+ * The worker thread of CmWorkerPool (worker.ts): codes or decodes one cm stream per message.
+ *   { id, op: 'encode', symbols, options }          → { id, data }
+ *   { id, op: 'decode', payload, count, options }   → { id, data }
+ * or { id, error, kind }, kind naming the error class to rebuild on the other side.
+ */
+import { parentPort } from 'node:worker_threads';
+import { cmDecode, cmEncode, type CmOptions } from './cm/codec.js';
+import { CodedStreamError, InvalidInputError } from './errors.js';
+import type { CmWorkerReply } from './worker.js';
+
+type Job =
+  | { id: number; op: 'encode'; symbols: Uint8Array; options: CmOptions }
+  | { id: number; op: 'decode'; payload: Uint8Array; count: number; options: Pick<CmOptions, 'hints'> };
+
+parentPort!.on('message', (job: Job) => {
+  let reply: CmWorkerReply;
+  try {
+    const data = job.op === 'encode' ? cmEncode(job.symbols, job.options) : cmDecode(job.payload, job.count, job.options);
+    parentPort!.postMessage({ id: job.id, data } satisfies CmWorkerReply, [data.buffer as ArrayBuffer]);
+    return;
+  } catch (e) {
+    const kind = e instanceof CodedStreamError ? 'coded' : e instanceof InvalidInputError ? 'input' : 'other';
+    reply = { id: job.id, error: e instanceof Error ? e.message : String(e), kind };
+  }
+  parentPort!.postMessage(reply);
+});

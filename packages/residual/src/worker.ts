@@ -1,0 +1,116 @@
+/**
+ * @seqcoder/residual/worker — the cm codec in worker threads (Node), for using several cores.
+ *
+ * One cm stream is sequential: every prediction depends on all earlier bases, so one record uses
+ * one core. A pool codes several records at once, and its output is exactly `cmEncode`'s (the
+ * worker runs the same function), so a file written with any number of threads decodes with any
+ * other. Browsers use the pure functions of the main entry, in their own Web Worker if they like.
+ *
+ *   const pool = new CmWorkerPool(2);
+ *   const payloads = await Promise.all(records.map((r) => pool.encode(r, { level: 2 })));
+ *   await pool.close();
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CmOptions } from './cm/codec.js';
+import { CodedStreamError, InvalidInputError } from './errors.js';
+
+export { CodedStreamError, InvalidInputError };
+
+/** What the worker (cm-worker.ts) answers. */
+export type CmWorkerReply = { id: number; data: Uint8Array } | { id: number; error: string; kind: 'coded' | 'input' | 'other' };
+
+interface Pending {
+  resolve: (data: Uint8Array) => void;
+  reject: (error: Error) => void;
+}
+
+export class CmWorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: (() => void)[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly busy = new Map<Worker, number>(); // the job each worker is on
+  private next = 0;
+  private closed = false;
+
+  /** Workers start on the first job, so a pool that is never used costs nothing. */
+  constructor(readonly threads: number = availableParallelism()) {
+    if (!Number.isInteger(threads) || threads < 1) throw new InvalidInputError(`threads must be a positive integer, not ${threads}`);
+  }
+
+  /** cmEncode in a worker. The symbols are copied to it, so the caller's array stays usable. */
+  encode(symbols: Uint8Array, options: CmOptions = {}): Promise<Uint8Array> {
+    return this.submit({ op: 'encode', symbols, options });
+  }
+
+  /** cmDecode in a worker; rejects with CodedStreamError for a payload that does not decode. */
+  decode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Promise<Uint8Array> {
+    return this.submit({ op: 'decode', payload, count, options });
+  }
+
+  /** Stops the workers; jobs still running are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.fail(new Error('the worker pool was closed'));
+  }
+
+  private async submit(job: Record<string, unknown>): Promise<Uint8Array> {
+    if (this.closed) throw new Error('the worker pool is closed');
+    if (this.workers.length === 0) this.start();
+    while (this.idle.length === 0) await new Promise<void>((resolve) => this.queue.push(resolve));
+    if (this.closed) throw new Error('the worker pool is closed');
+    const worker = this.idle.pop()!;
+    const id = this.next++;
+    this.busy.set(worker, id);
+    worker.ref(); // a job in flight keeps the process alive; an idle pool does not
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...job });
+    });
+  }
+
+  private start(): void {
+    for (let i = 0; i < this.threads; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = new Worker(new URL('./cm-worker.js', import.meta.url));
+    worker.unref();
+    worker.on('message', (reply: CmWorkerReply) => {
+      const job = this.pending.get(reply.id)!;
+      this.pending.delete(reply.id);
+      this.busy.delete(worker);
+      worker.unref();
+      this.idle.push(worker);
+      this.queue.shift()?.();
+      if ('data' in reply) job.resolve(reply.data);
+      else if (reply.kind === 'coded') job.reject(new CodedStreamError(reply.error));
+      else if (reply.kind === 'input') job.reject(new InvalidInputError(reply.error));
+      else job.reject(new Error(reply.error));
+    });
+    // A worker that dies (out of memory, a bug) fails its own job, not the others, and is replaced.
+    worker.on('error', (e) => {
+      const id = this.busy.get(worker);
+      if (id === undefined) return;
+      this.pending.get(id)?.reject(e);
+      this.pending.delete(id);
+    });
+    worker.on('exit', () => {
+      this.workers.splice(this.workers.indexOf(worker), 1);
+      this.busy.delete(worker);
+      if (this.closed) return;
+      this.spawn();
+      this.queue.shift()?.();
+    });
+    this.workers.push(worker);
+    this.idle.push(worker);
+  }
+
+  private fail(error: Error): void {
+    for (const job of this.pending.values()) job.reject(error);
+    this.pending.clear();
+    for (const wake of this.queue.splice(0)) wake();
+  }
+}

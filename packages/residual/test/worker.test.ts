@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+// The pool starts dist/cm-worker.js by path, so this tests the build (turbo builds before testing).
+import { CodedStreamError, InvalidInputError, cmDecode, cmEncode } from '../dist/index.js';
+import { CmWorkerPool } from '../dist/worker.js';
+
+function sequence(n: number, seed: number): Uint8Array {
+  let s = seed;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16) & 3;
+  return out;
+}
+
+describe('CmWorkerPool', () => {
+  const pool = new CmWorkerPool(2);
+  afterAll(() => pool.close());
+
+  it('writes exactly what cmEncode writes, for several records at once, and decodes them', async () => {
+    const records = [sequence(20_000, 1), sequence(5_000, 2), sequence(0, 3), sequence(30_000, 4), sequence(1, 5)];
+    const levels = [1, 2, 3, 4, 2];
+    const payloads = await Promise.all(records.map((r, i) => pool.encode(r, { level: levels[i] })));
+    payloads.forEach((p, i) => expect(p).toEqual(cmEncode(records[i]!, { level: levels[i] })));
+    const back = await Promise.all(payloads.map((p, i) => pool.decode(p, records[i]!.length)));
+    back.forEach((b, i) => expect(b).toEqual(records[i]));
+    expect(records[0]!.length).toBe(20_000); // the caller's arrays were copied, not taken
+  });
+
+  it('passes side information both ways', async () => {
+    const input = sequence(8_000, 6);
+    const payload = await pool.encode(input, { hints: input });
+    expect(payload).toEqual(cmEncode(input, { hints: input }));
+    expect(await pool.decode(payload, input.length, { hints: input })).toEqual(cmDecode(payload, input.length, { hints: input }));
+  });
+
+  it('rejects with the same typed errors as the functions', async () => {
+    await expect(pool.encode(Uint8Array.of(0, 4))).rejects.toBeInstanceOf(InvalidInputError);
+    const payload = cmEncode(sequence(3_000, 7));
+    await expect(pool.decode(payload.subarray(0, 40), 3_000)).rejects.toBeInstanceOf(CodedStreamError);
+    // and keeps working afterwards
+    expect(await pool.decode(payload, 3_000)).toEqual(sequence(3_000, 7));
+  });
+
+  it('refuses a bad thread count and jobs after close', async () => {
+    expect(() => new CmWorkerPool(0)).toThrow(InvalidInputError);
+    const other = new CmWorkerPool(1);
+    await other.close();
+    await expect(other.encode(Uint8Array.of(1))).rejects.toThrow(/closed/);
+  });
+});
