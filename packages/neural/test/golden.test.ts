@@ -31,9 +31,9 @@ describe.each(['seqcoder-classic', 'seqcoder'])('%s golden file', (codec) => {
 });
 
 describe('older golden files still decode', () => {
-  // `seqcoder` files hold a cm payload; this one was written when the default level wrote cm
-  // model 2, before the reading-frame models.
-  it.each(['awkward.seqcoder.cm-model-2.seqc'])('%s', async (name) => {
+  // `seqcoder` files hold a cm payload; these were written when the default level wrote cm
+  // model 2 (before the reading-frame models) and model 6 (before the counter priors).
+  it.each(['awkward.seqcoder.cm-model-2.seqc', 'awkward.seqcoder.cm-model-6.seqc'])('%s', async (name) => {
     const golden = new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(awkwardFasta()))).toBe(0);
   }, 60_000);

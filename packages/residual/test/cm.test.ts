@@ -153,4 +153,7 @@ const GOLDEN: Record<number, string> = {
   7: '3cdd5546f10cb240',
   8: '3e19f510e9decf35',
   9: '219082b784d7dc67',
+  10: 'b13799dc71ec540e',
+  11: 'a616d69db7cc45bf',
+  12: 'c9a5fcf6fe37e1cc',
 };
