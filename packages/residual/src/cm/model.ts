@@ -532,18 +532,8 @@ export class DnaModel {
     let best = 0;
     let bestScore = -1;
     let bestAt = 0;
-    for (let h = 0; h < 3; h++) {
-      const at = MOD3[fr + h]! * stride + fAt;
-      const v = score[h]! - (score[h]! >> decay) + codonP[at]!;
-      score[h] = v;
-      if (v > bestScore) {
-        bestScore = v;
-        best = h;
-        bestAt = at;
-      }
-    }
-    for (let h = 3; h < 6; h++) {
-      const at = (2 - MOD3[rr + h - 3]!) * stride + rAt;
+    for (let h = 0; h < 6; h++) {
+      const at = h < 3 ? MOD3[fr + h]! * stride + fAt : (2 - MOD3[rr + h - 3]!) * stride + rAt;
       const v = score[h]! - (score[h]! >> decay) + codonP[at]!;
       score[h] = v;
       if (v > bestScore) {
