@@ -91,15 +91,18 @@ export class CmWorkerPool {
       else job.reject(new Error(reply.error));
     });
     // A worker that dies (out of memory, a bug) fails its own job, not the others, and is replaced.
-    worker.on('error', (e) => {
+    const failJob = (error: Error): void => {
       const id = this.busy.get(worker);
       if (id === undefined) return;
-      this.pending.get(id)?.reject(e);
-      this.pending.delete(id);
-    });
-    worker.on('exit', () => {
-      this.workers.splice(this.workers.indexOf(worker), 1);
       this.busy.delete(worker);
+      this.pending.get(id)?.reject(error);
+      this.pending.delete(id);
+    };
+    worker.on('error', failJob);
+    worker.on('exit', (code) => {
+      failJob(new Error(`a cm worker thread stopped (exit code ${code})`));
+      this.workers.splice(this.workers.indexOf(worker), 1);
+      if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
       if (this.closed) return;
       this.spawn();
       this.queue.shift()?.();

@@ -55,7 +55,7 @@ export interface ModelSpec {
    */
   mixerBoost?: number;
   /**
-   * Layer-1 mixers, 1..3: by match length; then also by order-4 context; then by match agreement.
+   * Layer-1 mixers, 0..3: by match length; then also by order-4 context; then by match agreement.
    * 0 = no mixing at all: the one context's counter is the probability (no match model, no
    * secondary estimation), which is about twice as fast (ADR 0010).
    */
@@ -68,8 +68,8 @@ export interface ModelSpec {
   phase?: { decay: number; order?: number };
   /**
    * Context counters start as if they had already seen this many observations (default 0), so
-   * their first observations move them less: a model without a mixer (mixers = 0) has nothing
-   * else to hold back a young context's guess.
+   * their first observations move them less. A model without a mixer (mixers = 0) has nothing else
+   * to hold back a young context's guess; with a mixer, it trusts young contexts sooner (ADR 0010).
    */
   priorCount?: number;
 }
