@@ -65,6 +65,13 @@ describe('cm codec', () => {
       expect(CM_MODELS[CM_HINTED_LEVELS[level]!]!.mixers).toBeGreaterThan(0);
       expect(cmDecode(payload, input.length, { hints: input })).toEqual(input);
     }
+    // A model without a mixer cannot take hints: refused when asked for, and a payload naming one
+    // (a damaged model byte) is a coded-stream error, not a crash.
+    const fast = models.find((m) => CM_MODELS[m]!.mixers === 0)!;
+    expect(() => cmEncode(input, { model: fast, hints: input })).toThrow(InvalidInputError);
+    const payload = cmEncode(input, { level: 2, hints: input });
+    const renamed = Uint8Array.of(payload[0]!, fast, ...payload.subarray(2));
+    expect(() => cmDecode(renamed, input.length, { hints: input })).toThrow(CodedStreamError);
   });
 
   it('pins the exact bytes of every model (golden)', () => {

@@ -37,6 +37,7 @@ export interface CmOptions {
 function chooseModel(options: CmOptions): number {
   if (options.model !== undefined) {
     if (!Number.isInteger(options.model) || CM_MODELS[options.model] === undefined) throw new InvalidInputError(`cm model ${options.model} does not exist`);
+    if (options.hints && CM_MODELS[options.model]!.mixers === 0) throw new InvalidInputError(`cm model ${options.model} has no mixer to take side information`);
     return options.model;
   }
   const level = options.level ?? CM_LEVEL_RANGE.default;
@@ -123,6 +124,8 @@ export class CmDecoder {
     if (CM_MODELS[model] === undefined) throw new CodedStreamError(`cm payload names model ${model}, which this version does not have`);
     const layout = layoutOf(model);
     if (payload[0] !== layout) throw new CodedStreamError(`cm payload layout ${payload[0]} is not the layout of model ${model}`);
+    // No writer puts such a model beside hints (CM_HINTED_LEVELS); a damaged model byte can.
+    if (options.hints && CM_MODELS[model]!.mixers === 0) throw new CodedStreamError(`cm payload names model ${model}, which cannot take side information`);
     if (layout === 1 && payload.length < 6) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
     const coded = payload.length - 2 + (layout === 2 ? 3 : 0);
     // Checked before allocating `count` bytes: a damaged or forged count must not size memory.
