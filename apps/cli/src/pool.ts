@@ -5,8 +5,8 @@
  * record would cost ratio (ADR 0005). pack is faster than the copy to a worker, and the neural
  * codecs run their networks in the main thread, so only cm is pooled.
  */
-import { codecByName, CorruptError, type CompressOptions, type DecompressOptions } from '@seqcoder/format';
-import { CmWorkerPool, CodedStreamError } from '@seqcoder/residual/worker';
+import { cmStreamError, codecByName, type CompressOptions, type DecompressOptions } from '@seqcoder/format';
+import { CmWorkerPool } from '@seqcoder/residual/worker';
 
 export type CodingPool = CmWorkerPool;
 
@@ -30,7 +30,7 @@ export function decodingOptions(pool: CodingPool | undefined, threads: number): 
       if (codec !== 'cm') return codecByName(codec).decode(payload, count, 0, count);
       // As @seqcoder/format's own cm codec does: a stream that does not decode is a damaged file.
       return pool.decode(payload, count).catch((e: unknown) => {
-        throw e instanceof CodedStreamError ? new CorruptError(`cm stream: ${e.message}`) : e;
+        throw cmStreamError(e);
       });
     },
   };

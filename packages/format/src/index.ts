@@ -9,7 +9,7 @@ export type { ArchiveInput, DecompressOptions, RecordInfo } from './reader.js';
 export { compress, compressStream } from './writer.js';
 export type { CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
-export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, DEFAULT_CODEC } from './codecs/index.js';
+export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, cmStreamError, DEFAULT_CODEC } from './codecs/index.js';
 export type { SequenceCodec } from './codecs/index.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';

@@ -7,9 +7,9 @@
  * - `seqcoder` (id 4): the original bases coded by cm with the reconstruction as side information
  *   (a context of one of its mixer inputs), so a wrong guess costs what a DNA model says it costs.
  */
-import { CorruptError, InvalidArgumentError, ModelUnavailableError, type SequenceCodec } from '@seqcoder/format';
+import { CorruptError, InvalidArgumentError, cmStreamError, ModelUnavailableError, type SequenceCodec } from '@seqcoder/format';
 import { DEFAULT_MODEL, ModelError, modelByDecoderHash, modelInfo } from '@seqcoder/models';
-import { CM_LEVEL_RANGE, CodedStreamError, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
+import { CM_LEVEL_RANGE, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
 import { engineCache, type Engine, type EngineOptions } from './engine.js';
 import { checkExpansion, checkReconstruction, readHead, unzstdExactly, writeHead, type NeuralHead, type ZstdCompress } from './payload.js';
 import { FROM_PAPER, TO_PAPER } from './windows.js';
@@ -133,8 +133,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
       try {
         return cmDecode(payload.subarray(head.residualAt), count, { hints: reconstruction }).subarray(start, end);
       } catch (e) {
-        if (e instanceof CodedStreamError) throw new CorruptError(`cm stream: ${e.message}`);
-        throw e;
+        throw cmStreamError(e);
       }
     },
   };

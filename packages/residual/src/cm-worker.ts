@@ -14,14 +14,11 @@ type Job =
   | { id: number; op: 'decode'; payload: Uint8Array; count: number; options: Pick<CmOptions, 'hints'> };
 
 parentPort!.on('message', (job: Job) => {
-  let reply: CmWorkerReply;
   try {
     const data = job.op === 'encode' ? cmEncode(job.symbols, job.options) : cmDecode(job.payload, job.count, job.options);
     parentPort!.postMessage({ id: job.id, data } satisfies CmWorkerReply, [data.buffer as ArrayBuffer]);
-    return;
   } catch (e) {
     const kind = e instanceof CodedStreamError ? 'coded' : e instanceof InvalidInputError ? 'input' : 'other';
-    reply = { id: job.id, error: e instanceof Error ? e.message : String(e), kind };
+    parentPort!.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e), kind } satisfies CmWorkerReply);
   }
-  parentPort!.postMessage(reply);
 });

@@ -76,13 +76,20 @@ export const cmCodec: SequenceCodec = {
   decode: (payload, count, start, end) => wrapCodedErrors(() => cmDecode(payload, count).subarray(start, end)),
 };
 
-/** A cm stream that does not decode is damage to the file: CORRUPT, like any other. */
+/**
+ * A cm stream that does not decode is damage to the file: CORRUPT, like any other. Returns the
+ * error to throw in place of `error`; for code that runs cm outside this codec (worker pools, the
+ * neural codec's residual).
+ */
+export function cmStreamError(error: unknown): unknown {
+  return error instanceof CodedStreamError ? new CorruptError(`cm stream: ${error.message}`) : error;
+}
+
 function wrapCodedErrors<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof CodedStreamError) throw new CorruptError(`cm stream: ${error.message}`);
-    throw error;
+    throw cmStreamError(error);
   }
 }
 
