@@ -24,6 +24,8 @@ const originals = {
   ]),
   'protein.fa': Buffer.from('>sp|P69905|HBA_HUMAN\nMVLSPADKTNVKAAWGKVGAHAGEYGAEALERMFLSFPTTKTYFPHFDLSHGSAQVKGHGKKVADALTNAVAHVDDMPNALSAL\n'),
   'empty.fa': Buffer.alloc(0),
+  // No header line, no lower case, no other letters: the chunk omits its names, case and exceptions sections.
+  'raw-sequence.fa': Buffer.from(lambda.subarray(lambda.indexOf(10) + 1).toString('latin1').replace(/\n/g, '').slice(0, 3000), 'latin1'),
 };
 const zstdOption = { zstd: (d, level) => zstd(d, { compressionLevel: level }) };
 const goldens = Object.entries(originals).map(([name, data]) => ({ name, data, options: { ...zstdOption, codec: 'pack' } }));
@@ -81,7 +83,7 @@ const cases = {
   'text-file.seqc': ['BAD_MAGIC', Buffer.from('>not compressed\nACGT\n')],
   'future-major.seqc': ['UNSUPPORTED_VERSION', fixHeaderCrc(Object.assign(copy(), { 8: 2 }))],
   'header-crc.seqc': ['CORRUPT', Object.assign(copy(), { 9: 7 })],
-  'required-flag.seqc': ['UNSUPPORTED_FEATURE', fixHeaderCrc(Object.assign(copy(), { 10: 1 }))],
+  'required-flag.seqc': ['UNSUPPORTED_FEATURE', fixHeaderCrc(Object.assign(copy(), { 10: 2 }))], // 1 became OmittedSections
   'truncated-magic.seqc': ['TRUNCATED', good.subarray(0, 5)],
   'truncated-header.seqc': ['TRUNCATED', good.subarray(0, 12)],
   'truncated-frame.seqc': ['TRUNCATED', good.subarray(0, seq.at + 20)],

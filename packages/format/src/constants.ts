@@ -12,6 +12,16 @@ export const FORMAT_MINOR = 0;
 /** The file extension of SeqCoder files. */
 export const FILE_EXTENSION = '.seqc';
 
+/**
+ * Required flags of the file header: features a reader must implement to read the file.
+ * `OmittedSections`: a chunk frame leaves out its names, case and exceptions sections when they
+ * hold nothing (no record has a header line, a lower-case run or an exception run); 14 bytes per
+ * chunk, which is 0.6% of a compressed 19 kb virus. Every writer of this version sets it.
+ */
+export const RequiredFlag = { OmittedSections: 0x01 } as const;
+/** The required flags this reader implements. */
+export const KNOWN_REQUIRED_FLAGS = RequiredFlag.OmittedSections;
+
 /** magic (8) + major (1) + minor (1) + required flags (1) + optional flags (1) + CRC32C (4). */
 export const FILE_HEADER_SIZE = 16;
 /** type (1) + flags (1) + payload length u32 (4) + CRC32C u32 (4). */

@@ -32,8 +32,14 @@ describe.each(['seqcoder-classic', 'seqcoder'])('%s golden file', (codec) => {
 
 describe('older golden files still decode', () => {
   // `seqcoder` files hold a cm payload; these were written when the default level wrote cm
-  // model 2 (before the reading-frame models) and model 6 (before the counter priors).
-  it.each(['awkward.seqcoder.cm-model-2.seqc', 'awkward.seqcoder.cm-model-6.seqc'])('%s', async (name) => {
+  // model 2 (before the reading-frame models) and model 6 (before the counter priors). The
+  // all-sections files were written before chunks left out their empty sections.
+  it.each([
+    'awkward.seqcoder.cm-model-2.seqc',
+    'awkward.seqcoder.cm-model-6.seqc',
+    'awkward.seqcoder.all-sections.seqc',
+    'awkward.seqcoder-classic.all-sections.seqc',
+  ])('%s', async (name) => {
     const golden = new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(awkwardFasta()))).toBe(0);
   }, 60_000);

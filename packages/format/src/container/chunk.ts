@@ -8,6 +8,9 @@
  *   recordCount × (varint flags, varint residues, u32 crc32c of the original record bytes)
  *   varint sectionCount
  *   sectionCount × section (names, layout, case, exceptions; see sections.ts)
+ *
+ * The writer leaves out the names, case and exceptions sections when they hold nothing, which the
+ * file header's required flag `OmittedSections` allows; a file without the flag has all four.
  */
 import { ByteReader, ByteWriter } from '../bytes.js';
 import { Eol, LIMITS, RecordFlag, SECTION_IGNORABLE_BIT, SectionId } from '../constants.js';
@@ -55,20 +58,39 @@ export function encodeChunk(records: readonly ChunkRecord[], zstd: ZstdCompress 
       prevEnd = l.exceptions[i] + l.exceptions[i + 1];
     }
   }
-  w.varint(4);
-  writeSection(w, SectionId.Names, names.finish(), zstd, level);
-  writeSection(w, SectionId.Layout, layout.finish(), zstd, level);
-  writeSection(w, SectionId.Case, cases.finish(), zstd, level);
-  writeSection(w, SectionId.Exceptions, exceptions.finish(), zstd, level);
+  const sections: [number, Uint8Array][] = [
+    [SectionId.Names, names.finish()],
+    [SectionId.Layout, layout.finish()],
+    [SectionId.Case, cases.finish()],
+    [SectionId.Exceptions, exceptions.finish()],
+  ];
+  const empty = (id: number, data: Uint8Array): boolean => id !== SectionId.Layout && isOmittedSection(id, data, records.length);
+  const kept = sections.filter(([id, data]) => !empty(id, data));
+  w.varint(kept.length);
+  for (const [id, data] of kept) writeSection(w, id, data, zstd, level);
   return w.finish();
+}
+
+/**
+ * What an omitted section stands for in a chunk of `count` records: no names (no record has a
+ * header line), or a run count of zero for each record (no case or exception run).
+ */
+function omittedSection(id: number, count: number): Uint8Array {
+  return id === SectionId.Names ? new Uint8Array(0) : new Uint8Array(count);
+}
+
+function isOmittedSection(id: number, data: Uint8Array, count: number): boolean {
+  const omitted = omittedSection(id, count);
+  return data.length === omitted.length && data.every((b) => b === 0);
 }
 
 /**
  * Parses a chunk payload and checks every layout for consistency (sums, orders, ranges),
  * so nothing downstream can index out of bounds on a damaged or hostile file.
  * @param offset the payload's offset in the file, for error messages
+ * @param omittedSections whether the file header allows empty sections to be left out
  */
-export function decodeChunk(payload: Uint8Array, offset: number): ChunkRecord[] {
+export function decodeChunk(payload: Uint8Array, offset: number, omittedSections: boolean): ChunkRecord[] {
   const r = new ByteReader(payload, 'chunk frame', offset);
   // Each table entry takes at least 6 bytes: that bounds the count before we allocate for it.
   const count = r.varintAtMost(Math.min(LIMITS.maxRecordsPerChunk, Math.floor(r.remaining / 6)), 'record count');
@@ -96,7 +118,7 @@ export function decodeChunk(payload: Uint8Array, offset: number): ChunkRecord[] 
   }
   r.expectEnd();
   const section = (id: number, what: string): ByteReader => {
-    const data = sections.get(id);
+    const data = sections.get(id) ?? (omittedSections && id !== SectionId.Layout ? omittedSection(id, count) : undefined);
     if (!data) throw new CorruptError(`chunk frame lacks its ${what} section`, offset);
     return new ByteReader(data, `${what} section`, offset);
   };

@@ -13,8 +13,10 @@ import {
   FORMAT_MINOR,
   FRAME_HEADER_SIZE,
   FRAME_SKIPPABLE_BIT,
+  KNOWN_REQUIRED_FLAGS,
   LIMITS,
   MAGIC,
+  RequiredFlag,
 } from '../constants.js';
 import {
   BadMagicError,
@@ -28,13 +30,16 @@ import {
 export interface FileHeader {
   major: number;
   minor: number;
+  /** Required-feature flags (RequiredFlag), all known to this reader. */
+  requiredFlags: number;
   /** Optional-feature flags (ignored by this reader when unknown). */
   optionalFlags: number;
 }
 
+/** The header every file this version writes starts with: its chunks may omit empty sections. */
 export function encodeFileHeader(): Uint8Array {
   const w = new ByteWriter(FILE_HEADER_SIZE);
-  w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(0).u8(0);
+  w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(RequiredFlag.OmittedSections).u8(0);
   w.u32(crc32c(w.finish()));
   return w.finish().slice();
 }
@@ -61,10 +66,11 @@ export function decodeFileHeader(bytes: Uint8Array, fileSize: number): FileHeade
   if (r.u32() !== crc32c(bytes.subarray(0, FILE_HEADER_SIZE - 4))) {
     throw new CorruptError('file header checksum does not match', 0);
   }
-  if (requiredFlags !== 0) {
-    throw new UnsupportedFeatureError(`file requires features 0x${requiredFlags.toString(16)} that this reader lacks`, 10);
+  const unknown = requiredFlags & ~KNOWN_REQUIRED_FLAGS;
+  if (unknown !== 0) {
+    throw new UnsupportedFeatureError(`file requires features 0x${unknown.toString(16)} that this reader lacks`, 10);
   }
-  return { major, minor, optionalFlags };
+  return { major, minor, requiredFlags, optionalFlags };
 }
 
 export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
