@@ -15,6 +15,6 @@
  */
 export { pack2bit, unpack2bit, packedLength, PackedPaddingError } from './pack2bit.js';
 export { cmEncode, cmDecode, cmPayloadModel, CmEncoder, CmDecoder, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
-export { CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_MODELS } from './cm/levels.js';
+export { CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_MODELS, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
 export type { ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError } from './errors.js';

@@ -5,6 +5,7 @@ import {
   CM_LEVEL_RANGE,
   CM_LEVELS,
   CM_MODELS,
+  CM_SHORT_RECORD_TRIALS,
   CmDecoder,
   CmEncoder,
   CodedStreamError,
@@ -53,9 +54,38 @@ describe('cm codec', () => {
   });
 
   it('writes the model each level names, and the default level by default', () => {
-    for (const level of levels) expect(cmPayloadModel(cmEncode(sampleGenome(500), { level }))).toBe(CM_LEVELS[level]);
+    const input = sampleGenome(300_000); // longer than any short-record trial
+    for (const level of levels) {
+      expect(CM_SHORT_RECORD_TRIALS[level]?.maxBases ?? 0).toBeLessThan(input.length);
+      expect(cmPayloadModel(cmEncode(input.subarray(0, 3000), { model: CM_LEVELS[level]! }))).toBe(CM_LEVELS[level]);
+    }
+    // The long record at the top level: the one model the level names, not a short-record model.
+    expect(cmPayloadModel(cmEncode(input, { level: CM_LEVEL_RANGE.max }))).toBe(CM_LEVELS[CM_LEVEL_RANGE.max]);
     expect(cmPayloadModel(cmEncode(sampleGenome(500)))).toBe(CM_LEVELS[CM_LEVEL_RANGE.default]);
   });
+
+  it('on a short record, the top level keeps the smallest of its trial models', () => {
+    const alternatives = CM_SHORT_RECORD_TRIALS[CM_LEVEL_RANGE.max]!.models;
+    const candidates = [CM_LEVELS[CM_LEVEL_RANGE.max]!, ...alternatives];
+    // Random bases in a codon-like pattern, where the short-record models win, and the repeats of
+    // sampleGenome, where the model with the high orders can: the choice follows the data.
+    let s = 5;
+    const codons = Uint8Array.from({ length: 30_000 }, (_, i) => (i % 3 === 2 ? 3 : ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16) & 3));
+    const chosen = new Set<number>();
+    for (const input of [codons, sampleGenome(30_000, 7)]) {
+      const payload = cmEncode(input, { level: CM_LEVEL_RANGE.max });
+      const sizes = candidates.map((model) => cmEncode(input, { model }).length);
+      expect(payload.length).toBe(Math.min(...sizes));
+      expect(cmPayloadModel(payload)).toBe(candidates[sizes.indexOf(payload.length)]);
+      expect(cmDecode(payload, input.length)).toEqual(input);
+      chosen.add(cmPayloadModel(payload));
+    }
+    expect(chosen.size).toBeGreaterThan(1);
+    // Streaming in pieces gives the same choice and bytes.
+    const encoder = new CmEncoder(codons.length, { level: CM_LEVEL_RANGE.max });
+    for (let at = 0; at < codons.length; at += 4096) encoder.push(codons.subarray(at, at + 4096));
+    expect(encoder.finish()).toEqual(cmEncode(codons, { level: CM_LEVEL_RANGE.max }));
+  }, 30_000);
 
   it('with side information, writes a model that mixes it in at every level', () => {
     const input = sampleGenome(500);
@@ -163,4 +193,6 @@ const GOLDEN: Record<number, string> = {
   10: 'b13799dc71ec540e',
   11: 'a616d69db7cc45bf',
   12: 'c9a5fcf6fe37e1cc',
+  13: '4c10599da22d193f',
+  14: '1fe2f1e144043d23',
 };

@@ -6,7 +6,7 @@
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
  * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up                     |
- * | 1      | 1    | model number (1..12), see levels.ts; `--level` picks one            |
+ * | 1      | 1    | model number (1..14), see levels.ts; `--level` picks one            |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *
@@ -14,7 +14,7 @@
  */
 import { CodedStreamError, InvalidInputError } from '../errors.js';
 import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
-import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
+import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, CM_SHORT_RECORD_TRIALS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
 import { DnaModel } from './model.js';
 
 /** The payload layout a model is written with. */
@@ -47,53 +47,87 @@ function chooseModel(options: CmOptions): number {
   return (options.hints ? CM_HINTED_LEVELS : CM_LEVELS)[level]!;
 }
 
-/** Streaming encoder: push the `count` symbols in any number of pieces, then finish(). */
+/**
+ * The models to code `count` symbols with: the one the options name, and on a short record at a
+ * level with trials, the alternatives (CM_SHORT_RECORD_TRIALS) too.
+ */
+function chooseModels(options: CmOptions, count: number): number[] {
+  const first = chooseModel(options);
+  if (options.model !== undefined || options.hints) return [first];
+  const trial = CM_SHORT_RECORD_TRIALS[options.level ?? CM_LEVEL_RANGE.default];
+  return trial && count <= trial.maxBases ? [first, ...trial.models] : [first];
+}
+
+/** One model coding the record, with its own coder. */
+interface Lane {
+  modelNumber: number;
+  model: DnaModel;
+  coder: BinaryEncoder;
+}
+
+/**
+ * Streaming encoder: push the `count` symbols in any number of pieces, then finish(). When the
+ * level tries several models (a short record at the top level), each codes every piece and finish()
+ * keeps the smallest payload.
+ */
 export class CmEncoder {
   private readonly history: Uint8Array;
-  private readonly model: DnaModel;
-  private readonly coder: BinaryEncoder;
-  private readonly modelNumber: number;
+  private readonly lanes: Lane[];
   private pos = 0;
 
   constructor(
     private readonly count: number,
     options: CmOptions = {},
   ) {
-    this.modelNumber = chooseModel(options);
+    const models = chooseModels(options, count);
     this.history = new Uint8Array(count);
-    this.model = new DnaModel(modelFor(this.modelNumber, count), this.history, options.hints);
-    this.coder = new BinaryEncoder(Math.ceil(count / 4) + 64);
+    this.lanes = models.map((modelNumber) => ({
+      modelNumber,
+      model: new DnaModel(modelFor(modelNumber, count), this.history, options.hints),
+      coder: new BinaryEncoder(Math.ceil(count / 4) + 64),
+    }));
   }
 
   push(symbols: Uint8Array): void {
     if (this.pos + symbols.length > this.count) {
       throw new InvalidInputError(`more than the ${this.count} symbols announced`);
     }
-    const { history, model, coder } = this;
+    const { history, pos } = this;
     for (let j = 0; j < symbols.length; j++) {
       const x = symbols[j]!;
-      if (x > 3) throw new InvalidInputError(`symbol ${x} at ${this.pos + j} is not 0..3`);
-      history[this.pos + j] = x;
-      const b1 = x >> 1;
-      coder.encode(b1, model.predict(0));
-      model.update(0, b1);
-      const node = 1 + b1;
-      coder.encode(x & 1, model.predict(node));
-      model.update(node, x & 1);
-      model.advance(x);
+      if (x > 3) throw new InvalidInputError(`symbol ${x} at ${pos + j} is not 0..3`);
+      history[pos + j] = x;
+    }
+    // The models read only bases before the one they code, so the whole piece can be stored first.
+    for (const { model, coder } of this.lanes) {
+      for (let j = 0; j < symbols.length; j++) {
+        const x = symbols[j]!;
+        const b1 = x >> 1;
+        coder.encode(b1, model.predict(0));
+        model.update(0, b1);
+        const node = 1 + b1;
+        coder.encode(x & 1, model.predict(node));
+        model.update(node, x & 1);
+        model.advance(x);
+      }
     }
     this.pos += symbols.length;
   }
 
   finish(): Uint8Array {
     if (this.pos !== this.count) throw new InvalidInputError(`${this.pos} symbols pushed, ${this.count} announced`);
-    const layout = layoutOf(this.modelNumber);
-    const body = layout === 2 ? this.coder.finishShort() : this.coder.finish();
-    const out = new Uint8Array(2 + body.length);
-    out[0] = layout;
-    out[1] = this.modelNumber;
-    out.set(body, 2);
-    return out;
+    let best: Uint8Array | undefined;
+    for (const { modelNumber, coder } of this.lanes) {
+      const layout = layoutOf(modelNumber);
+      const body = layout === 2 ? coder.finishShort() : coder.finish();
+      // Ties go to the earlier lane: the model the level names.
+      if (best !== undefined && best.length <= 2 + body.length) continue;
+      best = new Uint8Array(2 + body.length);
+      best[0] = layout;
+      best[1] = modelNumber;
+      best.set(body, 2);
+    }
+    return best!;
   }
 }
 

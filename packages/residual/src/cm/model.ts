@@ -72,6 +72,17 @@ export interface ModelSpec {
    * to hold back a young context's guess; with a mixer, it trusts young contexts sooner (ADR 0010).
    */
   priorCount?: number;
+  /**
+   * One more layer-1 mixer, whose weight set is chosen by how often the three highest-order
+   * contexts have been seen at this node (0, 1, 2, 3+ times each), so that the weight a young
+   * high-order context gets is learnt apart from the weight of a seasoned one (ADR 0011).
+   */
+  confidence?: boolean;
+  /**
+   * Initial layer-1 weight of every input, in 1/65536 (default 19660, 0.3). Smaller suits many
+   * inputs on a short sequence, where the first weights matter for a larger share of the bases.
+   */
+  mixerInit?: number;
 }
 
 /**
@@ -87,6 +98,8 @@ const MATCH_LENGTH_BUCKETS = 16;
 /** Layer-1 mixers, each choosing its weight set by a different context (see predict). */
 const MAX_MIXERS = 3;
 const MIXER_SETS = [3 * MATCH_LENGTH_BUCKETS, 3 * 256, 3 * 9];
+/** The confidence mixer's sets: 3 nodes × 4^3 count buckets. */
+const CONFIDENCE_SETS = 3 * 64;
 const MIXER_OFFSETS = [0, MIXER_SETS[0]!, MIXER_SETS[0]! + MIXER_SETS[1]!];
 /** With a reading-frame detector, mixer 0 has one more block of sets per frame, after the others. */
 const PHASE_SETS_OFFSET = MIXER_OFFSETS[2]! + MIXER_SETS[2]!;
@@ -209,10 +222,15 @@ export class DnaModel {
   private readonly weights: Int32Array; // layer 1: one weight set per selector context
   private readonly mixerRate: number;
   private readonly mixerBoost: number;
-  private readonly wBase = new Int32Array(MAX_MIXERS); // chosen set of each layer-1 mixer
-  private readonly mixOut = new Int32Array(MAX_MIXERS); // their outputs (stretch domain)
-  private readonly mixP = new Int32Array(MAX_MIXERS); // and as probabilities, for their training
+  private readonly wBase = new Int32Array(MAX_MIXERS + 1); // chosen set of each layer-1 mixer
+  private readonly mixOut = new Int32Array(MAX_MIXERS + 1); // their outputs (stretch domain)
+  private readonly mixP = new Int32Array(MAX_MIXERS + 1); // and as probabilities, for their training
+  /** Layer-1 mixers in use: spec.mixers, plus the confidence mixer. */
   private readonly mixers: number;
+  /** The confidence mixer's three contexts (highest orders first), or empty; and its set offset. */
+  private readonly confident: Int32Array;
+  private readonly confidenceOffset: number;
+  private readonly prior: number;
   /** mixers = 0: context 0's counter is coded as it is. */
   private readonly direct: boolean;
   private readonly finalWeights: Int32Array;
@@ -281,11 +299,18 @@ export class DnaModel {
     this.nIn = n + 2 + (hints ? 1 : 0) + 1; // contexts, two match models, hint, bias
     this.st = new Int32Array(this.nIn);
     const sets = MIXER_OFFSETS[2]! + MIXER_SETS[2]! + (this.phaseOn ? 6 * MIXER_SETS[0]! : 0);
-    this.weights = new Int32Array(this.nIn * sets).fill(Math.floor(65536 * 0.3));
+    this.confidenceOffset = sets;
+    const confidence = spec.confidence === true && !this.direct;
+    this.confident = new Int32Array(
+      confidence ? [...spec.contexts.keys()].sort((a, b) => spec.contexts[b]!.order - spec.contexts[a]!.order).slice(0, 3) : [],
+    );
+    if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
+    this.prior = priorCount;
+    this.weights = new Int32Array(this.nIn * (sets + (confidence ? CONFIDENCE_SETS : 0))).fill(spec.mixerInit ?? 19660);
     this.mixerRate = spec.mixerRate;
     this.mixerBoost = spec.mixerBoost ?? 0;
-    this.mixers = spec.mixers;
-    this.finalWeights = new Int32Array(3 * spec.mixers).fill(Math.floor(65536 / Math.max(1, spec.mixers)));
+    this.mixers = spec.mixers + (confidence ? 1 : 0);
+    this.finalWeights = new Int32Array(3 * this.mixers).fill(Math.floor(65536 / Math.max(1, this.mixers)));
     this.beginSymbol();
   }
 
@@ -335,6 +360,15 @@ export class DnaModel {
     wBase[0] = (frameSets + node * MATCH_LENGTH_BUCKETS + lb) * nIn;
     wBase[1] = (MIXER_OFFSETS[1]! + node * 256 + (this.h0 & 255)) * nIn;
     wBase[2] = (MIXER_OFFSETS[2]! + node * 9 + fState * 3 + rState) * nIn;
+    if (this.confident.length > 0) {
+      let b = 0;
+      for (let j = 0; j < 3; j++) {
+        const m = this.confident[j]!;
+        const seen = (tables[m]![slot[m]! + node]! & 0xffff) - this.prior;
+        b = b * 4 + (seen > 3 ? 3 : seen);
+      }
+      wBase[this.mixers - 1] = (this.confidenceOffset + node * 64 + b) * nIn;
+    }
     const fw = this.finalWeights;
     const mixers = this.mixers;
     const fb = node * mixers;
