@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 // The pool starts dist/cm-worker.js by path, so this tests the build (turbo builds before testing).
 import { CodedStreamError, InvalidInputError, cmDecode, cmEncode } from '../dist/index.js';
@@ -37,6 +38,22 @@ describe('CmWorkerPool', () => {
     await expect(pool.decode(payload.subarray(0, 40), 3_000)).rejects.toBeInstanceOf(CodedStreamError);
     // and keeps working afterwards
     expect(await pool.decode(payload, 3_000)).toEqual(sequence(3_000, 7));
+  });
+
+  it('fails only the job of a worker that dies, and replaces the worker', async () => {
+    const solo = new CmWorkerPool(1);
+    const first = sequence(200_000, 8);
+    const queued = sequence(2_000, 9);
+    const dying = solo.encode(first, { level: 4 }); // posted at once: the one worker is idle
+    const waiting = solo.encode(queued); // waits for a worker
+    // Kill it as an out-of-memory abort or a native crash would (the pool keeps its workers private).
+    const workers = (solo as unknown as { workers: Worker[] }).workers;
+    expect(workers).toHaveLength(1);
+    await workers[0]!.terminate();
+    await expect(dying).rejects.toThrow(/cm worker thread stopped/);
+    expect(await waiting).toEqual(cmEncode(queued)); // ran on the replacement
+    expect(await solo.encode(first.subarray(0, 5_000))).toEqual(cmEncode(first.subarray(0, 5_000)));
+    await solo.close();
   });
 
   it('refuses a bad thread count and jobs after close', async () => {
