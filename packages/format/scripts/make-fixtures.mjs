@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress as zstd } from 'zstd-napi';
-import { CM_LEVELS } from '@seqcoder/residual';
+import { CM_LEVELS, CM_SHORT_RECORD_TRIALS } from '@seqcoder/residual';
 import { compress, crc32c } from '../dist/index.node.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,8 +37,10 @@ for (const level of [1, 2, 3, 4]) {
   const model = CM_LEVELS[level];
   goldens.push({ name: model <= 4 ? `cm-level-${model}.fa` : `cm-model-${model}.fa`, data: cmSample, options: { ...zstdOption, codec: 'cm', level } });
 }
-// The top level as it writes short records now: each with the smallest of models 12, 13 and 14.
-goldens.push({ name: 'cm-top-level.fa', data: cmSample, options: { ...zstdOption, codec: 'cm', level: 4 } });
+// Levels that also try short-record models (CM_SHORT_RECORD_TRIALS): each record with the smallest.
+for (const level of Object.keys(CM_SHORT_RECORD_TRIALS).map(Number)) {
+  goldens.push({ name: `cm-trials-${level}.fa`, data: cmSample, options: { ...zstdOption, codec: 'cm', level } });
+}
 for (const { name, data, options } of goldens) {
   if (existsSync(join(golden, `${name}.seqc`))) continue;
   console.log(`writing golden ${name}.seqc`);

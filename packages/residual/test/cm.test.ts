@@ -64,16 +64,18 @@ describe('cm codec', () => {
     expect(cmPayloadModel(cmEncode(sampleGenome(500)))).toBe(CM_LEVELS[CM_LEVEL_RANGE.default]);
   });
 
-  it('on a short record, the top level keeps the smallest of its trial models', () => {
-    const alternatives = CM_SHORT_RECORD_TRIALS[CM_LEVEL_RANGE.max]!.models;
-    const candidates = [CM_LEVELS[CM_LEVEL_RANGE.max]!, ...alternatives];
-    // Random bases in a codon-like pattern, where the short-record models win, and the repeats of
-    // sampleGenome, where the model with the high orders can: the choice follows the data.
+  it.each(Object.keys(CM_SHORT_RECORD_TRIALS).map(Number))('on a short record, level %i keeps the smallest of its trial models', (level) => {
+    const candidates = [CM_LEVELS[level]!, ...CM_SHORT_RECORD_TRIALS[level]!.models];
+    // Random bases with every third one T, where the short-record models win, and words drawn from
+    // 32 random 7-mers, where the level's own model (with order 8) wins: the choice follows the data.
     let s = 5;
-    const codons = Uint8Array.from({ length: 30_000 }, (_, i) => (i % 3 === 2 ? 3 : ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16) & 3));
+    const rand = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16;
+    const codons = Uint8Array.from({ length: 30_000 }, (_, i) => (i % 3 === 2 ? 3 : rand() & 3));
+    const vocabulary = Array.from({ length: 32 }, () => Array.from({ length: 7 }, () => rand() & 3));
+    const words = Uint8Array.from(Array.from({ length: 4_000 }, () => vocabulary[rand() % 32]!).flat());
     const chosen = new Set<number>();
-    for (const input of [codons, sampleGenome(30_000, 7)]) {
-      const payload = cmEncode(input, { level: CM_LEVEL_RANGE.max });
+    for (const input of [codons, words]) {
+      const payload = cmEncode(input, { level });
       const sizes = candidates.map((model) => cmEncode(input, { model }).length);
       expect(payload.length).toBe(Math.min(...sizes));
       expect(cmPayloadModel(payload)).toBe(candidates[sizes.indexOf(payload.length)]);
@@ -82,9 +84,9 @@ describe('cm codec', () => {
     }
     expect(chosen.size).toBeGreaterThan(1);
     // Streaming in pieces gives the same choice and bytes.
-    const encoder = new CmEncoder(codons.length, { level: CM_LEVEL_RANGE.max });
+    const encoder = new CmEncoder(codons.length, { level });
     for (let at = 0; at < codons.length; at += 4096) encoder.push(codons.subarray(at, at + 4096));
-    expect(encoder.finish()).toEqual(cmEncode(codons, { level: CM_LEVEL_RANGE.max }));
+    expect(encoder.finish()).toEqual(cmEncode(codons, { level }));
   }, 30_000);
 
   it('with side information, writes a model that mixes it in at every level', () => {

@@ -125,9 +125,11 @@ export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS
 /**
  * Models a level also tries on a record of at most `maxBases` bases, besides the one CM_LEVELS
  * names: the encoder codes the record with each and keeps the smallest payload (the payload names
- * its model, so the decoder is unchanged). Only the top level does this; short records are cheap.
+ * its model, so the decoder is unchanged). Levels 3 and 4 do this, so that on short records they
+ * stay smaller than level 2 (ADR 0011); a short record takes under a second.
  */
 export const CM_SHORT_RECORD_TRIALS: Readonly<Record<number, { maxBases: number; models: readonly number[] }>> = {
+  3: { maxBases: 2 ** 18, models: [13] },
   4: { maxBases: 2 ** 18, models: [13, 14] },
 };
 
