@@ -67,7 +67,7 @@ interface Lane {
 
 /**
  * Streaming encoder: push the `count` symbols in any number of pieces, then finish(). When the
- * level tries several models (a short record at the top level), each codes every piece and finish()
+ * level tries several models (a short record at level 3 or 4), each codes every piece and finish()
  * keeps the smallest payload.
  */
 export class CmEncoder {

@@ -52,7 +52,7 @@ const framedBest: ModelSpec = {
 /**
  * For short records (viruses, plasmids, contigs): every order from 1 to 4, plain and in the
  * reading frame, order 12 on both strands, the confidence mixer, smaller first weights that learn
- * faster. 0.2–0.4% smaller than model 12 under about 100 kb, 1% larger on 1.6 Mb (ADR 0011).
+ * faster. 0.2–0.4% smaller than model 12 under about 100 kb, larger on genomes of megabases (ADR 0011).
  */
 const shortRecord: ModelSpec = {
   contexts: [low(1), low(2), low(3), low(4), framed(1), framed(2), framed(3), framed(4), mid(12, true)],
