@@ -13,7 +13,7 @@ import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
-import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType, RequiredFlag } from './constants.js';
+import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
 import { decodeChunk, type ChunkRecord } from './container/chunk.js';
 import { checkFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
 import { readSection } from './container/sections.js';
@@ -149,8 +149,7 @@ export class Archive {
     else source = bytesSource(await collectBytes(toAsyncIterable(input)));
 
     const size = source.size;
-    const header = decodeFileHeader(await source.read(0, Math.min(FILE_HEADER_SIZE, size)), size);
-    const omittedSections = (header.requiredFlags & RequiredFlag.OmittedSections) !== 0;
+    const { requiredFlags } = decodeFileHeader(await source.read(0, Math.min(FILE_HEADER_SIZE, size)), size);
     const walker = new FrameWalker();
     const entries: Entry[] = [];
     const generic: FrameHeader[] = [];
@@ -170,7 +169,7 @@ export class Archive {
 
       if (isSkippable(frame.type)) continue;
       if (frame.type === FrameType.Chunk) {
-        walker.chunk(decodeChunk(await payload(), payloadAt, omittedSections), frame.offset);
+        walker.chunk(decodeChunk(await payload(), payloadAt, requiredFlags), frame.offset);
       } else if (frame.type === FrameType.Sequence) {
         const record = walker.sequence(frame.offset);
         const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'sequence frame', payloadAt);
@@ -351,8 +350,7 @@ export async function* decompressStream(
       : toAsyncIterable(input as ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>);
   const reader = new ForwardReader(iterable);
   const head = await reader.readAtMost(FILE_HEADER_SIZE);
-  const header = decodeFileHeader(head, head.length);
-  const omittedSections = (header.requiredFlags & RequiredFlag.OmittedSections) !== 0;
+  const { requiredFlags } = decodeFileHeader(head, head.length);
   const walker = new FrameWalker();
   const crc = new Crc32c();
   // Records being decoded, in file order. Each is yielded (and added to the file CRC) in that order.
@@ -380,7 +378,7 @@ export async function* decompressStream(
     }
     if (frame.type === FrameType.Sequence) continue;
     if (frame.type === FrameType.Chunk) {
-      walker.chunk(decodeChunk(payload, payloadAt, omittedSections), frame.offset);
+      walker.chunk(decodeChunk(payload, payloadAt, requiredFlags), frame.offset);
     } else if (frame.type === FrameType.Generic) {
       const data = decodeGeneric(payload, payloadAt);
       walker.generic(data.length, frame.offset);

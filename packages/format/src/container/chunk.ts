@@ -13,7 +13,7 @@
  * file header's required flag `OmittedSections` allows; a file without the flag has all four.
  */
 import { ByteReader, ByteWriter } from '../bytes.js';
-import { Eol, LIMITS, RecordFlag, SECTION_IGNORABLE_BIT, SectionId } from '../constants.js';
+import { Eol, LIMITS, RecordFlag, RequiredFlag, SECTION_IGNORABLE_BIT, SectionId } from '../constants.js';
 import { CorruptError, LimitExceededError, UnsupportedFeatureError } from '../errors.js';
 import { lineCount, recordByteLength, type RecordLayout } from '../fasta/record.js';
 import { readSection, writeSection, type ZstdCompress } from './sections.js';
@@ -88,9 +88,10 @@ function isOmittedSection(id: number, data: Uint8Array, count: number): boolean 
  * Parses a chunk payload and checks every layout for consistency (sums, orders, ranges),
  * so nothing downstream can index out of bounds on a damaged or hostile file.
  * @param offset the payload's offset in the file, for error messages
- * @param omittedSections whether the file header allows empty sections to be left out
+ * @param requiredFlags the file header's required flags (OmittedSections: empty sections may be left out)
  */
-export function decodeChunk(payload: Uint8Array, offset: number, omittedSections: boolean): ChunkRecord[] {
+export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: number): ChunkRecord[] {
+  const omittedSections = (requiredFlags & RequiredFlag.OmittedSections) !== 0;
   const r = new ByteReader(payload, 'chunk frame', offset);
   // Each table entry takes at least 6 bytes: that bounds the count before we allocate for it.
   const count = r.varintAtMost(Math.min(LIMITS.maxRecordsPerChunk, Math.floor(r.remaining / 6)), 'record count');
