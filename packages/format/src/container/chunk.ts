@@ -64,8 +64,7 @@ export function encodeChunk(records: readonly ChunkRecord[], zstd: ZstdCompress 
     [SectionId.Case, cases.finish()],
     [SectionId.Exceptions, exceptions.finish()],
   ];
-  const empty = (id: number, data: Uint8Array): boolean => id !== SectionId.Layout && isOmittedSection(id, data, records.length);
-  const kept = sections.filter(([id, data]) => !empty(id, data));
+  const kept = sections.filter(([id, data]) => !isOmittedSection(id, data, records.length));
   w.varint(kept.length);
   for (const [id, data] of kept) writeSection(w, id, data, zstd, level);
   return w.finish();
@@ -73,15 +72,17 @@ export function encodeChunk(records: readonly ChunkRecord[], zstd: ZstdCompress 
 
 /**
  * What an omitted section stands for in a chunk of `count` records: no names (no record has a
- * header line), or a run count of zero for each record (no case or exception run).
+ * header line), or a run count of zero for each record (no case or exception run). The layout
+ * section is never omitted: undefined.
  */
-function omittedSection(id: number, count: number): Uint8Array {
+function omittedSection(id: number, count: number): Uint8Array | undefined {
+  if (id === SectionId.Layout) return undefined;
   return id === SectionId.Names ? new Uint8Array(0) : new Uint8Array(count);
 }
 
 function isOmittedSection(id: number, data: Uint8Array, count: number): boolean {
   const omitted = omittedSection(id, count);
-  return data.length === omitted.length && data.every((b) => b === 0);
+  return omitted !== undefined && data.length === omitted.length && data.every((b) => b === 0);
 }
 
 /**
@@ -119,7 +120,7 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
   }
   r.expectEnd();
   const section = (id: number, what: string): ByteReader => {
-    const data = sections.get(id) ?? (omittedSections && id !== SectionId.Layout ? omittedSection(id, count) : undefined);
+    const data = sections.get(id) ?? (omittedSections ? omittedSection(id, count) : undefined);
     if (!data) throw new CorruptError(`chunk frame lacks its ${what} section`, offset);
     return new ByteReader(data, `${what} section`, offset);
   };
