@@ -3,8 +3,10 @@
  * neural file, with the frame's CRC recomputed so that the damage reaches the codec (as a forger
  * would). Every case must end in a typed error or in exactly the original file: wrong bases that
  * the reconstruction checksums cannot see are caught by the record's checksum. Each case that gets
- * past the head runs the decoder network, so CI runs NEURAL_FUZZ_CASES (default 150) per codec.
+ * past the head runs the decoder network, so CI runs NEURAL_FUZZ_CASES (default 150) per codec;
+ * `pnpm fuzz --neural N` runs more (FUZZ_SEED replays a run, FUZZ_PROGRESS feeds its watchdog).
  */
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { compress, crc32c, decompress, isSeqCoderError } from '@seqcoder/format';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { registerNeuralCodecs } from '../src/index.js';
 import { lambda, symbolsOf, zstd } from './helpers.js';
 
 const CASES = Number(process.env.NEURAL_FUZZ_CASES ?? 150);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const PROGRESS = process.env.FUZZ_PROGRESS;
 const TYPED = new Set(['CORRUPT', 'CHECKSUM_MISMATCH', 'UNSUPPORTED_FEATURE', 'MODEL_UNAVAILABLE', 'RECONSTRUCTION_MISMATCH', 'LIMIT_EXCEEDED']);
 const fasta = new TextEncoder().encode(`>damaged\n${Array.from(symbolsOf(lambda).subarray(0, 3000), (s) => 'ACGT'[s]).join('')}\n`);
 
@@ -34,6 +38,7 @@ describe.each(['seqcoder-classic', 'seqcoder'])('%s record fuzzing', (codec) => 
     const frame = sequenceFrame(file);
     const size = frame.end - frame.start;
     const outcomes: Record<string, number> = {};
+    let done = 0;
     const damage = fc.oneof(
       fc.record({ kind: fc.constant('flip'), at: fc.nat(size - 1), bit: fc.nat(7) }),
       fc.record({ kind: fc.constant('byte'), at: fc.nat(size - 1), value: fc.nat(255) }),
@@ -41,6 +46,7 @@ describe.each(['seqcoder-classic', 'seqcoder'])('%s record fuzzing', (codec) => 
     );
     await fc.assert(
       fc.asyncProperty(damage, async (d) => {
+        if (PROGRESS && ++done % 20 === 0) appendFileSync(PROGRESS, `${codec} ${done} ${JSON.stringify(d)}\n`);
         const bad = file.slice();
         const payload = bad.subarray(frame.start, frame.end);
         if (d.kind === 'flip') payload[d.at]! ^= 1 << d.bit;
@@ -57,9 +63,9 @@ describe.each(['seqcoder-classic', 'seqcoder'])('%s record fuzzing', (codec) => 
           outcomes[e.code] = (outcomes[e.code] ?? 0) + 1;
         }
       }),
-      { numRuns: CASES },
+      { numRuns: CASES, seed: SEED },
     );
     expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBe(CASES);
-    if (process.env.FUZZ_PROGRESS) console.log(codec, outcomes);
+    if (PROGRESS) console.log(codec, outcomes);
   }, 300_000);
 });
