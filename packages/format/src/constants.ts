@@ -43,6 +43,8 @@ export const SectionId = {
   Layout: 0x02,
   Case: 0x03,
   Exceptions: 0x04,
+  /** What a group codec's records share (FORMAT.md, "Groups"). */
+  Group: 0x05,
   /** The single section of a generic frame. */
   Content: 0x00,
 } as const;
@@ -72,4 +74,6 @@ export const LIMITS = {
    * and by the reader), so this bounds that memory; prokaryotic records are under 20 MB.
    */
   maxRecordBytes: 2 ** 31,
+  /** Most bases in one group (FORMAT.md, "Groups"): its reader holds them all. */
+  maxGroupBases: 2 ** 31,
 } as const;

@@ -11,6 +11,7 @@
  */
 import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
+import { GroupCache, type MemberData } from './codecs/groups.js';
 import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
@@ -75,25 +76,40 @@ function toAsyncIterable(input: ReadableStream<Uint8Array> | AsyncIterable<Uint8
   return Symbol.asyncIterator in input ? (input as AsyncIterable<Uint8Array>) : iterateStream(input as ReadableStream<Uint8Array>);
 }
 
-/** Decodes a sequence frame's payload into bases `start..end` of its record. */
-async function decodeBases(
-  payload: Uint8Array,
-  layout: RecordLayout,
-  offset: number,
-  start: number,
-  end: number,
-  decodeSequence?: DecompressOptions['decodeSequence'],
-): Promise<Uint8Array> {
+/** Rebuilds a group member's bases (see codecs/groups.ts); given by the reader that holds the group. */
+type GroupSymbols = (own: MemberData) => Promise<Uint8Array> | Uint8Array;
+
+/** Reads a sequence frame's head: the codec, and the base count checked against the record. */
+function sequenceHead(payload: Uint8Array, layout: RecordLayout, offset: number): { codec: SequenceCodec; own: MemberData } {
   const r = new ByteReader(payload, 'sequence frame', offset);
   const codec: SequenceCodec = codecById(r.varint(), offset);
   const bases = r.varint();
   if (bases !== layout.bases) {
     throw new CorruptError(`sequence frame holds ${bases} bases, its record has ${layout.bases}`, offset);
   }
+  return { codec, own: { data: payload.subarray(r.pos), count: bases } };
+}
+
+/** Decodes a sequence frame's payload into bases `start..end` of its record. */
+async function decodeBases(
+  payload: Uint8Array,
+  record: ChunkRecord,
+  offset: number,
+  start: number,
+  end: number,
+  coding: { decodeSequence?: DecompressOptions['decodeSequence']; group?: GroupSymbols } = {},
+): Promise<Uint8Array> {
+  const { codec, own } = sequenceHead(payload, record.layout, offset);
+  const { data, count } = own;
+  if (record.group && codec.id !== record.group.codec) {
+    throw new CorruptError(`a record of a ${codecNameById(record.group.codec) ?? record.group.codec} group is coded with ${codec.name}`, offset);
+  }
+  if (!record.group && codec.group) throw new CorruptError(`a ${codec.name} record outside a group`, offset);
   // Errors of a decoder elsewhere pass as they are: it reports damage with a typed error itself.
-  if (decodeSequence && start === 0 && end === bases) return decodeSequence(codec.name, payload.subarray(r.pos), bases);
+  if (coding.decodeSequence && !record.group && start === 0 && end === count) return coding.decodeSequence(codec.name, data, count);
   try {
-    return await decodeSliced(codec, payload.subarray(r.pos), bases, start, end);
+    if (record.group) return (await coding.group!(own)).subarray(start, end);
+    return await decodeSliced(codec, data, count, start, end);
   } catch (e) {
     if (isSeqCoderError(e)) throw e;
     throw new CorruptError(`${codec.name} data does not decode: ${(e as Error).message}`, offset);
@@ -106,10 +122,10 @@ async function decodeRecord(
   record: ChunkRecord,
   index: number,
   offset: number,
-  decodeSequence?: DecompressOptions['decodeSequence'],
+  coding: { decodeSequence?: DecompressOptions['decodeSequence']; group?: GroupSymbols } = {},
 ): Promise<Uint8Array> {
   const { layout } = record;
-  const symbols = await decodeBases(payload, layout, offset, 0, layout.bases, decodeSequence);
+  const symbols = await decodeBases(payload, record, offset, 0, layout.bases, coding);
   const bytes = renderRecord(layout, renderResidues(layout, symbols, 0, layout.residues));
   if (crc32c(bytes) !== record.crc) {
     throw new ChecksumMismatchError(`record #${index} does not match its checksum after decoding`);
@@ -131,6 +147,8 @@ function checkFileCrc(crc: Crc32c, end: EndInfo): void {
 
 /** A SeqCoder file opened for reading. */
 export class Archive {
+  private readonly groups = new GroupCache();
+
   private constructor(
     private readonly source: RandomAccessSource,
     private readonly entries: Entry[],
@@ -262,10 +280,24 @@ export class Archive {
     return bytes;
   }
 
+  /** How a record of a group is rebuilt: the group's earlier members are read from this file. */
+  private groupCoding(e: Entry): { group?: GroupSymbols } {
+    if (!e.record.group) return {};
+    const first = e.info.index - e.record.member!;
+    const member = async (m: number): Promise<MemberData> => {
+      const other = this.entries[first + m]!;
+      return sequenceHead(await this.sequencePayload(other), other.record.layout, other.frame.offset).own;
+    };
+    return { group: (own) => this.groups.symbols(e.record, own, member, e.frame.offset) };
+  }
+
+  private async decodeEntry(e: Entry): Promise<Uint8Array> {
+    return decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset, this.groupCoding(e));
+  }
+
   /** The record's original FASTA bytes (header line, line breaks and all), checksum-verified. */
   async readRecord(which: number | string): Promise<Uint8Array> {
-    const e = this.entry(which);
-    return await decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+    return this.decodeEntry(this.entry(which));
   }
 
   /**
@@ -281,10 +313,11 @@ export class Archive {
     }
     const symbols = await decodeBases(
       await this.sequencePayload(e),
-      layout,
+      e.record,
       e.frame.offset,
       basesBefore(layout, start),
       basesBefore(layout, stop),
+      this.groupCoding(e),
     );
     return renderResidues(layout, symbols, start, stop);
   }
@@ -293,7 +326,7 @@ export class Archive {
   async *stream(): AsyncGenerator<Uint8Array> {
     const crc = new Crc32c();
     for (const e of this.entries) {
-      const bytes = await decodeRecord(await this.sequencePayload(e), e.record, e.info.index, e.frame.offset);
+      const bytes = await this.decodeEntry(e);
       crc.update(bytes);
       yield bytes;
     }
@@ -352,6 +385,7 @@ export async function* decompressStream(
   const head = await reader.readAtMost(FILE_HEADER_SIZE);
   const { requiredFlags } = decodeFileHeader(head, head.length);
   const walker = new FrameWalker();
+  const groups = new GroupCache();
   const crc = new Crc32c();
   // Records being decoded, in file order. Each is yielded (and added to the file CRC) in that order.
   const inFlight: Promise<Uint8Array>[] = [];
@@ -366,7 +400,11 @@ export async function* decompressStream(
     if (frame.type === FrameType.Sequence) {
       const index = walker.records;
       const record = walker.sequence(frame.offset);
-      const decoding = decodeRecord(payload, record, index, frame.offset, options.decodeSequence);
+      // A group's records are rebuilt here, in file order, before any other work can interleave.
+      const decoding = decodeRecord(payload, record, index, frame.offset, {
+        decodeSequence: options.decodeSequence,
+        group: (own) => groups.next(record, own, frame.offset),
+      });
       settle(decoding); // a failure is raised when its turn comes, in file order
       inFlight.push(decoding);
       if (inFlight.length < parallel) continue;

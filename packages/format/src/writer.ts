@@ -30,7 +30,7 @@ export interface CompressOptions {
   zstd?: ZstdCompress;
   /** `auto` (default) looks at the first MiB; `fasta` and `generic` force a path. */
   mode?: 'auto' | 'fasta' | 'generic';
-  /** Input bytes gathered into one chunk frame (default 8 MiB). */
+  /** Input bytes gathered into one chunk frame (default 8 MiB; for a group codec, its group size). */
   chunkBytes?: number;
   /** Called after each input piece with the number of input bytes consumed so far. */
   onProgress?: (inputBytes: number) => void;
@@ -62,7 +62,7 @@ export async function* compressStream(
   if (!Number.isInteger(level) || level < codec.levels.min || level > codec.levels.max) {
     throw new InvalidArgumentError(`level ${level} is outside ${codec.levels.min}..${codec.levels.max} for codec ${codec.name}`);
   }
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const chunkBytes = options.chunkBytes ?? codec.group?.defaultBytes ?? DEFAULT_CHUNK_BYTES;
   const { zstd, signal, onProgress } = options;
 
   const it = (Symbol.asyncIterator in input ? input : toAsync(input))[Symbol.asyncIterator]();
@@ -128,6 +128,8 @@ async function* fastaFrames(
     throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${coding.parallel}`);
   }
   const splitter = new RecordSplitter();
+  // A group codec codes a chunk's records in order against each other, on this thread.
+  let groupCoder = codec.group?.encoder(level);
   let group: ChunkRecord[] = [];
   // Sequence payloads in record order; up to `parallel` of them still being coded.
   let sequences: Promise<Uint8Array>[] = [];
@@ -144,7 +146,9 @@ async function* fastaFrames(
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
     while (pending.size >= coding.parallel) await Promise.race(pending);
     if (failure) throw failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
-    const payload = coding.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
+    const payload = groupCoder
+      ? Promise.resolve(concatBytes([head, groupCoder.encodeRecord(symbols)]))
+      : coding.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
     const settled: Promise<void> = payload.then(
       () => void pending.delete(settled),
       (error: unknown) => {
@@ -160,7 +164,9 @@ async function* fastaFrames(
   async function* flush(): AsyncGenerator<Uint8Array> {
     if (group.length === 0) return;
     const payloads = await Promise.all(sequences);
-    yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, codec.sideLevel(level)));
+    const shared = groupCoder && { codec: codec.id, shared: groupCoder.finish() };
+    yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, codec.sideLevel(level), shared));
+    groupCoder = codec.group?.encoder(level);
     for (const payload of payloads) yield encodeFrame(FrameType.Sequence, payload);
     group = [];
     sequences = [];

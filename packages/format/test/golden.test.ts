@@ -51,6 +51,17 @@ describe('the cm encoder writes the golden bytes again', () => {
   }
 });
 
+describe('the ref encoder writes the golden bytes again', () => {
+  // Written without zstd, so every byte of the file is the encoder's: the token streams, the
+  // group's shared cm stream and the raw side sections.
+  it('ref-collection.fa (level 2)', async () => {
+    const original = fixture('golden', 'v1.0', 'ref-collection.fa');
+    const golden = fixture('golden', 'v1.0', 'ref-collection.fa.seqc');
+    expect((await openArchive(golden)).records.map((r) => r.codec)).toEqual(['ref', 'ref', 'ref']);
+    expect(await compress(original, { codec: 'ref', level: 2 })).toEqual(golden);
+  });
+});
+
 describe('damage inside a cm stream whose frame checksum was recomputed', () => {
   // The frame CRC normally catches this; here it is forged, so the decoder itself or the record
   // checksum must refuse the data. A flip in the coder's final flush bytes may change nothing

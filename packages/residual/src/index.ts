@@ -18,3 +18,5 @@ export { cmEncode, cmDecode, cmPayloadModel, CmEncoder, CmDecoder, MAX_BASES_PER
 export { CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_MODELS, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
 export type { ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError } from './errors.js';
+export { RefGroupEncoder, type RefOptions } from './ref/encoder.js';
+export { RefGroupDecoder } from './ref/decoder.js';

@@ -2,7 +2,19 @@
  * Sequence codecs: how a record's ACGT symbols are stored in its sequence frame.
  * A codec id is written into every sequence frame; ids are never reused.
  */
-import { CM_LEVEL_RANGE, CmDecoder, CmEncoder, CodedStreamError, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
+import {
+  CM_LEVEL_RANGE,
+  CmDecoder,
+  CmEncoder,
+  CodedStreamError,
+  cmDecode,
+  cmEncode,
+  pack2bit,
+  packedLength,
+  RefGroupDecoder,
+  RefGroupEncoder,
+  unpack2bit,
+} from '@seqcoder/residual';
 import { CorruptError, InvalidArgumentError, UnsupportedFeatureError } from '../errors.js';
 
 export interface SequenceCodec {
@@ -33,6 +45,21 @@ export interface SequenceCodec {
    */
   encoder?(count: number, level: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
   decoder?(payload: Uint8Array, count: number): { read(n: number): unknown; readAll(): Uint8Array };
+  /**
+   * For codecs that code the records of a chunk against each other (a group, FORMAT.md "Groups"):
+   * the writer gives every record of a chunk to one encoder in order and stores what `finish()`
+   * returns in the chunk's group section; a reader rebuilds the records in the same order.
+   * Such a codec's `encode` and `decode` (one record alone) are never called.
+   */
+  group?: GroupCoding;
+}
+
+export interface GroupCoding {
+  /** Input bytes a writer gathers into one group by default (bounds the memory of both sides). */
+  readonly defaultBytes: number;
+  encoder(level: number): { encodeRecord(symbols: Uint8Array): Uint8Array; finish(): Uint8Array };
+  /** `bases` is the sum of the bases of the group's records (the decoder's history size). */
+  decoder(shared: Uint8Array, bases: number): { decodeRecord(payload: Uint8Array, count: number): Uint8Array; finish(): void };
 }
 
 /** 2 bits per base, no model: the speed mode, and the floor every modelling codec must beat. */
@@ -77,6 +104,37 @@ export const cmCodec: SequenceCodec = {
 };
 
 /**
+ * Collections: the records of a chunk (a group) are coded in order, each against every base of the
+ * group before it, on both strands: long matches as runs (alignment, length, substitutions), the
+ * rest as literal bases that the group shares in one cm stream (`@seqcoder/residual`'s ref/).
+ * The level is the cm level of the literals. Reading a record rebuilds the group up to it.
+ */
+export const refCodec: SequenceCodec = {
+  id: 5,
+  name: 'ref',
+  description: 'collections: the records of a group coded against each other, new bases with cm; the default for several genomes',
+  levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
+  sideLevel: () => 19,
+  encode: () => {
+    throw new InvalidArgumentError('the ref codec codes the records of a chunk together: use compressStream');
+  },
+  decode: () => {
+    throw new InvalidArgumentError('the ref codec decodes the records of a chunk together: use openArchive or decompressStream');
+  },
+  group: {
+    defaultBytes: 256 << 20,
+    encoder: (level) => new RefGroupEncoder({ level }),
+    decoder: (shared, bases) => {
+      const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases));
+      return {
+        decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
+        finish: () => wrapCodedErrors(() => decoder.finish()),
+      };
+    },
+  },
+};
+
+/**
  * A cm stream that does not decode is damage to the file: CORRUPT, like any other. Returns the
  * error to throw in place of `error`; for code that runs cm outside this codec (worker pools, the
  * neural codec's residual).
@@ -93,7 +151,7 @@ function wrapCodedErrors<T>(work: () => T): T {
   }
 }
 
-const CODECS: SequenceCodec[] = [packCodec, cmCodec];
+const CODECS: SequenceCodec[] = [packCodec, cmCodec, refCodec];
 
 /**
  * Ids taken by codecs that live outside this package, so that a reader without them can say what

@@ -7,7 +7,10 @@
  *   varint recordCount
  *   recordCount × (varint flags, varint residues, u32 crc32c of the original record bytes)
  *   varint sectionCount
- *   sectionCount × section (names, layout, case, exceptions; see sections.ts)
+ *   sectionCount × section (names, layout, case, exceptions, group; see sections.ts)
+ *
+ * A chunk whose records a group codec coded together (FORMAT.md, "Groups") also has a group
+ * section: `varint codec, shared bytes`; every record of it then points at one ChunkGroup.
  *
  * The writer leaves out the names, case and exceptions sections when they hold nothing, which the
  * file header's required flag `OmittedSections` allows; a file without the flag has all four.
@@ -22,9 +25,27 @@ export interface ChunkRecord {
   layout: RecordLayout;
   /** CRC32C of the record's original bytes. */
   crc: number;
+  /** The group this record was coded in, and its place there; absent outside groups. */
+  group?: ChunkGroup;
+  member?: number;
 }
 
-export function encodeChunk(records: readonly ChunkRecord[], zstd: ZstdCompress | undefined, level: number): Uint8Array {
+/** What the records of a chunk coded as one group share. */
+export interface ChunkGroup {
+  /** The group codec; every sequence frame of the chunk must name it. */
+  codec: number;
+  shared: Uint8Array;
+  /** Bases of all records of the chunk together. */
+  bases: number;
+  records: number;
+}
+
+export function encodeChunk(
+  records: readonly ChunkRecord[],
+  zstd: ZstdCompress | undefined,
+  level: number,
+  group?: { codec: number; shared: Uint8Array },
+): Uint8Array {
   const w = new ByteWriter(64 + records.length * 16);
   const names = new ByteWriter();
   const layout = new ByteWriter();
@@ -65,8 +86,10 @@ export function encodeChunk(records: readonly ChunkRecord[], zstd: ZstdCompress 
     [SectionId.Exceptions, exceptions.finish()],
   ];
   const kept = sections.filter(([id, data]) => !isOmittedSection(id, data, records.length));
-  w.varint(kept.length);
+  w.varint(kept.length + (group ? 1 : 0));
   for (const [id, data] of kept) writeSection(w, id, data, zstd, level);
+  // arithmetic-coded already: stored raw
+  if (group) writeSection(w, SectionId.Group, new ByteWriter(group.shared.length + 8).varint(group.codec).bytes(group.shared).finish(), undefined, 0);
   return w.finish();
 }
 
@@ -112,7 +135,7 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
   for (let i = 0; i < sectionCount; i++) {
     const { id, data } = readSection(r);
     if (id & SECTION_IGNORABLE_BIT) continue;
-    if (id < SectionId.Names || id > SectionId.Exceptions) {
+    if (id < SectionId.Names || id > SectionId.Group) {
       throw new UnsupportedFeatureError(`chunk section id ${id} not understood`, offset);
     }
     if (sections.has(id)) throw new CorruptError(`chunk section ${id} appears twice`, offset);
@@ -210,5 +233,19 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
   layouts.expectEnd();
   cases.expectEnd();
   excs.expectEnd();
+  const groupData = sections.get(SectionId.Group);
+  if (groupData) {
+    const g = new ByteReader(groupData, 'group section', offset);
+    const group: ChunkGroup = {
+      codec: g.varint(),
+      shared: groupData.subarray(g.pos),
+      bases: records.reduce((sum, rec) => sum + rec.layout.bases, 0),
+      records: records.length,
+    };
+    if (group.bases > LIMITS.maxGroupBases) {
+      throw new LimitExceededError(`group of ${group.bases} bases exceeds the ${LIMITS.maxGroupBases}-base limit`, offset);
+    }
+    records.forEach((rec, member) => Object.assign(rec, { group, member }));
+  }
   return records;
 }

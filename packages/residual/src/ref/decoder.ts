@@ -1,0 +1,109 @@
+/**
+ * The reference codec's reader: rebuilds the records of a group in order, copying matches from
+ * the bases already rebuilt and taking literal bases from the group's shared `cm` stream as they
+ * are needed, so reading the k-th record decodes only the literals of records 1..k.
+ * Every decoded field is checked against what the history can hold before it is used.
+ */
+import { CmDecoder, MAX_BASES_PER_CODED_BYTE } from '../cm/codec.js';
+import { CodedStreamError } from '../errors.js';
+import { DecodingChannel } from './bits.js';
+import { readSharedHead } from './shared.js';
+import { MatchKind, MAX_SUBSTITUTION_RUN, TokenModels } from './tokens.js';
+
+export class RefGroupDecoder {
+  private readonly history: Uint8Array;
+  private size = 0;
+  private readonly literals: CmDecoder;
+  private literalsLeft: number;
+  private readonly tokens = new TokenModels();
+
+  /** `shared` is the group's shared bytes; `capacity` the bases of all its records together. */
+  constructor(shared: Uint8Array, capacity: number) {
+    const { literalCount, cm } = readSharedHead(shared);
+    if (literalCount > capacity) throw new CodedStreamError(`reference group names ${literalCount} literals for ${capacity} bases`);
+    this.literals = new CmDecoder(cm, literalCount);
+    this.literalsLeft = literalCount;
+    this.history = new Uint8Array(capacity);
+  }
+
+  /** Bases decoded so far (the history of the next record). */
+  get decodedBases(): number {
+    return this.size;
+  }
+
+  /** Rebuilds the next record of the group from its payload; returns a view of its `count` bases. */
+  decodeRecord(payload: Uint8Array, count: number): Uint8Array {
+    const base = this.size;
+    if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
+    // A record that holds more than its stream could describe is damage (the cm limit's reasoning).
+    if (count > MAX_BASES_PER_CODED_BYTE * (payload.length + 3) + this.literalsLeft) {
+      throw new CodedStreamError(`reference payload of ${payload.length} bytes cannot hold ${count} bases`);
+    }
+    const history = this.history;
+    const io = new DecodingChannel(payload);
+    const tokens = this.tokens;
+    let pos = 0;
+    let previous = -1;
+    let strand = 0;
+    let expected = 0;
+    let prevEnd = 0;
+    while (pos < count) {
+      const run = tokens.literalRun(io, previous, 0);
+      if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
+      if (pos + run === count) {
+        this.takeLiterals(base + pos, run);
+        pos = count;
+        break;
+      }
+      const kind = tokens.kind(io, previous >= 0, run, MatchKind.Far);
+      const start = pos + run;
+      const a = base + start;
+      let r: number;
+      let s = strand;
+      if (kind === MatchKind.Far) {
+        const far = tokens.far(io, strand, 0, 0, a);
+        s = far.strand;
+        r = far.position;
+      } else {
+        const aligned = strand === 0 ? expected + (start - prevEnd) : expected - (start - prevEnd);
+        const shift = kind === MatchKind.Near ? tokens.shift(io, 0) : 0;
+        r = strand === 0 ? aligned + shift : aligned - shift;
+      }
+      const length = tokens.matchLength(io, kind, 1);
+      if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
+      if (length > count - start || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
+      if (kind === MatchKind.Diagonal && run >= 1 && run <= MAX_SUBSTITUTION_RUN) {
+        for (let j = pos; j < start; j++) {
+          const at = s === 0 ? r - (start - j) : r + (start - j);
+          const reference = s === 0 ? history[at]! : 3 - history[at]!;
+          history[base + j] = tokens.substitution(io, run, reference, 0);
+        }
+      } else {
+        this.takeLiterals(base + pos, run);
+      }
+      if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
+      else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+      previous = kind;
+      strand = s;
+      pos = start + length;
+      prevEnd = pos;
+      expected = s === 0 ? r + length : r - length;
+    }
+    io.coder.finish();
+    this.size = base + count;
+    return history.subarray(base, base + count);
+  }
+
+  /** Checks that the shared stream held exactly the literals the records used. */
+  finish(): void {
+    if (this.literalsLeft !== 0) throw new CodedStreamError(`${this.literalsLeft} literal bases of the group were never used`);
+    this.literals.readAll();
+  }
+
+  private takeLiterals(at: number, count: number): void {
+    if (count === 0) return;
+    if (count > this.literalsLeft) throw new CodedStreamError('the group has fewer literal bases than its records use');
+    this.history.set(this.literals.read(count), at);
+    this.literalsLeft -= count;
+  }
+}

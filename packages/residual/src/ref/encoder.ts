@@ -1,0 +1,265 @@
+/**
+ * The reference codec's writer: codes the records of a group one after another, each against
+ * every base of the group before it (the earlier records and its own beginning), on both strands.
+ *
+ * A greedy parse finds long matches through an index of sampled 16-mers of the history (a hash
+ * table with chains, newest first, so the most recent genomes are tried first) and keeps the
+ * candidate that extends furthest; after a difference it first tries to resume the previous
+ * alignment (a substitution), then a nearby one (an indel), then a new one. What matches nothing
+ * becomes literal bases, which all records of the group share in one `cm` stream, so the model of
+ * what is new keeps learning across genomes. Time and size follow what is new, not the input.
+ */
+import { InvalidInputError } from '../errors.js';
+import { cmEncode } from '../cm/codec.js';
+import { EncodingChannel } from './bits.js';
+import { MatchKind, MAX_SUBSTITUTION_RUN, NEAR_RANGE, positionBits, TokenModels } from './tokens.js';
+import { writeSharedHead } from './shared.js';
+
+/** k-mer length of the index: 16 bases fill one 32-bit code exactly. */
+const K = 16;
+/**
+ * Every STEP-th position of literal bases is indexed, every SPARSE_STEP-th of copied ones; a match
+ * of K + STEP - 1 bases against new material is always found. Both are multiples of 4 (the chain
+ * is indexed by position / 4).
+ */
+const STEP = 4;
+const SPARSE_STEP = 16;
+const HASH_BITS = 22;
+/** Candidates tried per lookup, newest first. */
+const DEPTH = 32;
+/** A resumed alignment must match this many bases (else the bases join a substitution run). */
+const DIAGONAL_MIN = 8;
+/** A new alignment must save this many bits over coding its bases as literals (~2 bits each). */
+const MIN_GAIN_BITS = 12;
+/** A match this long is taken without looking for a longer one. */
+const GOOD_ENOUGH = 1 << 12;
+
+function hashKmer(code: number): number {
+  return Math.imul(code, 0x9e3779b1) >>> (32 - HASH_BITS);
+}
+
+function grow(buffer: Uint8Array, need: number): Uint8Array {
+  if (need <= buffer.length) return buffer;
+  const bigger = new Uint8Array(Math.max(need, buffer.length * 2));
+  bigger.set(buffer);
+  return bigger;
+}
+
+export interface RefOptions {
+  /** cm level (1..4) of the literal stream; default 2. */
+  level?: number;
+}
+
+export class RefGroupEncoder {
+  private history: Uint8Array = new Uint8Array(1 << 16);
+  private size = 0;
+  private literals: Uint8Array = new Uint8Array(1 << 16);
+  private literalCount = 0;
+  private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
+  private chain = new Int32Array(1 << 14);
+  private readonly tokens = new TokenModels();
+
+  constructor(private readonly options: RefOptions = {}) {}
+
+  /** Codes the next record of the group; returns its payload (the token stream). */
+  encodeRecord(symbols: Uint8Array): Uint8Array {
+    const n = symbols.length;
+    const base = this.size;
+    if (base + n >= 2 ** 32) throw new InvalidInputError('a reference group holds fewer than 2^32 bases');
+    this.history = grow(this.history, base + n);
+    const history = this.history;
+    for (let j = 0; j < n; j++) {
+      const x = symbols[j]!;
+      if (x > 3) throw new InvalidInputError(`symbol ${x} at ${j} is not 0..3`);
+      history[base + j] = x;
+    }
+    this.size = base + n;
+    const io = new EncodingChannel(64 + (n >> 6));
+    const tokens = this.tokens;
+
+    let pos = 0;
+    let litStart = 0;
+    let previous = -1; // kind of the previous match, -1 before the first
+    let strand = 0;
+    let expected = 0; // reference position aligned with target position `prevEnd` on the previous diagonal
+    let prevEnd = 0;
+    let kmerAt = -2;
+    let fw = 0;
+    let rc = 0;
+
+    while (pos < n) {
+      const a = base + pos;
+      let bestLen = 0;
+      let bestRef = 0;
+      let bestStrand = 0;
+      let bestScore = -Infinity;
+      // 1. resume the previous alignment
+      if (previous >= 0) {
+        const d = pos - prevEnd;
+        const r = strand === 0 ? expected + d : expected - d;
+        const len = this.extend(r, a, strand, n - pos);
+        if (len >= DIAGONAL_MIN || (len > 0 && pos + len === n)) {
+          bestLen = len;
+          bestRef = r;
+          bestStrand = strand;
+          bestScore = 2 * len - 2;
+        }
+      }
+      // 2. new alignments through the index, on both strands
+      if (bestLen < GOOD_ENOUGH && pos + K <= n) {
+        if (kmerAt === pos - 1) {
+          const x = history[a + K - 1]!;
+          fw = (fw << 2) | x;
+          rc = ((rc >> 2) & 0x3fffffff) | ((3 - x) << 30);
+        } else {
+          fw = 0;
+          rc = 0;
+          for (let j = 0; j < K; j++) {
+            const x = history[a + j]!;
+            fw = (fw << 2) | x;
+            rc = ((rc >> 2) & 0x3fffffff) | ((3 - x) << 30);
+          }
+        }
+        kmerAt = pos;
+        for (let s = 0; s < 2 && bestLen < GOOD_ENOUGH; s++) {
+          let p = this.head[hashKmer(s === 0 ? fw : rc)]!;
+          for (let depth = 0; p >= 0 && depth < DEPTH; depth++, p = this.chain[p >> 2]!) {
+            const r = s === 0 ? p : p + K - 1;
+            // quick reject: a longer match must also match the base after the best one's end
+            if (bestLen > 0 && bestLen < n - pos) {
+              const want = history[a + bestLen]!;
+              if (s === 0 ? history[r + bestLen] !== want : r < bestLen || 3 - history[r - bestLen]! !== want) continue;
+            }
+            const len = this.extend(r, a, s, n - pos);
+            if (len <= bestLen) continue;
+            const score = 2 * len - this.cost(previous, strand, expected + (strand === 0 ? 1 : -1) * (pos - prevEnd), s, r, a);
+            if (score > bestScore && score >= MIN_GAIN_BITS) {
+              bestLen = len;
+              bestRef = r;
+              bestStrand = s;
+              bestScore = score;
+            }
+          }
+        }
+      }
+      if (bestLen === 0) {
+        pos++;
+        continue;
+      }
+      // Take back literals that the match explains too.
+      let r = bestRef;
+      let start = pos;
+      if (bestStrand === 0) {
+        while (start > litStart && r > 0 && history[r - 1] === history[base + start - 1]) {
+          start--;
+          r--;
+        }
+      } else {
+        while (start > litStart && r + 1 < base + start - 1 && history[r + 1] === 3 - history[base + start - 1]!) {
+          start--;
+          r++;
+        }
+      }
+      const length = bestLen + (pos - start);
+      const run = start - litStart;
+      tokens.literalRun(io, previous, run);
+      const aligned = previous >= 0 && bestStrand === strand ? (strand === 0 ? expected + (start - prevEnd) : expected - (start - prevEnd)) : NaN;
+      const shift = strand === 0 ? r - aligned : aligned - r;
+      const kind =
+        shift === 0 ? MatchKind.Diagonal : Math.abs(shift) < NEAR_RANGE ? MatchKind.Near : MatchKind.Far;
+      tokens.kind(io, previous >= 0, run, kind);
+      if (kind === MatchKind.Near) tokens.shift(io, shift);
+      else if (kind === MatchKind.Far) tokens.far(io, strand, bestStrand, r, base + start);
+      tokens.matchLength(io, kind, length);
+      if (kind === MatchKind.Diagonal && run >= 1 && run <= MAX_SUBSTITUTION_RUN) {
+        for (let j = litStart; j < start; j++) {
+          const at = strand === 0 ? r - (start - j) : r + (start - j);
+          const reference = strand === 0 ? history[at]! : 3 - history[at]!;
+          tokens.substitution(io, run, reference, history[base + j]!);
+        }
+      } else {
+        this.addLiterals(base + litStart, run);
+      }
+      this.index(base + litStart, base + start, STEP);
+      this.index(base + start, base + start + length, SPARSE_STEP);
+      previous = kind;
+      strand = bestStrand;
+      pos = start + length;
+      prevEnd = pos;
+      expected = strand === 0 ? r + length : r - length;
+      litStart = pos;
+    }
+    if (litStart < n) {
+      tokens.literalRun(io, previous, n - litStart);
+      this.addLiterals(base + litStart, n - litStart);
+      this.index(base + litStart, base + n, STEP);
+    }
+    return io.coder.finishShort().slice();
+  }
+
+  /** The group's shared bytes: the literal count and the cm payload of every literal base. */
+  finish(): Uint8Array {
+    const literals = this.literals.subarray(0, this.literalCount);
+    const cm = cmEncode(literals, { level: this.options.level });
+    return writeSharedHead(this.literalCount, cm);
+  }
+
+  /** Bases of the group so far and how many of them became literals (for reports and tests). */
+  get stats(): { bases: number; literals: number } {
+    return { bases: this.size, literals: this.literalCount };
+  }
+
+  private addLiterals(from: number, count: number): void {
+    this.literals = grow(this.literals, this.literalCount + count);
+    this.literals.set(this.history.subarray(from, from + count), this.literalCount);
+    this.literalCount += count;
+  }
+
+  /** Approximate bits of the reference of a match: what the grammar will spend on it. */
+  private cost(previous: number, strand: number, aligned: number, s: number, r: number, a: number): number {
+    if (previous >= 0 && s === strand) {
+      const shift = Math.abs(r - aligned);
+      if (shift === 0) return 2;
+      if (shift < NEAR_RANGE) return 4 + 2 * Math.log2(shift + 1);
+    }
+    return 3 + positionBits(a);
+  }
+
+  /** Length of the match of target position `a` against reference position `r` on `strand`, at most `max`. */
+  private extend(r: number, a: number, strand: number, max: number): number {
+    const history = this.history;
+    if (r < 0 || r >= a) return 0;
+    let len = 0;
+    if (strand === 0) {
+      while (len < max && history[r + len] === history[a + len]) len++;
+    } else {
+      const limit = Math.min(max, r + 1);
+      while (len < limit && history[r - len] === 3 - history[a + len]!) len++;
+    }
+    return len;
+  }
+
+  /**
+   * Adds the k-mers starting at every `step`-th position of `from..to` to the index. New material
+   * (literals) is indexed densely and copies (matches) sparsely: a copy's bases are also found at
+   * its source, and inserting into the table is the parse's largest cost (a cache miss each).
+   */
+  private index(from: number, to: number, step: number): void {
+    const history = this.history;
+    const last = Math.min(to, this.size - K + 1);
+    const need = (last >> 2) + 1;
+    if (need > this.chain.length) {
+      const bigger = new Int32Array(Math.max(need, this.chain.length * 2));
+      bigger.set(this.chain);
+      this.chain = bigger;
+    }
+    for (let p = Math.ceil(from / step) * step; p < last; p += step) {
+      // int32 codes (no `>>> 0`), so that V8 keeps them as small integers
+      let code = 0;
+      for (let j = 0; j < K; j++) code = (code << 2) | history[p + j]!;
+      const h = hashKmer(code);
+      this.chain[p >> 2] = this.head[h]!;
+      this.head[h] = p;
+    }
+  }
+}
