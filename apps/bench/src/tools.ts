@@ -58,7 +58,7 @@ const ON_REQUEST = new Set(['seqcoder-classic', 'seqcoder']);
 registerNeuralCodecs();
 
 /** Rough speeds for scheduling, per codec and level (MB/s); unknown codecs get 1. */
-const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3], 'seqcoder-classic': [0.04], seqcoder: [0.04] };
+const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3], ref: [1.5, 1, 0.7, 0.3], 'seqcoder-classic': [0.04], seqcoder: [0.04] };
 
 export function seqcoderTool(codecName: string, level?: number, threads = 1): Tool {
   const codec = codecByName(codecName); // throws a clear error for an unknown name

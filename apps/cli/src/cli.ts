@@ -41,6 +41,7 @@ const LEVEL_NOTES: Record<string, string> = {
   pack: ': the zstd level of headers and line layout; the bases are always 2 bits',
   'seqcoder-classic': ': fixed, the paper\'s zstd 22',
   seqcoder: ': the cm level that codes the bases against the reconstruction',
+  ref: ': the cm level of the bases no earlier genome explains',
 };
 
 function parseLevel(value: string): number {

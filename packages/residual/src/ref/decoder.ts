@@ -4,7 +4,7 @@
  * are needed, so reading the k-th record decodes only the literals of records 1..k.
  * Every decoded field is checked against what the history can hold before it is used.
  */
-import { CmDecoder, MAX_BASES_PER_CODED_BYTE } from '../cm/codec.js';
+import { CmDecoder } from '../cm/codec.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead } from './shared.js';
@@ -35,10 +35,9 @@ export class RefGroupDecoder {
   decodeRecord(payload: Uint8Array, count: number): Uint8Array {
     const base = this.size;
     if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
-    // A record that holds more than its stream could describe is damage (the cm limit's reasoning).
-    if (count > MAX_BASES_PER_CODED_BYTE * (payload.length + 3) + this.literalsLeft) {
-      throw new CodedStreamError(`reference payload of ${payload.length} bytes cannot hold ${count} bases`);
-    }
+    // No bound of bases per coded byte here, unlike cm: one match copies a whole genome in a few
+    // bytes. The history, allocated once for the group (at most 2^31 bases), bounds the memory,
+    // and every copy is bounded by the record's count.
     const history = this.history;
     const io = new DecodingChannel(payload);
     const tokens = this.tokens;
