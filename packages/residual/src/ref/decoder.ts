@@ -8,7 +8,7 @@ import { CmDecoder } from '../cm/codec.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead } from './shared.js';
-import { MatchKind, MAX_SUBSTITUTION_RUN, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, MatchKind, substituted, TokenModels } from './tokens.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
@@ -46,6 +46,7 @@ export class RefGroupDecoder {
     let strand = 0;
     let expected = 0;
     let prevEnd = 0;
+    const recent = new Alignments();
     while (pos < count) {
       const run = tokens.literalRun(io, previous, 0);
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
@@ -54,7 +55,7 @@ export class RefGroupDecoder {
         pos = count;
         break;
       }
-      const kind = tokens.kind(io, previous >= 0, run, MatchKind.Far);
+      const kind = tokens.kind(io, recent.size, run, MatchKind.Far);
       const start = pos + run;
       const a = base + start;
       let r: number;
@@ -63,6 +64,11 @@ export class RefGroupDecoder {
         const far = tokens.far(io, strand, 0, 0, a);
         s = far.strand;
         r = far.position;
+      } else if (kind === MatchKind.Repeat) {
+        const { index, shift } = tokens.repeatOf(io, recent.size, 1, 0);
+        if (!(index < recent.size)) throw new CodedStreamError(`repeat of alignment ${index} of ${recent.size}`);
+        s = recent.strand(index);
+        r = recent.reference(index, a) + shift;
       } else {
         const aligned = strand === 0 ? expected + (start - prevEnd) : expected - (start - prevEnd);
         const shift = kind === MatchKind.Near ? tokens.shift(io, 0) : 0;
@@ -71,17 +77,14 @@ export class RefGroupDecoder {
       const length = tokens.matchLength(io, kind, 1);
       if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
       if (length > count - start || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
-      if (kind === MatchKind.Diagonal && run >= 1 && run <= MAX_SUBSTITUTION_RUN) {
-        for (let j = pos; j < start; j++) {
-          const at = s === 0 ? r - (start - j) : r + (start - j);
-          const reference = s === 0 ? history[at]! : 3 - history[at]!;
-          history[base + j] = tokens.substitution(io, run, reference, 0);
-        }
+      if (substituted(kind, run, strand, expected)) {
+        for (let k = 0; k < run; k++) history[base + pos + k] = tokens.substitution(io, run, alignedBase(history, strand, expected, k), 0);
       } else {
         this.takeLiterals(base + pos, run);
       }
       if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
       else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+      recent.use(s, Alignments.diagonal(s, r, a));
       previous = kind;
       strand = s;
       pos = start + length;
