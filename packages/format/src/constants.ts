@@ -33,6 +33,7 @@ export const FrameType = {
   Sequence: 0x02,
   Generic: 0x03,
   Model: 0x04,
+  File: 0x06,
   End: 0x7f,
 } as const;
 export const FRAME_SKIPPABLE_BIT = 0x80;
@@ -76,4 +77,6 @@ export const LIMITS = {
   maxRecordBytes: 2 ** 31,
   /** Most bases in one group (FORMAT.md, "Groups"): its reader holds them all. */
   maxGroupBases: 2 ** 31,
+  /** Longest file name in a multi-file archive, in bytes. */
+  maxFileName: 4096,
 } as const;

@@ -85,8 +85,8 @@ export class LimitExceededError extends SeqCoderError {
 
 /** The record asked for does not exist in the archive. */
 export class RecordNotFoundError extends SeqCoderError {
-  constructor(which: string | number) {
-    super('RECORD_NOT_FOUND', `no record ${typeof which === 'number' ? `#${which}` : JSON.stringify(which)} in this archive`);
+  constructor(which: string | number, what: 'record' | 'file' = 'record') {
+    super('RECORD_NOT_FOUND', `no ${what} ${typeof which === 'number' ? `#${which}` : JSON.stringify(which)} in this archive`);
   }
 }
 

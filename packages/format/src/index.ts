@@ -5,11 +5,11 @@
  * repository root for the byte-level specification.
  */
 export { Archive, openArchive, decompress, decompressStream } from './reader.js';
-export type { ArchiveInput, DecompressOptions, RecordInfo } from './reader.js';
-export { compress, compressStream } from './writer.js';
-export type { CompressOptions } from './writer.js';
+export type { ArchiveInput, DecompressOptions, FileInfo, RecordInfo } from './reader.js';
+export { compress, compressFiles, compressStream } from './writer.js';
+export type { ArchiveFile, CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
-export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, cmStreamError, DEFAULT_CODEC } from './codecs/index.js';
+export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';
 export type { SequenceCodec } from './codecs/index.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';

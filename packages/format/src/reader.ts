@@ -16,7 +16,7 @@ import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js'
 import { decodeSliced } from './codecs/sliced.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
 import { decodeChunk, type ChunkRecord } from './container/chunk.js';
-import { checkFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
+import { checkFrame, decodeFileFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
 import { readSection } from './container/sections.js';
 import { FrameWalker, type EndInfo } from './container/walker.js';
 import {
@@ -50,7 +50,28 @@ export interface RecordInfo {
   originalBytes: number;
   /** Bytes of its sequence frame in the archive (the bases; side streams are shared per chunk). */
   storedBytes: number;
+  /** Index of the file it belongs to in a multi-file archive (see Archive.files); 0 otherwise. */
+  file: number;
 }
+
+/** One file of a multi-file archive. */
+export interface FileInfo {
+  index: number;
+  /** The name as stored (a relative path with '/' separators, by convention), decoded as UTF-8. */
+  name: string;
+  /** The exact name bytes: data, never a path to trust (see FORMAT.md). */
+  nameBytes: Uint8Array;
+  /** `fasta` (records), `generic` (stored without the FASTA model) or `empty`. */
+  kind: 'fasta' | 'generic' | 'empty';
+  /** Index of its first record in Archive.records, and how many it has. */
+  firstRecord: number;
+  records: number;
+  /** Bytes of the original file. */
+  originalBytes: number;
+}
+
+/** What the archive holds, in order: records and generic frames, each in one file. */
+type Item = { record: Entry; generic?: undefined } | { generic: FrameHeader; bytes: number; record?: undefined };
 
 export type ArchiveInput =
   | Uint8Array
@@ -152,9 +173,10 @@ export class Archive {
   private constructor(
     private readonly source: RandomAccessSource,
     private readonly entries: Entry[],
-    private readonly genericFrames: FrameHeader[],
+    private readonly items: Item[],
+    private readonly fileTable: { info: FileInfo; items: [number, number] }[],
     private readonly endInfo: EndInfo,
-    /** `fasta` when records were modelled, `generic` when the input was stored as opaque bytes. */
+    /** `fasta` when records were modelled, `generic` when the input was stored as opaque bytes (the first file's, in a multi-file archive). */
     readonly kind: 'fasta' | 'generic',
   ) {}
 
@@ -170,7 +192,18 @@ export class Archive {
     const { requiredFlags } = decodeFileHeader(await source.read(0, Math.min(FILE_HEADER_SIZE, size)), size);
     const walker = new FrameWalker();
     const entries: Entry[] = [];
-    const generic: FrameHeader[] = [];
+    const items: Item[] = [];
+    const files: { info: FileInfo; items: [number, number] }[] = [];
+    let kind: 'fasta' | 'generic' | undefined;
+    const closeFile = () => {
+      const last = files[files.length - 1];
+      if (!last) return;
+      last.items[1] = items.length;
+      const own = items.slice(last.items[0]);
+      last.info.records = own.filter((i) => i.record).length;
+      last.info.originalBytes = own.reduce((sum, i) => sum + (i.record ? i.record.info.originalBytes : i.bytes), 0);
+      last.info.kind = own.length === 0 ? 'empty' : own[0]!.record ? 'fasta' : 'generic';
+    };
     let offset = FILE_HEADER_SIZE;
     for (;;) {
       if (offset >= size) throw new TruncatedError('file ends before its end frame', offset);
@@ -197,10 +230,12 @@ export class Archive {
         const codecName = codecNameById(codecId);
         if (codecName === undefined) codecById(codecId, payloadAt); // throws UNSUPPORTED_FEATURE
         const { layout } = record;
+        kind ??= 'fasta';
         entries.push({
           record,
           frame,
           info: {
+            file: Math.max(0, files.length - 1),
             index: entries.length,
             name: decoder.decode(layout.name),
             nameBytes: layout.name,
@@ -212,16 +247,26 @@ export class Archive {
             storedBytes: FRAME_HEADER_SIZE + frame.length,
           },
         });
+        items.push({ record: entries[entries.length - 1]! });
       } else if (frame.type === FrameType.Generic) {
         const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'generic frame', payloadAt);
         head.u8();
         head.u8();
-        walker.generic(head.varint(), frame.offset);
-        generic.push(frame);
+        const bytes = head.varint();
+        walker.generic(bytes, frame.offset);
+        kind ??= 'generic';
+        items.push({ generic: frame, bytes });
+      } else if (frame.type === FrameType.File) {
+        walker.file(frame.offset);
+        closeFile();
+        const nameBytes = decodeFileFrame(await payload(), payloadAt);
+        const info: FileInfo = { index: files.length, name: decoder.decode(nameBytes), nameBytes, kind: 'empty', firstRecord: entries.length, records: 0, originalBytes: 0 };
+        files.push({ info, items: [items.length, items.length] });
       } else if (frame.type === FrameType.End) {
         const end = walker.end(await payload(), payloadAt);
         if (offset !== size) throw new CorruptError(`${size - offset} bytes after the end frame`, offset);
-        return new Archive(source, entries, generic, end, walker.kind ?? 'fasta');
+        closeFile();
+        return new Archive(source, entries, items, files, end, kind ?? 'fasta');
       } else {
         throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
       }
@@ -231,6 +276,28 @@ export class Archive {
   /** The records, in file order (empty for a generic file). */
   get records(): readonly RecordInfo[] {
     return this.entries.map((e) => e.info);
+  }
+
+  /** The files of a multi-file archive, in order; empty for an archive of one input. */
+  get files(): readonly FileInfo[] {
+    return this.fileTable.map((f) => f.info);
+  }
+
+  /** Finds a file of a multi-file archive by index or by its exact name. */
+  file(which: number | string): FileInfo {
+    const found = typeof which === 'number' ? this.fileTable[which] : this.fileTable.find((f) => f.info.name === which);
+    if (!found) throw new RecordNotFoundError(which, 'file');
+    return found.info;
+  }
+
+  /**
+   * One file of a multi-file archive, in pieces, every record checksum-verified. Records coded as
+   * a group are rebuilt from the start of their group (see FORMAT.md, "Groups").
+   */
+  async *streamFile(which: number | string): AsyncGenerator<Uint8Array> {
+    const { index } = this.file(which);
+    const [from, to] = this.fileTable[index]!.items;
+    for (let i = from; i < to; i++) yield await this.decodeItem(this.items[i]!);
   }
 
   /** Residues of all records together (0 for a generic file): the denominator of bits per base. */
@@ -322,22 +389,23 @@ export class Archive {
     return renderResidues(layout, symbols, start, stop);
   }
 
-  /** The whole original file, in pieces, every checksum verified. */
+  /** The whole original file (all files, one after another, in a multi-file archive), in pieces, every checksum verified. */
   async *stream(): AsyncGenerator<Uint8Array> {
     const crc = new Crc32c();
-    for (const e of this.entries) {
-      const bytes = await this.decodeEntry(e);
+    for (const item of this.items) {
+      const bytes = await this.decodeItem(item);
       crc.update(bytes);
       yield bytes;
     }
-    for (const frame of this.genericFrames) {
-      const bytes = await this.source.read(frame.offset + FRAME_HEADER_SIZE, frame.length);
-      checkFrame(frame, bytes);
-      const data = decodeGeneric(bytes, frame.offset + FRAME_HEADER_SIZE);
-      crc.update(data);
-      yield data;
-    }
     checkFileCrc(crc, this.endInfo);
+  }
+
+  private async decodeItem(item: Item): Promise<Uint8Array> {
+    if (item.record) return this.decodeEntry(item.record);
+    const { generic: frame } = item;
+    const bytes = await this.source.read(frame.offset + FRAME_HEADER_SIZE, frame.length);
+    checkFrame(frame, bytes);
+    return decodeGeneric(bytes, frame.offset + FRAME_HEADER_SIZE);
   }
 
   /** Decodes everything and checks every checksum, keeping nothing. Throws on the first problem. */
@@ -367,6 +435,11 @@ export interface DecompressOptions {
   decodeSequence?: (codec: string, payload: Uint8Array, count: number) => Promise<Uint8Array>;
   /** Records decoded at once (default 1); output order and bytes are the same for any value. */
   parallelRecords?: number;
+  /**
+   * In a multi-file archive, called when a file begins, before its first piece is yielded (an
+   * empty file has none): the pieces that follow, up to the next call, are that file's.
+   */
+  onFile?: (file: { index: number; name: string; nameBytes: Uint8Array }) => void;
 }
 
 export async function* decompressStream(
@@ -422,6 +495,10 @@ export async function* decompressStream(
       walker.generic(data.length, frame.offset);
       crc.update(data);
       yield data;
+    } else if (frame.type === FrameType.File) {
+      walker.file(frame.offset);
+      const nameBytes = decodeFileFrame(payload, payloadAt);
+      options.onFile?.({ index: walker.files - 1, name: decoder.decode(nameBytes), nameBytes });
     } else if (frame.type === FrameType.End) {
       checkFileCrc(crc, walker.end(payload, payloadAt));
       if (!(await reader.atEnd())) throw new CorruptError('bytes after the end frame', reader.offset);

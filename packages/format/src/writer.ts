@@ -7,11 +7,11 @@
  */
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { codecByName, DEFAULT_CODEC, type SequenceCodec } from './codecs/index.js';
+import { codecByName, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type SequenceCodec } from './codecs/index.js';
 import { encodeSliced } from './codecs/sliced.js';
 import { FrameType, LIMITS, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
-import { encodeFileHeader, encodeFrame } from './container/frames.js';
+import { encodeFileFrame, encodeFileHeader, encodeFrame } from './container/frames.js';
 import { writeSection, type ZstdCompress } from './container/sections.js';
 import { InvalidArgumentError, LimitExceededError } from './errors.js';
 import { parseRecord } from './fasta/record.js';
@@ -52,21 +52,101 @@ export interface CompressOptions {
 const GENERIC_FRAME_BYTES = 8 << 20;
 const DEFAULT_CHUNK_BYTES = 8 << 20;
 
+/** One input of a multi-file archive: its name (a relative path, stored as given) and its bytes. */
+export interface ArchiveFile {
+  name: string | Uint8Array;
+  content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
+/** The codec and level, checked once. */
+function chooseCodec(options: CompressOptions, fallback: string): { codec: SequenceCodec; level: number } {
+  const codec = codecByName(options.codec ?? fallback);
+  const level = options.level ?? codec.levels.default;
+  if (!Number.isInteger(level) || level < codec.levels.min || level > codec.levels.max) {
+    throw new InvalidArgumentError(`level ${level} is outside ${codec.levels.min}..${codec.levels.max} for codec ${codec.name}`);
+  }
+  return { codec, level };
+}
+
 /** Compresses a stream of input bytes; yields the SeqCoder file in pieces. */
 export async function* compressStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: CompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
-  const codec = codecByName(options.codec ?? DEFAULT_CODEC);
-  const level = options.level ?? codec.levels.default;
-  if (!Number.isInteger(level) || level < codec.levels.min || level > codec.levels.max) {
-    throw new InvalidArgumentError(`level ${level} is outside ${codec.levels.min}..${codec.levels.max} for codec ${codec.name}`);
+  const { codec, level } = chooseCodec(options, DEFAULT_CODEC);
+  const totals = new Totals(options);
+  const input$ = await sniff(input, options.mode ?? 'auto', totals);
+  yield encodeFileHeader();
+  let records = 0;
+  if (input$.fasta) {
+    const chunks = new ChunkWriter(codec, level, options);
+    for await (const record of splitRecords(input$.pieces)) yield* chunks.add(record);
+    yield* chunks.flush();
+    records = chunks.count;
+  } else {
+    yield* genericFrames(input$.pieces, options.zstd, codec.sideLevel(level));
   }
-  const chunkBytes = options.chunkBytes ?? codec.group?.defaultBytes ?? DEFAULT_CHUNK_BYTES;
-  const { zstd, signal, onProgress } = options;
+  yield totals.endFrame(records);
+}
 
+/**
+ * Compresses several files into one archive that keeps each file's name and exact bytes
+ * (FORMAT.md, "Multi-file archives"). FASTA records of consecutive files share chunks, so a group
+ * codec codes the genomes of different files against each other; the default codec is `ref`.
+ */
+export async function* compressFiles(
+  files: AsyncIterable<ArchiveFile> | Iterable<ArchiveFile>,
+  options: CompressOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
+  const totals = new Totals(options);
+  const chunks = new ChunkWriter(codec, level, options);
+  yield encodeFileHeader();
+  for await (const file of files) {
+    const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
+    const marker = encodeFrame(FrameType.File, encodeFileFrame(name));
+    const input$ = await sniff(file.content, options.mode ?? 'auto', totals);
+    if (input$.fasta || input$.empty) {
+      // (an empty file has no frames of its own: it does not end the chunk)
+      chunks.mark(marker);
+      for await (const record of splitRecords(input$.pieces)) yield* chunks.add(record);
+    } else {
+      // A generic file's frames cannot sit inside a chunk: close it first.
+      yield* chunks.flush();
+      yield marker;
+      yield* genericFrames(input$.pieces, options.zstd, codec.sideLevel(level));
+    }
+  }
+  yield* chunks.flush();
+  yield totals.endFrame(chunks.count);
+}
+
+/** What the END frame records: records, input bytes and their CRC32C, counted as input is read. */
+class Totals {
+  bytes = 0;
+  private readonly crc = new Crc32c();
+  constructor(private readonly options: CompressOptions) {}
+
+  consume(piece: Uint8Array): Uint8Array {
+    this.options.signal?.throwIfAborted();
+    this.crc.update(piece);
+    this.bytes += piece.length;
+    this.options.onProgress?.(this.bytes);
+    return piece;
+  }
+
+  endFrame(records: number): Uint8Array {
+    return encodeFrame(FrameType.End, new ByteWriter(32).varint(records).varint(this.bytes).u32(this.crc.digest()).finish());
+  }
+}
+
+/** Looks at the first bytes of an input to choose the path, then replays them. */
+async function sniff(
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  mode: NonNullable<CompressOptions['mode']>,
+  totals: Totals,
+): Promise<{ fasta: boolean; empty: boolean; pieces: AsyncIterable<Uint8Array> }> {
   const it = (Symbol.asyncIterator in input ? input : toAsync(input))[Symbol.asyncIterator]();
-  // Look at the first bytes to choose the path, then replay them.
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let exhausted = false;
@@ -79,108 +159,117 @@ export async function* compressStream(
     head.push(value);
     headBytes += value.length;
   }
-  const mode = options.mode ?? 'auto';
   const fasta = mode === 'fasta' || (mode === 'auto' && looksLikeNucleotide(concatBytes(head).subarray(0, SNIFF_BYTES)));
-
-  const fileCrc = new Crc32c();
-  let inputBytes = 0;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const consume = (piece: Uint8Array): Uint8Array => {
-      signal?.throwIfAborted();
-      fileCrc.update(piece);
-      inputBytes += piece.length;
-      onProgress?.(inputBytes);
-      return piece;
-    };
-    for (const piece of head) yield consume(piece);
+    for (const piece of head) yield totals.consume(piece);
     if (exhausted) return;
     for (;;) {
       const { done, value } = await it.next();
       if (done) return;
-      yield consume(value);
+      yield totals.consume(value);
     }
   }
-
-  yield encodeFileHeader();
-  const counts = { records: 0 };
-  const frames = fasta
-    ? fastaFrames(pieces(), codec, level, zstd, chunkBytes, counts, {
-        encode: options.encodeSequence ?? ((_, symbols, lvl) => encodeSliced(codec, symbols, lvl)),
-        parallel: options.parallelRecords ?? 1,
-      })
-    : genericFrames(pieces(), zstd, codec.sideLevel(level));
-  for await (const frame of frames) yield frame;
-  const end = new ByteWriter(32).varint(counts.records).varint(inputBytes).u32(fileCrc.digest());
-  yield encodeFrame(FrameType.End, end.finish());
+  return { fasta, empty: exhausted && headBytes === 0, pieces: pieces() };
 }
 
-/** Chunk frames, each followed by one sequence frame per record. Counts records into `counts`. */
-async function* fastaFrames(
-  source: AsyncIterable<Uint8Array>,
-  codec: SequenceCodec,
-  level: number,
-  zstd: ZstdCompress | undefined,
-  chunkBytes: number,
-  counts: { records: number },
-  coding: { encode: NonNullable<CompressOptions['encodeSequence']>; parallel: number },
-): AsyncGenerator<Uint8Array> {
-  if (!Number.isInteger(coding.parallel) || coding.parallel < 1) {
-    throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${coding.parallel}`);
-  }
+async function* splitRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const splitter = new RecordSplitter();
+  for await (const piece of source) yield* splitter.push(piece);
+  yield* splitter.finish();
+}
+
+/**
+ * Gathers records into chunk frames, each followed by one sequence frame per record. Records are
+ * coded as they arrive (up to `parallelRecords` at once elsewhere, or in order by a group codec);
+ * memory is bounded by one chunk plus the largest record. Frames marked with `mark` (a file's
+ * start) are written before the next record added, inside the chunk's run of sequence frames.
+ */
+class ChunkWriter {
+  private readonly zstd: ZstdCompress | undefined;
+  private readonly chunkBytes: number;
+  private readonly encode: NonNullable<CompressOptions['encodeSequence']>;
+  private readonly parallel: number;
   // A group codec codes a chunk's records in order against each other, on this thread.
-  let groupCoder = codec.group?.encoder(level);
-  let group: ChunkRecord[] = [];
+  private groupCoder: ReturnType<NonNullable<SequenceCodec['group']>['encoder']> | undefined;
+  private records: ChunkRecord[] = [];
   // Sequence payloads in record order; up to `parallel` of them still being coded.
-  let sequences: Promise<Uint8Array>[] = [];
-  let pending = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  let groupBytes = 0;
-  const add = async (bytes: Uint8Array): Promise<void> => {
+  private sequences: Promise<Uint8Array>[] = [];
+  private pending = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+  private bytes = 0;
+  /** Frames to write before record i of the chunk (i = records.length: after the last). */
+  private marks: { before: number; frame: Uint8Array }[] = [];
+  /** Records added in all, for the END frame. */
+  count = 0;
+
+  constructor(
+    private readonly codec: SequenceCodec,
+    private readonly level: number,
+    options: CompressOptions,
+  ) {
+    this.zstd = options.zstd;
+    this.chunkBytes = options.chunkBytes ?? codec.group?.defaultBytes ?? DEFAULT_CHUNK_BYTES;
+    this.encode = options.encodeSequence ?? ((_, symbols, lvl) => encodeSliced(codec, symbols, lvl));
+    this.parallel = options.parallelRecords ?? 1;
+    if (!Number.isInteger(this.parallel) || this.parallel < 1) {
+      throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${this.parallel}`);
+    }
+    this.groupCoder = codec.group?.encoder(level);
+  }
+
+  mark(frame: Uint8Array): void {
+    this.marks.push({ before: this.records.length, frame });
+  }
+
+  /** Adds a record; yields the chunk's frames when it is full. */
+  async *add(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
     // never write a record that readers refuse (FORMAT.md, "Limits")
     if (bytes.length > LIMITS.maxRecordBytes) {
       throw new LimitExceededError(`a record of ${bytes.length} bytes exceeds the ${LIMITS.maxRecordBytes}-byte limit`);
     }
+    const { codec, level } = this;
     const { layout, symbols } = parseRecord(bytes);
-    group.push({ layout, crc: crc32c(bytes) });
+    this.records.push({ layout, crc: crc32c(bytes) });
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
-    while (pending.size >= coding.parallel) await Promise.race(pending);
-    if (failure) throw failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
-    const payload = groupCoder
-      ? Promise.resolve(concatBytes([head, groupCoder.encodeRecord(symbols)]))
-      : coding.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
+    while (this.pending.size >= this.parallel) await Promise.race(this.pending);
+    if (this.failure) throw this.failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
+    const payload = this.groupCoder
+      ? Promise.resolve(concatBytes([head, this.groupCoder.encodeRecord(symbols)]))
+      : this.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
     const settled: Promise<void> = payload.then(
-      () => void pending.delete(settled),
+      () => void this.pending.delete(settled),
       (error: unknown) => {
-        pending.delete(settled);
-        failure ??= { error };
+        this.pending.delete(settled);
+        this.failure ??= { error };
       },
     );
-    pending.add(settled);
-    sequences.push(payload);
-    groupBytes += bytes.length;
-    counts.records++;
-  };
-  async function* flush(): AsyncGenerator<Uint8Array> {
-    if (group.length === 0) return;
-    const payloads = await Promise.all(sequences);
-    const shared = groupCoder && { codec: codec.id, shared: groupCoder.finish() };
-    yield encodeFrame(FrameType.Chunk, encodeChunk(group, zstd, codec.sideLevel(level), shared));
-    groupCoder = codec.group?.encoder(level);
-    for (const payload of payloads) yield encodeFrame(FrameType.Sequence, payload);
-    group = [];
-    sequences = [];
-    pending = new Set();
-    groupBytes = 0;
+    this.pending.add(settled);
+    this.sequences.push(payload);
+    this.bytes += bytes.length;
+    this.count++;
+    if (this.bytes >= this.chunkBytes) yield* this.flush();
   }
-  for await (const piece of source) {
-    for (const record of splitter.push(piece)) {
-      await add(record);
-      if (groupBytes >= chunkBytes) yield* flush();
+
+  /** Writes the chunk gathered so far (and any marked frames). */
+  async *flush(): AsyncGenerator<Uint8Array> {
+    const { records, marks } = this;
+    const payloads = await Promise.all(this.sequences);
+    if (records.length > 0) {
+      const shared = this.groupCoder && { codec: this.codec.id, shared: this.groupCoder.finish() };
+      yield encodeFrame(FrameType.Chunk, encodeChunk(records, this.zstd, this.codec.sideLevel(this.level), shared));
     }
+    let m = 0;
+    for (let i = 0; i <= payloads.length; i++) {
+      while (m < marks.length && marks[m]!.before === i) yield marks[m++]!.frame;
+      if (i < payloads.length) yield encodeFrame(FrameType.Sequence, payloads[i]!);
+    }
+    this.records = [];
+    this.sequences = [];
+    this.pending = new Set();
+    this.marks = [];
+    this.bytes = 0;
+    if (records.length > 0) this.groupCoder = this.codec.group?.encoder(this.level);
   }
-  for (const record of splitter.finish()) await add(record);
-  yield* flush();
 }
 
 async function* genericFrames(

@@ -180,6 +180,8 @@ export function registerCodec(codec: SequenceCodec): void {
 
 /** The codec used when none is named. */
 export const DEFAULT_CODEC = 'cm';
+/** The codec used when none is named for an archive of several files (genomes coded against each other). */
+export const DEFAULT_COLLECTION_CODEC = 'ref';
 
 /** Every codec this build can write and read. */
 export function listCodecs(): readonly SequenceCodec[] {

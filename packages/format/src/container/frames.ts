@@ -128,3 +128,25 @@ export function checkFrame(header: FrameHeader, payload: Uint8Array): void {
     throw new CorruptError('a frame fails its checksum (damaged file)', header.offset);
   }
 }
+
+/**
+ * FILE frame (FORMAT.md, "Multi-file archives"): the records or generic frames after it, up to
+ * the next FILE frame or END, are the file of this name. Payload: varint flags (0), varint length,
+ * the name's bytes.
+ */
+export function encodeFileFrame(name: Uint8Array): Uint8Array {
+  if (name.length === 0 || name.length > LIMITS.maxFileName) {
+    throw new LimitExceededError(`a file name of ${name.length} bytes is outside 1..${LIMITS.maxFileName}`);
+  }
+  return new ByteWriter(name.length + 8).varint(0).varint(name.length).bytes(name).finish();
+}
+
+export function decodeFileFrame(payload: Uint8Array, offset: number): Uint8Array {
+  const r = new ByteReader(payload, 'file frame', offset);
+  if (r.varint() !== 0) throw new UnsupportedFeatureError('file frame flags not understood', offset);
+  const length = r.varintAtMost(Math.min(LIMITS.maxFileName, r.remaining), 'file name length');
+  if (length === 0) throw new CorruptError('file frame with an empty name', offset);
+  const name = r.bytes(length).slice();
+  r.expectEnd();
+  return name;
+}

@@ -3,6 +3,10 @@
  * the random-access reader and the forward-only stream decoder:
  *   FASTA file:   (CHUNK SEQUENCE×n)* END    — each chunk announces n records, each followed by its sequence frame
  *   generic file: GENERIC* END
+ *   multi-file archive: as a FASTA file, with a FILE frame before each file's first record (it
+ *                 may sit between the sequence frames of a chunk), or FILE GENERIC* for a file
+ *                 stored generically (never inside a chunk); no record or generic frame comes
+ *                 before the first FILE frame (a chunk frame may)
  * Skippable frames may appear anywhere before END. Nothing may follow END.
  */
 import { ByteReader } from '../bytes.js';
@@ -19,22 +23,36 @@ export interface EndInfo {
 }
 
 export class FrameWalker {
+  /** The kind of the (current) file: FASTA records or generic frames. */
   kind: 'fasta' | 'generic' | undefined;
   records = 0;
   originalBytes = 0;
+  /** FILE frames seen: 0 in a single-file archive. */
+  files = 0;
+  private recordsInFile = 0;
+  private started = false;
   private pending: ChunkRecord[] = [];
   private pendingAt = 0;
   private previous: ChunkRecord | undefined;
 
   private setKind(kind: 'fasta' | 'generic', offset: number): void {
     if (this.kind !== undefined && this.kind !== kind) {
-      throw new CorruptError('file mixes FASTA chunks and generic frames', offset);
+      throw new CorruptError(this.files > 0 ? 'a file holds both FASTA records and generic frames' : 'file mixes FASTA chunks and generic frames', offset);
     }
     this.kind = kind;
   }
 
+  /** A FILE frame: the next records or generic frames belong to a new file. */
+  file(offset: number): void {
+    if (this.started && this.files === 0) throw new CorruptError('file frame after content that belongs to no file', offset);
+    this.started = true;
+    this.files++;
+    this.recordsInFile = 0;
+    this.previous = undefined;
+    this.kind = undefined;
+  }
+
   chunk(records: ChunkRecord[], offset: number): void {
-    this.setKind('fasta', offset);
     if (this.pendingAt < this.pending.length) {
       throw new CorruptError('chunk frame before the previous chunk’s sequence frames', offset);
     }
@@ -46,19 +64,24 @@ export class FrameWalker {
   sequence(offset: number): ChunkRecord {
     if (this.pendingAt >= this.pending.length) throw new CorruptError('sequence frame without a chunk frame', offset);
     const record = this.pending[this.pendingAt++];
+    this.started = true;
+    this.setKind('fasta', offset);
     const { layout } = record;
     if (lineCount(layout) === 0) throw new CorruptError('record with no lines', offset);
-    if (!layout.hasHeader && this.records > 0) throw new CorruptError('only the first record may lack a header', offset);
+    if (!layout.hasHeader && this.recordsInFile > 0) throw new CorruptError('only the first record of a file may lack a header', offset);
     if (this.previous && lastEol(this.previous.layout) === Eol.None) {
       throw new CorruptError('a record without a final line terminator is not the last', offset);
     }
     this.previous = record;
     this.records++;
+    this.recordsInFile++;
     this.originalBytes += recordByteLength(layout);
     return record;
   }
 
   generic(rawLength: number, offset: number): void {
+    this.started = true;
+    if (this.pendingAt < this.pending.length) throw new CorruptError('generic frame inside a chunk', offset);
     this.setKind('generic', offset);
     this.originalBytes += rawLength;
   }

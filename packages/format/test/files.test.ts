@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
+import { collect, fixture, pieces, rng, zstdCompress } from './helpers.js';
+
+const text = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+
+/** A genome and a mutated copy, so that the second file is coded against the first. */
+function genomes(): [Uint8Array, Uint8Array] {
+  const random = rng(42);
+  const bases = Array.from({ length: 30_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+  const copy = bases.slice(0, 10_000) + 'T' + bases.slice(10_001, 20_000) + bases.slice(20_010);
+  const lines = (s: string, w: number) => s.match(new RegExp(`.{1,${w}}`, 'g'))!.join('\n');
+  return [text(`>g1 first\n${lines(bases, 60)}\n`), text(`>g2 second\r\n${lines(copy, 80).replace(/\n/g, '\r\n')}`)];
+}
+
+function inputs(): { name: string; bytes: Uint8Array }[] {
+  const [g1, g2] = genomes();
+  return [
+    { name: 'a/x.fa', bytes: g1 },
+    { name: 'empty.fa', bytes: new Uint8Array(0) },
+    { name: 'b/x.fa', bytes: g2 }, // the same base name in another folder
+    { name: 'protein.fa', bytes: fixture('fasta', 'protein.fa') },
+    { name: 'n-runs.fa', bytes: fixture('fasta', 'n-runs.fa') },
+    { name: 'no-final-newline.fa', bytes: text('>last\nACGTTGCA') },
+    { name: 'raw.txt', bytes: text('ACGTACGTAAAT\n') }, // no header: a file's first record may lack one
+  ];
+}
+
+const asFiles = (list: { name: string; bytes: Uint8Array }[]): ArchiveFile[] =>
+  list.map(({ name, bytes }) => ({ name, content: pieces(bytes, 1000) }));
+
+describe('multi-file archives', () => {
+  it('restore every file byte for byte under its name, through both readers', async () => {
+    const list = inputs();
+    const packed = await collect(compressFiles(asFiles(list), { zstd: zstdCompress }));
+
+    // streaming: onFile splits the output into the files
+    const got: { name: string; parts: Uint8Array[] }[] = [];
+    for await (const piece of decompressStream(pieces(packed, 777), { onFile: (f) => got.push({ name: f.name, parts: [] }) })) {
+      got[got.length - 1]!.parts.push(piece);
+    }
+    expect(got.map((f) => f.name)).toEqual(list.map((f) => f.name));
+    got.forEach((f, i) => expect(new Uint8Array(Buffer.concat(f.parts))).toEqual(list[i]!.bytes));
+
+    // random access: the file table, one file at a time, in any order
+    const archive = await openArchive(packed);
+    expect(archive.files.map((f) => [f.name, f.kind, f.originalBytes])).toEqual(
+      list.map((f, i) => [f.name, i === 1 ? 'empty' : f.name === 'protein.fa' ? 'generic' : 'fasta', f.bytes.length]),
+    );
+    for (const i of [6, 2, 0, 3, 1, 5, 4]) expect(await collect(archive.streamFile(i))).toEqual(list[i]!.bytes);
+    expect(await collect(archive.streamFile('b/x.fa'))).toEqual(list[2]!.bytes);
+    // records know their file; the whole archive reads as the files one after another
+    expect(archive.records.find((r) => r.name === 'g2 second')!.file).toBe(2);
+    expect(await decompress(packed)).toEqual(new Uint8Array(Buffer.concat(list.map((f) => f.bytes))));
+  });
+
+  it('code the genomes of different files against each other by default', async () => {
+    const [g1, g2] = genomes();
+    const both = await collect(compressFiles(asFiles([{ name: 'g1.fa', bytes: g1 }, { name: 'g2.fa', bytes: g2 }])));
+    const one = await collect(compressFiles(asFiles([{ name: 'g1.fa', bytes: g1 }])));
+    const archive = await openArchive(both);
+    expect(archive.records.map((r) => r.codec)).toEqual(['ref', 'ref']);
+    expect(both.length - one.length).toBeLessThan(200);
+  });
+
+  it('take any codec, and several groups', async () => {
+    const list = inputs();
+    for (const options of [{ codec: 'cm', level: 1 }, { codec: 'pack' }, { codec: 'ref', chunkBytes: 20_000 }]) {
+      const packed = await collect(compressFiles(asFiles(list), options));
+      const archive = await openArchive(packed);
+      for (const f of archive.files) expect(await collect(archive.streamFile(f.index))).toEqual(list[f.index]!.bytes);
+    }
+  });
+
+  it('refuse a name that is empty or too long', async () => {
+    await expect(collect(compressFiles([{ name: '', content: [text('>a\nAC\n')] }]))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    await expect(collect(compressFiles([{ name: 'x'.repeat(5000), content: [] }]))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+  });
+});
