@@ -4,10 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
+import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
-import { infoCommand, verifyCommand } from './commands/info.js';
+import { infoCommand, listCommand, verifyCommand } from './commands/info.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
 import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
@@ -33,6 +33,10 @@ Examples:
   seqcoder cat genome.fa.seqc | head    # decode to stdout
   seqcoder info genome.fa.seqc          # records, lengths, codec, bits per base
   seqcoder verify *.seqc                # full decode and checksum check, nothing written
+  seqcoder compress -o strains.seqc strains/*.fa   # one archive, the genomes coded against each other
+  seqcoder list strains.seqc            # its files and records
+  seqcoder decompress strains.seqc -C out/   # every file back, byte for byte, under its name
+  seqcoder cat strains.seqc --file strain7.fa   # one genome, decoding only what it needs
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
 
@@ -66,7 +70,7 @@ function threadsOption(): Option {
 function outputOptions(cmd: Command): Command {
   return cmd
     .option('-c, --stdout', 'write to standard output, keep the input')
-    .option('-o, --output <path>', 'write to this path (one input only)')
+    .option('-o, --output <path>', 'write to this path; with several inputs, the one archive that holds them all')
     .option('-f, --force', 'overwrite an existing output file')
     .option('--rm', 'remove the input after the output is written and verified')
     .option('-q, --quiet', 'no progress bar and no summary');
@@ -89,10 +93,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('compress')
       .alias('c')
-      .description(`compress FASTA (plain or .gz) files to ${FILE_EXTENSION}; reads stdin when no file is given`)
-      .argument('[files...]', 'input files; - for stdin'),
+      .description(
+        `compress FASTA (plain or .gz) files to ${FILE_EXTENSION}; reads stdin when no file is given.\n` +
+          `Several files with -o NAME${FILE_EXTENSION} (or -c), a folder, or --files-from make one archive that keeps\n` +
+          `every file's name and bytes, its genomes coded against each other (codec ${DEFAULT_COLLECTION_CODEC}).`,
+      )
+      .argument('[files...]', 'input files or folders; - for stdin'),
   )
-    .addOption(new Option('--codec <name>', 'sequence codec').choices(codecNames).default(DEFAULT_CODEC))
+    .option('--files-from <list>', 'also archive the files listed in this file, one path a line (- for stdin)')
+    .addOption(
+      new Option('--codec <name>', `sequence codec (default: ${DEFAULT_CODEC}; ${DEFAULT_COLLECTION_CODEC} for an archive of several files)`).choices(codecNames),
+    )
     .addOption(
       new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own)').argParser(parseLevel),
     )
@@ -116,18 +127,31 @@ function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('decompress')
       .alias('d')
-      .description(`restore the original file from ${FILE_EXTENSION}, verifying every checksum`)
+      .description(
+        `restore the original file from ${FILE_EXTENSION}, verifying every checksum; an archive of several\n` +
+          `files is extracted into a folder (-C, default: its name without ${FILE_EXTENSION})`,
+      )
       .argument('[files...]', 'input files; - for stdin'),
   )
+    .option('-C, --directory <dir>', 'extract the files of a multi-file archive into this folder (names never lead outside it)')
     .addOption(threadsOption())
     .action((files, flags) => decompressCommand(files, flags));
 
   program
     .command('cat')
-    .description('decode to standard output (verified), like zcat')
+    .description('decode to standard output (verified), like zcat; or one file or record of an archive')
     .argument('[files...]', 'input files; - for stdin')
+    .option('--file <name>', 'only this file of a multi-file archive (its name as `seqcoder list` shows it)')
+    .option('--record <name>', 'only this record: its index, full header or first word (e.g. NC_000913.3)')
     .addOption(threadsOption())
-    .action((files, flags) => catCommand(files, flags));
+    .action((files, flags) => catCommand(files, { ...flags, record: flags.record !== undefined && /^\d+$/.test(flags.record) ? Number(flags.record) : flags.record }));
+
+  program
+    .command('list')
+    .description('show the files of an archive, their records, lengths and codecs')
+    .argument('[files...]', 'input files; - for stdin')
+    .option('--json', 'machine-readable output')
+    .action((files, flags) => listCommand(files, flags));
 
   program
     .command('info')

@@ -4,7 +4,7 @@
  * interrupted or failed run never leaves a file that looks complete.
  */
 import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
-import { access, link, open, rename, stat, unlink } from 'node:fs/promises';
+import { access, link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -55,8 +55,8 @@ export async function openInput(file: string): Promise<Input> {
   return file === '-' ? STDIN : checkInputFile(file);
 }
 
-/** The raw bytes of an input, counting them for progress. Fails on an empty stream. */
-export async function* readInput(input: Input, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {
+/** The raw bytes of an input, counting them for progress. Fails on an empty stream unless `allowEmpty`. */
+export async function* readInput(input: Input, onBytes?: (n: number) => void, allowEmpty = false): AsyncGenerator<Uint8Array> {
   const stream: Readable = input.path ? createReadStream(input.path, { highWaterMark: 1 << 20 }) : process.stdin;
   let total = 0;
   for await (const chunk of stream) {
@@ -64,12 +64,12 @@ export async function* readInput(input: Input, onBytes?: (n: number) => void): A
     onBytes?.(total);
     yield chunk as Buffer;
   }
-  if (total === 0) throw new CliError(`${input.name}: input is empty`);
+  if (total === 0 && !allowEmpty) throw new CliError(`${input.name}: input is empty`);
 }
 
 /** Input bytes, transparently gunzipped when they start with the gzip magic (1F 8B). */
-export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void): AsyncGenerator<Uint8Array> {
-  const raw = readInput(input, onBytes);
+export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void, allowEmpty = false): AsyncGenerator<Uint8Array> {
+  const raw = readInput(input, onBytes, allowEmpty);
   const first = await raw.next();
   if (first.done) return;
   const head = first.value;
@@ -132,6 +132,63 @@ async function publishNoClobber(temp: string, path: string): Promise<void> {
 }
 
 /**
+ * A file written under a hidden temporary name beside `path`, and renamed to `path` by commit()
+ * once complete; abort() (or an interruption, see removeTemporaries) removes it.
+ */
+export class AtomicFile {
+  private constructor(
+    readonly path: string,
+    readonly temp: string,
+    private readonly handle: FileHandle,
+    private readonly force: boolean,
+  ) {}
+
+  static async create(path: string, force: boolean): Promise<AtomicFile> {
+    if (!force && (await exists(path))) throw new CliError(`${path}: already exists (use -f to overwrite)`);
+    const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    temporaries.add(temp);
+    try {
+      return new AtomicFile(path, temp, await open(temp, 'wx'), force);
+    } catch (e) {
+      temporaries.delete(temp);
+      throw e;
+    }
+  }
+
+  async write(piece: Uint8Array): Promise<void> {
+    try {
+      await this.handle.write(piece);
+    } catch (e) {
+      // a full disk is about the output: name it (write errors carry no path)
+      const errno = e as NodeJS.ErrnoException;
+      if (errno.syscall && !errno.path) errno.path = this.path;
+      throw e;
+    }
+  }
+
+  /** Syncs and closes the temporary file; `verify` runs on it before it takes the final name. */
+  async commit(verify?: (tempPath: string) => Promise<void>): Promise<void> {
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+      await verify?.(this.temp);
+      if (this.force) await rename(this.temp, this.path);
+      else await publishNoClobber(this.temp, this.path);
+      temporaries.delete(this.temp);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => {});
+    await unlink(this.temp).catch(() => {});
+    temporaries.delete(this.temp);
+  }
+}
+
+/**
  * Writes `pieces` to `path` atomically: into a hidden temporary file beside it, synced, then
  * renamed over `path`. `verify` runs on the finished temporary file before the rename.
  * On any failure the temporary file is removed and `path` is untouched.
@@ -141,31 +198,14 @@ export async function writeFileAtomic(
   pieces: AsyncIterable<Uint8Array>,
   options: { force: boolean; verify?: (tempPath: string) => Promise<void> },
 ): Promise<void> {
-  if (!options.force && (await exists(path))) throw new CliError(`${path}: already exists (use -f to overwrite)`);
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  temporaries.add(temp);
-  const handle = await open(temp, 'wx');
+  const file = await AtomicFile.create(path, options.force);
   try {
-    try {
-      for await (const piece of pieces) await handle.write(piece);
-      await handle.sync();
-    } catch (e) {
-      // a full disk is about the output: name it (write errors carry no path)
-      const errno = e as NodeJS.ErrnoException;
-      if (errno.syscall && !errno.path) errno.path = path;
-      throw e;
-    } finally {
-      await handle.close();
-    }
-    await options.verify?.(temp);
-    if (options.force) await rename(temp, path);
-    else await publishNoClobber(temp, path);
-    temporaries.delete(temp);
+    for await (const piece of pieces) await file.write(piece);
   } catch (e) {
-    await unlink(temp).catch(() => {});
-    temporaries.delete(temp);
+    await file.abort();
     throw e;
   }
+  await file.commit(options.verify);
 }
 
 /** Refuses to write binary data to a terminal, as gzip and zstd do. */

@@ -1,5 +1,7 @@
 import { unlink } from 'node:fs/promises';
-import { compressStream, DEFAULT_CODEC, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { stat } from 'node:fs/promises';
+import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type ArchiveFile } from '@seqcoder/format';
+import { memberInputs, type MemberInput } from '../archive-files.js';
 import { encodingOptions, startCodingPool, type CodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -10,6 +12,8 @@ import { neuralSettings } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
 export interface CompressFlags extends CommonFlags, ThreadFlags {
+  /** A file listing more inputs, one path a line (- for stdin). */
+  filesFrom?: string;
   codec?: string;
   level?: number;
   runtime?: 'wasm' | 'onnx';
@@ -27,11 +31,76 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
   neuralSettings.device = flags.device ?? 'cpu';
   neuralSettings.runtime = neuralSettings.device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
   const threads = flags.threads ?? 1;
+  const archive = await archiveOutput(files, flags);
+  const codec = flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC);
   const pool = threads > 1 ? startCodingPool(threads) : undefined;
   try {
-    for (const file of inputsOf(files, flags)) await compressOne(file, flags, pool, threads);
+    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, { ...flags, codec }, pool, threads);
+    else for (const file of inputsOf(files, flags)) await compressOne(file, { ...flags, codec }, pool, threads);
   } finally {
     await pool?.close();
+  }
+}
+
+/**
+ * Whether the command writes one archive of several files, and where (undefined: stdout): with
+ * -o or -c and several inputs, with --files-from, or for a folder (`strains/` → `strains.seqc`).
+ * Several files without -o or -c are compressed one by one, as one file always is.
+ */
+async function archiveOutput(files: string[], flags: CompressFlags): Promise<{ output: string | undefined } | undefined> {
+  const folders = (await Promise.all(files.map((f) => (f === '-' ? false : stat(f).then((s) => s.isDirectory(), () => false))))).filter(Boolean).length;
+  const several = files.length > 1 || flags.filesFrom !== undefined || folders > 0;
+  if (!several) return undefined;
+  if (flags.output && flags.stdout) throw new CliError('-o and -c are exclusive', Exit.usage);
+  if (flags.stdout) {
+    checkBinaryStdout();
+    return { output: undefined };
+  }
+  if (flags.output) return { output: flags.output };
+  if (files.length === 1 && folders === 1) return { output: files[0]!.replace(/[/\\]+$/, '') + FILE_EXTENSION };
+  if (folders > 0 || flags.filesFrom !== undefined) {
+    throw new CliError('several inputs with a folder or --files-from make one archive: name it with -o NAME.seqc (or -c)', Exit.usage);
+  }
+  return undefined;
+}
+
+/** Compresses `members` into one archive that keeps their names and bytes. */
+async function compressArchive(
+  members: MemberInput[],
+  output: string | undefined,
+  flags: CompressFlags,
+  pool: CodingPool | undefined,
+  threads: number,
+): Promise<void> {
+  if (output !== undefined && members.some((m) => m.path === output)) throw new CliError(`${output}: is also an input`);
+  const total = members.reduce((sum, m) => sum + m.size, 0);
+  const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
+  let done = 0;
+  async function* files(): AsyncGenerator<ArchiveFile> {
+    for (const m of members) {
+      const input: Input = { name: m.path, path: m.path, size: m.size };
+      yield { name: m.name, content: readMaybeGzip(input, (n) => progress.update(done + n), true) };
+      done += m.size; // the writer asks for the next file after reading this one to its end
+    }
+  }
+  const pieces = compressFiles(files(), {
+    codec: flags.codec,
+    level: flags.level,
+    zstd: zstdCompress,
+    ...encodingOptions(pool, flags.codec!, threads),
+  });
+  const name = output ?? 'stdout';
+  await forInput(name, async () => {
+    try {
+      if (output === undefined) await writeAll(process.stdout, pieces);
+      else await writeFileAtomic(output, pieces, { force: !!flags.force, verify: flags.rm ? verifyWritten : undefined });
+    } finally {
+      progress.stop();
+    }
+  });
+  if (output !== undefined) {
+    if (!flags.quiet) await summarise({ name: `${members.length} files`, path: undefined, size: total }, output);
+    if (flags.rm) for (const m of members) await unlink(m.path);
   }
 }
 

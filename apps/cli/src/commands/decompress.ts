@@ -1,8 +1,10 @@
-import { unlink } from 'node:fs/promises';
-import { decompressStream, FILE_EXTENSION, type DecompressOptions } from '@seqcoder/format';
+import { mkdir, unlink } from 'node:fs/promises';
+import { decompressStream, FILE_EXTENSION, openArchive, type DecompressOptions } from '@seqcoder/format';
+import { extractionPath } from '../archive-files.js';
+import { open } from './info.js';
 import { decodingOptions, startCodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
-import { openInput, readInput, writeAll, writeFileAtomic } from '../io.js';
+import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, inputsOf, log, type CommonFlags, type ThreadFlags } from '../shared.js';
 
@@ -14,8 +16,13 @@ export function decompressedName(path: string): string {
   return path.slice(0, -FILE_EXTENSION.length);
 }
 
+export interface DecompressFlags extends CommonFlags, ThreadFlags {
+  /** The folder a multi-file archive is extracted into. */
+  directory?: string;
+}
+
 /** Every checksum is verified while decoding; the output is renamed into place only after the last one passed. */
-export async function decompressCommand(files: string[], flags: CommonFlags & ThreadFlags): Promise<void> {
+export async function decompressCommand(files: string[], flags: DecompressFlags): Promise<void> {
   const threads = flags.threads ?? 1;
   const pool = threads > 1 ? startCodingPool(threads) : undefined;
   try {
@@ -25,8 +32,14 @@ export async function decompressCommand(files: string[], flags: CommonFlags & Th
   }
 }
 
-async function decompressOne(file: string, flags: CommonFlags, options: DecompressOptions): Promise<void> {
+async function decompressOne(file: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
   const input = await openInput(file);
+  // Without -o or -c, the output is named after the input: a file, or a folder for a multi-file archive.
+  const named = !flags.stdout && !flags.output && flags.directory === undefined && input.path !== undefined ? decompressedName(input.path) : undefined;
+  if (flags.directory !== undefined || (named !== undefined && (await isMultiFile(input.path!)))) {
+    if (flags.output || flags.stdout) throw new CliError('-C extracts the files of an archive: it goes with neither -o nor -c', Exit.usage);
+    return extract(input, flags.directory ?? named!, flags, options);
+  }
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? decompressedName(input.path!));
   if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
@@ -46,8 +59,26 @@ async function decompressOne(file: string, flags: CommonFlags, options: Decompre
   }
 }
 
-/** `cat`: decode to stdout, verified, nothing written to disk. */
-export async function catCommand(files: string[], flags: ThreadFlags = {}): Promise<void> {
+/** `cat`: decode to stdout, verified, nothing written to disk; or one file or record of an archive. */
+export async function catCommand(files: string[], flags: ThreadFlags & { file?: string; record?: string | number } = {}): Promise<void> {
+  if (flags.file !== undefined || flags.record !== undefined) {
+    if (files.length !== 1 || files[0] === '-') throw new CliError('--file and --record read one archive file (not stdin)', Exit.usage);
+    const archive = await open(files[0]!);
+    try {
+      await forInput(files[0]!, async () => {
+        if (flags.file !== undefined) await writeAll(process.stdout, archive.streamFile(flags.file));
+        if (flags.record !== undefined) {
+          const record = await archive.readRecord(flags.record);
+          await writeAll(process.stdout, (async function* () {
+            yield record;
+          })());
+        }
+      });
+    } finally {
+      await archive.close();
+    }
+    return;
+  }
   const threads = flags.threads ?? 1;
   const pool = threads > 1 ? startCodingPool(threads) : undefined;
   try {
@@ -58,4 +89,54 @@ export async function catCommand(files: string[], flags: ThreadFlags = {}): Prom
   } finally {
     await pool?.close();
   }
+}
+
+async function isMultiFile(path: string): Promise<boolean> {
+  const archive = await forInput(path, () => openArchive(path));
+  try {
+    return archive.files.length > 0;
+  } finally {
+    await archive.close();
+  }
+}
+
+/**
+ * Writes each file of a multi-file archive under `outdir`, by its stored name (checked: never a
+ * path outside `outdir`). Each file is written under a temporary name and renamed once all its
+ * records passed their checksums; the archive's own checksum is checked at its end.
+ */
+async function extract(input: Input, outdir: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
+  await mkdir(outdir, { recursive: true });
+  const progress = startProgress(`decompress ${input.name}`, input.size, !!flags.quiet);
+  const starts: { name: string }[] = [];
+  let current: AtomicFile | undefined;
+  let files = 0;
+  // Files begin (onFile) before their first piece; empty files have no piece.
+  const advance = async (): Promise<void> => {
+    for (const { name } of starts.splice(0)) {
+      await current?.commit();
+      current = await AtomicFile.create(await extractionPath(outdir, name, (dir) => mkdir(dir, { recursive: true }).then(() => {})), !!flags.force);
+      files++;
+    }
+  };
+  await forInput(input.name, async () => {
+    try {
+      const pieces = decompressStream(readInput(input, progress.update), { ...options, onFile: (f) => starts.push({ name: f.name }) });
+      for await (const piece of pieces) {
+        await advance();
+        if (!current) throw new CliError(`${input.name}: not a multi-file archive (decompress it without -C)`, Exit.usage);
+        await current.write(piece);
+      }
+      await advance();
+      await current?.commit();
+      current = undefined;
+    } catch (e) {
+      await current?.abort();
+      throw e;
+    } finally {
+      progress.stop();
+    }
+  });
+  if (!flags.quiet) log(`${input.name}: verified → ${files} file(s) in ${outdir}`);
+  if (flags.rm && input.path) await unlink(input.path);
 }

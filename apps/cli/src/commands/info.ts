@@ -3,7 +3,7 @@ import { describeError, Exit } from '../errors.js';
 import { openInput, readInput } from '../io.js';
 import { forInput, formatBytes, log } from '../shared.js';
 
-async function open(file: string): Promise<Archive> {
+export async function open(file: string): Promise<Archive> {
   // A path is read with random access; stdin is read into memory first.
   const input = await openInput(file);
   return forInput(input.name, () => openArchive(input.path ?? readInput(input)));
@@ -29,8 +29,50 @@ export function describeArchive(file: string, archive: Archive) {
       codec: r.codec,
       originalBytes: r.originalBytes,
       storedBytes: r.storedBytes,
+      file: r.file,
+    })),
+    /** The files of a multi-file archive (empty for an archive of one input). */
+    files: archive.files.map((f) => ({
+      index: f.index,
+      name: f.name,
+      kind: f.kind,
+      records: f.records,
+      firstRecord: f.firstRecord,
+      originalBytes: f.originalBytes,
     })),
   };
+}
+
+/** `list`: the files of an archive with their records, lengths and codecs. */
+export async function listCommand(files: string[], flags: { json?: boolean }): Promise<void> {
+  const reports = [];
+  for (const file of files.length > 0 ? files : ['-']) {
+    const archive = await open(file);
+    try {
+      reports.push(describeArchive(file, archive));
+    } finally {
+      await archive.close();
+    }
+  }
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(reports.map(({ file, files: members, records }) => ({ file, files: members, records })), null, 2) + '\n');
+    return;
+  }
+  for (const d of reports) {
+    // An archive of one input lists as one file named after the archive.
+    const members = d.files.length > 0
+      ? d.files
+      : [{ index: 0, name: d.file.replace(/\.seqc$/, ''), kind: d.kind, records: d.records.length, firstRecord: 0, originalBytes: d.originalBytes }];
+    const lines = [`${d.file}: ${members.length} file(s), ${d.records.length} record(s), ${formatBytes(d.originalBytes)}`];
+    for (const f of members) {
+      const codecs = [...new Set(d.records.slice(f.firstRecord, f.firstRecord + f.records).map((r) => r.codec))].join(',') || '-';
+      lines.push(`  ${printable(f.name)}  ${f.kind}, ${f.records} record(s), ${formatBytes(f.originalBytes)}, codec ${codecs}`);
+      for (const r of d.records.slice(f.firstRecord, f.firstRecord + f.records)) {
+        lines.push(`    ${printable(r.name)}  ${r.length.toLocaleString('en')} residues`);
+      }
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  }
 }
 
 export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<void> {
@@ -50,7 +92,7 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
   for (const d of reports) {
     const lines = [
       `file         ${d.file}`,
-      `content      ${d.kind === 'fasta' ? `FASTA, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues` : 'generic (not nucleotide FASTA; stored with zstd)'}`,
+      `content      ${d.files.length > 0 ? `${d.files.length} files, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues (seqcoder list shows the files)` : d.kind === 'fasta' ? `FASTA, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues` : 'generic (not nucleotide FASTA; stored with zstd)'}`,
       `original     ${formatBytes(d.originalBytes)} (crc32c ${d.crc32c})`,
       `compressed   ${formatBytes(d.compressedBytes)}, ratio ${d.ratio.toFixed(3)}` +
         (d.bitsPerBase !== null ? `, ${d.bitsPerBase.toFixed(4)} bits per base` : ''),

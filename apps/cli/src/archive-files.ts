@@ -1,0 +1,106 @@
+/**
+ * Multi-file archives on the command line: which files the arguments name and under which names
+ * they are stored, and where an archive's names may be written back. Names stored in an archive
+ * are data from whoever wrote it: `safeRelativePath` accepts only plain relative paths, and
+ * `extractionPath` also refuses to follow a link out of the output folder.
+ */
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { CliError, Exit } from './errors.js';
+
+export interface MemberInput {
+  /** The path to read. */
+  path: string;
+  /** The name to store: a relative path with '/' separators, `.gz` dropped (the archive holds the FASTA). */
+  name: string;
+  size: number;
+}
+
+/** The name an input path is stored under: relative to the working folder when inside it, else from its own folder. */
+function storedName(path: string, root?: string): string {
+  const inside = relative(process.cwd(), resolve(path));
+  const name =
+    root !== undefined
+      ? join(storedName(root), relative(root, path))
+      : inside !== '' && !inside.startsWith('..') && !isAbsolute(inside)
+        ? inside
+        : basename(resolve(path));
+  return name.split(sep).join('/').replace(/\.gz$/i, '');
+}
+
+/** Every regular file below `dir`, sorted by name, hidden ones included. */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The files that `args` and the list file `filesFrom` (one path a line) name, folders expanded,
+ * each with its stored name. Two inputs stored under one name are refused.
+ */
+export async function memberInputs(args: string[], filesFrom?: string): Promise<MemberInput[]> {
+  const paths = [...args];
+  if (filesFrom !== undefined) {
+    const list = await readFile(filesFrom === '-' ? '/dev/stdin' : filesFrom, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new CliError(`${filesFrom}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    });
+    paths.push(...list.split(/\r?\n/).filter((line) => line.trim() !== ''));
+  }
+  const members: MemberInput[] = [];
+  for (const path of paths) {
+    if (path === '-') throw new CliError('standard input cannot be a member of a multi-file archive', Exit.usage);
+    const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      throw new CliError(`${path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    });
+    if (info.isDirectory()) {
+      for (const file of await walk(path)) members.push({ path: file, name: storedName(file, normalize(path)), size: (await stat(file)).size });
+    } else if (info.isFile()) {
+      members.push({ path, name: storedName(path), size: info.size });
+    } else {
+      throw new CliError(`${path}: not a regular file or folder`);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const m of members) {
+    const earlier = seen.get(m.name);
+    if (earlier !== undefined) throw new CliError(`${earlier} and ${m.path} would both be stored as ${m.name}: give them from different folders`, Exit.usage);
+    seen.set(m.name, m.path);
+  }
+  if (members.length === 0) throw new CliError('no input files (the folders given are empty)');
+  return members;
+}
+
+/**
+ * The name as a relative path of plain components, or an error: absolute paths, drive letters,
+ * empty, `.` or `..` components, backslashes and control characters are refused.
+ */
+export function safeRelativePath(name: string): string[] {
+  const bad = (why: string) => new CliError(`refusing to extract ${JSON.stringify(name)}: ${why}`, Exit.damaged);
+  if (/[\u0000-\u001f\u007f\\]/.test(name)) throw bad('control character or backslash in the name');
+  if (name.startsWith('/')) throw bad('absolute path');
+  const parts = name.split('/');
+  if (/^[A-Za-z]:/.test(parts[0]!)) throw bad('drive letter');
+  for (const part of parts) if (part === '' || part === '.' || part === '..') throw bad('empty, "." or ".." path component');
+  return parts;
+}
+
+/**
+ * Where a stored name is written under `outdir`: checked by safeRelativePath, and its folder,
+ * once created, must resolve inside `outdir` (a link planted in the folder cannot lead out).
+ */
+export async function extractionPath(outdir: string, name: string, makeFolder: (dir: string) => Promise<void>): Promise<string> {
+  const parts = safeRelativePath(name);
+  const path = join(outdir, ...parts);
+  const folder = join(outdir, ...parts.slice(0, -1));
+  await makeFolder(folder);
+  const [root, real] = await Promise.all([realpath(outdir), realpath(folder)]);
+  if (real !== root && !real.startsWith(root + sep)) {
+    throw new CliError(`refusing to extract ${JSON.stringify(name)}: its folder leads outside ${outdir}`, Exit.damaged);
+  }
+  return path;
+}

@@ -1,0 +1,130 @@
+/**
+ * Multi-file archives as a user makes them: several files and folders in, one archive out, every
+ * file back byte for byte under its name, and names from an archive never leading outside -C.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { compressFiles } from '@seqcoder/format';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
+
+const base = mkdtempSync(join(tmpdir(), 'seqcoder-archive-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+let dir = '';
+let n = 0;
+beforeEach(() => {
+  dir = join(base, String(n++));
+  mkdirSync(dir);
+});
+
+function seqcoder(args: string[], input?: Uint8Array) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, maxBuffer: 1 << 30 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
+}
+
+/** A seeded genome, and copies of it with a few changes: what a strain collection looks like. */
+function strains(count: number, length: number): string[] {
+  let x = 12345;
+  const next = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3;
+  const genome = Array.from({ length }, () => 'ACGT'[next()]).join('');
+  return Array.from({ length: count }, (_, k) => {
+    const s = genome.split('');
+    for (let i = 0; i < 20 * k; i++) s[(i * 7919 + k * 104729) % length] = 'ACGT'[next()]!;
+    return s.join('');
+  });
+}
+
+const wrap = (s: string, width: number, eol = '\n') => s.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol) + eol;
+
+function write(path: string, content: string | Uint8Array): string {
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), content);
+  return path;
+}
+
+describe('multi-file archives', () => {
+  it('keep every file byte for byte under its name: line widths, CRLF, lower case, N runs, .gz, empty files, one name in two folders', () => {
+    const [a, b, c, d] = strains(4, 20_000);
+    const files: Record<string, string | Uint8Array> = {
+      'a/x.fa': `>a strain\n${wrap(a!, 60)}`,
+      'b/x.fa': `>b strain\r\n${wrap(b!.slice(0, 9000).toLowerCase() + 'N'.repeat(50) + b!.slice(9000), 80, '\r\n')}`,
+      'c.fa.gz': gzipSync(`>c\n${wrap(c!, 70)}>c plasmid\nACGTACGTTT\n`),
+      'empty.fa': '',
+      'more/d.fa': `>d\n${wrap(d!, 61)}`.slice(0, -1), // no final newline
+      'more/notes.txt': 'not a genome: stored as it is\n',
+    };
+    for (const [path, content] of Object.entries(files)) write(path, content);
+    const r = seqcoder(['compress', '-o', 'set.seqc', 'a/x.fa', 'b/x.fa', 'c.fa.gz', 'empty.fa', 'more']);
+    expect(r.stderr).toMatch(/6 files/);
+    expect(r.code).toBe(0);
+
+    const list = JSON.parse(seqcoder(['list', '--json', 'set.seqc']).stdout.toString())[0];
+    expect(list.files.map((f: { name: string }) => f.name)).toEqual(['a/x.fa', 'b/x.fa', 'c.fa', 'empty.fa', 'more/d.fa', 'more/notes.txt']);
+    expect(list.records.map((rec: { codec: string }) => rec.codec)).toEqual(Array(5).fill('ref'));
+
+    expect(seqcoder(['decompress', 'set.seqc', '-C', 'out']).code).toBe(0);
+    for (const [path, content] of Object.entries(files)) {
+      const original = path.endsWith('.gz') ? spawnSync('gzip', ['-dc', join(dir, path)]).stdout : Buffer.from(content);
+      expect(readFileSync(join(dir, 'out', path.replace(/\.gz$/, '')))).toEqual(original);
+    }
+    // one genome, decoded alone, is its file
+    expect(seqcoder(['cat', 'set.seqc', '--file', 'more/d.fa']).stdout).toEqual(Buffer.from(files['more/d.fa'] as string));
+    expect(seqcoder(['cat', 'set.seqc', '--record', 'c']).stdout.toString()).toBe(`>c\n${wrap(strains(4, 20_000)[2]!, 70)}`);
+    // without -C, a multi-file archive goes to a folder named after it
+    expect(seqcoder(['decompress', 'set.seqc']).code).toBe(0);
+    expect(readFileSync(join(dir, 'set', 'a/x.fa'))).toEqual(Buffer.from(files['a/x.fa'] as string));
+  });
+
+  it('from -c with several inputs is one readable archive (never an unreadable file)', () => {
+    const [a, b] = strains(2, 5000);
+    write('a.fa', `>a\n${wrap(a!, 60)}`);
+    write('b.fa', `>b\n${wrap(b!, 60)}`);
+    const packed = seqcoder(['compress', '-c', 'a.fa', 'b.fa']);
+    expect(packed.code).toBe(0);
+    write('two.seqc', packed.stdout);
+    expect(seqcoder(['verify', 'two.seqc']).code).toBe(0);
+    expect(seqcoder(['cat', 'two.seqc']).stdout.toString()).toBe(`>a\n${wrap(a!, 60)}>b\n${wrap(b!, 60)}`);
+  });
+
+  it('takes --files-from and a folder alone, and refuses two inputs stored under one name', () => {
+    const [a, b] = strains(2, 3000);
+    write('g/a.fa', `>a\n${wrap(a!, 60)}`);
+    write('h/a.fa', `>b\n${wrap(b!, 60)}`);
+    write('list.txt', 'g/a.fa\nh/a.fa\n');
+    expect(seqcoder(['compress', '--files-from', 'list.txt', '-o', 'l.seqc']).code).toBe(0);
+    expect(JSON.parse(seqcoder(['list', '--json', 'l.seqc']).stdout.toString())[0].files).toHaveLength(2);
+    expect(seqcoder(['compress', 'g']).code).toBe(0);
+    expect(existsSync(join(dir, 'g.seqc'))).toBe(true);
+    // a path outside the working folder is stored by its base name
+    write('a.fa', `>c\n${wrap(a!, 60)}`);
+    mkdirSync(`${dir}-elsewhere`);
+    writeFileSync(join(`${dir}-elsewhere`, 'a.fa'), `>d\n${wrap(b!, 60)}`);
+    const clash = seqcoder(['compress', '-o', 'x.seqc', 'a.fa', join(`${dir}-elsewhere`, 'a.fa')]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/both be stored as a\.fa/);
+  });
+
+  it('never writes outside -C, whatever the names in the archive', async () => {
+    const genome = `>g\n${wrap(strains(1, 2000)[0]!, 60)}`;
+    for (const name of ['../escape.fa', '/tmp/absolute.fa', 'a/../../escape.fa', 'C:evil.fa', 'a//b.fa', 'bell\u0007.fa', 'back\\slash.fa', 'link/inside.fa']) {
+      const parts: Uint8Array[] = [];
+      for await (const p of compressFiles([{ name: 'fine.fa', content: [Buffer.from(genome)] }, { name, content: [Buffer.from(genome)] }])) parts.push(p);
+      const sub = join(dir, String(parts.length) + Math.random().toString(36).slice(2));
+      mkdirSync(join(sub, 'out'), { recursive: true });
+      mkdirSync(join(sub, 'elsewhere'));
+      symlinkSync(join(sub, 'elsewhere'), join(sub, 'out', 'link'));
+      writeFileSync(join(sub, 'hostile.seqc'), Buffer.concat(parts));
+      const r = spawnSync(process.execPath, [CLI, 'decompress', 'hostile.seqc', '-C', 'out'], { cwd: sub });
+      expect(r.status, name).toBe(3);
+      expect(r.stderr.toString()).toMatch(/refusing to extract/);
+      expect(readdirSync(join(sub, 'elsewhere'))).toEqual([]);
+      expect(readdirSync(sub).sort()).toEqual(['elsewhere', 'hostile.seqc', 'out']);
+      expect(existsSync('/tmp/absolute.fa')).toBe(false);
+    }
+  });
+});
