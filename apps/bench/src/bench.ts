@@ -132,6 +132,8 @@ async function main(): Promise<void> {
     const tasks: { label: string; weight: number; tool: Tool; input: BenchInput }[] = [];
     for (const input of inputs) {
       for (const tool of [...(input.set === 'dnacorpus' ? wideCodecs : narrowCodecs), ...peers]) {
+        // an archive of several files needs a tool that makes one; other inputs, one that takes a file
+        if (input.mode === 'archive' ? !tool.archive : !tool.perFile) continue;
         // weight: rough seconds, so the longest measurements start first and the pool ends together
         tasks.push({ label: `${tool.label} · ${input.name}${input.mode ? ` (${input.mode})` : ''}`, weight: input.bytes / 1e6 / tool.roughMBps, tool, input });
       }

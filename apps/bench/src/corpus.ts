@@ -2,8 +2,8 @@
  * What the bench compresses. A corpus folder laid out like `../shared/data` gives three sets:
  *   dnacorpus/    raw sequences of the SeqCoder tables (train AeCa HaHi EsCo, test HePy YeMi BuEb)
  *   genomes/      FASTA genomes
- *   collections/  one folder per collection, benchmarked as one concatenated multi-FASTA and as
- *                 its separate files
+ *   collections/  one folder per collection, benchmarked as one concatenated multi-FASTA, as
+ *                 its separate files, and as its files given together to one archive
  * Any other folder is taken as a flat list of files (set `files`).
  */
 import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,8 +20,11 @@ export interface BenchInput {
   /** What the tables show. */
   name: string;
   set: SetName;
-  /** Collections only: one concatenated file, or every file on its own (sizes and times summed). */
-  mode?: 'concatenated' | 'separate';
+  /**
+   * Collections only: one concatenated file, every file on its own (sizes and times summed), or
+   * the files given together to a tool that makes one archive of them (`archive`).
+   */
+  mode?: 'concatenated' | 'separate' | 'archive';
   /** DNAcorpus only: the SeqCoder paper's split. */
   split?: 'train' | 'test';
   files: string[];
@@ -110,6 +113,7 @@ export async function discoverInputs(corpus: string, sets: SetName[], workDir: s
       await concatenate(files, joined);
       inputs.push(await input({ id: `collections/${name} (concatenated)`, name, set: 'collections', mode: 'concatenated', files: [joined] }));
       inputs.push(await input({ id: `collections/${name} (separate)`, name, set: 'collections', mode: 'separate', files }));
+      inputs.push(await input({ id: `collections/${name} (archive)`, name, set: 'collections', mode: 'archive', files }));
     }
   }
   return inputs;

@@ -87,6 +87,20 @@ function seqcoderTables(report: BenchReport): string {
   return out.join('\n\n');
 }
 
+/** One row per input, one column per tool: compression / decompression MB/s of the original. */
+function speedPivot(rows: Measurement[]): string {
+  const tools = [...new Set(rows.map((m) => m.label))];
+  const names = [...new Set(rows.map((m) => m.name))];
+  const body = names.map((name) => [
+    name,
+    ...tools.map((t) => {
+      const m = rows.find((r) => r.name === name && r.label === t);
+      return !m || m.roundTrip !== 'ok' ? '' : `${speed(m.compressMBps)} / ${speed(m.decompressMBps)}`;
+    }),
+  ]);
+  return table(['MB/s compress / decompress', ...tools], ['---', ...tools.map(() => '---:')], body);
+}
+
 /** One row per input, one column per tool: bits per base, the smallest in bold. */
 function pivot(rows: Measurement[]): string {
   const tools = [...new Set(rows.map((m) => m.label))];
@@ -254,9 +268,21 @@ export function renderMarkdown(report: BenchReport, plots: { file: string; title
   }
   const collections = ofSet(report, 'collections');
   if (collections.length > 0) {
+    const archives = collections.filter((m) => m.mode === 'archive');
+    parts.push('## Collections');
+    if (archives.length > 0) {
+      parts.push(
+        '### The files of each collection in one archive: bits per base (smallest in bold)',
+        'Each tool is given the files of a `collections/` folder and makes one archive of them (SeqCoder: ' +
+          '`seqcoder compress -o`; the general-purpose compressors: a tar of the files; others through `--tool` with `{list}`); ' +
+          'every file is restored and compared byte for byte.',
+        pivot(archives),
+        speedPivot(archives),
+      );
+    }
     parts.push(
-      '## Collections',
-      'Each folder of `collections/` compressed as one concatenated multi-FASTA, and as its separate files (sizes and times summed, ' +
+      '### Every run',
+      'As one archive of the files, as one concatenated multi-FASTA, and as its separate files (sizes and times summed, ' +
         'peak = the largest single process).',
       runsTable(collections, true),
     );

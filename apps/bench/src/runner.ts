@@ -7,9 +7,9 @@
  * milliseconds; the results header says which one was used.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BenchInput } from './corpus.js';
 import type { Command, Tool } from './tools.js';
 
@@ -147,7 +147,9 @@ export async function measure(tool: Tool, input: BenchInput, repeat: number, pro
   let compressedBytes = 0;
   let error: string | undefined;
   try {
-    for (const file of input.files) {
+    if (input.mode === 'archive') {
+      compressedBytes = await measureArchive(tool, input, repeat, probe, scratch, { compressTotals, decompressTotals, peaks });
+    } else for (const file of input.files) {
       const original = readFileSync(file);
       const packed = join(scratch, 'packed');
       const restored = join(scratch, 'restored');
@@ -202,6 +204,43 @@ export async function measure(tool: Tool, input: BenchInput, repeat: number, pro
     roundTrip: error ? 'FAIL' : 'ok',
     ...(error ? { error } : {}),
   };
+}
+
+/** The files of `input` into one archive and back (Tool.archive), each file compared with its original. */
+async function measureArchive(
+  tool: Tool,
+  input: BenchInput,
+  repeat: number,
+  probe: MemoryProbe,
+  scratch: string,
+  into: { compressTotals: number[]; decompressTotals: number[]; peaks: { c: (number | null)[]; d: (number | null)[] } },
+): Promise<number> {
+  const archive = tool.archive!;
+  const list = join(scratch, 'files.txt');
+  writeFileSync(list, input.files.join('\n') + '\n');
+  const packed = join(scratch, 'packed');
+  let size: number | undefined;
+  for (let r = 0; r < repeat; r++) {
+    rmSync(packed, { force: true });
+    const restored = join(scratch, `restored-${r}`);
+    mkdirSync(restored);
+    const c = await run(archive.compress(list, input.files, packed), probe, scratch);
+    const d = await run(archive.decompress(packed, restored), probe, scratch);
+    into.compressTotals[r] += c.seconds;
+    into.decompressTotals[r] += d.seconds;
+    into.peaks.c.push(c.peakKB);
+    into.peaks.d.push(d.peakKB);
+    const bytes = statSync(packed).size;
+    if (size !== undefined && bytes !== size) throw new ToolFailed(`${size} bytes, then ${bytes} bytes on repeat ${r + 1}`);
+    size = bytes;
+    for (const file of input.files) {
+      const back = join(restored, basename(file));
+      if (!existsSync(back)) throw new ToolFailed(`${basename(file)} was not restored`);
+      if (!readFileSync(file).equals(readFileSync(back))) throw new ToolFailed(`${basename(file)}: decompressed output differs from the original`);
+    }
+    rmSync(restored, { recursive: true, force: true });
+  }
+  return size!;
 }
 
 /**

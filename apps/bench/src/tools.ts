@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { codecByName, listCodecs } from '@seqcoder/format';
 import { registerNeuralCodecs } from '@seqcoder/neural';
 
@@ -28,8 +28,18 @@ export interface Tool {
   version: string;
   /** A rough compression speed in MB/s, only used to start long jobs first and to estimate time. */
   roughMBps: number;
+  /** Whether the tool compresses one file at a time (every set); false for archive-only tools. */
+  perFile: boolean;
   compress(input: string, output: string): Command;
   decompress(input: string, output: string): Command;
+  /**
+   * Collections given as separate files into one archive: `list` names a file that lists `files`,
+   * one path a line. Decompression restores each file as `dir/<its base name>`.
+   */
+  archive?: {
+    compress(list: string, files: string[], output: string): Command;
+    decompress(input: string, dir: string): Command;
+  };
 }
 
 export const cliPath = join(dirname(createRequire(import.meta.url).resolve('@seqcoder/cli/package.json')), 'dist', 'cli.js');
@@ -82,6 +92,14 @@ export function seqcoderTool(codecName: string, level?: number, threads = 1): To
       stdout: output,
     }),
     decompress: (input, output) => ({ argv: [process.execPath, cliPath, 'cat', '--threads', String(threads), input], stdout: output }),
+    perFile: true,
+    archive: {
+      // Paths outside the working folder are stored by their base names.
+      compress: (_list, files, output) => ({
+        argv: [process.execPath, cliPath, 'compress', '-q', '-f', '--threads', String(threads), '--codec', codec.name, '--level', String(lvl), '-o', output, ...files],
+      }),
+      decompress: (input, dir) => ({ argv: [process.execPath, cliPath, 'decompress', '-q', '--threads', String(threads), '-C', dir, input] }),
+    },
   };
 }
 
@@ -152,6 +170,16 @@ export function parsePeers(spec: string): { tools: Tool[]; missing: string[] } {
       roughMBps: peer.roughMBps,
       compress: (input, output) => ({ argv: [name, ...flags, '-c'], stdin: input, stdout: output }),
       decompress: (input, output) => ({ argv: [name, ...peer.decompress, '-c'], stdin: input, stdout: output }),
+      perFile: true,
+      // several files: a tar of them (each by its base name) through the compressor
+      archive: {
+        compress: (_list, files, output) => ({
+          argv: ['sh', '-c', `tar -cf - ${files.map((f) => `-C ${shellQuote(dirname(f))} ${shellQuote(basename(f))}`).join(' ')} | ${[name, ...flags, '-c'].map(shellQuote).join(' ')} > ${shellQuote(output)}`],
+        }),
+        decompress: (input, dir) => ({
+          argv: ['sh', '-c', `${[name, ...peer.decompress, '-c'].map(shellQuote).join(' ')} < ${shellQuote(input)} | tar -xf - -C ${shellQuote(dir)}`],
+        }),
+      },
     });
   }
   return { tools, missing };
@@ -162,23 +190,39 @@ const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 /**
  * A user-named compressor, `LABEL::COMPRESS::DECOMPRESS`: two shell commands (pipes allowed) in
  * which `{in}` and `{out}` stand for the file paths, e.g.
- * `NAF -22::ennaf -22 {in} -o {out}::unnaf {in} -o {out}`.
+ * `NAF -22::ennaf -22 {in} -o {out}::unnaf {in} -o {out}`. A compressor of several files into one
+ * archive uses `{list}` (a file listing the inputs, one a line) and `{out}` to compress, `{in}` and
+ * `{dir}` (where each file must reappear under its base name) to decompress, e.g.
+ * `MBGC -m 3::mbgc c -m 3 -t 1 -I {list} {out}::mbgc d -t 1 {in} {dir}`; it runs on collections only.
  */
 export function customTool(spec: string): Tool {
   const [label, compress, decompress, ...extra] = spec.split('::').map((s) => s.trim());
   if (!label || !compress || !decompress || extra.length > 0) {
     throw new Error(`--tool wants "LABEL::COMPRESS COMMAND::DECOMPRESS COMMAND" with {in} and {out}, got "${spec}"`);
   }
-  const fill = (template: string, input: string, output: string): Command => ({
-    argv: ['sh', '-c', template.replaceAll('{in}', shellQuote(input)).replaceAll('{out}', shellQuote(output))],
+  const fill = (template: string, values: Record<string, string>): Command => ({
+    argv: ['sh', '-c', Object.entries(values).reduce((s, [key, value]) => s.replaceAll(`{${key}}`, shellQuote(value)), template)],
   });
+  const archiveOnly = compress.includes('{list}');
+  const unusable = (): never => {
+    throw new Error(`${label} compresses lists of files: it runs on collections only`);
+  };
   return {
     id: label,
     label,
     kind: 'peer',
     version: compress.split(/\s+/)[0],
     roughMBps: 0.5,
-    compress: (input, output) => fill(compress, input, output),
-    decompress: (input, output) => fill(decompress, input, output),
+    perFile: !archiveOnly,
+    compress: archiveOnly ? unusable : (input, output) => fill(compress, { in: input, out: output }),
+    decompress: archiveOnly ? unusable : (input, output) => fill(decompress, { in: input, out: output }),
+    ...(archiveOnly
+      ? {
+          archive: {
+            compress: (list: string, _files: string[], output: string) => fill(compress, { list, out: output }),
+            decompress: (input: string, dir: string) => fill(decompress, { in: input, dir }),
+          },
+        }
+      : {}),
   };
 }

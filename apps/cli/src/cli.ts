@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
+import { appendCommand } from './commands/append.js';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
 import { infoCommand, listCommand, verifyCommand } from './commands/info.js';
@@ -36,6 +37,7 @@ Examples:
   seqcoder compress -o strains.seqc strains/*.fa   # one archive, the genomes coded against each other
   seqcoder list strains.seqc            # its files and records
   seqcoder decompress strains.seqc -C out/   # every file back, byte for byte, under its name
+  seqcoder append strains.seqc new/*.fa       # more genomes, without coding the others again
   seqcoder cat strains.seqc --file strain7.fa   # one genome, decoding only what it needs
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
@@ -145,6 +147,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--record <name>', 'only this record: its index, full header or first word (e.g. NC_000913.3)')
     .addOption(threadsOption())
     .action((files, flags) => catCommand(files, { ...flags, record: flags.record !== undefined && /^\d+$/.test(flags.record) ? Number(flags.record) : flags.record }));
+
+  program
+    .command('append')
+    .description('add files to an archive of several files, without coding again what it holds; the old archive stays intact until the new one is complete')
+    .argument('<archive>', `a multi-file ${FILE_EXTENSION} archive`)
+    .argument('[files...]', 'files or folders to add')
+    .option('--files-from <list>', 'also add the files listed in this file, one path a line (- for stdin)')
+    .addOption(new Option('--codec <name>', `sequence codec of the new files (default: ${DEFAULT_COLLECTION_CODEC})`).choices(codecNames))
+    .addOption(new Option('--level <n>', 'codec level').argParser(parseLevel))
+    .option('-q, --quiet', 'no progress bar and no summary')
+    .action((archive, files, flags) => appendCommand(archive, files, flags));
 
   program
     .command('list')

@@ -2,7 +2,7 @@
  * Multi-file archives as a user makes them: several files and folders in, one archive out, every
  * file back byte for byte under its name, and names from an archive never leading outside -C.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,6 +107,33 @@ describe('multi-file archives', () => {
     const clash = seqcoder(['compress', '-o', 'x.seqc', 'a.fa', join(`${dir}-elsewhere`, 'a.fa')]);
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/both be stored as a\.fa/);
+  });
+
+  it('grow by append; an interrupted append leaves the old archive intact', async () => {
+    const [a, b, c] = strains(3, 30_000);
+    write('a.fa', `>a\n${wrap(a!, 60)}`);
+    write('b.fa', `>b\n${wrap(b!, 60)}`);
+    write('new/c.fa', `>c\n${wrap(c!, 60)}`);
+    expect(seqcoder(['compress', '-o', 'set.seqc', 'a.fa', 'b.fa']).code).toBe(0);
+    const before = readFileSync(join(dir, 'set.seqc'));
+    // interrupted while it codes a large new genome: the archive is as it was, no temporary file is left
+    write('big/big.fa', `>big\n${wrap(strains(1, 1_500_000)[0]!, 80)}`);
+    // (killed once its temporary file exists: it is then copying or coding, whatever the machine's speed)
+    const child = spawn(process.execPath, [CLI, 'append', 'set.seqc', 'big'], { cwd: dir });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    while (!readdirSync(dir).some((f) => f.startsWith('.set.seqc.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(readFileSync(join(dir, 'set.seqc'))).toEqual(before);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(seqcoder(['append', 'set.seqc', 'a.fa']).stderr).toMatch(/already holds a file named a\.fa/);
+    expect(seqcoder(['append', 'set.seqc', 'new']).code).toBe(0);
+    const after = readFileSync(join(dir, 'set.seqc'));
+    expect(after.subarray(0, before.length - 20)).toEqual(before.subarray(0, before.length - 20)); // only END changed before the new frames
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(seqcoder(['decompress', 'set.seqc', '-C', 'out']).code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'new', 'c.fa')).toString()).toBe(`>c\n${wrap(c!, 60)}`);
+    expect(readFileSync(join(dir, 'out', 'a.fa')).toString()).toBe(`>a\n${wrap(a!, 60)}`);
   });
 
   it('never writes outside -C, whatever the names in the archive', async () => {

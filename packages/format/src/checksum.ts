@@ -13,7 +13,11 @@ export function crc32c(data: Uint8Array, previous = 0): number {
 
 /** Running CRC32C over a stream of byte arrays. */
 export class Crc32c {
-  private state = 0;
+  private state: number;
+  /** `previous`: the CRC32C of bytes this stream continues (0 to start). */
+  constructor(previous = 0) {
+    this.state = previous | 0;
+  }
   update(data: Uint8Array): void {
     this.state = CRC32C.buf(data, this.state);
   }

@@ -176,6 +176,8 @@ export class Archive {
     private readonly items: Item[],
     private readonly fileTable: { info: FileInfo; items: [number, number] }[],
     private readonly endInfo: EndInfo,
+    /** Where the END frame starts. */
+    private readonly endOffset: number,
     /** `fasta` when records were modelled, `generic` when the input was stored as opaque bytes (the first file's, in a multi-file archive). */
     readonly kind: 'fasta' | 'generic',
   ) {}
@@ -266,7 +268,7 @@ export class Archive {
         const end = walker.end(await payload(), payloadAt);
         if (offset !== size) throw new CorruptError(`${size - offset} bytes after the end frame`, offset);
         closeFile();
-        return new Archive(source, entries, items, files, end, kind ?? 'fasta');
+        return new Archive(source, entries, items, files, end, frame.offset, kind ?? 'fasta');
       } else {
         throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
       }
@@ -406,6 +408,12 @@ export class Archive {
     const bytes = await this.source.read(frame.offset + FRAME_HEADER_SIZE, frame.length);
     checkFrame(frame, bytes);
     return decodeGeneric(bytes, frame.offset + FRAME_HEADER_SIZE);
+  }
+
+  /** The file's bytes before its END frame, as they are, in pieces of up to 8 MiB (for appendFiles). */
+  async *framesBeforeEnd(): AsyncGenerator<Uint8Array> {
+    const piece = 8 << 20;
+    for (let at = 0; at < this.endOffset; at += piece) yield await this.source.read(at, Math.min(piece, this.endOffset - at));
   }
 
   /** Decodes everything and checks every checksum, keeping nothing. Throws on the first problem. */

@@ -15,6 +15,7 @@ import { encodeFileFrame, encodeFileHeader, encodeFrame } from './container/fram
 import { writeSection, type ZstdCompress } from './container/sections.js';
 import { InvalidArgumentError, LimitExceededError } from './errors.js';
 import { parseRecord } from './fasta/record.js';
+import type { Archive } from './reader.js';
 import { looksLikeNucleotide, SNIFF_BYTES } from './fasta/sniff.js';
 import { RecordSplitter } from './fasta/splitter.js';
 
@@ -99,9 +100,40 @@ export async function* compressFiles(
   options: CompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
-  const totals = new Totals(options);
-  const chunks = new ChunkWriter(codec, level, options);
   yield encodeFileHeader();
+  yield* fileFrames(files, codec, level, options, new Totals(options), 0);
+}
+
+/**
+ * Adds files to a multi-file archive without coding again what it holds: yields the archive's
+ * bytes up to its END frame, the new files' frames (in new groups), and a new END frame that
+ * counts everything. Write the result to a new file and rename it over the old one, so that an
+ * interruption leaves the old archive as it was.
+ */
+export async function* appendFiles(
+  archive: Archive,
+  files: AsyncIterable<ArchiveFile> | Iterable<ArchiveFile>,
+  options: CompressOptions = {},
+): AsyncGenerator<Uint8Array> {
+  if (archive.files.length === 0 && (archive.records.length > 0 || archive.originalBytes > 0)) {
+    throw new InvalidArgumentError('files can be appended only to an archive of several files (made with compressFiles or seqcoder compress -o)');
+  }
+  const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
+  yield* archive.framesBeforeEnd();
+  const totals = new Totals(options, { bytes: archive.originalBytes, crc: archive.originalCrc32c });
+  yield* fileFrames(files, codec, level, options, totals, archive.records.length);
+}
+
+/** FILE frames and each file's frames, then END: the body of compressFiles and appendFiles. */
+async function* fileFrames(
+  files: AsyncIterable<ArchiveFile> | Iterable<ArchiveFile>,
+  codec: SequenceCodec,
+  level: number,
+  options: CompressOptions,
+  totals: Totals,
+  recordsBefore: number,
+): AsyncGenerator<Uint8Array> {
+  const chunks = new ChunkWriter(codec, level, options);
   for await (const file of files) {
     const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
     const marker = encodeFrame(FrameType.File, encodeFileFrame(name));
@@ -118,14 +150,21 @@ export async function* compressFiles(
     }
   }
   yield* chunks.flush();
-  yield totals.endFrame(chunks.count);
+  yield totals.endFrame(recordsBefore + chunks.count);
 }
 
 /** What the END frame records: records, input bytes and their CRC32C, counted as input is read. */
 class Totals {
-  bytes = 0;
-  private readonly crc = new Crc32c();
-  constructor(private readonly options: CompressOptions) {}
+  bytes: number;
+  private readonly crc: Crc32c;
+  /** `before`: the bytes and CRC32C of content this archive already holds (appendFiles). */
+  constructor(
+    private readonly options: CompressOptions,
+    before: { bytes: number; crc: number } = { bytes: 0, crc: 0 },
+  ) {
+    this.bytes = before.bytes;
+    this.crc = new Crc32c(before.crc);
+  }
 
   consume(piece: Uint8Array): Uint8Array {
     this.options.signal?.throwIfAborted();

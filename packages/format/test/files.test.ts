@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
+import { appendFiles, compress, compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
 import { collect, fixture, pieces, rng, zstdCompress } from './helpers.js';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -72,8 +72,46 @@ describe('multi-file archives', () => {
     }
   });
 
+  it('grow by append without coding again what they hold', async () => {
+    const list = inputs();
+    const first = await collect(compressFiles(asFiles(list.slice(0, 3)), { zstd: zstdCompress }));
+    const grown = await collect(appendFiles(await openArchive(first), asFiles(list.slice(3)), { zstd: zstdCompress }));
+    // the old frames are kept byte for byte; only the END frame is replaced
+    const oldEnd = endFrameOffset(first);
+    expect(grown.subarray(0, oldEnd)).toEqual(first.subarray(0, oldEnd));
+    const archive = await openArchive(grown);
+    expect(archive.files.map((f) => f.name)).toEqual(list.map((f) => f.name));
+    for (const f of archive.files) expect(await collect(archive.streamFile(f.index))).toEqual(list[f.index]!.bytes);
+    expect(await decompress(grown)).toEqual(new Uint8Array(Buffer.concat(list.map((f) => f.bytes))));
+    // twice, and onto an archive with no file yet
+    const again = await collect(appendFiles(archive, asFiles([{ name: 'late.fa', bytes: list[0]!.bytes }])));
+    expect((await openArchive(again)).files).toHaveLength(list.length + 1);
+    const none = await collect(compressFiles([]));
+    expect((await openArchive(await collect(appendFiles(await openArchive(none), asFiles(list.slice(0, 1)))))).files).toHaveLength(1);
+  });
+
+  it('refuse to append to an archive of one input', async () => {
+    const single = await openArchive(await compress(list0()));
+    await expect(collect(appendFiles(single, asFiles(inputs().slice(0, 1))))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('refuse a name that is empty or too long', async () => {
     await expect(collect(compressFiles([{ name: '', content: [text('>a\nAC\n')] }]))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
     await expect(collect(compressFiles([{ name: 'x'.repeat(5000), content: [] }]))).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
   });
 });
+
+function list0(): Uint8Array {
+  return inputs()[0]!.bytes;
+}
+
+/** Offset of the END frame: the last frame of a file. */
+function endFrameOffset(file: Uint8Array): number {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  let at = 16;
+  for (;;) {
+    const next = at + 10 + view.getUint32(at + 2, true);
+    if (next >= file.length) return at;
+    at = next;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `append`: adds files to a multi-file archive. What the archive holds is copied as it is, never
+ * coded again; the new files form new groups. The new archive is written beside the old one and
+ * renamed over it only when complete, so an interruption leaves the old archive intact.
+ */
+import { appendFiles, openArchive, type ArchiveFile } from '@seqcoder/format';
+import { memberInputs } from '../archive-files.js';
+import { CliError, Exit } from '../errors.js';
+import { readMaybeGzip, writeFileAtomic, type Input } from '../io.js';
+import { startProgress } from '../progress.js';
+import { forInput, formatBytes, log } from '../shared.js';
+import { zstdCompress } from '../zstd.js';
+
+export interface AppendFlags {
+  filesFrom?: string;
+  codec?: string;
+  level?: number;
+  quiet?: boolean;
+}
+
+export async function appendCommand(archivePath: string, files: string[], flags: AppendFlags): Promise<void> {
+  if (files.length === 0 && flags.filesFrom === undefined) throw new CliError('append: name the files to add', Exit.usage);
+  const members = await memberInputs(files, flags.filesFrom);
+  const archive = await forInput(archivePath, () => openArchive(archivePath));
+  try {
+    const taken = new Set(archive.files.map((f) => f.name));
+    const clash = members.find((m) => taken.has(m.name));
+    if (clash) throw new CliError(`${archivePath}: already holds a file named ${clash.name}`, Exit.usage);
+    if (members.some((m) => m.path === archivePath)) throw new CliError(`${archivePath}: is also an input`, Exit.usage);
+    const total = members.reduce((sum, m) => sum + m.size, 0);
+    const progress = startProgress(`append to ${archivePath}`, total, !!flags.quiet);
+    let done = 0;
+    async function* inputs(): AsyncGenerator<ArchiveFile> {
+      for (const m of members) {
+        const input: Input = { name: m.path, path: m.path, size: m.size };
+        yield { name: m.name, content: readMaybeGzip(input, (n) => progress.update(done + n), true) };
+        done += m.size;
+      }
+    }
+    const before = archive.compressedBytes;
+    await forInput(archivePath, async () => {
+      try {
+        const pieces = appendFiles(archive, inputs(), { codec: flags.codec, level: flags.level, zstd: zstdCompress });
+        await writeFileAtomic(archivePath, pieces, { force: true });
+      } finally {
+        progress.stop();
+      }
+    });
+    if (!flags.quiet) {
+      const after = await openArchive(archivePath);
+      log(`${archivePath}: ${members.length} file(s), ${formatBytes(total)} added in ${formatBytes(after.compressedBytes - before)}; ${after.files.length} files in all`);
+      await after.close();
+    }
+  } finally {
+    await archive.close();
+  }
+}
