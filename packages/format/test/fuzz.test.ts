@@ -12,7 +12,7 @@
 import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { compress, crc32c, decompress, isSeqCoderError, openArchive, listCodecs } from '../src/index.js';
+import { compress, compressFiles, crc32c, decompress, isSeqCoderError, openArchive, listCodecs } from '../src/index.js';
 import { collect, zstdCompress } from './helpers.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
@@ -55,6 +55,19 @@ beforeAll(async () => {
   corpus.push({ name: 'cm, CRLF, raw sections', original: crlf, packed: await compress(crlf, { codec: 'cm' }) });
   const protein = new TextEncoder().encode('>p1 a protein\nMKVLAAGIVGLLLAQQPWERTY\n>p2\nMSTNPKPQRKTKRNTNRRPQDVKFPGG\n');
   corpus.push({ name: 'generic', original: protein, packed: await compress(protein, { zstd: zstdCompress }) });
+  // a multi-file archive whose second genome copies the first (ref matches, substitutions, sites)
+  const [g1, g2] = [fasta, fasta.map((b, i) => (i % 97 === 50 && b === 65 ? 67 : b))];
+  const files = [
+    { name: 'one.fa', content: [g1] },
+    { name: 'empty.fa', content: [] },
+    { name: 'two.fa', content: [g2] },
+    { name: 'protein.fa', content: [protein] },
+  ];
+  corpus.push({
+    name: 'multi-file archive',
+    original: new Uint8Array(Buffer.concat([g1, g2, protein])),
+    packed: await collect(compressFiles(files, { zstd: zstdCompress })),
+  });
   const empty = new TextEncoder().encode('>empty\n>also empty\n\n');
   corpus.push({ name: 'empty records', original: empty, packed: await compress(empty, { codec: 'cm', zstd: zstdCompress }) });
 });

@@ -200,22 +200,20 @@ export function basesBefore(layout: RecordLayout, residue: number): number {
 export function renderResidues(layout: RecordLayout, symbols: Uint8Array, start: number, end: number): Uint8Array {
   const out = new Uint8Array(end - start);
   const ex = layout.exceptions;
+  // Plain loops over locals (no closure over r and s): this is the hot loop of every decode.
   let r = start;
   let s = 0;
-  const fillBases = (stop: number): void => {
-    for (; r < stop; r++) out[r - start] = BASE_LETTER[symbols[s++]];
-  };
   for (let i = 0; i < ex.length && r < end; i += 3) {
     const exStart = ex[i];
     const exEnd = exStart + ex[i + 1];
     if (exEnd <= r) continue;
-    fillBases(Math.min(exStart, end));
+    for (const stop = Math.min(exStart, end); r < stop; r++) out[r - start] = BASE_LETTER[symbols[s++]];
     if (r >= end) break;
     const stop = Math.min(exEnd, end);
     out.fill(ex[i + 2], r - start, stop - start);
     r = stop;
   }
-  fillBases(end);
+  for (; r < end; r++) out[r - start] = BASE_LETTER[symbols[s++]];
 
   // Lower-case runs. Exception bytes inside a lower run are already lower case, so OR-ing 0x20
   // only changes the ACGT letters.

@@ -8,7 +8,7 @@ import { CmDecoder } from '../cm/codec.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead } from './shared.js';
-import { alignedBase, Alignments, MatchKind, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, DifferenceSites, MatchKind, substituted, TokenModels } from './tokens.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
@@ -16,6 +16,7 @@ export class RefGroupDecoder {
   private readonly literals: CmDecoder;
   private literalsLeft: number;
   private readonly tokens = new TokenModels();
+  private readonly sites = new DifferenceSites();
 
   /** `shared` is the group's shared bytes; `capacity` the bases of all its records together. */
   constructor(shared: Uint8Array, capacity: number) {
@@ -52,6 +53,7 @@ export class RefGroupDecoder {
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
       if (pos + run === count) {
         this.takeLiterals(base + pos, run);
+        if (run > 0 && previous >= 0) this.sites.add(base + pos);
         pos = count;
         break;
       }
@@ -74,16 +76,26 @@ export class RefGroupDecoder {
         const shift = kind === MatchKind.Near ? tokens.shift(io, 0) : 0;
         r = strand === 0 ? aligned + shift : aligned - shift;
       }
-      const length = tokens.matchLength(io, kind, 1);
       if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
-      if (length > count - start || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
+      const length = tokens.matchLength(io, kind, this.sites, s, r, 1, false);
+      if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
       if (substituted(kind, run, strand, expected)) {
-        for (let k = 0; k < run; k++) history[base + pos + k] = tokens.substitution(io, run, alignedBase(history, strand, expected, k), 0);
+        for (let k = 0; k < run; k++) {
+          const aligned = alignedBase(history, strand, expected, k);
+          const x = tokens.substitution(io, run, aligned, 0);
+          history[base + pos + k] = x;
+          if (x !== aligned || k === 0) this.sites.add(base + pos + k);
+        }
       } else {
         this.takeLiterals(base + pos, run);
+        if (run > 0 && previous >= 0) this.sites.add(base + pos);
       }
-      if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
+      // A forward copy that does not overlap what it writes is a memmove; an overlapping one
+      // repeats the bases it has just written, so it goes base by base.
+      if (s === 0 && r + length <= a) history.copyWithin(a, r, r + length);
+      else if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
       else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+      this.sites.copy(s, r, a, length);
       recent.use(s, Alignments.diagonal(s, r, a));
       previous = kind;
       strand = s;

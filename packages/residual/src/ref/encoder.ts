@@ -12,7 +12,7 @@
 import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, DifferenceSites, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
 import { writeSharedHead } from './shared.js';
 
 /** k-mer length of the index: 16 bases fill one 32-bit code exactly. */
@@ -58,6 +58,7 @@ export class RefGroupEncoder {
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
   private chain = new Int32Array(1 << 14);
   private readonly tokens = new TokenModels();
+  private readonly sites = new DifferenceSites();
   private readonly batch = new Int32Array(256);
 
   constructor(private readonly options: RefOptions = {}) {}
@@ -189,14 +190,21 @@ export class RefGroupEncoder {
       if (kind === MatchKind.Near) tokens.shift(io, shift);
       else if (kind === MatchKind.Repeat) tokens.repeatOf(io, recent.size, repeat!.index, repeat!.shift);
       else if (kind === MatchKind.Far) tokens.far(io, strand, bestStrand, r, base + start);
-      tokens.matchLength(io, kind, length);
+      tokens.matchLength(io, kind, this.sites, bestStrand, r, length, start + length < n);
       if (substituted(kind, run, strand, expected)) {
-        for (let k = 0; k < run; k++) tokens.substitution(io, run, alignedBase(history, strand, expected, k), history[base + litStart + k]!);
+        for (let k = 0; k < run; k++) {
+          const aligned = alignedBase(history, strand, expected, k);
+          const x = history[base + litStart + k]!;
+          tokens.substitution(io, run, aligned, x);
+          if (x !== aligned || k === 0) this.sites.add(base + litStart + k);
+        }
       } else {
         this.addLiterals(base + litStart, run);
+        if (run > 0 && previous >= 0) this.sites.add(base + litStart);
       }
       this.index(base + litStart, base + start, STEP);
       this.index(base + start, base + start + length, SPARSE_STEP);
+      this.sites.copy(bestStrand, r, base + start, length);
       recent.use(bestStrand, Alignments.diagonal(bestStrand, r, base + start));
       previous = kind;
       strand = bestStrand;
@@ -208,6 +216,7 @@ export class RefGroupEncoder {
     if (litStart < n) {
       tokens.literalRun(io, previous, n - litStart);
       this.addLiterals(base + litStart, n - litStart);
+      if (previous >= 0) this.sites.add(base + litStart);
       this.index(base + litStart, base + n, STEP);
     }
     return io.coder.finishShort().slice();

@@ -99,6 +99,67 @@ export function alignedBase(history: Uint8Array, strand: number, expected: numbe
   return strand === 0 ? history[expected + k]! : 3 - history[expected - k]!;
 }
 
+/**
+ * Where the group's records differed from what they copied: the first base of every run after a
+ * match, and every substituted base that is not the base its alignment put there. In a collection
+ * of close genomes, a genome copying from another often stops where that one differed from its
+ * own reference (a variant of either), so a match length is coded as "up to the k-th difference
+ * site ahead in the reference" when it is one. Positions are added in increasing order.
+ */
+export class DifferenceSites {
+  private sites = new Int32Array(1024);
+  private size = 0;
+
+  add(position: number): void {
+    if (this.size > 0 && this.sites[this.size - 1]! >= position) return;
+    if (this.size === this.sites.length) {
+      const bigger = new Int32Array(this.sites.length * 2);
+      bigger.set(this.sites);
+      this.sites = bigger;
+    }
+    this.sites[this.size++] = position;
+  }
+
+  /** Copies the sites of reference bases r.. (strand 0) or r, r-1, .. (strand 1) onto target a..a+length. */
+  copy(strand: number, r: number, a: number, length: number): void {
+    if (strand === 0) {
+      for (let i = this.lowerBound(r), end = r + length; i < this.size && this.sites[i]! < end; i++) this.add(a + this.sites[i]! - r);
+    } else {
+      for (let i = this.lowerBound(r + 1) - 1; i >= 0 && this.sites[i]! > r - length; i--) this.add(a + r - this.sites[i]!);
+    }
+  }
+
+  /** Index of the first site at or after `position`. */
+  private lowerBound(position: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sites[mid]! < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The k-th site (from 0) met reading the reference from `r` on `strand`, not counting r; -1 if none. */
+  ahead(strand: number, r: number, k: number): number {
+    const i = strand === 0 ? this.lowerBound(r + 1) + k : this.lowerBound(r) - 1 - k;
+    return i >= 0 && i < this.size ? this.sites[i]! : -1;
+  }
+
+  /** k such that ahead(strand, r, k) is `position`, or -1 when `position` is not a site. */
+  indexOf(strand: number, r: number, position: number): number {
+    const j = this.lowerBound(position);
+    if (j >= this.size || this.sites[j] !== position) return -1;
+    return strand === 0 ? j - this.lowerBound(r + 1) : this.lowerBound(r) - 1 - j;
+  }
+}
+
+/** Bucket of a distance, for contexts: 0 for none, then 1 + its bit length (at most 15). */
+function distanceBucket(d: number): number {
+  return d < 0 ? 0 : Math.min(15, 1 + (32 - Math.clz32(d)));
+}
+
 /** Bucket of a literal run length for the kind and substitution contexts: 0, 1, 2, 3–4, 5–16, 17–256, more. */
 const RUN_BUCKETS = 7;
 function runBucket(run: number): number {
@@ -123,8 +184,10 @@ export class TokenModels {
   private readonly shiftSign = new BitModels(2);
   private readonly shifts = new NumberModels(2);
   private readonly strand = new BitModels(2);
-  // match lengths, by kind
+  // match lengths, by kind; or "at a difference site?" (by kind × distance to the first site) and which
   private readonly lengths = new NumberModels(4);
+  private readonly atSite = new BitModels(4 * 16);
+  private readonly siteIndex = new NumberModels(4);
   // substitutions: is the base the reference base? (by run bucket), then which of the other three
   private readonly same = new BitModels(RUN_BUCKETS * 4 * 8);
   private agreement = 7;
@@ -169,7 +232,19 @@ export class TokenModels {
     return { strand: s, position: codeRaw(io, positionBits(size), position) };
   }
 
-  matchLength(io: BitChannel, kind: MatchKind, length: number): number {
+  /**
+   * The length of a match from reference `r` on `strand`: either the k-th difference site ahead
+   * in the reference, where the match stopped at a difference of its own, or a number. `length`
+   * is ignored when decoding; a decoded length must still be checked by the caller.
+   */
+  matchLength(io: BitChannel, kind: MatchKind, sites: DifferenceSites, strand: number, r: number, length: number, stopped: boolean): number {
+    const first = sites.ahead(strand, r, 0);
+    const ctx = kind * 16 + distanceBucket(first < 0 ? -1 : Math.abs(first - r));
+    const k = stopped && first >= 0 ? sites.indexOf(strand, r, strand === 0 ? r + length : r - length) : -1;
+    if (first >= 0 && this.atSite.code(io, ctx, k >= 0 ? 1 : 0)) {
+      const site = sites.ahead(strand, r, this.siteIndex.code(io, kind, k));
+      return site < 0 ? NaN : Math.abs(site - r);
+    }
     return this.lengths.code(io, kind, length - 1) + 1;
   }
 
