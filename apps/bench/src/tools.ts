@@ -58,6 +58,8 @@ const CHECKOUT = ((): string => {
  * For the others (pack) the level only tunes zstd on headers and layout: their default is enough.
  */
 const LEVEL_SWEEP = new Set(['cm']);
+/** Codecs whose level picks a model: their rows name the level (`SeqCoder ref L1`). */
+const LEVEL_IN_LABEL = new Set(['cm', 'ref']);
 
 /**
  * Codecs measured only when named in --codecs: the neural codecs run their networks at about
@@ -77,10 +79,9 @@ export function seqcoderTool(codecName: string, level?: number, threads = 1): To
     throw new Error(`codec ${codec.name} has levels ${codec.levels.min}-${codec.levels.max}, not ${level}`);
   }
   const speeds = SEQCODER_ROUGH_MBPS[codec.name] ?? [1];
-  const sweeps = LEVEL_SWEEP.has(codec.name);
   return {
     id: `seqcoder ${codec.name}:${lvl}`,
-    label: sweeps ? `SeqCoder ${codec.name} L${lvl}` : `SeqCoder ${codec.name}`,
+    label: LEVEL_IN_LABEL.has(codec.name) ? `SeqCoder ${codec.name} L${lvl}` : `SeqCoder ${codec.name}`,
     kind: 'seqcoder',
     codec: codec.name,
     level: lvl,

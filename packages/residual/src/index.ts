@@ -10,6 +10,8 @@
  * - `cmEncode` / `cmDecode` (and the streaming `CmEncoder` / `CmDecoder`): a context-mixing model
  *   of DNA with a binary arithmetic coder and a reading-frame detector, 1.73–1.96 bits per base on
  *   bacterial genomes. `CM_LEVELS` maps each level to the model it writes (`CM_MODELS`).
+ * - `RefGroupEncoder` / `RefGroupDecoder`: the records of a group coded against each other (collections
+ *   of genomes): matches on both strands as runs, the new bases of all records in one cm stream.
  * - `@seqcoder/residual/worker` (Node): `CmWorkerPool`, the same coding in worker threads, to code
  *   several records at once on several cores with the same bytes as `cmEncode`.
  */
