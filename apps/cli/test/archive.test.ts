@@ -3,29 +3,17 @@
  * file back byte for byte under its name, and names from an archive never leading outside -C.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { compressFiles } from '@seqcoder/format';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli, testFolders } from './helpers.js';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
-
-const base = mkdtempSync(join(tmpdir(), 'seqcoder-archive-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const folders = testFolders('seqcoder-archive-');
 let dir = '';
-let n = 0;
-beforeEach(() => {
-  dir = join(base, String(n++));
-  mkdirSync(dir);
-});
-
-function seqcoder(args: string[], input?: Uint8Array) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, maxBuffer: 1 << 30 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
-}
+beforeEach(() => (dir = folders.current())); // after testFolders' own beforeEach, which makes it
+const seqcoder = (args: string[], input?: Uint8Array) => runCli(dir, args, input);
 
 /** A seeded genome, and copies of it with a few changes: what a strain collection looks like. */
 function strains(count: number, length: number): string[] {

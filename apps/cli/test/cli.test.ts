@@ -2,33 +2,22 @@
  * The seqcoder command as a user runs it: the built CLI in a child process, exit codes,
  * stderr, and what is (not) left on disk.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, runCli, testFolders } from './helpers.js';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
 const EXAMPLE = join(ROOT, 'examples', 'lambda_virus.fa');
 const GOLDEN = join(ROOT, 'packages', 'format', 'test', '__fixtures__', 'golden', 'v1.0');
 const CORRUPT = join(ROOT, 'packages', 'format', 'test', '__fixtures__', 'corrupt');
 const DATA = resolve(process.env.SEQCODER_DATA ?? join(ROOT, '..', 'shared', 'data'));
 
-const base = mkdtempSync(join(tmpdir(), 'seqcoder-cli-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const folders = testFolders('seqcoder-cli-');
 let dir = '';
-let n = 0;
-beforeEach(() => {
-  dir = join(base, String(n++));
-  mkdirSync(dir);
-});
+beforeEach(() => (dir = folders.current())); // after testFolders' own beforeEach, which makes it
 
-function seqcoder(args: string[], input?: Uint8Array) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, maxBuffer: 1 << 30 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
-}
+const seqcoder = (args: string[], input?: Uint8Array) => runCli(dir, args, input);
 
 describe('round trips', () => {
   it('compress, info, verify, cat and decompress the example genome', () => {

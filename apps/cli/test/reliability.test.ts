@@ -4,22 +4,15 @@
  * verified output, or no output and no temporary file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CLI, testFolders } from './helpers.js';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
 
-const base = mkdtempSync(join(tmpdir(), 'seqcoder-reliability-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+const folders = testFolders('seqcoder-reliability-');
 let dir = '';
-let n = 0;
-beforeEach(() => {
-  dir = join(base, String(n++));
-  mkdirSync(dir);
-});
+beforeEach(() => (dir = folders.current())); // after testFolders' own beforeEach, which makes it
 
 /** Three records of 400 kb: a second or two of `cm` work, with record boundaries in between. */
 function writeGenome(path: string): Buffer {

@@ -45,15 +45,7 @@ export function describeArchive(file: string, archive: Archive) {
 
 /** `list`: the files of an archive with their records, lengths and codecs. */
 export async function listCommand(files: string[], flags: { json?: boolean }): Promise<void> {
-  const reports = [];
-  for (const file of files.length > 0 ? files : ['-']) {
-    const archive = await open(file);
-    try {
-      reports.push(describeArchive(file, archive));
-    } finally {
-      await archive.close();
-    }
-  }
+  const reports = await describeAll(files);
   if (flags.json) {
     process.stdout.write(JSON.stringify(reports.map(({ file, files: members, records }) => ({ file, files: members, records })), null, 2) + '\n');
     return;
@@ -75,7 +67,8 @@ export async function listCommand(files: string[], flags: { json?: boolean }): P
   }
 }
 
-export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<void> {
+/** describeArchive of each file named ('-' or none: stdin). */
+async function describeAll(files: string[]): Promise<ReturnType<typeof describeArchive>[]> {
   const reports = [];
   for (const file of files.length > 0 ? files : ['-']) {
     const archive = await open(file);
@@ -85,6 +78,11 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
       await archive.close();
     }
   }
+  return reports;
+}
+
+export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<void> {
+  const reports = await describeAll(files);
   if (flags.json) {
     process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
     return;
