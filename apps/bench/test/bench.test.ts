@@ -33,9 +33,9 @@ function runBench(args: string[]) {
   return spawnSync(process.execPath, [bench, ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
-function seqcoderInfo(file: string, codec: string, level: number, scratch: string) {
+function seqcoderInfo(file: string | string[], codec: string, level: number, scratch: string) {
   const out = join(scratch, 'check.seqc');
-  const c = spawnSync(process.execPath, [cli, 'compress', '-q', '-f', '--codec', codec, '--level', String(level), '-o', out, file]);
+  const c = spawnSync(process.execPath, [cli, 'compress', '-q', '-f', '--codec', codec, '--level', String(level), '-o', out, ...[file].flat()]);
   expect(c.status, c.stderr?.toString()).toBe(0);
   const info = spawnSync(process.execPath, [cli, 'info', '--json', out], { encoding: 'utf8' });
   expect(info.status, info.stderr).toBe(0);
@@ -66,8 +66,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('pnpm bench', () => {
   it('runs every tool on every input and verifies every round trip', () => {
-    // 2 genomes + 1 collection twice (concatenated, separate) = 4 inputs; 3 tools each
-    expect(first.measurements).toHaveLength(12);
+    // 2 genomes + 1 collection three times (concatenated, separate, one archive of its files) = 5 inputs; 3 tools each
+    expect(first.measurements).toHaveLength(15);
     expect(first.measurements.every((m) => m.roundTrip === 'ok')).toBe(true);
     expect(first.tools.map((t) => t.label)).toEqual(['SeqCoder pack', 'SeqCoder cm L1', 'gzip -9']);
   });
@@ -75,7 +75,7 @@ describe('pnpm bench', () => {
   it('reports the sizes, ratios and bits per base that seqcoder info --json reports', () => {
     const scratch = join(root, 'scratch');
     mkdirSync(scratch, { recursive: true });
-    const singles = first.measurements.filter((m) => m.kind === 'seqcoder' && m.mode !== 'separate');
+    const singles = first.measurements.filter((m) => m.kind === 'seqcoder' && m.mode !== 'separate' && m.mode !== 'archive');
     expect(singles.length).toBe(6);
     const pair = join(scratch, 'pair.fa');
     writeFileSync(pair, Buffer.concat(['a.fa', 'b.fa'].map((f) => readFileSync(join(corpus, 'collections', 'pair', f)))));
@@ -93,6 +93,15 @@ describe('pnpm bench', () => {
       expect(row).toContain(`| ${info.ratio.toFixed(4)} |`);
       expect(row).toContain(`| ${info.bitsPerBase.toFixed(4)} |`);
     }
+    // one archive of the files: what `seqcoder compress -o` writes for them, shown in the archive table
+    const archives = first.measurements.filter((x) => x.kind === 'seqcoder' && x.mode === 'archive');
+    expect(archives).toHaveLength(2);
+    for (const m of archives) {
+      const info = seqcoderInfo(['a.fa', 'b.fa'].map((f) => join(corpus, 'collections', 'pair', f)), m.codec!, m.level!, scratch);
+      expect(m.compressedBytes).toBe(info.compressedBytes);
+      expect(m.bitsPerBase).toBeCloseTo(info.bitsPerBase, 12);
+    }
+    expect(markdown).toMatch(/### The files of each collection in one archive/);
     // separate files: the sum of what info reports for each part
     for (const m of first.measurements.filter((x) => x.kind === 'seqcoder' && x.mode === 'separate')) {
       const parts = ['a.fa', 'b.fa'].map((f) => seqcoderInfo(join(corpus, 'collections', 'pair', f), m.codec!, m.level!, scratch));
