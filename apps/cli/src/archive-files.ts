@@ -90,17 +90,21 @@ export function safeRelativePath(name: string): string[] {
 }
 
 /**
- * Where a stored name is written under `outdir`: checked by safeRelativePath, and its folder,
- * once created, must resolve inside `outdir` (a link planted in the folder cannot lead out).
+ * Where a stored name is written under `outdir`: checked by safeRelativePath, and each folder on
+ * the way, once it exists (made one level at a time), must resolve inside `outdir`, so a link
+ * planted in the output folder cannot lead out, not even to create an empty folder.
  */
 export async function extractionPath(outdir: string, name: string, makeFolder: (dir: string) => Promise<void>): Promise<string> {
   const parts = safeRelativePath(name);
-  const path = join(outdir, ...parts);
-  const folder = join(outdir, ...parts.slice(0, -1));
-  await makeFolder(folder);
-  const [root, real] = await Promise.all([realpath(outdir), realpath(folder)]);
-  if (real !== root && !real.startsWith(root + sep)) {
-    throw new CliError(`refusing to extract ${JSON.stringify(name)}: its folder leads outside ${outdir}`, Exit.damaged);
+  const root = await realpath(outdir);
+  let folder = outdir;
+  for (const part of parts.slice(0, -1)) {
+    folder = join(folder, part);
+    await makeFolder(folder);
+    const real = await realpath(folder);
+    if (real !== root && !real.startsWith(root + sep)) {
+      throw new CliError(`refusing to extract ${JSON.stringify(name)}: its folder leads outside ${outdir}`, Exit.damaged);
+    }
   }
-  return path;
+  return join(outdir, ...parts);
 }

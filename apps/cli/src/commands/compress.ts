@@ -1,5 +1,4 @@
-import { unlink } from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type ArchiveFile } from '@seqcoder/format';
 import { memberInputs, type MemberInput } from '../archive-files.js';
 import { encodingOptions, startCodingPool, type CodingPool } from '../pool.js';
@@ -52,6 +51,7 @@ async function archiveOutput(files: string[], flags: CompressFlags): Promise<{ o
   const several = files.length > 1 || flags.filesFrom !== undefined || folders > 0;
   if (!several) return undefined;
   if (flags.output && flags.stdout) throw new CliError('-o and -c are exclusive', Exit.usage);
+  if (flags.rm && flags.stdout) throw new CliError('--rm cannot be used with -c (the output is not a file)', Exit.usage);
   if (flags.stdout) {
     checkBinaryStdout();
     return { output: undefined };

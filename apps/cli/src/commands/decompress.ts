@@ -115,7 +115,11 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
   const advance = async (): Promise<void> => {
     for (const { name } of starts.splice(0)) {
       await current?.commit();
-      current = await AtomicFile.create(await extractionPath(outdir, name, (dir) => mkdir(dir, { recursive: true }).then(() => {})), !!flags.force);
+      // one level at a time (see extractionPath); an existing folder is fine
+      const makeFolder = (dir: string) => mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      current = await AtomicFile.create(await extractionPath(outdir, name, makeFolder), !!flags.force);
       files++;
     }
   };
