@@ -6,7 +6,10 @@
  */
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import type { ArchiveFile } from '@seqcoder/format';
 import { CliError, Exit } from './errors.js';
+import { readMaybeGzip } from './io.js';
+import type { Progress } from './progress.js';
 
 export interface MemberInput {
   /** The path to read. */
@@ -73,6 +76,18 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
   }
   if (members.length === 0) throw new CliError('no input files (the folders given are empty)');
   return members;
+}
+
+/**
+ * The members as archive inputs, read from disk (a gzip member as the FASTA it holds), reporting
+ * the bytes read over all of them to `progress`. Empty files are kept.
+ */
+export async function* memberFiles(members: MemberInput[], progress: Progress): AsyncGenerator<ArchiveFile> {
+  let done = 0;
+  for (const m of members) {
+    yield { name: m.name, content: readMaybeGzip({ name: m.path, path: m.path, size: m.size }, (n) => progress.update(done + n), true) };
+    done += m.size; // the writer asks for the next file after reading this one to its end
+  }
 }
 
 /**

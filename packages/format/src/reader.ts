@@ -100,6 +100,12 @@ function toAsyncIterable(input: ReadableStream<Uint8Array> | AsyncIterable<Uint8
 /** Rebuilds a group member's bases (see codecs/groups.ts); given by the reader that holds the group. */
 type GroupSymbols = (own: MemberData) => Promise<Uint8Array> | Uint8Array;
 
+/** Where a record's bases are decoded besides this thread: a worker (not for groups), or its group. */
+interface RecordCoding {
+  decodeSequence?: DecompressOptions['decodeSequence'];
+  group?: GroupSymbols;
+}
+
 /** Reads a sequence frame's head: the codec, and the base count checked against the record. */
 function sequenceHead(payload: Uint8Array, layout: RecordLayout, offset: number): { codec: SequenceCodec; own: MemberData } {
   const r = new ByteReader(payload, 'sequence frame', offset);
@@ -118,7 +124,7 @@ async function decodeBases(
   offset: number,
   start: number,
   end: number,
-  coding: { decodeSequence?: DecompressOptions['decodeSequence']; group?: GroupSymbols } = {},
+  coding: RecordCoding = {},
 ): Promise<Uint8Array> {
   const { codec, own } = sequenceHead(payload, record.layout, offset);
   const { data, count } = own;
@@ -143,7 +149,7 @@ async function decodeRecord(
   record: ChunkRecord,
   index: number,
   offset: number,
-  coding: { decodeSequence?: DecompressOptions['decodeSequence']; group?: GroupSymbols } = {},
+  coding: RecordCoding = {},
 ): Promise<Uint8Array> {
   const { layout } = record;
   const symbols = await decodeBases(payload, record, offset, 0, layout.bases, coding);
@@ -350,7 +356,7 @@ export class Archive {
   }
 
   /** How a record of a group is rebuilt: the group's earlier members are read from this file. */
-  private groupCoding(e: Entry): { group?: GroupSymbols } {
+  private groupCoding(e: Entry): RecordCoding {
     if (!e.record.group) return {};
     const first = e.info.index - e.record.member!;
     const member = async (m: number): Promise<MemberData> => {

@@ -7,7 +7,7 @@
  */
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { codecByName, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type SequenceCodec } from './codecs/index.js';
+import { codecByName, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupCoding, type SequenceCodec } from './codecs/index.js';
 import { encodeSliced } from './codecs/sliced.js';
 import { FrameType, LIMITS, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
@@ -229,7 +229,7 @@ class ChunkWriter {
   private readonly encode: NonNullable<CompressOptions['encodeSequence']>;
   private readonly parallel: number;
   // A group codec codes a chunk's records in order against each other, on this thread.
-  private groupCoder: ReturnType<NonNullable<SequenceCodec['group']>['encoder']> | undefined;
+  private groupCoder: ReturnType<GroupCoding['encoder']> | undefined;
   private records: ChunkRecord[] = [];
   // Sequence payloads in record order; up to `parallel` of them still being coded.
   private sequences: Promise<Uint8Array>[] = [];

@@ -3,10 +3,10 @@
  * coded again; the new files form new groups. The new archive is written beside the old one and
  * renamed over it only when complete, so an interruption leaves the old archive intact.
  */
-import { appendFiles, openArchive, type ArchiveFile } from '@seqcoder/format';
-import { memberInputs } from '../archive-files.js';
+import { appendFiles, openArchive } from '@seqcoder/format';
+import { memberFiles, memberInputs } from '../archive-files.js';
 import { CliError, Exit } from '../errors.js';
-import { readMaybeGzip, writeFileAtomic, type Input } from '../io.js';
+import { writeFileAtomic } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, formatBytes, log } from '../shared.js';
 import { zstdCompress } from '../zstd.js';
@@ -29,18 +29,10 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     if (members.some((m) => m.path === archivePath)) throw new CliError(`${archivePath}: is also an input`, Exit.usage);
     const total = members.reduce((sum, m) => sum + m.size, 0);
     const progress = startProgress(`append to ${archivePath}`, total, !!flags.quiet);
-    let done = 0;
-    async function* inputs(): AsyncGenerator<ArchiveFile> {
-      for (const m of members) {
-        const input: Input = { name: m.path, path: m.path, size: m.size };
-        yield { name: m.name, content: readMaybeGzip(input, (n) => progress.update(done + n), true) };
-        done += m.size;
-      }
-    }
     const before = archive.compressedBytes;
     await forInput(archivePath, async () => {
       try {
-        const pieces = appendFiles(archive, inputs(), { codec: flags.codec, level: flags.level, zstd: zstdCompress });
+        const pieces = appendFiles(archive, memberFiles(members, progress), { codec: flags.codec, level: flags.level, zstd: zstdCompress });
         await writeFileAtomic(archivePath, pieces, { force: true });
       } finally {
         progress.stop();

@@ -1,6 +1,6 @@
 import { stat, unlink } from 'node:fs/promises';
-import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type ArchiveFile } from '@seqcoder/format';
-import { memberInputs, type MemberInput } from '../archive-files.js';
+import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { memberFiles, memberInputs, type MemberInput } from '../archive-files.js';
 import { encodingOptions, startCodingPool, type CodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -75,15 +75,7 @@ async function compressArchive(
   if (output !== undefined && members.some((m) => m.path === output)) throw new CliError(`${output}: is also an input`);
   const total = members.reduce((sum, m) => sum + m.size, 0);
   const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
-  let done = 0;
-  async function* files(): AsyncGenerator<ArchiveFile> {
-    for (const m of members) {
-      const input: Input = { name: m.path, path: m.path, size: m.size };
-      yield { name: m.name, content: readMaybeGzip(input, (n) => progress.update(done + n), true) };
-      done += m.size; // the writer asks for the next file after reading this one to its end
-    }
-  }
-  const pieces = compressFiles(files(), {
+  const pieces = compressFiles(memberFiles(members, progress), {
     codec: flags.codec,
     level: flags.level,
     zstd: zstdCompress,

@@ -8,9 +8,9 @@
  */
 import type { ChunkGroup, ChunkRecord } from '../container/chunk.js';
 import { CorruptError } from '../errors.js';
-import { codecById } from './index.js';
+import { codecById, type GroupCoding } from './index.js';
 
-type GroupDecoder = ReturnType<NonNullable<ReturnType<typeof codecById>['group']>['decoder']>;
+type GroupDecoder = ReturnType<GroupCoding['decoder']>;
 
 /** A group record's coded data: the sequence frame's payload after its codec id and base count. */
 export interface MemberData {

@@ -12,7 +12,7 @@
 import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, DifferenceSites, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, DifferenceSites, grow, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
 import { writeSharedHead } from './shared.js';
 
 /** k-mer length of the index: 16 bases fill one 32-bit code exactly. */
@@ -38,13 +38,6 @@ function hashKmer(code: number): number {
   return Math.imul(code, 0x9e3779b1) >>> (32 - HASH_BITS);
 }
 
-function grow(buffer: Uint8Array, need: number): Uint8Array {
-  if (need <= buffer.length) return buffer;
-  const bigger = new Uint8Array(Math.max(need, buffer.length * 2));
-  bigger.set(buffer);
-  return bigger;
-}
-
 export interface RefOptions {
   /** cm level (1..4) of the literal stream; default 2. */
   level?: number;
@@ -67,7 +60,8 @@ export class RefGroupEncoder {
   encodeRecord(symbols: Uint8Array): Uint8Array {
     const n = symbols.length;
     const base = this.size;
-    if (base + n >= 2 ** 32) throw new InvalidInputError('a reference group holds fewer than 2^32 bases');
+    // Positions are int32 in the index and the difference sites, and the format caps a group at 2^31.
+    if (base + n > 2 ** 31) throw new InvalidInputError('a reference group holds at most 2^31 bases');
     this.history = grow(this.history, base + n);
     const history = this.history;
     let any = 0;
@@ -229,11 +223,6 @@ export class RefGroupEncoder {
     return writeSharedHead(this.literalCount, cm);
   }
 
-  /** Bases of the group so far and how many of them became literals (for reports and tests). */
-  get stats(): { bases: number; literals: number } {
-    return { bases: this.size, literals: this.literalCount };
-  }
-
   private addLiterals(from: number, count: number): void {
     this.literals = grow(this.literals, this.literalCount + count);
     this.literals.set(this.history.subarray(from, from + count), this.literalCount);
@@ -274,12 +263,7 @@ export class RefGroupEncoder {
   private index(from: number, to: number, step: number): void {
     const history = this.history;
     const last = Math.min(to, this.size - K + 1);
-    const need = (last >> 2) + 1;
-    if (need > this.chain.length) {
-      const bigger = new Int32Array(Math.max(need, this.chain.length * 2));
-      bigger.set(this.chain);
-      this.chain = bigger;
-    }
+    this.chain = grow(this.chain, (last >> 2) + 1);
     // Hashes first, table updates after, in batches: the updates are cache misses, and with no
     // hashing between them the processor overlaps them (twice as fast, measured).
     const hashes = this.batch;

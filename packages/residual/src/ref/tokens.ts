@@ -99,6 +99,14 @@ export function alignedBase(history: Uint8Array, strand: number, expected: numbe
   return strand === 0 ? history[expected + k]! : 3 - history[expected - k]!;
 }
 
+/** `buffer`, or a copy of it at least twice as long when it holds fewer than `need` items. */
+export function grow<T extends Uint8Array | Int32Array>(buffer: T, need: number): T {
+  if (need <= buffer.length) return buffer;
+  const bigger = new (buffer.constructor as new (length: number) => T)(Math.max(need, buffer.length * 2));
+  bigger.set(buffer);
+  return bigger;
+}
+
 /**
  * Where the group's records differed from what they copied: the first base of every run after a
  * match, and every substituted base that is not the base its alignment put there. In a collection
@@ -112,11 +120,7 @@ export class DifferenceSites {
 
   add(position: number): void {
     if (this.size > 0 && this.sites[this.size - 1]! >= position) return;
-    if (this.size === this.sites.length) {
-      const bigger = new Int32Array(this.sites.length * 2);
-      bigger.set(this.sites);
-      this.sites = bigger;
-    }
+    this.sites = grow(this.sites, this.size + 1);
     this.sites[this.size++] = position;
   }
 
@@ -166,7 +170,7 @@ function runBucket(run: number): number {
   return run < 3 ? run : run <= 4 ? 3 : run <= 16 ? 4 : run <= MAX_SUBSTITUTION_RUN ? 5 : 6;
 }
 
-/** Bits needed for positions 0..size-1 (a group holds fewer than 2^32 bases). */
+/** Bits needed for positions 0..size-1 (a group holds at most 2^31 bases). */
 export function positionBits(size: number): number {
   return size <= 1 ? 0 : 32 - Math.clz32(size - 1);
 }
