@@ -25,7 +25,7 @@ Options:
   --codecs LIST    SeqCoder codecs as name[:level], name:* for every level, or none
                    (default: every cm level and pack on dnacorpus; cm and pack at their
                    default levels elsewhere; the neural codecs seqcoder-classic and
-                   seqcoder, at ~0.04 MB/s, only when named)
+                   seqcoder, hundreds of times slower than cm, only when named)
   --tools LIST     peers as name[:flags], or none (default: ${DEFAULT_PEERS}, at their best
                    settings; e.g. --tools "xz:-9,zstd:-19 -T1")
   --tool SPEC      another compressor, repeatable: "LABEL::COMPRESS CMD::DECOMPRESS CMD",

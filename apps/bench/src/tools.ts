@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { codecByName, listCodecs } from '@seqcoder/format';
+import { checkLevel, codecByName, listCodecs, roughMBps, type SequenceCodec } from '@seqcoder/format';
 import { registerNeuralCodecs } from '@seqcoder/neural';
 
 /** One child process: an argv, with stdin and stdout optionally bound to files. */
@@ -54,39 +54,26 @@ const CHECKOUT = ((): string => {
 })();
 
 /**
- * Codecs whose `--level` changes the sequence model, so every level is worth a row on DNAcorpus.
- * For the others (pack) the level only tunes zstd on headers and layout: their default is enough.
+ * Codecs slower than this (MB/s, their rough figure at the default level) run only when named in
+ * --codecs: the neural codecs would add hours to the default run (`pnpm bench:neural` is their table).
  */
-const LEVEL_SWEEP = new Set(['cm']);
-/** Codecs whose level picks a model: their rows name the level (`SeqCoder ref L1`). */
-const LEVEL_IN_LABEL = new Set(['cm', 'ref']);
-
-/**
- * Codecs measured only when named in --codecs: the neural codecs run their networks at about
- * 0.04 MB/s here, which would add hours to the default run (`pnpm bench:neural` is their table).
- */
-const ON_REQUEST = new Set(['seqcoder-classic', 'seqcoder']);
+const ON_REQUEST_BELOW_MBPS = 0.1;
+const onRequest = (codec: SequenceCodec): boolean => roughMBps(codec, codec.levels.default) < ON_REQUEST_BELOW_MBPS;
 // The bench resolves names and levels of every codec the CLI offers, the neural ones included.
 registerNeuralCodecs();
 
-/** Rough speeds for scheduling, per codec and level (MB/s); unknown codecs get 1. */
-const SEQCODER_ROUGH_MBPS: Record<string, number[]> = { pack: [60], cm: [1.5, 1, 0.7, 0.3], ref: [1.5, 1, 0.7, 0.3], 'seqcoder-classic': [0.04], seqcoder: [0.04] };
-
 export function seqcoderTool(codecName: string, level?: number, threads = 1): Tool {
   const codec = codecByName(codecName); // throws a clear error for an unknown name
-  const lvl = level ?? codec.levels.default;
-  if (!Number.isInteger(lvl) || lvl < codec.levels.min || lvl > codec.levels.max) {
-    throw new Error(`codec ${codec.name} has levels ${codec.levels.min}-${codec.levels.max}, not ${level}`);
-  }
-  const speeds = SEQCODER_ROUGH_MBPS[codec.name] ?? [1];
+  const lvl = checkLevel(codec, level);
   return {
     id: `seqcoder ${codec.name}:${lvl}`,
-    label: LEVEL_IN_LABEL.has(codec.name) ? `SeqCoder ${codec.name} L${lvl}` : `SeqCoder ${codec.name}`,
+    // Rows name the level when it picks how the bases are coded (`SeqCoder ref L1`).
+    label: codec.levels.modelsBases ? `SeqCoder ${codec.name} L${lvl}` : `SeqCoder ${codec.name}`,
     kind: 'seqcoder',
     codec: codec.name,
     level: lvl,
     version: `SeqCoder ${CHECKOUT}`,
-    roughMBps: speeds[Math.min(lvl - codec.levels.min, speeds.length - 1)],
+    roughMBps: roughMBps(codec, lvl),
     compress: (input, output) => ({
       // One thread by default, like every peer: the tables compare single-core speeds.
       argv: [process.execPath, cliPath, 'compress', '-q', '-c', '--threads', String(threads), '--codec', codec.name, '--level', String(lvl), input],
@@ -106,16 +93,17 @@ export function seqcoderTool(codecName: string, level?: number, threads = 1): To
 
 /**
  * `--codecs` values: `cm:2`, `cm` (its default level), `cm:*` (every level), or `none`.
- * Without the option: every level of the codecs in LEVEL_SWEEP and the default of the others on
- * DNAcorpus (`wide`), each codec at its default level elsewhere; the ON_REQUEST codecs only when named.
+ * Without the option: every level of the codecs whose levels model the bases, and the default of
+ * the others, on DNAcorpus (`wide`); each codec at its default level elsewhere; codecs slower than
+ * ON_REQUEST_BELOW_MBPS only when named.
  */
 export function parseCodecs(spec: string | undefined, wide: boolean, threads = 1): Tool[] {
   if (spec === 'none') return [];
   const items =
     spec?.split(',').map((s) => s.trim()).filter(Boolean) ??
     listCodecs()
-      .filter((c) => !ON_REQUEST.has(c.name))
-      .map((c) => (wide && LEVEL_SWEEP.has(c.name) ? `${c.name}:*` : c.name));
+      .filter((c) => !onRequest(c))
+      .map((c) => (wide && c.levels.modelsBases ? `${c.name}:*` : c.name));
   return items.flatMap((item) => {
     const [name, level] = item.split(':');
     if (level === '*') {

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, listCodecs } from '@seqcoder/format';
+import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_REVISION, listCodecs } from '@seqcoder/format';
 import { appendCommand } from './commands/append.js';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
@@ -42,14 +42,6 @@ Examples:
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
 
-const LEVEL_NOTES: Record<string, string> = {
-  cm: ': 1 fastest (about 6 MB/s) .. 4 smallest (about 0.35 MB/s)',
-  pack: ': the zstd level of headers and line layout; the bases are always 2 bits',
-  'seqcoder-classic': ': fixed, the paper\'s zstd 22',
-  seqcoder: ': the cm level that codes the bases against the reconstruction',
-  ref: ': the cm level of the bases no earlier genome explains',
-};
-
 function parseLevel(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
@@ -80,7 +72,7 @@ function outputOptions(cmd: Command): Command {
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('seqcoder')
-    .version(VERSION, '-V, --version')
+    .version(`${VERSION} (format ${FORMAT_MAJOR}.${FORMAT_MINOR} r${FORMAT_REVISION})`, '-V, --version')
     .description(
       'Lossless compression of genome FASTA files.\n\n' +
         'Every byte comes back: headers, line widths, CRLF, lower case, N runs and IUPAC letters.\n' +
@@ -120,7 +112,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       'after',
       '\nCodecs:\n' +
         listCodecs()
-          .map((c) => `  ${c.name.padEnd(16)} ${c.description}\n                   levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default}${LEVEL_NOTES[c.name] ?? ''}`)
+          .map((c) => `  ${c.name.padEnd(16)} ${c.description}\n                   levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default} — ${c.levels.meaning}`)
           .join('\n'),
     )
     .action((files, flags) => compressCommand(files, flags));

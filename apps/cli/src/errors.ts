@@ -2,7 +2,7 @@
  * How the CLI reports failures: one line on stderr and a documented exit code, never a stack
  * trace for a user's mistake (set SEQCODER_DEBUG=1 to see one).
  */
-import { isSeqCoderError, type SeqCoderErrorCode } from '@seqcoder/format';
+import { isSeqCoderError } from '@seqcoder/format';
 
 /** Exit codes, documented in `seqcoder --help` and the README. */
 export const Exit = {
@@ -31,17 +31,16 @@ export class CliError extends Error {
   }
 }
 
-const UNSUPPORTED: SeqCoderErrorCode[] = ['UNSUPPORTED_VERSION', 'UNSUPPORTED_FEATURE', 'MODEL_UNAVAILABLE', 'RECONSTRUCTION_MISMATCH'];
-const DAMAGED: SeqCoderErrorCode[] = ['BAD_MAGIC', 'TRUNCATED', 'CORRUPT', 'CHECKSUM_MISMATCH', 'LIMIT_EXCEEDED'];
+/** Codes of the format (and, for the network codecs, of @seqcoder/neural) by exit code; any other typed error is exit 1. */
+const UNSUPPORTED = ['UNSUPPORTED_VERSION', 'UNSUPPORTED_FEATURE', 'MODEL_UNAVAILABLE', 'RECONSTRUCTION_MISMATCH'];
+const DAMAGED = ['BAD_MAGIC', 'TRUNCATED', 'CORRUPT', 'CHECKSUM_MISMATCH', 'LIMIT_EXCEEDED'];
 
 /** The exit code and one-line message for any error. */
 export function describeError(error: unknown): { code: number; message: string } {
   if (error instanceof CliError) return { code: error.exitCode, message: error.message };
   if (isSeqCoderError(error)) {
     if (error.code === 'INVALID_ARGUMENT') return { code: Exit.usage, message: error.message };
-    if (UNSUPPORTED.includes(error.code)) {
-      return { code: Exit.unsupported, message: error.message };
-    }
+    if (UNSUPPORTED.includes(error.code)) return { code: Exit.unsupported, message: error.message };
     const where = error.offset !== undefined ? ` (at byte ${error.offset})` : '';
     return { code: DAMAGED.includes(error.code) ? Exit.damaged : Exit.io, message: error.message + where };
   }

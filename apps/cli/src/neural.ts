@@ -1,29 +1,35 @@
 /**
- * The neural codecs (`seqcoder-classic`, `seqcoder`) in the CLI. The encoder network runs on the
- * runtime chosen by --runtime/--device; the decoder network always runs on the canonical WASM
- * runtime, at compression and at decompression, so files decode the same everywhere. Engines load
- * on first use: cm and pack never pay for them.
+ * The neural codecs (`seqcoder-classic`, `seqcoder`) in the CLI. They are registered once for
+ * reading and for writing with the defaults: both networks on the canonical WASM runtime, so files
+ * decode the same everywhere. `--runtime onnx` / `--device cuda` only move the encoder network
+ * (whose output is stored, not recomputed): compress then writes with codecs made for those
+ * settings, passed to the format as arguments. Engines load on first use: cm and pack never pay.
  */
-import type { ModelRuntime } from '@seqcoder/runtime';
-import { registerNeuralCodecs } from '@seqcoder/neural';
+import type { SequenceCodec } from '@seqcoder/format';
+import { createNeuralCodecs, registerNeuralCodecs } from '@seqcoder/neural';
 import { zstdCompress } from './zstd.js';
 
-export interface NeuralSettings {
+export interface RuntimeFlags {
   /** `wasm` (default: the same engine as every reader, files identical on every machine) or `onnx` (native). */
-  runtime: 'wasm' | 'onnx';
+  runtime?: 'wasm' | 'onnx';
   /** For `onnx`: `cpu` (default) or `cuda`, which falls back to the CPU with a message. */
-  device: 'cpu' | 'cuda';
+  device?: 'cpu' | 'cuda';
 }
 
-export const neuralSettings: NeuralSettings = { runtime: 'wasm', device: 'cpu' };
+const registered = registerNeuralCodecs({ zstd: zstdCompress });
 
-async function encoderRuntime(): Promise<ModelRuntime> {
-  if (neuralSettings.runtime === 'onnx') {
-    const { OnnxNodeRuntime } = await import('@seqcoder/runtime-onnx-node');
-    return new OnnxNodeRuntime({ device: neuralSettings.device });
-  }
-  const { OnnxWebRuntime } = await import('@seqcoder/runtime-onnx-web');
-  return new OnnxWebRuntime();
+/** The codec `compress` writes with: the name as given, or a neural codec whose encoder runs where the flags say. */
+export function writingCodec(name: string, flags: RuntimeFlags): string | SequenceCodec {
+  const device = flags.device ?? 'cpu';
+  const runtime = device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
+  const neural = [registered.classic, registered.guided].some((c) => c.name === name);
+  if (runtime === 'wasm' || !neural) return name;
+  const codecs = createNeuralCodecs({
+    zstd: zstdCompress,
+    encoderRuntime: async () => {
+      const { OnnxNodeRuntime } = await import('@seqcoder/runtime-onnx-node');
+      return new OnnxNodeRuntime({ device });
+    },
+  });
+  return [codecs.classic, codecs.guided].find((c) => c.name === name)!;
 }
-
-registerNeuralCodecs({ zstd: zstdCompress, encoderRuntime });

@@ -1,3 +1,4 @@
+import { codecWorkers, type CodecWorkers } from '@seqcoder/format';
 import { CliError, describeError, Exit } from './errors.js';
 
 /** Flags shared by compress and decompress. */
@@ -12,6 +13,20 @@ export interface CommonFlags {
 export interface ThreadFlags {
   /** Records coded at once in worker threads (--threads). */
   threads?: number;
+}
+
+/**
+ * Runs `work` with the format's codec workers when --threads is above 1 (none otherwise) and stops
+ * them after. Which codecs run in workers is the format's business, not the CLI's.
+ */
+export async function withWorkers<T>(flags: ThreadFlags, work: (workers: CodecWorkers | undefined) => Promise<T>): Promise<T> {
+  const threads = flags.threads ?? 1;
+  const workers = threads > 1 ? codecWorkers(threads) : undefined;
+  try {
+    return await work(workers);
+  } finally {
+    await workers?.close();
+  }
 }
 
 /** Files to process ('-' for stdin), after checking flags that constrain them. */

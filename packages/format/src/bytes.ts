@@ -35,13 +35,6 @@ export class ByteWriter {
     return this;
   }
 
-  u16(value: number): this {
-    this.reserve(2);
-    this.buf[this.len++] = value & 0xff;
-    this.buf[this.len++] = (value >>> 8) & 0xff;
-    return this;
-  }
-
   u32(value: number): this {
     this.reserve(4);
     this.buf[this.len++] = value & 0xff;

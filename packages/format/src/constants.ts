@@ -9,6 +9,11 @@
 export const MAGIC = Uint8Array.of(0x89, 0x53, 0x51, 0x43, 0x0d, 0x0a, 0x1a, 0x0a);
 export const FORMAT_MAJOR = 1;
 export const FORMAT_MINOR = 0;
+/**
+ * The revision of FORMAT.md this build reads and writes (its change log): every file still says
+ * 1.0, since each revision's additions are announced inside the files that use them.
+ */
+export const FORMAT_REVISION = 9;
 /** The file extension of SeqCoder files. */
 export const FILE_EXTENSION = '.seqc';
 

@@ -7,6 +7,7 @@ import { openArchive as openFromInput, type Archive, type ArchiveInput } from '.
 import type { RandomAccessSource } from './source.js';
 
 export * from './index.js';
+export { codecWorkers } from './codecs/workers.node.js';
 
 /** A random-access source over a file: reads only what is asked for. */
 export async function fileSource(path: string): Promise<RandomAccessSource> {

@@ -9,12 +9,13 @@ export type { ArchiveInput, DecompressOptions, FileInfo, RecordInfo } from './re
 export { appendFiles, compress, compressFiles, compressStream } from './writer.js';
 export type { ArchiveFile, CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
-export { listCodecs, codecByName, codecById, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';
-export type { SequenceCodec } from './codecs/index.js';
+export { listCodecs, codecByName, codecById, checkLevel, roughMBps, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';
+export type { CodecLevels, GroupCoding, SequenceCodec } from './codecs/index.js';
+export type { CodecWorkers } from './codecs/workers.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';
 export { crc32c } from './checksum.js';
-export { FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, LIMITS, MAGIC } from './constants.js';
+export { FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_REVISION, LIMITS, MAGIC } from './constants.js';
 export {
   SeqCoderError,
   BadMagicError,
@@ -26,8 +27,6 @@ export {
   LimitExceededError,
   RecordNotFoundError,
   InvalidArgumentError,
-  ModelUnavailableError,
-  ReconstructionMismatchError,
   isSeqCoderError,
 } from './errors.js';
 export type { SeqCoderErrorCode } from './errors.js';

@@ -14,19 +14,20 @@ import { crc32c, Crc32c } from './checksum.js';
 import { GroupCache, type MemberData } from './codecs/groups.js';
 import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
+import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
 import { decodeChunk, type ChunkRecord } from './container/chunk.js';
-import { checkFrame, decodeFileFrame, decodeFileHeader, decodeFrameHeader, isSkippable, type FrameHeader } from './container/frames.js';
+import { framesFrom, framesOf } from './container/frame-reader.js';
+import { checkFrame, decodeFileFrame, decodeFileHeader, type FrameHeader } from './container/frames.js';
 import { readSection } from './container/sections.js';
 import { FrameWalker, type EndInfo } from './container/walker.js';
 import {
   ChecksumMismatchError,
+  CODER_CODES,
   CorruptError,
   InvalidArgumentError,
   isSeqCoderError,
   RecordNotFoundError,
-  TruncatedError,
-  UnsupportedFeatureError,
 } from './errors.js';
 import { basesBefore, recordByteLength, renderRecord, renderResidues, type RecordLayout } from './fasta/record.js';
 import { bytesSource, collectBytes, ForwardReader, iterateStream, type RandomAccessSource } from './source.js';
@@ -102,7 +103,7 @@ type GroupSymbols = (own: MemberData) => Promise<Uint8Array> | Uint8Array;
 
 /** Where a record's bases are decoded besides this thread: a worker (not for groups), or its group. */
 interface RecordCoding {
-  decodeSequence?: DecompressOptions['decodeSequence'];
+  workers?: CodecWorkers;
   group?: GroupSymbols;
 }
 
@@ -132,13 +133,14 @@ async function decodeBases(
     throw new CorruptError(`a record of a ${codecNameById(record.group.codec) ?? record.group.codec} group is coded with ${codec.name}`, offset);
   }
   if (!record.group && codec.group) throw new CorruptError(`a ${codec.name} record outside a group`, offset);
-  // Errors of a decoder elsewhere pass as they are: it reports damage with a typed error itself.
-  if (coding.decodeSequence && !record.group && start === 0 && end === count) return coding.decodeSequence(codec.name, data, count);
+  // Errors of a worker pass as they are: it reports damage with a typed error itself.
+  const inWorker = !record.group && start === 0 && end === count ? coding.workers?.decode(codec, data, count) : undefined;
+  if (inWorker) return inWorker;
   try {
     if (record.group) return (await coding.group!(own)).subarray(start, end);
     return await decodeSliced(codec, data, count, start, end);
   } catch (e) {
-    if (isSeqCoderError(e)) throw e;
+    if (isSeqCoderError(e) && !isSeqCoderError(e, ...CODER_CODES)) throw e;
     throw new CorruptError(`${codec.name} data does not decode: ${(e as Error).message}`, offset);
   }
 }
@@ -203,6 +205,7 @@ export class Archive {
     const items: Item[] = [];
     const files: { info: FileInfo; items: [number, number] }[] = [];
     let kind: 'fasta' | 'generic' | undefined;
+    let end: { info: EndInfo; offset: number } | undefined;
     const closeFile = () => {
       const last = files[files.length - 1];
       if (!last) return;
@@ -212,26 +215,14 @@ export class Archive {
       last.info.originalBytes = own.reduce((sum, i) => sum + (i.record ? i.record.info.originalBytes : i.bytes), 0);
       last.info.kind = own.length === 0 ? 'empty' : own[0]!.record ? 'fasta' : 'generic';
     };
-    let offset = FILE_HEADER_SIZE;
-    for (;;) {
-      if (offset >= size) throw new TruncatedError('file ends before its end frame', offset);
-      // The frame header plus the first bytes of its payload, enough for a sequence frame's codec and base count.
-      const peek = await source.read(offset, Math.min(FRAME_HEADER_SIZE + 24, size - offset));
-      const frame = decodeFrameHeader(peek, offset, size - offset);
-      const payloadAt = offset + FRAME_HEADER_SIZE;
-      const payload = async (): Promise<Uint8Array> => {
-        const bytes = await source.read(payloadAt, frame.length);
-        checkFrame(frame, bytes);
-        return bytes;
-      };
-      offset = payloadAt + frame.length;
-
-      if (isSkippable(frame.type)) continue;
+    // Only chunk, file and end frames are read whole; of the others, the header and first bytes.
+    for await (const frame of framesOf(source, FILE_HEADER_SIZE)) {
+      const { header, payloadAt } = frame;
       if (frame.type === FrameType.Chunk) {
-        walker.chunk(decodeChunk(await payload(), payloadAt, requiredFlags), frame.offset);
+        walker.chunk(decodeChunk(await frame.payload(), payloadAt, requiredFlags), header.offset);
       } else if (frame.type === FrameType.Sequence) {
-        const record = walker.sequence(frame.offset);
-        const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'sequence frame', payloadAt);
+        const record = walker.sequence(header.offset);
+        const head = new ByteReader(frame.peek, 'sequence frame', payloadAt);
         // Listing needs only the codec's name: a file of a codec this build has not registered still
         // opens, and reading its bases then names the package to install.
         const codecId = head.varint();
@@ -241,7 +232,7 @@ export class Archive {
         kind ??= 'fasta';
         entries.push({
           record,
-          frame,
+          frame: header,
           info: {
             file: Math.max(0, files.length - 1),
             index: entries.length,
@@ -252,33 +243,30 @@ export class Archive {
             bases: layout.bases,
             codec: codecName!,
             originalBytes: recordByteLength(layout),
-            storedBytes: FRAME_HEADER_SIZE + frame.length,
+            storedBytes: FRAME_HEADER_SIZE + header.length,
           },
         });
         items.push({ record: entries[entries.length - 1]! });
       } else if (frame.type === FrameType.Generic) {
-        const head = new ByteReader(peek.subarray(FRAME_HEADER_SIZE), 'generic frame', payloadAt);
+        const head = new ByteReader(frame.peek, 'generic frame', payloadAt);
         head.u8();
         head.u8();
         const bytes = head.varint();
-        walker.generic(bytes, frame.offset);
+        walker.generic(bytes, header.offset);
         kind ??= 'generic';
-        items.push({ generic: frame, bytes });
+        items.push({ generic: header, bytes });
       } else if (frame.type === FrameType.File) {
-        walker.file(frame.offset);
+        walker.file(header.offset);
         closeFile();
-        const nameBytes = decodeFileFrame(await payload(), payloadAt);
+        const nameBytes = decodeFileFrame(await frame.payload(), payloadAt);
         const info: FileInfo = { index: files.length, name: decoder.decode(nameBytes), nameBytes, kind: 'empty', firstRecord: entries.length, records: 0, originalBytes: 0 };
         files.push({ info, items: [items.length, items.length] });
-      } else if (frame.type === FrameType.End) {
-        const end = walker.end(await payload(), payloadAt);
-        if (offset !== size) throw new CorruptError(`${size - offset} bytes after the end frame`, offset);
-        closeFile();
-        return new Archive(source, entries, items, files, end, frame.offset, kind ?? 'fasta');
       } else {
-        throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
+        end = { info: walker.end(await frame.payload(), payloadAt), offset: header.offset };
       }
     }
+    closeFile();
+    return new Archive(source, entries, items, files, end!.info, end!.offset, kind ?? 'fasta');
   }
 
   /** The records, in file order (empty for a generic file). */
@@ -443,12 +431,14 @@ export function openArchive(input: ArchiveInput): Promise<Archive> {
  */
 export interface DecompressOptions {
   /**
-   * Decodes a record's bases somewhere else, e.g. in a worker thread (the CLI's `--threads`). Must
-   * return what `codecByName(codec).decode(payload, count, 0, count)` returns. Default: this thread.
+   * Decodes records in other threads, `workers.threads` at once (Node: `codecWorkers(n)`; the
+   * CLI's `--threads`). Output order and bytes are the same as without.
    */
-  decodeSequence?: (codec: string, payload: Uint8Array, count: number) => Promise<Uint8Array>;
-  /** Records decoded at once (default 1); output order and bytes are the same for any value. */
-  parallelRecords?: number;
+  workers?: CodecWorkers;
+  /** Called after each piece yielded with the number of compressed bytes read so far. */
+  onProgress?: (inputBytes: number) => void;
+  /** Stops decompression with the signal's reason (checked at every frame). */
+  signal?: AbortSignal;
   /**
    * In a multi-file archive, called when a file begins, before its first piece is yielded (an
    * empty file has none): the pieces that follow, up to the next call, are that file's.
@@ -460,8 +450,7 @@ export async function* decompressStream(
   input: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: DecompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
-  const parallel = options.parallelRecords ?? 1;
-  if (!Number.isInteger(parallel) || parallel < 1) throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${parallel}`);
+  const parallel = workerThreads(options.workers);
   const iterable =
     Symbol.iterator in input && !(Symbol.asyncIterator in input)
       ? (async function* () {
@@ -477,48 +466,44 @@ export async function* decompressStream(
   // Records being decoded, in file order. Each is yielded (and added to the file CRC) in that order.
   const inFlight: Promise<Uint8Array>[] = [];
   const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
-  for (;;) {
-    if (await reader.atEnd()) throw new TruncatedError('file ends before its end frame', reader.offset);
-    const frame = decodeFrameHeader(await reader.readAtMost(FRAME_HEADER_SIZE), reader.offset - FRAME_HEADER_SIZE, undefined);
-    const payloadAt = reader.offset;
-    const payload = await reader.read(frame.length);
-    if (isSkippable(frame.type)) continue;
-    checkFrame(frame, payload);
+  for await (const frame of framesFrom(reader)) {
+    options.signal?.throwIfAborted();
+    const { header, payloadAt } = frame;
+    const payload = await frame.payload();
     if (frame.type === FrameType.Sequence) {
       const index = walker.records;
-      const record = walker.sequence(frame.offset);
+      const record = walker.sequence(header.offset);
       // A group's records are rebuilt here, in file order, before any other work can interleave.
-      const decoding = decodeRecord(payload, record, index, frame.offset, {
-        decodeSequence: options.decodeSequence,
-        group: (own) => groups.next(record, own, frame.offset),
+      const decoding = decodeRecord(payload, record, index, header.offset, {
+        workers: options.workers,
+        group: (own) => groups.next(record, own, header.offset),
       });
       settle(decoding); // a failure is raised when its turn comes, in file order
       inFlight.push(decoding);
-      if (inFlight.length < parallel) continue;
     }
-    while (inFlight.length > 0 && (frame.type !== FrameType.Sequence || inFlight.length >= parallel)) {
+    // A chunk frame yields nothing, so records stay in flight across it: consecutive chunks decode
+    // at once. Any other frame yields or reports after the records before it.
+    const inTurn = frame.type === FrameType.Sequence || frame.type === FrameType.Chunk;
+    while (inFlight.length > 0 && (!inTurn || inFlight.length >= parallel)) {
       const bytes = await inFlight.shift()!;
       crc.update(bytes);
       yield bytes;
+      options.onProgress?.(reader.offset);
     }
-    if (frame.type === FrameType.Sequence) continue;
     if (frame.type === FrameType.Chunk) {
-      walker.chunk(decodeChunk(payload, payloadAt, requiredFlags), frame.offset);
+      walker.chunk(decodeChunk(payload, payloadAt, requiredFlags), header.offset);
     } else if (frame.type === FrameType.Generic) {
       const data = decodeGeneric(payload, payloadAt);
-      walker.generic(data.length, frame.offset);
+      walker.generic(data.length, header.offset);
       crc.update(data);
       yield data;
+      options.onProgress?.(reader.offset);
     } else if (frame.type === FrameType.File) {
-      walker.file(frame.offset);
+      walker.file(header.offset);
       const nameBytes = decodeFileFrame(payload, payloadAt);
       options.onFile?.({ index: walker.files - 1, name: decoder.decode(nameBytes), nameBytes });
     } else if (frame.type === FrameType.End) {
       checkFileCrc(crc, walker.end(payload, payloadAt));
-      if (!(await reader.atEnd())) throw new CorruptError('bytes after the end frame', reader.offset);
-      return;
-    } else {
-      throw new UnsupportedFeatureError(`frame type 0x${frame.type.toString(16)} is not supported by this reader`, frame.offset);
     }
   }
 }

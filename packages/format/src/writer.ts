@@ -7,8 +7,9 @@
  */
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { codecByName, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupCoding, type SequenceCodec } from './codecs/index.js';
+import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupCoding, type SequenceCodec } from './codecs/index.js';
 import { encodeSliced } from './codecs/sliced.js';
+import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FrameType, LIMITS, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
 import { encodeFileFrame, encodeFileHeader, encodeFrame } from './container/frames.js';
@@ -20,9 +21,13 @@ import { looksLikeNucleotide, SNIFF_BYTES } from './fasta/sniff.js';
 import { RecordSplitter } from './fasta/splitter.js';
 
 export interface CompressOptions {
-  /** Sequence codec name (see `listCodecs()`); default `pack`. */
-  codec?: string;
-  /** Codec level: for `cm` the model (1 fast .. 4 smallest, default 2); for `pack` the zstd level of the side sections (1–22, default 19). */
+  /**
+   * Sequence codec: a name (see `listCodecs()`; default `cm`, `ref` for compressFiles), or a codec
+   * object whose id is registered or reserved, e.g. a neural codec made with its own settings
+   * (`createNeuralCodecs({ encoderRuntime })`) in place of the registered one.
+   */
+  codec?: string | SequenceCodec;
+  /** Codec level, within the codec's `levels` (whose `meaning` says what it chooses); default its own. */
   level?: number;
   /**
    * zstd compressor for side sections and generic content. Without one (the default in
@@ -38,15 +43,10 @@ export interface CompressOptions {
   /** Stops compression with the signal's reason. */
   signal?: AbortSignal;
   /**
-   * Codes a record's bases somewhere else, e.g. in a worker thread (the CLI's `--threads`). Must
-   * return exactly what `codecByName(codec).encode(symbols, level)` returns. Default: this thread.
+   * Codes records in other threads, `workers.threads` at once (Node: `codecWorkers(n)`; the CLI's
+   * `--threads`). The bytes written are the same as without. Default: every record in this thread.
    */
-  encodeSequence?: (codec: string, symbols: Uint8Array, level: number) => Promise<Uint8Array>;
-  /**
-   * Records of a chunk coded at once (default 1). Only useful with an `encodeSequence` that runs
-   * elsewhere; the bytes written are the same for any value.
-   */
-  parallelRecords?: number;
+  workers?: CodecWorkers;
 }
 
 /** Input pieces of a generic file are compressed in frames of this size. */
@@ -61,12 +61,12 @@ export interface ArchiveFile {
 
 /** The codec and level, checked once. */
 function chooseCodec(options: CompressOptions, fallback: string): { codec: SequenceCodec; level: number } {
-  const codec = codecByName(options.codec ?? fallback);
-  const level = options.level ?? codec.levels.default;
-  if (!Number.isInteger(level) || level < codec.levels.min || level > codec.levels.max) {
-    throw new InvalidArgumentError(`level ${level} is outside ${codec.levels.min}..${codec.levels.max} for codec ${codec.name}`);
+  const chosen = options.codec ?? fallback;
+  const codec = typeof chosen === 'string' ? codecByName(chosen) : chosen;
+  if (codecNameById(codec.id) !== codec.name) {
+    throw new InvalidArgumentError(`codec "${codec.name}" (id ${codec.id}) is neither registered nor reserved: readers could not read its files`);
   }
-  return { codec, level };
+  return { codec, level: checkLevel(codec, options.level) };
 }
 
 /** Compresses a stream of input bytes; yields the SeqCoder file in pieces. */
@@ -219,14 +219,14 @@ async function* splitRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<
 
 /**
  * Gathers records into chunk frames, each followed by one sequence frame per record. Records are
- * coded as they arrive (up to `parallelRecords` at once elsewhere, or in order by a group codec);
+ * coded as they arrive (up to `workers.threads` at once in other threads, or in order by a group codec);
  * memory is bounded by one chunk plus the largest record. Frames marked with `mark` (a file's
  * start) are written before the next record added, inside the chunk's run of sequence frames.
  */
 class ChunkWriter {
   private readonly zstd: ZstdCompress | undefined;
   private readonly chunkBytes: number;
-  private readonly encode: NonNullable<CompressOptions['encodeSequence']>;
+  private readonly workers: CodecWorkers | undefined;
   private readonly parallel: number;
   // A group codec codes a chunk's records in order against each other, on this thread.
   private groupCoder: ReturnType<GroupCoding['encoder']> | undefined;
@@ -248,11 +248,8 @@ class ChunkWriter {
   ) {
     this.zstd = options.zstd;
     this.chunkBytes = options.chunkBytes ?? codec.group?.defaultBytes ?? DEFAULT_CHUNK_BYTES;
-    this.encode = options.encodeSequence ?? ((_, symbols, lvl) => encodeSliced(codec, symbols, lvl));
-    this.parallel = options.parallelRecords ?? 1;
-    if (!Number.isInteger(this.parallel) || this.parallel < 1) {
-      throw new InvalidArgumentError(`parallelRecords must be a positive integer, not ${this.parallel}`);
-    }
+    this.workers = options.workers;
+    this.parallel = workerThreads(options.workers);
     this.groupCoder = codec.group?.encoder(level);
   }
 
@@ -274,7 +271,7 @@ class ChunkWriter {
     if (this.failure) throw this.failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
     const payload = this.groupCoder
       ? Promise.resolve(concatBytes([head, this.groupCoder.encodeRecord(symbols)]))
-      : this.encode(codec.name, symbols, level).then((data) => concatBytes([head, data]));
+      : (this.workers?.encode(codec, symbols, level) ?? encodeSliced(codec, symbols, level)).then((data) => concatBytes([head, data]));
     const settled: Promise<void> = payload.then(
       () => void this.pending.delete(settled),
       (error: unknown) => {

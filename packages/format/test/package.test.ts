@@ -20,7 +20,7 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 describe('the packed @seqcoder/format tarball', () => {
   it('installs and decodes from ESM and CJS', () => {
-    const tarballs = ['residual', 'format'].map((pkg) => {
+    const tarballs = ['errors', 'residual', 'format'].map((pkg) => {
       const out = run('pnpm', ['pack', '--pack-destination', work], join(root, pkg));
       return out.trim().split('\n').pop()!.trim();
     });

@@ -1,6 +1,6 @@
 /** The codec registry: built-in codecs, and codecs registered from other packages (ids 3–4). */
 import { describe, expect, it } from 'vitest';
-import { codecById, codecByName, compress, decompress, listCodecs, openArchive, packCodec, registerCodec, type SequenceCodec } from '../src/index.js';
+import { cmCodec, codecById, codecByName, codecWorkers, compress, decompress, listCodecs, openArchive, packCodec, registerCodec, type CodecWorkers, type SequenceCodec } from '../src/index.node.js';
 
 /** A stand-in for a neural codec: pack's bytes under id 3, asynchronous like a codec that runs a network. */
 const external: SequenceCodec = {
@@ -33,56 +33,88 @@ describe('codec registry', () => {
     expect((await openArchive(file)).records.map((r) => r.codec)).toEqual(['seqcoder-classic', 'seqcoder-classic']);
     expect(await decompress(file)).toEqual(fasta);
   });
+
+  it('writes with a codec object of a registered id (the same codec made with other settings), and refuses others', async () => {
+    const fasta = new TextEncoder().encode('>x\nACGTNNacgt\n');
+    let used = 0;
+    const configured: SequenceCodec = { ...external, encode: (symbols, level) => (used++, external.encode(symbols, level)) };
+    const file = await compress(fasta, { codec: configured });
+    expect(used).toBe(1);
+    expect(Buffer.compare(Buffer.from(file), Buffer.from(await compress(fasta, { codec: 'seqcoder-classic' })))).toBe(0);
+    await expect(compress(fasta, { codec: { ...external, id: 9 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
 });
 
-describe('records coded elsewhere (encodeSequence, parallelRecords)', () => {
+/** Workers that run the codec in this thread, with delays that make later records finish first. */
+function shuffledWorkers(threads: number, fail?: Error): CodecWorkers & { started: number; most: number } {
+  let running = 0;
+  const later = async <T>(work: () => T | Promise<T>): Promise<T> => {
+    const order = workers.started++;
+    workers.most = Math.max(workers.most, ++running);
+    await new Promise((resolve) => setTimeout(resolve, 10 * (threads - (order % threads)))); // the last of each batch finishes first
+    running--;
+    if (fail) throw fail;
+    return work();
+  };
+  const workers = {
+    threads,
+    started: 0,
+    most: 0,
+    encode: (codec: SequenceCodec, symbols: Uint8Array, level: number) => later(() => codec.encode(symbols, level)),
+    decode: (codec: SequenceCodec, payload: Uint8Array, count: number) => later(() => codec.decode(payload, count, 0, count)),
+    close: async () => undefined,
+  };
+  return workers;
+}
+
+describe('records coded in workers (CompressOptions.workers)', () => {
   const fasta = new TextEncoder().encode(Array.from({ length: 9 }, (_, i) => `>r${i}\n${'ACGGT'.repeat(40 + i * 13)}\n`).join(''));
 
   it('writes the same bytes when later records finish first', async () => {
     const plain = await compress(fasta, { codec: 'cm' });
-    let started = 0;
-    const shuffled = await compress(fasta, {
-      codec: 'cm',
-      parallelRecords: 4,
-      encodeSequence: async (codec, symbols, level) => {
-        const order = started++;
-        await new Promise((resolve) => setTimeout(resolve, 40 - 10 * (order % 4))); // the fourth of each batch finishes first
-        return codecByName(codec).encode(symbols, level);
-      },
-    });
-    expect(started).toBe(9);
+    const workers = shuffledWorkers(4);
+    const shuffled = await compress(fasta, { codec: 'cm', workers });
+    expect(workers.started).toBe(9);
+    expect(workers.most).toBe(4);
     expect(Buffer.compare(Buffer.from(shuffled), Buffer.from(plain))).toBe(0);
   });
 
-  it('stops at the first record that fails, and refuses a bad parallelRecords', async () => {
-    const failing = compress(fasta, { codec: 'cm', parallelRecords: 2, encodeSequence: async () => Promise.reject(new Error('worker died')) });
-    await expect(failing).rejects.toThrow('worker died');
-    await expect(compress(fasta, { codec: 'cm', parallelRecords: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  it('stops at the first record that fails, and refuses a bad thread count', async () => {
+    await expect(compress(fasta, { codec: 'cm', workers: shuffledWorkers(2, new Error('worker died')) })).rejects.toThrow('worker died');
+    await expect(compress(fasta, { codec: 'cm', workers: { ...shuffledWorkers(1), threads: 0 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
 
-describe('records decoded elsewhere (decodeSequence, parallelRecords)', () => {
+describe('records decoded in workers (DecompressOptions.workers)', () => {
   const fasta = new TextEncoder().encode(Array.from({ length: 9 }, (_, i) => `>r${i}\n${'ACGGT'.repeat(40 + i * 13)}\n`).join(''));
 
-  it('yields the records in file order when later ones finish first', async () => {
-    const file = await compress(fasta, { codec: 'cm', chunkBytes: 700 }); // several chunks
-    let started = 0;
-    const out = await decompress(file, {
-      parallelRecords: 3,
-      decodeSequence: async (codec, payload, count) => {
-        const order = started++;
-        await new Promise((resolve) => setTimeout(resolve, 30 - 10 * (order % 3)));
-        return codecByName(codec).decode(payload, count, 0, count);
-      },
-    });
-    expect(started).toBe(9);
-    expect(out).toEqual(fasta);
+  it('yields the records in file order when later ones finish first, across chunks', async () => {
+    const file = await compress(fasta, { codec: 'cm', chunkBytes: 200 }); // a chunk per record
+    expect((await openArchive(file)).records).toHaveLength(9);
+    const workers = shuffledWorkers(3);
+    expect(await decompress(file, { workers })).toEqual(fasta);
+    expect(workers.started).toBe(9);
+    expect(workers.most).toBe(3); // records of consecutive chunks decode at once
   });
 
   it('raises a record that fails, in its turn', async () => {
     const file = await compress(fasta, { codec: 'cm' });
-    const failing = decompress(file, { parallelRecords: 4, decodeSequence: async () => Promise.reject(new Error('worker died')) });
-    await expect(failing).rejects.toThrow(/worker died/);
-    await expect(decompress(file, { parallelRecords: 1.5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(decompress(file, { workers: shuffledWorkers(4, new Error('worker died')) })).rejects.toThrow(/worker died/);
+    await expect(decompress(file, { workers: { ...shuffledWorkers(1), threads: 1.5 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('codecWorkers (Node) runs cm in worker threads and leaves other codecs to the caller', async () => {
+    const workers = codecWorkers(2);
+    try {
+      const file = await compress(fasta, { codec: 'cm', workers });
+      expect(Buffer.compare(Buffer.from(file), Buffer.from(await compress(fasta, { codec: 'cm' })))).toBe(0);
+      expect(await decompress(file, { workers })).toEqual(fasta);
+      expect(workers.encode(packCodec, new Uint8Array(4), 19)).toBeUndefined();
+      const cut = (cmCodec.encode(new Uint8Array(1000).fill(2), 2) as Uint8Array).subarray(0, 2);
+      await expect(workers.decode(cmCodec, cut, 1000)).rejects.toMatchObject({ code: 'CORRUPT' });
+    } finally {
+      await workers.close();
+    }
+    expect(() => codecWorkers(0)).toThrow(/positive integer/);
   });
 });

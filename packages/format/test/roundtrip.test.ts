@@ -81,3 +81,33 @@ describe('random FASTA-like inputs round-trip', () => {
     }
   });
 });
+
+describe('decompressStream: progress and cancellation', () => {
+  const fasta = new TextEncoder().encode(Array.from({ length: 6 }, (_, i) => `>r${i}\n${'ACGTTGCA'.repeat(200 + i)}\n`).join(''));
+
+  it('reports the compressed bytes read, rising to the whole file', async () => {
+    const file = await compress(fasta, { codec: 'pack', chunkBytes: 2000 });
+    const seen: number[] = [];
+    const pieces: Uint8Array[] = [];
+    for await (const piece of decompressStream([file], { onProgress: (n) => seen.push(n) })) pieces.push(piece);
+    expect(Buffer.concat(pieces)).toEqual(Buffer.from(fasta));
+    expect(seen.length).toBe(6);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBeLessThanOrEqual(file.length);
+    expect(seen[0]).toBeGreaterThan(0);
+  });
+
+  it('stops with the signal’s reason', async () => {
+    const file = await compress(fasta, { codec: 'pack', chunkBytes: 2000 });
+    const controller = new AbortController();
+    let pieces = 0;
+    const reading = (async () => {
+      for await (const piece of decompressStream([file], { signal: controller.signal })) {
+        void piece;
+        if (++pieces === 2) controller.abort(new Error('enough'));
+      }
+    })();
+    await expect(reading).rejects.toThrow('enough');
+    expect(pieces).toBe(2);
+  });
+});

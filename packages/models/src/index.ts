@@ -5,6 +5,8 @@
  * graph, so a renamed or retrained model can never be used by mistake.
  */
 
+import { SeqCoderError } from '@seqcoder/errors';
+
 export interface ModelInfo {
   readonly name: string;
   /** Bases per window. */
@@ -37,13 +39,10 @@ export const DEFAULT_MODEL = 'seqcoder-p4k1280';
 
 export type ModelErrorCode = 'UNKNOWN_MODEL' | 'MODEL_FILES_MISSING' | 'MODEL_FILES_CHANGED';
 
-export class ModelError extends Error {
-  override readonly name = 'ModelError';
-  constructor(
-    readonly code: ModelErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** A model that is not shipped, or whose files are missing or changed. Test with `isSeqCoderError(e, code)`. */
+export class ModelError extends SeqCoderError<ModelErrorCode> {
+  constructor(code: ModelErrorCode, message: string) {
+    super(code, message);
   }
 }
 

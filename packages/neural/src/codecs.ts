@@ -7,12 +7,17 @@
  * - `seqcoder` (id 4): the original bases coded by cm with the reconstruction as side information
  *   (a context of one of its mixer inputs), so a wrong guess costs what a DNA model says it costs.
  */
-import { CorruptError, InvalidArgumentError, cmStreamError, ModelUnavailableError, type SequenceCodec } from '@seqcoder/format';
-import { DEFAULT_MODEL, ModelError, modelByDecoderHash, modelInfo } from '@seqcoder/models';
+import { CorruptError, InvalidArgumentError, cmStreamError, isSeqCoderError, type SequenceCodec } from '@seqcoder/format';
+import { ModelUnavailableError } from './errors.js';
+import { DEFAULT_MODEL, modelByDecoderHash, modelInfo } from '@seqcoder/models';
 import { CM_LEVEL_RANGE, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
 import { engineCache, type Engine, type EngineOptions } from './engine.js';
+import { wasmRuntime } from './runtimes.js';
 import { checkExpansion, checkReconstruction, readHead, unzstdExactly, writeHead, type NeuralHead, type ZstdCompress } from './payload.js';
 import { FROM_PAPER, TO_PAPER } from './windows.js';
+
+/** Both codecs run the autoencoder on every window: on one CPU core, hundreds of times slower than cm (see the model card). */
+const NETWORK_ROUGH_MBPS = [0.04];
 
 export interface NeuralCodecOptions extends EngineOptions {
   /** zstd compression (the CLI passes zstd-napi). Needed to write files, not to read them. */
@@ -38,7 +43,7 @@ export interface NeuralCodecs {
 
 /** Builds the two codecs; register them with `registerCodec` from @seqcoder/format (or use registerNeuralCodecs). */
 export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCodecs {
-  const cached = engineCache(options);
+  const cached = engineCache({ ...options, canonicalRuntime: options.canonicalRuntime ?? wasmRuntime });
   let writer: Promise<Engine> | undefined;
   const writingEngine = (): Promise<Engine> =>
     (writer ??= (async () => {
@@ -89,7 +94,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
     id: 3,
     name: 'seqcoder-classic',
     description: "the SeqCoder paper's pipeline: autoencoder latents + a 2-bit residual, both zstd 22 (research baseline; slow)",
-    levels: { min: 22, max: 22, default: 22 },
+    levels: { min: 22, max: 22, default: 22, meaning: "fixed: the paper's zstd 22", modelsBases: false, roughMBps: NETWORK_ROUGH_MBPS },
     sideLevel: () => 19,
     async encode(symbols) {
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
@@ -118,7 +123,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
     id: 4,
     name: 'seqcoder',
     description: 'autoencoder latents + cm coding of the bases with the reconstruction as side information (slow; see the model card)',
-    levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
+    levels: { ...CM_LEVEL_RANGE, meaning: 'the cm level that codes the bases against the reconstruction', modelsBases: true, roughMBps: NETWORK_ROUGH_MBPS },
     sideLevel: () => 19,
     async encode(symbols, level) {
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
@@ -146,7 +151,7 @@ async function asUnavailable<T>(loading: Promise<T>): Promise<T> {
   try {
     return await loading;
   } catch (e) {
-    if (e instanceof ModelError) throw new ModelUnavailableError(e.message);
+    if (isSeqCoderError(e, 'UNKNOWN_MODEL', 'MODEL_FILES_MISSING', 'MODEL_FILES_CHANGED')) throw new ModelUnavailableError(e.message);
     throw e;
   }
 }

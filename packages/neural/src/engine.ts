@@ -4,18 +4,27 @@
  */
 import { loadModel, modelByDecoderHash, type LoadedModelFiles } from '@seqcoder/models';
 import { dequantise, quantise, type Quantised } from '@seqcoder/quantiser';
-import { checkContract, runBatched, type LoadedModel, type ModelRuntime, type RuntimeDescription } from '@seqcoder/runtime';
+import { checkContract, runBatched, RuntimeError, type LoadedModel, type ModelRuntime, type RuntimeDescription } from '@seqcoder/runtime';
 import { toSymbols, toWindows, windowCount } from './windows.js';
 
 /**
  * Windows per network run. The batch size does not change a WASM result (tested); one to four
- * windows per run were fastest on WASM (21–22 ms per window, against 25–27 ms at 16–64).
+ * windows per run were fastest on WASM (ADR 0008).
  */
 export const BATCH_WINDOWS = 4;
 
+/** Makes a runtime (an adapter of `@seqcoder/runtime`'s contract), on first use. */
+export type RuntimeFactory = () => ModelRuntime | Promise<ModelRuntime>;
+
 export interface EngineOptions {
-  /** Runs the encoder. Default: the WASM runtime. Any runtime may: its output is stored, not recomputed. */
-  encoderRuntime?: () => ModelRuntime | Promise<ModelRuntime>;
+  /**
+   * Runs the decoder, at compression and at decompression: must describe itself as deterministic
+   * (bit-identical on every machine), since the entropy decoder depends on its output. Default
+   * (given by createNeuralCodecs): the WASM adapter, `wasmRuntime`.
+   */
+  canonicalRuntime?: RuntimeFactory;
+  /** Runs the encoder. Default: the canonical runtime. Any runtime may: its output is stored, not recomputed. */
+  encoderRuntime?: RuntimeFactory;
   /** The model to write new files with; default the shipped `seqcoder-p4k1280`. */
   model?: string;
 }
@@ -29,20 +38,24 @@ export interface Engine {
   reconstruct(latents: Quantised, count: number): Promise<Uint8Array>;
 }
 
-async function canonicalRuntime(): Promise<ModelRuntime> {
-  // Loaded on first use: reading or writing cm and pack files never pays for the WASM engine.
-  const { OnnxWebRuntime } = await import('@seqcoder/runtime-onnx-web');
-  return new OnnxWebRuntime();
-}
+/** The runtimes an engine uses: the canonical one is not optional here (codecs.ts gives the default). */
+export type EngineRuntimes = Omit<EngineOptions, 'canonicalRuntime'> & { canonicalRuntime: RuntimeFactory };
 
-/** Builds an engine for a model; the encoder graph is only loaded when latents are first asked for. */
-export async function createEngine(model: LoadedModelFiles, options: EngineOptions = {}): Promise<Engine> {
-  const decoderRuntime = checkContract(await canonicalRuntime());
+/**
+ * Builds an engine for a model; the encoder graph is only loaded when latents are first asked for.
+ * The engine knows runtimes only through the contract of `@seqcoder/runtime`.
+ */
+export async function createEngine(model: LoadedModelFiles, options: EngineRuntimes): Promise<Engine> {
+  const canonical = options.canonicalRuntime;
+  const decoderRuntime = checkContract(await canonical());
+  if (!decoderRuntime.describe().deterministic) {
+    throw new RuntimeError('CONTRACT_MISMATCH', `${decoderRuntime.describe().engine} is not deterministic: it cannot run the decoder network`);
+  }
   const decoder = await decoderRuntime.load(model.decoder);
   let encoder: Promise<LoadedModel> | undefined;
   const encoderModel = (): Promise<LoadedModel> =>
     (encoder ??= (async () => {
-      const runtime = checkContract(await (options.encoderRuntime ?? canonicalRuntime)());
+      const runtime = checkContract(await (options.encoderRuntime ?? canonical)());
       return runtime.load(model.encoder);
     })());
   const { K, P } = model;
@@ -82,7 +95,7 @@ export async function createEngine(model: LoadedModelFiles, options: EngineOptio
  * Engines by decoder hash, so that a set of codecs loads and compiles each model once. Each set of
  * codecs has its own (its encoder runtime may differ from another set's).
  */
-export function engineCache(options: EngineOptions): (decoderSha256: string) => Promise<Engine> | undefined {
+export function engineCache(options: EngineRuntimes): (decoderSha256: string) => Promise<Engine> | undefined {
   const engines = new Map<string, Promise<Engine>>();
   return (decoderSha256) => {
     const info = modelByDecoderHash(decoderSha256);

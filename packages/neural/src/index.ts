@@ -10,7 +10,9 @@ import { registerCodec } from '@seqcoder/format';
 import { createNeuralCodecs, type NeuralCodecOptions, type NeuralCodecs } from './codecs.js';
 
 export { createNeuralCodecs, type NeuralCodecOptions, type NeuralCodecs, type NeuralRecordReport } from './codecs.js';
-export { createEngine, BATCH_WINDOWS, type Engine, type EngineOptions } from './engine.js';
+export { createEngine, BATCH_WINDOWS, type Engine, type EngineOptions, type EngineRuntimes, type RuntimeFactory } from './engine.js';
+export { wasmRuntime } from './runtimes.js';
+export { ModelUnavailableError, ReconstructionMismatchError, type NeuralErrorCode } from './errors.js';
 export { CHECK_GROUP_WINDOWS, reconstructionChecksums } from './payload.js';
 export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';
 

@@ -14,7 +14,8 @@
  * The reconstruction checksums make a runtime that computes different numbers (another engine
  * version or platform) fail loudly before a single base is produced from its output.
  */
-import { crc32c, CorruptError, ModelUnavailableError, ReconstructionMismatchError } from '@seqcoder/format';
+import { crc32c, CorruptError } from '@seqcoder/format';
+import { ModelUnavailableError, ReconstructionMismatchError } from './errors.js';
 import { decompress as zstdDecompress } from 'fzstd';
 import { deserialise, serialise, type Quantised } from '@seqcoder/quantiser';
 import type { Engine } from './engine.js';

@@ -10,14 +10,12 @@
  * which matters because the decoder network's input must be identical at both ends.
  */
 
+import { SeqCoderError } from '@seqcoder/errors';
+
 /** Every failure of this package: bad arguments, or serialised bytes that are not a valid quantisation. */
-export class QuantiserError extends Error {
-  override readonly name = 'QuantiserError';
-  constructor(
-    readonly code: 'INVALID_INPUT' | 'CORRUPT',
-    message: string,
-  ) {
-    super(message);
+export class QuantiserError extends SeqCoderError<'INVALID_INPUT' | 'CORRUPT'> {
+  constructor(code: 'INVALID_INPUT' | 'CORRUPT', message: string) {
+    super(code, message);
   }
 }
 

@@ -1,20 +1,27 @@
 /**
- * The one error this package throws for bad coded input. `@seqcoder/format` turns it into its own
- * typed `CorruptError`; users of this package alone can test for it by `code`.
+ * The errors this package throws, on `@seqcoder/errors`' base (test them with `isSeqCoderError`):
+ * `CODED_STREAM` for coded input that does not decode (`@seqcoder/format` reports it as its own
+ * `CORRUPT`), `INVALID_INPUT` for something a caller passed that cannot be coded, `PACKED_PADDING`
+ * for a 2-bit stream whose unused bits are not zero.
  */
-export class CodedStreamError extends Error {
-  readonly code = 'ERR_CODED_STREAM';
+import { SeqCoderError } from '@seqcoder/errors';
+
+export class CodedStreamError extends SeqCoderError<'CODED_STREAM'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'CodedStreamError';
+    super('CODED_STREAM', message);
   }
 }
 
 /** A caller passed something this package cannot code (a symbol above 3, an unknown level). */
-export class InvalidInputError extends Error {
-  readonly code = 'ERR_INVALID_INPUT';
+export class InvalidInputError extends SeqCoderError<'INVALID_INPUT'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'InvalidInputError';
+    super('INVALID_INPUT', message);
+  }
+}
+
+/** Thrown by `unpack2bit` when the unused low bits of the last byte are not zero. */
+export class PackedPaddingError extends SeqCoderError<'PACKED_PADDING'> {
+  constructor() {
+    super('PACKED_PADDING', '2-bit stream has non-zero padding bits after its last base');
   }
 }

@@ -15,10 +15,11 @@
  * - `@seqcoder/residual/worker` (Node): `CmWorkerPool`, the same coding in worker threads, to code
  *   several records at once on several cores with the same bytes as `cmEncode`.
  */
-export { pack2bit, unpack2bit, packedLength, PackedPaddingError } from './pack2bit.js';
+export { pack2bit, unpack2bit, packedLength } from './pack2bit.js';
 export { cmEncode, cmDecode, cmPayloadModel, CmEncoder, CmDecoder, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
-export { CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_MODELS, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
+export { CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
+export { CM_MODELS } from './cm/models.js';
 export type { ModelSpec, ContextSpec } from './cm/model.js';
-export { CodedStreamError, InvalidInputError } from './errors.js';
+export { CodedStreamError, InvalidInputError, PackedPaddingError } from './errors.js';
 export { RefGroupEncoder, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';

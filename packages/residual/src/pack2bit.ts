@@ -11,13 +11,9 @@ export function packedLength(count: number): number {
   return Math.ceil(count / 4);
 }
 
-/** Thrown by {@link unpack2bit} when the unused low bits of the last byte are not zero. */
-export class PackedPaddingError extends Error {
-  constructor() {
-    super('2-bit stream has non-zero padding bits after its last base');
-    this.name = 'PackedPaddingError';
-  }
-}
+import { PackedPaddingError } from './errors.js';
+
+export { PackedPaddingError };
 
 /** Packs symbols 0..3 (one per byte) into 2-bit form. Values above 3 are masked to their low 2 bits. */
 export function pack2bit(symbols: Uint8Array): Uint8Array {

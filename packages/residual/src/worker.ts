@@ -18,7 +18,7 @@ import { CodedStreamError, InvalidInputError } from './errors.js';
 export { CodedStreamError, InvalidInputError };
 
 /** What the worker (cm-worker.ts) answers. */
-export type CmWorkerReply = { id: number; data: Uint8Array } | { id: number; error: string; kind: 'coded' | 'input' | 'other' };
+export type CmWorkerReply = { id: number; data: Uint8Array } | { id: number; error: string; code: string | undefined };
 
 interface Pending {
   resolve: (data: Uint8Array) => void;
@@ -86,8 +86,8 @@ export class CmWorkerPool {
       this.idle.push(worker);
       this.queue.shift()?.();
       if ('data' in reply) job.resolve(reply.data);
-      else if (reply.kind === 'coded') job.reject(new CodedStreamError(reply.error));
-      else if (reply.kind === 'input') job.reject(new InvalidInputError(reply.error));
+      else if (reply.code === 'CODED_STREAM') job.reject(new CodedStreamError(reply.error));
+      else if (reply.code === 'INVALID_INPUT') job.reject(new InvalidInputError(reply.error));
       else job.reject(new Error(reply.error));
     });
     // A worker that dies (out of memory, a bug) fails its own job, not the others, and is replaced.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isSeqCoderError } from '@seqcoder/errors';
 import { pack2bit, packedLength, PackedPaddingError, unpack2bit } from '../src/index.js';
 
 function randomSymbols(n: number, seed: number): Uint8Array {
@@ -42,6 +43,13 @@ describe('pack2bit', () => {
 
   it('rejects non-zero padding, wrong lengths and bad ranges', () => {
     expect(() => unpack2bit(Uint8Array.of(0b00000001), 3)).toThrow(PackedPaddingError);
+    let caught: unknown;
+    try {
+      unpack2bit(Uint8Array.of(0b00000001), 3);
+    } catch (e) {
+      caught = e;
+    }
+    expect(isSeqCoderError(caught, 'PACKED_PADDING')).toBe(true);
     expect(() => unpack2bit(Uint8Array.of(0, 0), 4)).toThrow(RangeError);
     expect(() => unpack2bit(Uint8Array.of(0), 4, 2, 5)).toThrow(RangeError);
     expect(() => unpack2bit(Uint8Array.of(0), 4, 3, 2)).toThrow(RangeError);

@@ -8,6 +8,8 @@
  * mismatch instead of calling methods that may have changed meaning.
  */
 
+import { SeqCoderError } from '@seqcoder/errors';
+
 /** Bumped whenever a method's meaning changes. */
 export const RUNTIME_CONTRACT_VERSION = 1;
 
@@ -52,15 +54,10 @@ export interface ModelRuntime {
 
 export type RuntimeErrorCode = 'CONTRACT_MISMATCH' | 'LOAD_FAILED' | 'RUN_FAILED' | 'BAD_SHAPE';
 
-/** Every failure of a runtime or adapter, with a stable code. */
-export class RuntimeError extends Error {
-  override readonly name = 'RuntimeError';
-  constructor(
-    readonly code: RuntimeErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** Every failure of a runtime or adapter, with a stable code (test with `isSeqCoderError(e, code)`). */
+export class RuntimeError extends SeqCoderError<RuntimeErrorCode> {
+  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 }
 

@@ -1,22 +1,19 @@
 import { stat, unlink } from 'node:fs/promises';
-import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive } from '@seqcoder/format';
+import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type CodecWorkers } from '@seqcoder/format';
 import { memberFiles, memberInputs, type MemberInput } from '../archive-files.js';
-import { encodingOptions, startCodingPool, type CodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { describeArchive } from './info.js';
 import { startProgress } from '../progress.js';
-import { forInput, formatBytes, inputsOf, log, type CommonFlags, type ThreadFlags } from '../shared.js';
-import { neuralSettings } from '../neural.js';
+import { forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
+import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
-export interface CompressFlags extends CommonFlags, ThreadFlags {
+export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
   /** A file listing more inputs, one path a line (- for stdin). */
   filesFrom?: string;
   codec?: string;
   level?: number;
-  runtime?: 'wasm' | 'onnx';
-  device?: 'cpu' | 'cuda';
 }
 
 
@@ -27,18 +24,12 @@ export function compressedName(path: string): string {
 }
 
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
-  neuralSettings.device = flags.device ?? 'cpu';
-  neuralSettings.runtime = neuralSettings.device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
-  const threads = flags.threads ?? 1;
   const archive = await archiveOutput(files, flags);
   const codec = flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC);
-  const pool = threads > 1 ? startCodingPool(threads) : undefined;
-  try {
-    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, { ...flags, codec }, pool, threads);
-    else for (const file of inputsOf(files, flags)) await compressOne(file, { ...flags, codec }, pool, threads);
-  } finally {
-    await pool?.close();
-  }
+  await withWorkers(flags, async (workers) => {
+    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, { ...flags, codec }, workers);
+    else for (const file of inputsOf(files, flags)) await compressOne(file, { ...flags, codec }, workers);
+  });
 }
 
 /**
@@ -69,17 +60,16 @@ async function compressArchive(
   members: MemberInput[],
   output: string | undefined,
   flags: CompressFlags,
-  pool: CodingPool | undefined,
-  threads: number,
+  workers: CodecWorkers | undefined,
 ): Promise<void> {
   if (output !== undefined && members.some((m) => m.path === output)) throw new CliError(`${output}: is also an input`);
   const total = members.reduce((sum, m) => sum + m.size, 0);
   const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
   const pieces = compressFiles(memberFiles(members, progress), {
-    codec: flags.codec,
+    codec: writingCodec(flags.codec!, flags),
     level: flags.level,
     zstd: zstdCompress,
-    ...encodingOptions(pool, flags.codec!, threads),
+    workers,
   });
   const name = output ?? 'stdout';
   await forInput(name, async () => {
@@ -96,7 +86,7 @@ async function compressArchive(
   }
 }
 
-async function compressOne(file: string, flags: CompressFlags, pool: CodingPool | undefined, threads: number): Promise<void> {
+async function compressOne(file: string, flags: CompressFlags, workers: CodecWorkers | undefined): Promise<void> {
   const input = await openInput(file);
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
@@ -105,10 +95,10 @@ async function compressOne(file: string, flags: CompressFlags, pool: CodingPool 
 
   const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
   const pieces = compressStream(readMaybeGzip(input, progress.update), {
-    codec: flags.codec,
+    codec: writingCodec(flags.codec!, flags),
     level: flags.level,
     zstd: zstdCompress,
-    ...encodingOptions(pool, flags.codec ?? DEFAULT_CODEC, threads),
+    workers,
   });
   await forInput(input.name, async () => {
     try {

@@ -2,11 +2,10 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { decompressStream, FILE_EXTENSION, openArchive, type DecompressOptions } from '@seqcoder/format';
 import { extractionPath } from '../archive-files.js';
 import { open } from './info.js';
-import { decodingOptions, startCodingPool } from '../pool.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { startProgress } from '../progress.js';
-import { forInput, inputsOf, log, type CommonFlags, type ThreadFlags } from '../shared.js';
+import { forInput, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 
 /** `x.fa.seqc` → `x.fa`. */
 export function decompressedName(path: string): string {
@@ -23,13 +22,9 @@ export interface DecompressFlags extends CommonFlags, ThreadFlags {
 
 /** Every checksum is verified while decoding; the output is renamed into place only after the last one passed. */
 export async function decompressCommand(files: string[], flags: DecompressFlags): Promise<void> {
-  const threads = flags.threads ?? 1;
-  const pool = threads > 1 ? startCodingPool(threads) : undefined;
-  try {
-    for (const file of inputsOf(files, flags)) await decompressOne(file, flags, decodingOptions(pool, threads));
-  } finally {
-    await pool?.close();
-  }
+  await withWorkers(flags, async (workers) => {
+    for (const file of inputsOf(files, flags)) await decompressOne(file, flags, { workers });
+  });
 }
 
 async function decompressOne(file: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
@@ -46,7 +41,8 @@ async function decompressOne(file: string, flags: DecompressFlags, options: Deco
   const progress = startProgress(`decompress ${input.name}`, input.size, !!flags.quiet);
   await forInput(input.name, async () => {
     try {
-      const pieces = decompressStream(readInput(input, progress.update), options);
+      // Progress counts the compressed bytes whose content has been decoded and verified.
+      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update });
       if (output === undefined) await writeAll(process.stdout, pieces);
       else await writeFileAtomic(output, pieces, { force: !!flags.force });
     } finally {
@@ -79,16 +75,12 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
     }
     return;
   }
-  const threads = flags.threads ?? 1;
-  const pool = threads > 1 ? startCodingPool(threads) : undefined;
-  try {
+  await withWorkers(flags, async (workers) => {
     for (const file of files.length > 0 ? files : ['-']) {
       const input = await openInput(file);
-      await forInput(input.name, () => writeAll(process.stdout, decompressStream(readInput(input), decodingOptions(pool, threads))));
+      await forInput(input.name, () => writeAll(process.stdout, decompressStream(readInput(input), { workers })));
     }
-  } finally {
-    await pool?.close();
-  }
+  });
 }
 
 async function isMultiFile(path: string): Promise<boolean> {
@@ -125,7 +117,7 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
   };
   await forInput(input.name, async () => {
     try {
-      const pieces = decompressStream(readInput(input, progress.update), { ...options, onFile: (f) => starts.push({ name: f.name }) });
+      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, onFile: (f) => starts.push({ name: f.name }) });
       for await (const piece of pieces) {
         await advance();
         if (!current) throw new CliError(`${input.name}: not a multi-file archive (decompress it without -C)`, Exit.usage);

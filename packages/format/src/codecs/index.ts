@@ -6,7 +6,6 @@ import {
   CM_LEVEL_RANGE,
   CmDecoder,
   CmEncoder,
-  CodedStreamError,
   cmDecode,
   cmEncode,
   pack2bit,
@@ -15,7 +14,7 @@ import {
   RefGroupEncoder,
   unpack2bit,
 } from '@seqcoder/residual';
-import { CorruptError, InvalidArgumentError, UnsupportedFeatureError } from '../errors.js';
+import { CorruptError, InvalidArgumentError, isSeqCoderError, UnsupportedFeatureError } from '../errors.js';
 
 export interface SequenceCodec {
   /** The id stored in sequence frames. */
@@ -23,8 +22,8 @@ export interface SequenceCodec {
   /** The name users pass to `--codec`. */
   readonly name: string;
   readonly description: string;
-  /** Levels this codec accepts for `--level` and its default. */
-  readonly levels: { min: number; max: number; default: number };
+  /** Levels this codec accepts for `--level`, its default, and what a level means. */
+  readonly levels: CodecLevels;
   /** The zstd level for the side sections (names, layout) and generic content at a codec level. */
   sideLevel(level: number): number;
   /**
@@ -54,6 +53,42 @@ export interface SequenceCodec {
   group?: GroupCoding;
 }
 
+/** What `--level` means for a codec: everything a program needs to offer, check and explain it. */
+export interface CodecLevels {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  /** What the level chooses, in a few words, for help texts (`seqcoder compress --help`). */
+  readonly meaning: string;
+  /**
+   * Whether each level codes the bases differently (its own size, so each is worth a benchmark
+   * row), rather than only tuning zstd on the side sections or being fixed.
+   */
+  readonly modelsBases: boolean;
+  /**
+   * Rough single-thread compression speed in MB of FASTA per second at each level from `min` (on
+   * bacterial genomes; a planning figure for schedulers and progress estimates, not a measurement
+   * to quote: `pnpm bench` measures).
+   */
+  readonly roughMBps: readonly number[];
+}
+
+/** `level`, or the codec's default when undefined, checked against the codec's range: the one place levels are checked. */
+export function checkLevel(codec: SequenceCodec, level: number | undefined): number {
+  const { min, max } = codec.levels;
+  const chosen = level ?? codec.levels.default;
+  if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
+    throw new InvalidArgumentError(`level ${chosen} is outside ${min}..${max} for codec ${codec.name}`);
+  }
+  return chosen;
+}
+
+/** The rough speed of a codec at a level (see CodecLevels.roughMBps). */
+export function roughMBps(codec: SequenceCodec, level: number): number {
+  const speeds = codec.levels.roughMBps;
+  return speeds[Math.min(Math.max(0, level - codec.levels.min), speeds.length - 1)] ?? 1;
+}
+
 export interface GroupCoding {
   /** Input bytes a writer gathers into one group by default (bounds the memory of both sides). */
   readonly defaultBytes: number;
@@ -68,7 +103,14 @@ export const packCodec: SequenceCodec = {
   name: 'pack',
   description: '2 bits per base, no modelling; fastest, random access to any base',
   // pack itself has no levels; --level sets the zstd level of the side sections.
-  levels: { min: 1, max: 22, default: 19 },
+  levels: {
+    min: 1,
+    max: 22,
+    default: 19,
+    meaning: 'the zstd level of headers and line layout; the bases are always 2 bits',
+    modelsBases: false,
+    roughMBps: [60],
+  },
   sideLevel: (level) => level,
   encode: (symbols) => pack2bit(symbols),
   decode: (payload, count, start, end) => {
@@ -79,6 +121,9 @@ export const packCodec: SequenceCodec = {
   },
 };
 
+/** cm's rough speeds at levels 1–4 on bacterial genomes (one thread). */
+const CM_ROUGH_MBPS = [3, 0.6, 0.4, 0.25];
+
 /**
  * Context mixing + arithmetic coding (`@seqcoder/residual`): 1.73–1.96 bits per base on bacterial
  * genomes. The level (1 fast .. 4 smallest) picks a model, whose number is stored in the payload;
@@ -88,8 +133,8 @@ export const packCodec: SequenceCodec = {
 export const cmCodec: SequenceCodec = {
   id: 2,
   name: 'cm',
-  description: 'context mixing of DNA with arithmetic coding; smallest files, about 1.1 MB/s at the default level',
-  levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
+  description: 'context mixing of DNA with arithmetic coding; the smallest files of one genome',
+  levels: { ...CM_LEVEL_RANGE, meaning: 'the model: 1 fastest .. 4 smallest', modelsBases: true, roughMBps: CM_ROUGH_MBPS },
   sideLevel: () => 19,
   encode: (symbols, level) => cmEncode(symbols, { level }),
   encoder: (count, level) => new CmEncoder(count, { level }),
@@ -113,7 +158,8 @@ export const refCodec: SequenceCodec = {
   id: 5,
   name: 'ref',
   description: 'collections: the records of a group coded against each other, new bases with cm; the default for several genomes',
-  levels: { min: CM_LEVEL_RANGE.min, max: CM_LEVEL_RANGE.max, default: CM_LEVEL_RANGE.default },
+  // Divergent genomes run at cm's speed; near-identical ones an order of magnitude faster.
+  levels: { ...CM_LEVEL_RANGE, meaning: 'the cm model of the bases no earlier genome explains', modelsBases: true, roughMBps: CM_ROUGH_MBPS },
   sideLevel: () => 19,
   encode: () => {
     throw new InvalidArgumentError('the ref codec codes the records of a chunk together: use compressStream');
@@ -140,7 +186,7 @@ export const refCodec: SequenceCodec = {
  * neural codec's residual).
  */
 export function cmStreamError(error: unknown): unknown {
-  return error instanceof CodedStreamError ? new CorruptError(`cm stream: ${error.message}`) : error;
+  return isSeqCoderError(error, 'CODED_STREAM') ? new CorruptError(`cm stream: ${error.message}`) : error;
 }
 
 function wrapCodedErrors<T>(work: () => T): T {

@@ -1,6 +1,6 @@
 /**
  * Coding a long record in slices, returning to the event loop between them, for the codecs that
- * offer encoder()/decoder() (cm codes a slice in 0.15–0.9 s, levels 1–4). Without these returns
+ * offer encoder()/decoder() (a slice of 2^18 bases takes cm up to about a second). Without these returns
  * one large record keeps the event loop busy for minutes, and Ctrl-C, progress and any other work
  * wait for it. The bytes are the same as those of encode() and decode().
  */

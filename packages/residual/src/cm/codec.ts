@@ -14,7 +14,8 @@
  */
 import { CodedStreamError, InvalidInputError } from '../errors.js';
 import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
-import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_MODELS, CM_SHORT_RECORD_TRIALS, FIRST_LAYOUT_2_MODEL, modelFor } from './levels.js';
+import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_SHORT_RECORD_TRIALS } from './levels.js';
+import { CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './models.js';
 import { DnaModel } from './model.js';
 
 /** The payload layout a model is written with. */

@@ -1,117 +1,8 @@
 /**
- * The models, and which one each level writes. A model is part of the format: its number is
- * stored in every payload and the decoder rebuilds this exact model, so a published model never
- * changes (a better one gets a new number, and a level may move to it). The golden-bytes test
- * pins each one.
- *
- * Chosen by measurement on the dnacorpus files (figures in ADRs 0005, 0009, 0010 and 0011).
+ * Level policy: which model each `--level` writes. Unlike the models (models.ts), this may change
+ * between versions without breaking a file: the payload names its model, not its level. Chosen by
+ * measurement (ADRs 0005, 0009, 0010, 0011).
  */
-import type { ContextSpec, ModelSpec } from './model.js';
-
-const low = (order: number, ir = false): ContextSpec => ({ order, limit: 1023, ir });
-const mid = (order: number, ir = false): ContextSpec => ({ order, limit: 255, ir });
-/** A context that also knows the reading frame (3 codon positions × 2 strands, or none yet). */
-const framed = (order: number, limit = 1023): ContextSpec => ({ order, limit, ir: false, phase: true });
-const hashed = (order: number, hashBits: number, ir = true): ContextSpec => ({ order, hashBits, limit: 255, ir });
-/** Bases 3, 6, 9, 12 and 15 back: the same codon position in the previous five codons. */
-const sameCodonPosition: ContextSpec = { order: 12, hashBits: 22, limit: 1023, ir: false, mask: 0x30c30c30 };
-const frame = { decay: 7, order: 2 };
-const match = { minLength: 16, hashBits: 22 };
-
-/** Orders 1, 2, 8 and orders 3, 4, 6 in the reading frame, plus the match models. */
-const framedDefault: ModelSpec = {
-  contexts: [low(1), low(2), mid(8), framed(3), framed(4), framed(6)],
-  match,
-  mixerRate: 16,
-  mixerBoost: 96,
-  mixers: 1,
-  phase: frame,
-};
-/** The default's contexts, orders 8 and 11 on both strands, two mixers. */
-const framedMiddle: ModelSpec = {
-  contexts: [low(1), low(2), mid(8, true), framed(3), framed(4), framed(6), mid(11, true)],
-  match,
-  mixerRate: 16,
-  mixerBoost: 96,
-  mixers: 2,
-  phase: frame,
-};
-/** Adds orders 14 and 18 on both strands, the same-codon-position context, three mixers. */
-const framedBest: ModelSpec = {
-  contexts: [
-    low(1), low(2), mid(8, true), framed(3), framed(4), framed(6), mid(11, true),
-    hashed(14, 24), hashed(18, 24), sameCodonPosition,
-  ],
-  match,
-  mixerRate: 16,
-  mixerBoost: 96,
-  mixers: 3,
-  phase: frame,
-};
-
-/**
- * For short records (viruses, plasmids, contigs): every order from 1 to 4, plain and in the
- * reading frame, order 12 on both strands, the confidence mixer, smaller first weights that learn
- * faster. 0.2–0.4% smaller than model 12 under about 100 kb, larger on genomes of megabases (ADR 0011).
- */
-const shortRecord: ModelSpec = {
-  contexts: [low(1), low(2), low(3), low(4), framed(1), framed(2), framed(3), framed(4), mid(12, true)],
-  match,
-  mixerRate: 20,
-  mixerBoost: 300,
-  mixers: 3,
-  confidence: true,
-  mixerInit: 9830,
-  phase: frame,
-  priorCount: 4,
-};
-
-/**
- * Every model a payload can name, by its model number (the byte stored in the payload). Models
- * 1–4 are the first generation (no reading frame), kept so that their files decode forever.
- */
-export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
-  1: { contexts: [low(3), low(6)], match, mixerRate: 16, mixers: 1 },
-  2: { contexts: [low(1), low(2), low(3), low(4), low(6), mid(8)], match, mixerRate: 16, mixers: 1 },
-  3: {
-    contexts: [low(1), low(2), low(3, true), low(4, true), low(6, true), mid(8, true), mid(11, true)],
-    match,
-    mixerRate: 16,
-    mixers: 2,
-  },
-  4: {
-    contexts: [
-      low(1), low(2), low(3, true), low(4, true), low(6, true),
-      mid(8, true), mid(9, true), mid(10, true), mid(11, true), mid(12, true),
-      { order: 14, hashBits: 22, limit: 255, ir: true },
-    ],
-    match,
-    mixerRate: 16,
-    mixers: 3,
-  },
-  /** The first fast model (level 1 until model 9): one order-4 context in the reading frame; no match model. */
-  5: { contexts: [framed(4)], match: null, mixerRate: 16, mixerBoost: 96, mixers: 1, phase: frame },
-  6: framedDefault,
-  7: framedMiddle,
-  8: framedBest,
-  /**
-   * Fast: model 5's one framed order-4 context coded as it is, without a mixer or secondary
-   * estimation: twice the speed for 0.3–0.5% more on genomes (ADR 0010). Its counters start as
-   * if they had seen 6 bases, which a mixer would otherwise have to make up for.
-   */
-  9: { contexts: [framed(4)], match: null, mixerRate: 0, mixers: 0, phase: frame, priorCount: 6 },
-  /**
-   * Models 6, 7 and 8 with counters that start as if they had seen 4 bases: 0.05% smaller on
-   * large genomes, 0.2–0.4% on files under 100 kb, at the same speed (ADR 0010).
-   */
-  10: { ...framedDefault, priorCount: 4 },
-  11: { ...framedMiddle, priorCount: 4 },
-  12: { ...framedBest, priorCount: 4 },
-  /** Short records, with the frame detector of models 5–12 (2^7 bases of memory, order 2). */
-  13: shortRecord,
-  /** Short records, with a longer-memory frame detector on order-1 codon statistics (best on BuEb, an RNA virus). */
-  14: { ...shortRecord, phase: { decay: 8, order: 1 } },
-};
 
 /** What `--level` chooses: the model each level writes today. */
 export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 10, 3: 11, 4: 12 };
@@ -133,26 +24,5 @@ export const CM_SHORT_RECORD_TRIALS: Readonly<Record<number, { maxBases: number;
   4: { maxBases: 2 ** 18, models: [13, 14] },
 };
 
+/** The levels users choose from, and the default. */
 export const CM_LEVEL_RANGE = { min: 1, max: 4, default: 2 } as const;
-
-/** The first model with the reading frame, the 1-byte flush and the payload layout 2. */
-export const FIRST_LAYOUT_2_MODEL = 5;
-
-/**
- * Model number `model` sized for coding `count` symbols: tables are shrunk to what the input can
- * fill, so a short record does not allocate (and clear) hundreds of megabytes. Depends only on the
- * model number and the count, both of which the decoder knows.
- */
-export function modelFor(model: number, count: number): ModelSpec {
-  const spec = CM_MODELS[model]!;
-  // Twice the next power of two above the count (both strands), at least 2^12.
-  const fit = Math.max(12, 33 - Math.clz32(Math.max(1, count)));
-  return {
-    ...spec,
-    contexts: spec.contexts.map((c) => {
-      const bits = c.hashBits ?? 2 * c.order;
-      return bits > fit + 1 ? { ...c, hashBits: fit + 1 } : c;
-    }),
-    match: spec.match ? { ...spec.match, hashBits: Math.min(spec.match.hashBits, fit) } : null,
-  };
-}

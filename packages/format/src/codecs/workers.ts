@@ -1,0 +1,32 @@
+/**
+ * Coding records in other threads. A record's stream is sequential (one record uses one core), but
+ * the records of a file are independent, so several can be coded at once on several cores with
+ * exactly the bytes of coding them in turn. Which codecs can run in a worker is this package's
+ * knowledge: the Node entry point gives `codecWorkers(threads)`, and callers only pass it on.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { SequenceCodec } from './index.js';
+
+export interface CodecWorkers {
+  /** Records coded at once. */
+  readonly threads: number;
+  /**
+   * The codec's `encode(symbols, level)` in a worker, or undefined when this codec does not run in
+   * one (the caller then codes the record itself).
+   */
+  encode(codec: SequenceCodec, symbols: Uint8Array, level: number): Promise<Uint8Array> | undefined;
+  /** The codec's `decode(payload, count, 0, count)` in a worker, or undefined as for `encode`. */
+  decode(codec: SequenceCodec, payload: Uint8Array, count: number): Promise<Uint8Array> | undefined;
+  /** Stops the workers; call it when done. */
+  close(): Promise<void>;
+}
+
+/** Records coded at once with these workers (1 without), checked. */
+export function workerThreads(workers: CodecWorkers | undefined): number {
+  return checkThreads(workers?.threads ?? 1);
+}
+
+export function checkThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(`threads must be a positive integer, not ${threads}`);
+  return threads;
+}
