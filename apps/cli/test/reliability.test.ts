@@ -89,12 +89,26 @@ describe('interrupted runs', () => {
 describe('interrupting one long record', () => {
   it('takes effect within a second or two, not when the record is done', async () => {
     let x = 3;
-    let seq = '';
-    for (let i = 0; i < 2_000_000; i++) seq += 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3];
-    writeFileSync(join(dir, 'one.fa'), `>one\n${seq.replace(/(.{80})/g, '$1\n')}\n`);
-    // level 4 codes this record in about 7 s; records are coded in slices of about a second
+    const record = (bases: number): string => {
+      let seq = '';
+      for (let i = 0; i < bases; i++) seq += 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3];
+      return `>one\n${seq.replace(/(.{80})/g, '$1\n')}\n`;
+    };
+    // The record is sized on this machine to take level 4 about 15 s, so the interrupt cannot come
+    // after the record is done, however fast the codec: a 200 kb record is timed against an empty one.
+    const seconds = (text: string): number => {
+      writeFileSync(join(dir, 'probe.fa'), text);
+      const t = performance.now();
+      expect(run(['compress', '-q', '-f', '--level', '4', 'probe.fa']).code).toBe(0);
+      return (performance.now() - t) / 1000;
+    };
+    const perBase = Math.max(1e-9, (seconds(record(200_000)) - seconds('>empty\n')) / 200_000);
+    writeFileSync(join(dir, 'one.fa'), record(Math.min(50_000_000, Math.ceil(15 / perBase))));
+    rmSync(join(dir, 'probe.fa'));
+    rmSync(join(dir, 'probe.fa.seqc'));
     const { child, exit } = start(['compress', '-q', '--level', '4', 'one.fa']);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Interrupted once its output has begun (it is then parsing or coding the record).
+    while (child.exitCode === null && !readdirSync(dir).some((f) => f.startsWith('.one.fa.seqc.tmp-'))) await new Promise((r) => setTimeout(r, 5));
     const signalled = Date.now();
     child.kill('SIGINT');
     const { code } = await exit;
