@@ -93,8 +93,8 @@ export function seqcoderTool(codecName: string, level?: number, threads = 1): To
 
 /**
  * `--codecs` values: `cm:2`, `cm` (its default level), `cm:*` (every level), or `none`.
- * Without the option: every level of the codecs whose levels model the bases, and the default of
- * the others, on DNAcorpus (`wide`); each codec at its default level elsewhere; codecs slower than
+ * Without the option: every level of the codecs whose levels model the bases (not group codecs,
+ * which on DNAcorpus's single genomes are cm), and the default of the others, on DNAcorpus (`wide`); each codec at its default level elsewhere; codecs slower than
  * ON_REQUEST_BELOW_MBPS only when named.
  */
 export function parseCodecs(spec: string | undefined, wide: boolean, threads = 1): Tool[] {
@@ -103,7 +103,8 @@ export function parseCodecs(spec: string | undefined, wide: boolean, threads = 1
     spec?.split(',').map((s) => s.trim()).filter(Boolean) ??
     listCodecs()
       .filter((c) => !onRequest(c))
-      .map((c) => (wide && c.levels.modelsBases ? `${c.name}:*` : c.name));
+      // A group codec on DNAcorpus's single genomes codes literals with cm: the cm rows show its levels.
+      .map((c) => (wide && c.levels.modelsBases && !c.group ? `${c.name}:*` : c.name));
   return items.flatMap((item) => {
     const [name, level] = item.split(':');
     if (level === '*') {

@@ -95,3 +95,13 @@ describe('forged sizes', () => {
     }
   });
 });
+
+describe('runtimes through the contract', () => {
+  it('refuses a canonical runtime that is not deterministic, before running the decoder', async () => {
+    const unsafe = createNeuralCodecs({ zstd, canonicalRuntime: () => new OnnxNodeRuntime({ onNotice: () => {} }) });
+    await expect(unsafe.guided.encode(symbolsOf(lambda).subarray(0, 3000), 2)).rejects.toMatchObject({
+      code: 'CONTRACT_MISMATCH',
+      message: expect.stringMatching(/not deterministic/),
+    });
+  }, 60_000);
+});

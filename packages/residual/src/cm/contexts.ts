@@ -16,8 +16,8 @@ export class ContextModels {
   private readonly shifts: Int32Array; // 32 - hashBits, or 0 for direct
   private readonly limits: Int32Array;
   private readonly irFlags: Uint8Array;
-  /** Whether any model learns from the other strand (most fast models do not: their advance skips it). */
-  readonly learnsOtherStrand: boolean;
+  /** Whether any model learns from the other strand (the fast models do not: advance skips it). */
+  private readonly learnsOtherStrand: boolean;
   private readonly masks: Int32Array; // 0 = contiguous context
   private readonly phaseFlags: Uint8Array;
   private readonly tables: Int32Array[] = [];
@@ -88,8 +88,17 @@ export class ContextModels {
     }
   }
 
+  /**
+   * Moves past base i (`sym`, newest in h0): the other-strand training of the models with `ir`,
+   * then the context slots for the next base, from the history (h0, h1) and the reading frame.
+   */
+  advance(i: number, sym: number, history: Uint8Array, h0: number, h1: number, frame: number): void {
+    if (this.learnsOtherStrand) this.learnOtherStrand(i, sym, history);
+    this.select(h0, h1, frame);
+  }
+
   /** Reverse-complement training after base i (`sym`) of `history`, for the models with `ir`. */
-  learnOtherStrand(i: number, sym: number, history: Uint8Array): void {
+  private learnOtherStrand(i: number, sym: number, history: Uint8Array): void {
     const comp = 3 - sym;
     for (let m = 0; m < this.count; m++) {
       if (!this.irFlags[m]) continue;

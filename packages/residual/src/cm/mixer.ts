@@ -2,6 +2,9 @@
  * Mixing the sub-models' predictions: layer-1 mixers, each an online-trained weighting of every
  * input in the logistic (stretch) domain whose weight set is chosen by a small context, a final
  * mixer of their outputs, and secondary estimation (APMs) that refines the result.
+ *
+ * Speed note: `mix` and `train` are each one large function that V8 calls rather than inlines, so
+ * that the small helpers of the per-bit path (match inputs, counter training) stay inlined.
  */
 import { squash, STRETCH } from './logistic.js';
 import { DT } from './counters.js';
@@ -28,6 +31,9 @@ export class Mixer {
   private readonly confidenceOffset: number;
   private finalBase = 0;
   private pMix = 2048;
+  // Secondary estimation of the mixed probability: by the last 4 bases, and by the matches.
+  private readonly apmOrder4 = new Apm(256 * 3, 7);
+  private readonly apmMatch = new Apm(MATCH_LENGTH_BUCKETS * 3 * 3, 7);
 
   constructor(
     private readonly nIn: number,
@@ -52,12 +58,12 @@ export class Mixer {
   }
 
   /**
-   * Mixes the inputs for tree `node`: P(1) as 1..4095 before secondary estimation. The weight sets:
+   * Mixes the inputs for tree `node` and refines the result: P(1) as 1..4095. The weight sets:
    * mixer 0's by the reading frame and the longest match's length bucket, mixer 1's by the last 4
-   * bases, mixer 2's by the two matches' states (`matchStates`, 0..8); the confidence mixer's as
+   * bases, mixer 2's by the two matches' states (`fState` * 3 + `rState`); the confidence mixer's as
    * selectConfidence set it.
    */
-  mix(node: number, frame: number, lengthBucket: number, h0: number, matchStates: number): number {
+  mix(node: number, frame: number, lengthBucket: number, h0: number, fState: number, rState: number): number {
     const w = this.weights;
     const st = this.inputs;
     const nIn = this.nIn;
@@ -65,7 +71,7 @@ export class Mixer {
     const frameSets = frame === 0 ? MIXER_OFFSETS[0]! : PHASE_SETS_OFFSET + (frame - 1) * MIXER_SETS[0]!;
     wBase[0] = (frameSets + node * MATCH_LENGTH_BUCKETS + lengthBucket) * nIn;
     wBase[1] = (MIXER_OFFSETS[1]! + node * 256 + (h0 & 255)) * nIn;
-    wBase[2] = (MIXER_OFFSETS[2]! + node * 9 + matchStates) * nIn;
+    wBase[2] = (MIXER_OFFSETS[2]! + node * 9 + fState * 3 + rState) * nIn;
     const fw = this.finalWeights;
     const mixers = this.mixers;
     const fb = node * mixers;
@@ -84,10 +90,13 @@ export class Mixer {
     }
     const pMix = squash(Math.trunc(final / 65536));
     this.pMix = pMix;
-    return pMix;
+    const p1 = this.apmOrder4.refine(pMix, (h0 & 255) * 3 + node);
+    const p2 = this.apmMatch.refine(pMix, (lengthBucket * 3 + fState) * 3 + node);
+    const p = (2 * pMix + p1 + p2 + 2) >> 2;
+    return p < 1 ? 1 : p > 4095 ? 4095 : p;
   }
 
-  /** A gradient step on coding cost, for the final mixer and each layer-1 mixer; `pos` is the base's position. */
+  /** A gradient step on coding cost for the final mixer and each layer-1 mixer, and the APMs' update; `pos` is the base's position. */
   train(bit: number, pos: number): void {
     const fw = this.finalWeights;
     const fb = this.finalBase;
@@ -104,11 +113,13 @@ export class Mixer {
       const b = this.wBase[k]!;
       for (let j = 0; j < nIn; j++) w[b + j]! += (st[j]! * err + 0x8000) >> 16;
     }
+    this.apmOrder4.update(bit);
+    this.apmMatch.update(bit);
   }
 }
 
 /** Adaptive probability map (secondary estimation): refines p given a small context. */
-export class Apm {
+class Apm {
   private readonly t: Int32Array;
   private index = 0;
 

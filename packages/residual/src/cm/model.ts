@@ -30,8 +30,8 @@ import { ContextModels } from './contexts.js';
 import { COUNTER_INIT, trainCounter } from './counters.js';
 import { ReadingFrame } from './frame.js';
 import { STRETCH } from './logistic.js';
-import { Match, MATCH_LENGTH_BUCKETS, MatchModel } from './match.js';
-import { Apm, MAX_MIXERS, Mixer } from './mixer.js';
+import { Match, MatchModel } from './match.js';
+import { MAX_MIXERS, Mixer } from './mixer.js';
 
 /** One finite-context model. */
 export interface ContextSpec {
@@ -120,10 +120,6 @@ export class DnaModel {
   private readonly hintTable: Int32Array;
   private hintSlot = 0;
 
-  // Secondary estimation.
-  private readonly apmOrder4 = new Apm(256 * 3, 7);
-  private readonly apmMatch = new Apm(MATCH_LENGTH_BUCKETS * 3 * 3, 7);
-
   constructor(
     spec: ModelSpec,
     /** The symbol array being coded: read by the encoder, filled by the decoder as it goes. */
@@ -152,7 +148,8 @@ export class DnaModel {
     if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
     const inputs = n + 2 + (hints ? 1 : 0) + 1; // contexts, two match models, hint, bias
     this.mixer = new Mixer(inputs, spec.mixers + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0);
-    this.beginSymbol();
+    this.contexts.select(0, 0, 0);
+    this.selectHint();
   }
 
   /** P(next bit is 1) as 1..4095, for tree node 0 (first bit) or 1 + first bit (second bit). */
@@ -168,16 +165,9 @@ export class DnaModel {
     if (this.hints) st[i++] = STRETCH[this.hintTable[this.hintSlot + node]! >>> 20]!;
     st[i++] = 256;
 
-    const lb = this.matches !== null ? this.matches.longestBucket : 0;
-    const fState = this.forward.state;
     if (this.confident.length > 0) this.selectConfidence(node);
-    const pMix = mixer.mix(node, this.phase, lb, this.h0, fState * 3 + this.reverse.state);
-    const p1 = this.apmOrder4.refine(pMix, (this.h0 & 255) * 3 + node);
-    const p2 = this.apmMatch.refine(pMix, (lb * 3 + fState) * 3 + node);
-    let p = (2 * pMix + p1 + p2 + 2) >> 2;
-    if (p < 1) p = 1;
-    else if (p > 4095) p = 4095;
-    return p;
+    const lb = this.matches !== null ? this.matches.longestBucket : 0;
+    return mixer.mix(node, this.phase, lb, this.h0, this.forward.state, this.reverse.state);
   }
 
   /** The confidence mixer's weight set: how often the three highest-order contexts were seen (0, 1, 2, 3+ each). */
@@ -201,8 +191,6 @@ export class DnaModel {
     this.forward.train(bit);
     this.reverse.train(bit);
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
-    this.apmOrder4.update(bit);
-    this.apmMatch.update(bit);
   }
 
   /** Moves past the base just coded (already stored in the history array). */
@@ -211,18 +199,17 @@ export class DnaModel {
     this.h1 = (this.h1 << 2) | (this.h0 >>> 30);
     this.h0 = (this.h0 << 2) | sym;
     this.pos = i + 1;
-    if (this.contexts.learnsOtherStrand) this.contexts.learnOtherStrand(i, sym, this.history);
     if (this.matches !== null) this.matches.advance(i, sym, this.h0);
     if (this.frame !== null) {
       this.frame.advance(i, sym, this.h0);
       this.phase = this.frame.frame;
     }
-    this.beginSymbol();
+    this.contexts.advance(i, sym, this.history, this.h0, this.h1, this.phase);
+    this.selectHint();
   }
 
-  /** Finds each model's context slot for the next base. */
-  private beginSymbol(): void {
-    this.contexts.select(this.h0, this.h1, this.phase);
+  /** The side-information model's slot for the next base: the hint, and the last 4 bases. */
+  private selectHint(): void {
     if (this.hints) {
       const hint = this.pos < this.hints.length ? Math.min(4, this.hints[this.pos]!) : 4;
       this.hintSlot = ((hint << 8) | (this.h0 & 255)) << 2;
