@@ -26,6 +26,7 @@ export function workerThreads(workers: CodecWorkers | undefined): number {
   return checkThreads(workers?.threads ?? 1);
 }
 
+/** `threads`, checked: a positive integer (`codecWorkers` and the writer and readers use it). */
 export function checkThreads(threads: number): number {
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError(`threads must be a positive integer, not ${threads}`);
   return threads;
