@@ -1,13 +1,13 @@
 /**
  * Coding a long record in slices, returning to the event loop between them, for the codecs that
- * offer encoder()/decoder() (a slice of 2^18 bases takes cm up to about a second). Without these returns
+ * offer encoder()/decoder() (a slice of 2^16 bases takes cm up to about a third of a second). Without these returns
  * one large record keeps the event loop busy for minutes, and Ctrl-C, progress and any other work
  * wait for it. The bytes are the same as those of encode() and decode().
  */
 import type { SequenceCodec } from './index.js';
 
 /** Bases coded between two returns to the event loop. */
-export const SLICE_BASES = 1 << 18;
+export const SLICE_BASES = 1 << 16;
 
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));

@@ -1,0 +1,3 @@
+import { describeDataThroughCli } from './data.js';
+
+describeDataThroughCli(1, 2);

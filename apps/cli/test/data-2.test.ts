@@ -1,0 +1,3 @@
+import { describeDataThroughCli } from './data.js';
+
+describeDataThroughCli(2, 2);

@@ -1,0 +1,3 @@
+import { describeDataRoundTrips } from './shared-data.js';
+
+describeDataRoundTrips(1, 2);
