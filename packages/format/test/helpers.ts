@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress as zstd } from 'zstd-napi';
@@ -11,17 +11,6 @@ export const zstdCompress: ZstdCompress = (data, level) => zstd(data, { compress
 
 export function fixture(...parts: string[]): Uint8Array {
   return new Uint8Array(readFileSync(join(FIXTURES, ...parts)));
-}
-
-/** Every file under `dir`, recursively, sorted. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...listFiles(path));
-    else out.push(path);
-  }
-  return out;
 }
 
 /** Splits bytes into pieces of `size` (to exercise streaming boundaries). */

@@ -1,5 +1,5 @@
 import { stat, unlink } from 'node:fs/promises';
-import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type CodecWorkers } from '@seqcoder/format';
+import { compressFiles, compressStream, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, openArchive, type CodecWorkers, type SequenceCodec } from '@seqcoder/format';
 import { memberFiles, memberInputs, type MemberInput } from '../archive-files.js';
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -8,6 +8,14 @@ import { startProgress } from '../progress.js';
 import { forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
+
+/** How every input of one command is coded: the codec, made once, its level, zstd and the workers. */
+interface Coding {
+  codec: string | SequenceCodec;
+  level: number | undefined;
+  zstd: typeof zstdCompress;
+  workers: CodecWorkers | undefined;
+}
 
 export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
   /** A file listing more inputs, one path a line (- for stdin). */
@@ -25,10 +33,11 @@ export function compressedName(path: string): string {
 
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
   const archive = await archiveOutput(files, flags);
-  const codec = flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC);
+  // Made once: a neural codec for --runtime/--device loads its network once for all the files.
+  const coding = { codec: writingCodec(flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC), flags), level: flags.level, zstd: zstdCompress };
   await withWorkers(flags, async (workers) => {
-    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, { ...flags, codec }, workers);
-    else for (const file of inputsOf(files, flags)) await compressOne(file, { ...flags, codec }, workers);
+    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers });
+    else for (const file of inputsOf(files, flags)) await compressOne(file, flags, { ...coding, workers });
   });
 }
 
@@ -60,17 +69,12 @@ async function compressArchive(
   members: MemberInput[],
   output: string | undefined,
   flags: CompressFlags,
-  workers: CodecWorkers | undefined,
+  coding: Coding,
 ): Promise<void> {
   if (output !== undefined && members.some((m) => m.path === output)) throw new CliError(`${output}: is also an input`);
   const total = members.reduce((sum, m) => sum + m.size, 0);
   const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
-  const pieces = compressFiles(memberFiles(members, progress), {
-    codec: writingCodec(flags.codec!, flags),
-    level: flags.level,
-    zstd: zstdCompress,
-    workers,
-  });
+  const pieces = compressFiles(memberFiles(members, progress), coding);
   const name = output ?? 'stdout';
   await forInput(name, async () => {
     try {
@@ -86,7 +90,7 @@ async function compressArchive(
   }
 }
 
-async function compressOne(file: string, flags: CompressFlags, workers: CodecWorkers | undefined): Promise<void> {
+async function compressOne(file: string, flags: CompressFlags, coding: Coding): Promise<void> {
   const input = await openInput(file);
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
@@ -94,12 +98,7 @@ async function compressOne(file: string, flags: CompressFlags, workers: CodecWor
   if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
 
   const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
-  const pieces = compressStream(readMaybeGzip(input, progress.update), {
-    codec: writingCodec(flags.codec!, flags),
-    level: flags.level,
-    zstd: zstdCompress,
-    workers,
-  });
+  const pieces = compressStream(readMaybeGzip(input, progress.update), coding);
   await forInput(input.name, async () => {
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);

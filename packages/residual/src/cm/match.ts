@@ -124,6 +124,8 @@ export class MatchModel {
   private readonly shift: number;
   /** Bases hashed to find a candidate (≤ 16). */
   private readonly kmer: number;
+  /** Bases that must agree before a candidate becomes the match. */
+  private readonly minLength: number;
   /** Reverse complement of the last `kmer` bases, as a forward k-mer. */
   private rcKmer = 0;
 
@@ -136,8 +138,6 @@ export class MatchModel {
     this.shift = 32 - spec.hashBits;
     this.table = new Int32Array(2 ** spec.hashBits);
   }
-
-  private readonly minLength: number;
 
   /** Moves both matches past base i (`sym`, newest in `h0`), looking for new ones where needed. */
   advance(i: number, sym: number, h0: number): void {
