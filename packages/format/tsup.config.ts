@@ -8,5 +8,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['node:fs/promises'],
+  external: ['node:fs/promises', 'node:module'],
+  // shims give the CommonJS build an import.meta.url (checksum.node.ts).
+  shims: true,
 });

@@ -48,8 +48,33 @@ for (const [i, ch] of ['A', 'C', 'G', 'T'].entries()) {
   SYMBOL[ch.charCodeAt(0)] = i;
   SYMBOL[ch.toLowerCase().charCodeAt(0)] = i;
 }
+/** Symbol of each byte for the parser's fast paths: ACGT (or acgt) only, 4 for anything else. */
+const UPPER_SYMBOL = new Uint8Array(256).fill(4);
+const LOWER_SYMBOL = new Uint8Array(256).fill(4);
+for (const [i, ch] of ['A', 'C', 'G', 'T'].entries()) {
+  UPPER_SYMBOL[ch.charCodeAt(0)] = i;
+  LOWER_SYMBOL[ch.toLowerCase().charCodeAt(0)] = i;
+}
 /** Upper-case letter of each symbol. */
 const BASE_LETTER = Uint8Array.of(65, 67, 71, 84);
+/** Letters of two symbols `a + 256 * b` (one 16-bit half of a little-endian word of symbols). */
+const PAIR_LETTERS = new Uint16Array(4 + 256 * 3);
+for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) PAIR_LETTERS[a + 256 * b] = BASE_LETTER[a] | (BASE_LETTER[b] << 8);
+
+/**
+ * Writes the letters of `count` symbols from `symbols[s]` to `out[o]`: four at a time through
+ * words where they fit (3x faster than byte by byte, measured), the rest one by one.
+ */
+function writeLetters(out: Uint8Array, o: number, symbols: Uint8Array, s: number, count: number): void {
+  const from = new DataView(symbols.buffer, symbols.byteOffset, symbols.byteLength);
+  const to = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const w = from.getUint32(s + k, true);
+    to.setUint32(o + k, PAIR_LETTERS[w & 0xffff] | (PAIR_LETTERS[w >>> 16] << 16), true);
+  }
+  for (; k < count; k++) out[o + k] = BASE_LETTER[symbols[s + k]];
+}
 
 const LF = 10;
 const CR = 13;
@@ -73,30 +98,12 @@ export function parseRecord(bytes: Uint8Array): ParsedRecord {
   const caseRuns: number[] = [];
   const exceptions: number[] = [];
 
+  // One plain loop over locals, no closures: this is the hot loop of every compression, and V8
+  // keeps variables that a closure captures in a heap context (measured 2x slower).
   let defaultEol = -1;
   let lineIndex = 0;
-  const noteEol = (kind: number): void => {
-    if (defaultEol < 0) defaultEol = kind === Eol.None ? Eol.Lf : kind;
-    if (kind !== defaultEol) eolExceptions.push(lineIndex, kind);
-    lineIndex++;
-  };
-  // Finds the end of the line starting at `from`: returns [contentEnd, nextLineStart, kind].
-  const lineEnd = (from: number): [number, number, number] => {
-    const nl = bytes.indexOf(LF, from);
-    if (nl < 0) return [n, n, Eol.None];
-    if (nl > from && bytes[nl - 1] === CR) return [nl - 1, nl + 1, Eol.Crlf];
-    return [nl, nl + 1, Eol.Lf];
-  };
-
-  let pos = 0;
   let name = new Uint8Array(0);
-  if (hasHeader) {
-    const [end, next, kind] = lineEnd(0);
-    name = bytes.slice(1, end);
-    noteEol(kind);
-    pos = next;
-  }
-
+  let pos = 0;
   let nBases = 0;
   let r = 0; // residue index
   let lower = false;
@@ -108,7 +115,31 @@ export function parseRecord(bytes: Uint8Array): ParsedRecord {
   let runRepeat = 0;
 
   while (pos < n) {
-    const [end, next, kind] = lineEnd(pos);
+    // the line: content pos..end, terminator kind, next line at next
+    const nl = bytes.indexOf(LF, pos);
+    let end = n;
+    let next = n;
+    let kind: number = Eol.None;
+    if (nl >= 0) {
+      next = nl + 1;
+      if (nl > pos && bytes[nl - 1] === CR) {
+        end = nl - 1;
+        kind = Eol.Crlf;
+      } else {
+        end = nl;
+        kind = Eol.Lf;
+      }
+    }
+    if (defaultEol < 0) defaultEol = kind === Eol.None ? Eol.Lf : kind;
+    if (kind !== defaultEol) eolExceptions.push(lineIndex, kind);
+    if (lineIndex === 0 && hasHeader) {
+      name = bytes.slice(1, end);
+      lineIndex++;
+      pos = next;
+      continue;
+    }
+    lineIndex++;
+
     const length = end - pos;
     if (length === runLength) runRepeat++;
     else {
@@ -116,8 +147,21 @@ export function parseRecord(bytes: Uint8Array): ParsedRecord {
       runLength = length;
       runRepeat = 1;
     }
-    for (let i = pos; i < end; i++) {
-      const b = bytes[i];
+    let i = pos;
+    while (i < end) {
+      // Fast path: a stretch of ACGT in the current case.
+      const table = lower ? LOWER_SYMBOL : UPPER_SYMBOL;
+      const from = i;
+      for (; i < end; i++) {
+        const s = table[bytes[i]!]!;
+        if (s > 3) break;
+        symbols[nBases++] = s;
+      }
+      caseRun += i - from;
+      r += i - from;
+      if (i === end) break;
+      // Any other byte: a change of case, or a non-ACGT residue.
+      const b = bytes[i++]!;
       const isLower = b >= 97 && b <= 122;
       if (isLower !== lower) {
         caseRuns.push(caseRun);
@@ -125,7 +169,7 @@ export function parseRecord(bytes: Uint8Array): ParsedRecord {
         lower = isLower;
       }
       caseRun++;
-      const s = SYMBOL[b];
+      const s = SYMBOL[b]!;
       if (s !== 4) {
         symbols[nBases++] = s;
       } else if (excLen > 0 && b === excByte && excStart + excLen === r) {
@@ -138,7 +182,6 @@ export function parseRecord(bytes: Uint8Array): ParsedRecord {
       }
       r++;
     }
-    noteEol(kind);
     pos = next;
   }
   if (runRepeat > 0) lineRuns.push(runLength, runRepeat);
@@ -207,13 +250,18 @@ export function renderResidues(layout: RecordLayout, symbols: Uint8Array, start:
     const exStart = ex[i];
     const exEnd = exStart + ex[i + 1];
     if (exEnd <= r) continue;
-    for (const stop = Math.min(exStart, end); r < stop; r++) out[r - start] = BASE_LETTER[symbols[s++]];
+    const stop = Math.min(exStart, end);
+    if (stop > r) {
+      writeLetters(out, r - start, symbols, s, stop - r);
+      s += stop - r;
+      r = stop;
+    }
     if (r >= end) break;
-    const stop = Math.min(exEnd, end);
-    out.fill(ex[i + 2], r - start, stop - start);
-    r = stop;
+    const exStop = Math.min(exEnd, end);
+    out.fill(ex[i + 2], r - start, exStop - start);
+    r = exStop;
   }
-  for (; r < end; r++) out[r - start] = BASE_LETTER[symbols[s++]];
+  if (r < end) writeLetters(out, r - start, symbols, s, end - r);
 
   // Lower-case runs. Exception bytes inside a lower run are already lower case, so OR-ing 0x20
   // only changes the ACGT letters.

@@ -5,7 +5,7 @@
  */
 
 /** How many bytes of the input the decision looks at. */
-export const SNIFF_BYTES = 1 << 20;
+export const SNIFF_BYTES = 1 << 18;
 
 const NUCLEOTIDE = new Uint8Array(256);
 for (const ch of 'ACGTNacgtn') NUCLEOTIDE[ch.charCodeAt(0)] = 1;
