@@ -13,7 +13,7 @@ export const FORMAT_MINOR = 0;
  * The revision of FORMAT.md this build reads and writes (its change log): every file still says
  * 1.0, since each revision's additions are announced inside the files that use them.
  */
-export const FORMAT_REVISION = 9;
+export const FORMAT_REVISION = 10;
 /** The file extension of SeqCoder files. */
 export const FILE_EXTENSION = '.seqc';
 
@@ -51,6 +51,8 @@ export const SectionId = {
   Exceptions: 0x04,
   /** What a group codec's records share (FORMAT.md, "Groups"). */
   Group: 0x05,
+  /** The group continues the previous group of the file (FORMAT.md, "Groups"); revision 10. */
+  Continues: 0x06,
   /** The single section of a generic frame. */
   Content: 0x00,
 } as const;

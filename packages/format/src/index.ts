@@ -6,7 +6,7 @@
  */
 export { Archive, openArchive, decompress, decompressStream } from './reader.js';
 export type { ArchiveInput, DecompressOptions, FileInfo, RecordInfo } from './reader.js';
-export { appendFiles, compress, compressFiles, compressStream } from './writer.js';
+export { appendFiles, compress, compressFiles, compressStream, type AppendOptions } from './writer.js';
 export type { ArchiveFile, CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
 export { listCodecs, codecByName, codecById, checkLevel, roughMBps, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';

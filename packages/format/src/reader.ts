@@ -16,7 +16,7 @@ import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js'
 import { decodeSliced } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
-import { decodeChunk, type ChunkRecord } from './container/chunk.js';
+import { decodeChunk, type ChunkGroup, type ChunkRecord } from './container/chunk.js';
 import { framesFrom, framesOf } from './container/frame-reader.js';
 import { checkFrame, decodeFileFrame, decodeFileHeader, type FrameHeader } from './container/frames.js';
 import { readSection } from './container/sections.js';
@@ -343,15 +343,41 @@ export class Archive {
     return bytes;
   }
 
-  /** How a record of a group is rebuilt: the group's earlier members are read from this file. */
+  /** Index of the first record of each group, for reading any member of any group. */
+  private groupStarts: Map<ChunkGroup, number> | undefined;
+
+  /** Member `m` of `group`, read from this file. */
+  private readonly member = async (group: ChunkGroup, m: number): Promise<MemberData> => {
+    if (!this.groupStarts) {
+      this.groupStarts = new Map();
+      for (const [i, e] of this.entries.entries()) if (e.record.group && e.record.member === 0) this.groupStarts.set(e.record.group, i);
+    }
+    const other = this.entries[this.groupStarts.get(group)! + m]!;
+    return sequenceHead(await this.sequencePayload(other), other.record.layout, other.frame.offset).own;
+  };
+
+  /** How a record of a group is rebuilt: the members before it (and the groups it continues) are read from this file. */
   private groupCoding(e: Entry): RecordCoding {
     if (!e.record.group) return {};
-    const first = e.info.index - e.record.member!;
-    const member = async (m: number): Promise<MemberData> => {
-      const other = this.entries[first + m]!;
-      return sequenceHead(await this.sequencePayload(other), other.record.layout, other.frame.offset).own;
-    };
-    return { group: (own) => this.groups.symbols(e.record, own, member, e.frame.offset) };
+    return { group: (own) => this.groups.symbols(e.record, own, this.member, e.frame.offset) };
+  }
+
+  /**
+   * What the last group of the archive leaves to a group that continues it (appendFiles), with the
+   * original bytes of the chain of groups it ends; undefined when the last group is not of `codec`.
+   * Rebuilds that chain.
+   */
+  async lastGroup(codec: number): Promise<{ continuation: unknown; chainBytes: number } | undefined> {
+    let last: Entry | undefined;
+    for (const e of this.entries) if (e.record.group) last = e;
+    const group = last?.record.group;
+    if (!last || !group || group.codec !== codec) return undefined;
+    await this.decodeEntry(last); // the group's last member: the whole chain is rebuilt
+    const chain = new Set<ChunkGroup>();
+    for (let g: ChunkGroup | undefined = group; g; g = g.previous) chain.add(g);
+    let chainBytes = 0;
+    for (const e of this.entries) if (e.record.group && chain.has(e.record.group)) chainBytes += e.info.originalBytes;
+    return { continuation: this.groups.continuation(group), chainBytes };
   }
 
   private async decodeEntry(e: Entry): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendFiles, compress, compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
+import { encodeFrame } from '../src/container/frames.js';
 import { collect, fixture, pieces, rng, zstdCompress } from './helpers.js';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -90,6 +91,50 @@ describe('multi-file archives', () => {
     expect((await openArchive(await collect(appendFiles(await openArchive(none), asFiles(list.slice(0, 1)))))).files).toHaveLength(1);
   });
 
+  it('continue the last group on append, so new genomes are coded against those there', async () => {
+    const [g1, g2] = genomes();
+    const first = await collect(compressFiles(asFiles([{ name: 'g1.fa', bytes: g1 }])));
+    const second = asFiles([{ name: 'g2.fa', bytes: g2 }]);
+    const continued = await collect(appendFiles(await openArchive(first), second));
+    const apart = await collect(appendFiles(await openArchive(first), asFiles([{ name: 'g2.fa', bytes: g2 }]), { newGroup: true }));
+    expect(continued.length - first.length).toBeLessThan(200);
+    expect(apart.length - first.length).toBeGreaterThan(5000);
+    // a group budget the chain already fills starts a new group
+    const full = await collect(appendFiles(await openArchive(first), asFiles([{ name: 'g2.fa', bytes: g2 }]), { chunkBytes: 20_000 }));
+    expect(full.length - first.length).toBeGreaterThan(5000);
+
+    // a chain of three groups, read by both readers, files in any order
+    const chained = await collect(appendFiles(await openArchive(continued), asFiles([{ name: 'g3.fa', bytes: g1 }])));
+    expect(chained.length - continued.length).toBeLessThan(200);
+    const originals = [g1, g2, g1];
+    expect(await decompress(chained)).toEqual(new Uint8Array(Buffer.concat(originals)));
+    for (const order of [[2, 0, 1], [1, 2, 0], [0, 2, 1, 2]]) {
+      const archive = await openArchive(chained);
+      const reads = order.map((i) => collect(archive.streamFile(i))); // concurrently
+      for (const [k, read] of reads.entries()) expect(await read).toEqual(originals[order[k]!]);
+    }
+    expect(await (await openArchive(chained)).readSequence(2, 29_990, 30_000)).toEqual(g1.subarray(-11, -1));
+  });
+
+  it('refuse a group that continues nothing, and continues flags they do not know', async () => {
+    const [g1, g2] = genomes();
+    const first = await collect(compressFiles(asFiles([{ name: 'g1.fa', bytes: g1 }])));
+    const continued = await collect(appendFiles(await openArchive(first), asFiles([{ name: 'g2.fa', bytes: g2 }])));
+    const frames = framesOf(continued);
+    // frames: CHUNK, FILE g1, SEQUENCE, CHUNK (continues), FILE g2, SEQUENCE, END
+    expect(frames.map((f) => f[0])).toEqual([1, 6, 2, 1, 6, 2, 0x7f]);
+    const orphan = concat([continued.subarray(0, 16), ...frames.slice(3)]);
+    await expect(decompress(orphan)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/continues, but no group/) });
+    await expect(openArchive(orphan)).rejects.toMatchObject({ code: 'CORRUPT' });
+    // the continues section is the chunk's last: u8 id 6, u8 method 0, varint 1, varint 1, varint flags 0
+    const chunk = frames[3]!.subarray(10);
+    expect([...chunk.subarray(-5)]).toEqual([6, 0, 1, 1, 0]);
+    const flagged = Uint8Array.from(chunk);
+    flagged[flagged.length - 1] = 1;
+    const unknown = concat([continued.subarray(0, 16), ...frames.slice(0, 3), encodeFrame(1, flagged), ...frames.slice(4)]);
+    await expect(decompress(unknown)).rejects.toMatchObject({ code: 'UNSUPPORTED_FEATURE' });
+  });
+
   it('refuse to append to an archive of one input', async () => {
     const single = await openArchive(await compress(list0()));
     await expect(collect(appendFiles(single, asFiles(inputs().slice(0, 1))))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
@@ -106,6 +151,20 @@ function list0(): Uint8Array {
 }
 
 /** Offset of the END frame: the last frame of a file. */
+/** The frames of a file (header, payload and all), in order. */
+function framesOf(file: Uint8Array): Uint8Array[] {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const frames: Uint8Array[] = [];
+  for (let at = 16; at < file.length; ) {
+    const next = at + 10 + view.getUint32(at + 2, true);
+    frames.push(file.subarray(at, next));
+    at = next;
+  }
+  return frames;
+}
+
+const concat = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
+
 function endFrameOffset(file: Uint8Array): number {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   let at = 16;

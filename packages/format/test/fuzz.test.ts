@@ -12,7 +12,7 @@
 import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { compress, compressFiles, crc32c, decompress, isSeqCoderError, openArchive, listCodecs } from '../src/index.js';
+import { appendFiles, compress, compressFiles, crc32c, decompress, isSeqCoderError, openArchive, listCodecs } from '../src/index.js';
 import { collect, zstdCompress } from './helpers.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 2000);
@@ -67,6 +67,13 @@ beforeAll(async () => {
     name: 'multi-file archive',
     original: new Uint8Array(Buffer.concat([g1, g2, protein])),
     packed: await collect(compressFiles(files, { zstd: zstdCompress })),
+  });
+  // the same genomes, the second appended: its group continues the first's
+  const one = await collect(compressFiles(files.slice(0, 2), { zstd: zstdCompress }));
+  corpus.push({
+    name: 'appended archive',
+    original: new Uint8Array(Buffer.concat([g1, g2, protein])),
+    packed: await collect(appendFiles(await openArchive(one), files.slice(2), { zstd: zstdCompress })),
   });
   const empty = new TextEncoder().encode('>empty\n>also empty\n\n');
   corpus.push({ name: 'empty records', original: empty, packed: await compress(empty, { codec: 'cm', zstd: zstdCompress }) });

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CM_LEVELS, CM_SHORT_RECORD_TRIALS } from '@seqcoder/residual';
-import { compress, crc32c, decompress, decompressStream, isSeqCoderError, openArchive, FORMAT_REVISION } from '../src/index.js';
+import { appendFiles, compress, compressFiles, crc32c, decompress, decompressStream, isSeqCoderError, openArchive, FORMAT_REVISION } from '../src/index.js';
 import { collect, FIXTURES, fixture, pieces, zstdCompress } from './helpers.js';
 
 describe('golden files decode forever', () => {
@@ -59,6 +59,23 @@ describe('the ref encoder writes the golden bytes again', () => {
     const golden = fixture('golden', 'v1.0', 'ref-collection.fa.seqc');
     expect((await openArchive(golden)).records.map((r) => r.codec)).toEqual(['ref', 'ref', 'ref']);
     expect(await compress(original, { codec: 'ref', level: 2 })).toEqual(golden);
+  });
+});
+
+describe('the ref encoder writes the golden bytes of an append again', () => {
+  // The collection of ref-collection.fa as two files: the first two genomes, then the third
+  // appended, its group continuing theirs (FORMAT.md, "Groups"; revision 10).
+  it('ref-append.fa (level 2)', async () => {
+    const original = fixture('golden', 'v1.0', 'ref-append.fa');
+    const golden = fixture('golden', 'v1.0', 'ref-append.fa.seqc');
+    const third = new TextDecoder().decode(original).indexOf('>genome_c');
+    const first = await collect(compressFiles([{ name: 'ab.fa', content: [original.subarray(0, third)] }], { codec: 'ref', level: 2 }));
+    const again = await collect(
+      appendFiles(await openArchive(first), [{ name: 'c.fa', content: [original.subarray(third)] }], { codec: 'ref', level: 2 }),
+    );
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-append.fa.seqc'), again);
+    expect(again).toEqual(golden);
+    expect(again.length).toBeLessThan(first.length + 400); // the third genome is coded against the others
   });
 });
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compress, compressStream, decompress, decompressStream, openArchive } from '../src/index.js';
+import { appendFiles, compress, compressFiles, compressStream, decompress, decompressStream, openArchive } from '../src/index.js';
 import { collect, FIXTURES, fixture, pieces, referenceResidues, rng, zstdCompress } from './helpers.js';
 
 const EDGE_CASES = readdirSync(join(FIXTURES, 'fasta')).sort();
@@ -79,6 +79,29 @@ describe('random FASTA-like inputs round-trip', () => {
       const packed = await compress(bytes, { mode: 'fasta', chunkBytes: 64 });
       expect(await decompress(packed)).toEqual(bytes);
     }
+  });
+});
+
+describe('compressStream: progress', () => {
+  it('moves within a long record as it is coded, and ends at the input size', async () => {
+    const random = rng(7);
+    const bases = Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const fasta = new TextEncoder().encode(`>one\n${bases.replace(/(.{70})/g, '$1\n')}\n>two\nACGT\n`);
+    const seen: number[] = [];
+    await collect(compressStream(pieces(fasta, 1 << 16), { codec: 'cm', level: 1, onProgress: (n) => seen.push(n) }));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBe(fasta.length);
+    // 300 kb in slices of 64 kb: at least four reports before the first record is done
+    expect(seen.filter((n) => n > 0 && n < fasta.length - 10).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('counts only the new files of an append, and generic input as it is read', async () => {
+    const first = await collect(compressFiles([{ name: 'a.fa', content: [new TextEncoder().encode('>a\nACGT\n')] }]));
+    const protein = fixture('fasta', 'protein.fa');
+    const seen: number[] = [];
+    await collect(appendFiles(await openArchive(first), [{ name: 'p.fa', content: pieces(protein, 100) }], { onProgress: (n) => seen.push(n) }));
+    expect(seen[0]).toBe(100);
+    expect(seen[seen.length - 1]).toBe(protein.length);
   });
 });
 

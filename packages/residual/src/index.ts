@@ -23,3 +23,4 @@ export type { ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError, PackedPaddingError } from './errors.js';
 export { RefGroupEncoder, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';
+export type { RefHistory } from './ref/shared.js';

@@ -1,7 +1,8 @@
 /**
  * `append`: adds files to a multi-file archive. What the archive holds is copied as it is, never
- * coded again; the new files form new groups. The new archive is written beside the old one and
- * renamed over it only when complete, so an interruption leaves the old archive intact.
+ * coded again; the new files continue its last group (coded against the genomes there, which are
+ * rebuilt first), or form new groups with --new-group. The new archive is written beside the old
+ * one and renamed over it only when complete, so an interruption leaves the old archive intact.
  */
 import { appendFiles, openArchive } from '@seqcoder/format';
 import { memberFiles, memberInputs } from '../archive-files.js';
@@ -15,6 +16,7 @@ export interface AppendFlags {
   filesFrom?: string;
   codec?: string;
   level?: number;
+  newGroup?: boolean;
   quiet?: boolean;
 }
 
@@ -32,7 +34,12 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     const before = archive.compressedBytes;
     await forInput(archivePath, async () => {
       try {
-        const pieces = appendFiles(archive, memberFiles(members, progress), { codec: flags.codec, level: flags.level, zstd: zstdCompress });
+        const pieces = appendFiles(archive, memberFiles(members, progress), {
+          codec: flags.codec,
+          level: flags.level,
+          newGroup: flags.newGroup,
+          zstd: zstdCompress,
+        });
         await writeFileAtomic(archivePath, pieces, { force: true });
       } finally {
         progress.stop();

@@ -12,6 +12,7 @@ import {
   packedLength,
   RefGroupDecoder,
   RefGroupEncoder,
+  type RefHistory,
   unpack2bit,
 } from '@seqcoder/residual';
 import { CorruptError, InvalidArgumentError, isSeqCoderError, UnsupportedFeatureError } from '../errors.js';
@@ -89,12 +90,26 @@ export function roughMBps(codec: SequenceCodec, level: number): number {
   return speeds[Math.min(Math.max(0, level - codec.levels.min), speeds.length - 1)] ?? 1;
 }
 
+/**
+ * What a finished group leaves to a group that continues it (FORMAT.md, "Groups"): opaque here,
+ * passed from a group's decoder to the next group's encoder or decoder.
+ */
+export type GroupContinuation = unknown;
+
 export interface GroupCoding {
   /** Input bytes a writer gathers into one group by default (bounds the memory of both sides). */
   readonly defaultBytes: number;
-  encoder(level: number): { encodeRecord(symbols: Uint8Array): Uint8Array; finish(): Uint8Array };
-  /** `bases` is the sum of the bases of the group's records (the decoder's history size). */
-  decoder(shared: Uint8Array, bases: number): { decodeRecord(payload: Uint8Array, count: number): Uint8Array; finish(): void };
+  /** `continues`: what the group this one continues left, if it continues one. */
+  encoder(level: number, continues?: GroupContinuation): { encodeRecord(symbols: Uint8Array): Uint8Array; finish(): Uint8Array };
+  /**
+   * `bases` is the sum of the bases of the group's records; `continues` as for the encoder.
+   * `continuation()`, after `finish()`, is what the group leaves to one that continues it.
+   */
+  decoder(
+    shared: Uint8Array,
+    bases: number,
+    continues?: GroupContinuation,
+  ): { decodeRecord(payload: Uint8Array, count: number): Uint8Array; finish(): void; continuation(): GroupContinuation };
 }
 
 /** 2 bits per base, no model: the speed mode, and the floor every modelling codec must beat. */
@@ -169,12 +184,13 @@ export const refCodec: SequenceCodec = {
   },
   group: {
     defaultBytes: 256 << 20,
-    encoder: (level) => new RefGroupEncoder({ level }),
-    decoder: (shared, bases) => {
-      const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases));
+    encoder: (level, continues) => new RefGroupEncoder({ level }, continues as RefHistory | undefined),
+    decoder: (shared, bases, continues) => {
+      const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined));
       return {
         decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
         finish: () => wrapCodedErrors(() => decoder.finish()),
+        continuation: () => decoder.continuation(),
       };
     },
   },

@@ -12,11 +12,13 @@ export const SLICE_BASES = 1 << 16;
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
-export async function encodeSliced(codec: SequenceCodec, symbols: Uint8Array, level: number): Promise<Uint8Array> {
+/** Like SequenceCodec.encode; `onSlice(bases)` after each slice, with the bases coded so far. */
+export async function encodeSliced(codec: SequenceCodec, symbols: Uint8Array, level: number, onSlice?: (bases: number) => void): Promise<Uint8Array> {
   if (!codec.encoder || symbols.length <= SLICE_BASES) return codec.encode(symbols, level);
   const encoder = codec.encoder(symbols.length, level);
   for (let i = 0; i < symbols.length; i += SLICE_BASES) {
     encoder.push(symbols.subarray(i, i + SLICE_BASES));
+    onSlice?.(Math.min(symbols.length, i + SLICE_BASES));
     await nextTurn();
   }
   return encoder.finish();

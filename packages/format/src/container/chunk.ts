@@ -10,7 +10,8 @@
  *   sectionCount × section (names, layout, case, exceptions, group; see sections.ts)
  *
  * A chunk whose records a group codec coded together (FORMAT.md, "Groups") also has a group
- * section: `varint codec, shared bytes`; every record of it then points at one ChunkGroup.
+ * section: `varint codec, shared bytes`; every record of it then points at one ChunkGroup. A group
+ * that goes on from the previous group of the file (an append) also has a continues section.
  *
  * The writer leaves out the names, case and exceptions sections when they hold nothing, which the
  * file header's required flag `OmittedSections` allows; a file without the flag has all four.
@@ -38,13 +39,19 @@ export interface ChunkGroup {
   /** Bases of all records of the chunk together. */
   bases: number;
   records: number;
+  /** The chunk has a continues section: the group goes on from the previous group of the file. */
+  continues: boolean;
+  /** That previous group, linked by the frame walker (container/walker.ts). */
+  previous?: ChunkGroup;
+  /** Bases of this group and of every group it continues, directly or not. */
+  chainBases: number;
 }
 
 export function encodeChunk(
   records: readonly ChunkRecord[],
   zstd: ZstdCompress | undefined,
   level: number,
-  group?: { codec: number; shared: Uint8Array },
+  group?: { codec: number; shared: Uint8Array; continues?: boolean },
 ): Uint8Array {
   const w = new ByteWriter(64 + records.length * 16);
   const names = new ByteWriter();
@@ -86,10 +93,11 @@ export function encodeChunk(
     [SectionId.Exceptions, exceptions.finish()],
   ];
   const kept = sections.filter(([id, data]) => !isOmittedSection(id, data, records.length));
-  w.varint(kept.length + (group ? 1 : 0));
+  w.varint(kept.length + (group ? 1 : 0) + (group?.continues ? 1 : 0));
   for (const [id, data] of kept) writeSection(w, id, data, zstd, level);
   // arithmetic-coded already: stored raw
   if (group) writeSection(w, SectionId.Group, new ByteWriter(group.shared.length + 8).varint(group.codec).bytes(group.shared).finish(), undefined, 0);
+  if (group?.continues) writeSection(w, SectionId.Continues, new ByteWriter(1).varint(0).finish(), undefined, 0);
   return w.finish();
 }
 
@@ -135,7 +143,7 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
   for (let i = 0; i < sectionCount; i++) {
     const { id, data } = readSection(r);
     if (id & SECTION_IGNORABLE_BIT) continue;
-    if (id < SectionId.Names || id > SectionId.Group) {
+    if (id < SectionId.Names || id > SectionId.Continues) {
       throw new UnsupportedFeatureError(`chunk section id ${id} not understood`, offset);
     }
     if (sections.has(id)) throw new CorruptError(`chunk section ${id} appears twice`, offset);
@@ -234,13 +242,24 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
   cases.expectEnd();
   excs.expectEnd();
   const groupData = sections.get(SectionId.Group);
+  const continuesData = sections.get(SectionId.Continues);
+  if (continuesData && !groupData) throw new CorruptError('a continues section in a chunk that is not a group', offset);
+  if (continuesData) {
+    const c = new ByteReader(continuesData, 'continues section', offset);
+    const flags = c.varint();
+    if (flags !== 0) throw new UnsupportedFeatureError(`continues flags 0x${flags.toString(16)} not understood`, offset);
+    c.expectEnd();
+  }
   if (groupData) {
     const g = new ByteReader(groupData, 'group section', offset);
+    const bases = records.reduce((sum, rec) => sum + rec.layout.bases, 0);
     const group: ChunkGroup = {
       codec: g.varint(),
       shared: groupData.subarray(g.pos),
-      bases: records.reduce((sum, rec) => sum + rec.layout.bases, 0),
+      bases,
       records: records.length,
+      continues: continuesData !== undefined,
+      chainBases: bases,
     };
     if (group.bases > LIMITS.maxGroupBases) {
       throw new LimitExceededError(`group of ${group.bases} bases exceeds the ${LIMITS.maxGroupBases}-base limit`, offset);

@@ -8,12 +8,13 @@
  *                 stored generically (never inside a chunk); no record or generic frame comes
  *                 before the first FILE frame (a chunk frame may)
  * Skippable frames may appear anywhere before END. Nothing may follow END.
+ * A group that continues (FORMAT.md, "Groups") is linked here to the last group before it.
  */
 import { ByteReader } from '../bytes.js';
-import { Eol } from '../constants.js';
-import { CorruptError } from '../errors.js';
+import { Eol, LIMITS } from '../constants.js';
+import { CorruptError, LimitExceededError } from '../errors.js';
 import { lastEol, lineCount, recordByteLength } from '../fasta/record.js';
-import type { ChunkRecord } from './chunk.js';
+import type { ChunkGroup, ChunkRecord } from './chunk.js';
 
 export interface EndInfo {
   records: number;
@@ -34,6 +35,7 @@ export class FrameWalker {
   private pending: ChunkRecord[] = [];
   private pendingAt = 0;
   private previous: ChunkRecord | undefined;
+  private lastGroup: ChunkGroup | undefined;
 
   private setKind(kind: 'fasta' | 'generic', offset: number): void {
     if (this.kind !== undefined && this.kind !== kind) {
@@ -58,6 +60,20 @@ export class FrameWalker {
     }
     this.pending = records;
     this.pendingAt = 0;
+    const group = records[0]?.group;
+    if (!group) return;
+    // A group that continues goes on from the last group before it, of the same codec.
+    if (group.continues) {
+      const previous = this.lastGroup;
+      if (!previous) throw new CorruptError('a group continues, but no group comes before it', offset);
+      if (previous.codec !== group.codec) throw new CorruptError('a group continues a group of another codec', offset);
+      group.previous = previous;
+      group.chainBases = previous.chainBases + group.bases;
+      if (group.chainBases > LIMITS.maxGroupBases) {
+        throw new LimitExceededError(`a chain of groups of ${group.chainBases} bases exceeds the ${LIMITS.maxGroupBases}-base limit`, offset);
+      }
+    }
+    this.lastGroup = group;
   }
 
   /** The record whose bases the sequence frame at `offset` carries. */

@@ -7,29 +7,37 @@
 import { CmDecoder } from '../cm/codec.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
-import { readSharedHead } from './shared.js';
+import { readSharedHead, type RefHistory } from './shared.js';
 import { alignedBase, Alignments, DifferenceSites, MatchKind, substituted, TokenModels } from './tokens.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
-  private size = 0;
+  private size: number;
   private readonly literals: CmDecoder;
   private literalsLeft: number;
   private readonly tokens = new TokenModels();
-  private readonly sites = new DifferenceSites();
+  private readonly sites: DifferenceSites;
 
-  /** `shared` is the group's shared bytes; `capacity` the bases of all its records together. */
-  constructor(shared: Uint8Array, capacity: number) {
+  /**
+   * `shared` is the group's shared bytes; `capacity` the bases of all its records together;
+   * `continues` what the group it continues left (`continuation()` of that group's decoder), if any.
+   */
+  constructor(shared: Uint8Array, capacity: number, continues?: RefHistory) {
     const { literalCount, cm } = readSharedHead(shared);
     if (literalCount > capacity) throw new CodedStreamError(`reference group names ${literalCount} literals for ${capacity} bases`);
+    const before = continues?.bases.length ?? 0;
+    if (before + capacity > 2 ** 31) throw new CodedStreamError('a chain of reference groups holds at most 2^31 bases');
     this.literals = new CmDecoder(cm, literalCount);
     this.literalsLeft = literalCount;
-    this.history = new Uint8Array(capacity);
+    this.history = new Uint8Array(before + capacity);
+    if (continues) this.history.set(continues.bases);
+    this.size = before;
+    this.sites = continues ? continues.sites.clone() : new DifferenceSites();
   }
 
-  /** Bases decoded so far (the history of the next record). */
-  get decodedBases(): number {
-    return this.size;
+  /** What this group leaves to a group that continues it; call after `finish`. */
+  continuation(): RefHistory {
+    return { bases: this.history.subarray(0, this.size), sites: this.sites };
   }
 
   /** Rebuilds the next record of the group from its payload; returns a view of its `count` bases. */

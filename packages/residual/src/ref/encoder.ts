@@ -13,7 +13,7 @@ import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, DifferenceSites, grow, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
-import { writeSharedHead } from './shared.js';
+import { writeSharedHead, type RefHistory } from './shared.js';
 
 /** k-mer length of the index: 16 bases fill one 32-bit code exactly. */
 const K = 16;
@@ -24,6 +24,12 @@ const K = 16;
  */
 const STEP = 4;
 const SPARSE_STEP = 16;
+/**
+ * The history a continued group leaves is indexed as densely as copies are: which of its bases
+ * were new is not known there, and most are copies. Every 4th position instead gave 0.5-2% smaller
+ * continuations and took 1.5x the time (ADR 0013).
+ */
+const PREFIX_STEP = SPARSE_STEP;
 const HASH_BITS = 22;
 /** Candidates tried per lookup, newest first. */
 const DEPTH = 32;
@@ -45,29 +51,56 @@ export interface RefOptions {
 
 export class RefGroupEncoder {
   private history: Uint8Array = new Uint8Array(1 << 16);
+  /** The history's bytes read four at a time by `extend` (2.6x faster than byte by byte, measured). */
+  private view = new DataView(this.history.buffer);
   private size = 0;
   private literals: Uint8Array = new Uint8Array(1 << 16);
   private literalCount = 0;
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
   private chain = new Int32Array(1 << 14);
   private readonly tokens = new TokenModels();
-  private readonly sites = new DifferenceSites();
+  private readonly sites: DifferenceSites;
   private readonly batch = new Int32Array(256);
 
-  constructor(private readonly options: RefOptions = {}) {}
+  /**
+   * `continues`: what the group this one continues left (its decoder's `continuation()`): its bases
+   * are the start of this group's history, indexed here every PREFIX_STEP-th position.
+   */
+  constructor(
+    private readonly options: RefOptions = {},
+    continues?: RefHistory,
+  ) {
+    this.sites = continues ? continues.sites.clone() : new DifferenceSites();
+    if (continues) {
+      const before = continues.bases.length;
+      if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
+      this.history = grow(this.history, before + 4);
+      this.view = new DataView(this.history.buffer);
+      this.history.set(continues.bases);
+      this.size = before;
+      this.index(0, before, PREFIX_STEP);
+    }
+  }
 
   /** Codes the next record of the group; returns its payload (the token stream). */
   encodeRecord(symbols: Uint8Array): Uint8Array {
     const n = symbols.length;
     const base = this.size;
     // Positions are int32 in the index and the difference sites, and the format caps a group at 2^31.
-    if (base + n > 2 ** 31) throw new InvalidInputError('a reference group holds at most 2^31 bases');
-    this.history = grow(this.history, base + n);
+    if (base + n > 2 ** 31) throw new InvalidInputError('a reference group (with the groups it continues) holds at most 2^31 bases');
+    // + 4: `extend` reads whole words, up to 3 bytes past the last base
+    if (base + n + 4 > this.history.length) {
+      this.history = grow(this.history, base + n + 4);
+      this.view = new DataView(this.history.buffer);
+    }
     const history = this.history;
-    let any = 0;
-    for (let j = 0; j < n; j++) any |= symbols[j]!;
-    if (any > 3) throw new InvalidInputError(`symbol ${symbols.find((x) => x > 3)} is not 0..3`);
     history.set(symbols, base);
+    // Every symbol must be 0..3: OR-ed four at a time (4x faster than byte by byte, measured).
+    let any = 0;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) any |= this.view.getUint32(base + j, true);
+    for (; j < n; j++) any |= symbols[j]!;
+    if ((any & 0xfcfcfcfc) !== 0) throw new InvalidInputError(`symbol ${symbols.find((x) => x > 3)} is not 0..3`);
     this.size = base + n;
     const io = new EncodingChannel(64 + (n >> 6));
     const tokens = this.tokens;
@@ -244,12 +277,17 @@ export class RefGroupEncoder {
   /** Length of the match of target position `a` against reference position `r` on `strand`, at most `max`. */
   private extend(r: number, a: number, strand: number, max: number): number {
     const history = this.history;
+    const view = this.view;
     if (r < 0 || r >= a) return 0;
     let len = 0;
+    // Four bases at a time while whole words fit, then base by base. The reverse strand reads the
+    // reference word big-endian (its bases backwards) and complements the target's (x ^ 3 = 3 - x).
     if (strand === 0) {
+      while (len + 4 <= max && view.getUint32(r + len, true) === view.getUint32(a + len, true)) len += 4;
       while (len < max && history[r + len] === history[a + len]) len++;
     } else {
       const limit = Math.min(max, r + 1);
+      while (len + 4 <= limit && view.getUint32(r - len - 3, false) === (view.getUint32(a + len, true) ^ 0x03030303)) len += 4;
       while (len < limit && history[r - len] === 3 - history[a + len]!) len++;
     }
     return len;
@@ -261,7 +299,7 @@ export class RefGroupEncoder {
    * its source, and inserting into the table is the parse's largest cost (a cache miss each).
    */
   private index(from: number, to: number, step: number): void {
-    const history = this.history;
+    const view = this.view;
     const last = Math.min(to, this.size - K + 1);
     this.chain = grow(this.chain, (last >> 2) + 1);
     // Hashes first, table updates after, in batches: the updates are cache misses, and with no
@@ -270,9 +308,13 @@ export class RefGroupEncoder {
     for (let first = Math.ceil(from / step) * step; first < last; first += step * hashes.length) {
       let m = 0;
       for (let p = first; p < last && m < hashes.length; p += step) {
-        // int32 codes (no `>>> 0`), so that V8 keeps them as small integers
+        // int32 codes (no `>>> 0`), so that V8 keeps them as small integers; four symbols per
+        // word read (twice as fast as byte by byte, measured)
         let code = 0;
-        for (let j = 0; j < K; j++) code = (code << 2) | history[p + j]!;
+        for (let j = 0; j < K; j += 4) {
+          const w = view.getUint32(p + j, true);
+          code = (code << 8) | ((w & 3) << 6) | ((w >> 4) & 0x30) | ((w >> 14) & 0x0c) | ((w >>> 24) & 3);
+        }
         hashes[m++] = hashKmer(code);
       }
       for (let i = 0; i < m; i++) {

@@ -3,6 +3,17 @@
  * payload of the group's literal bases (every base no match explained, in record order).
  */
 import { CodedStreamError } from '../errors.js';
+import type { DifferenceSites } from './tokens.js';
+
+/**
+ * What a finished group leaves to a group that continues it (FORMAT.md, "Groups"): every base of
+ * its history (its own records after those of the groups it continued) and its difference sites.
+ * Opaque to the format: it only passes it from one group to the next.
+ */
+export interface RefHistory {
+  readonly bases: Uint8Array;
+  readonly sites: DifferenceSites;
+}
 
 export function writeSharedHead(literalCount: number, cm: Uint8Array): Uint8Array {
   const head: number[] = [];

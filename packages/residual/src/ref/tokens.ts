@@ -118,6 +118,14 @@ export class DifferenceSites {
   private sites = new Int32Array(1024);
   private size = 0;
 
+  /** An independent copy (a group that continues another starts from the other's sites). */
+  clone(): DifferenceSites {
+    const copy = new DifferenceSites();
+    copy.sites = this.sites.slice(0, Math.max(this.size, 1024));
+    copy.size = this.size;
+    return copy;
+  }
+
   add(position: number): void {
     if (this.size > 0 && this.sites[this.size - 1]! >= position) return;
     this.sites = grow(this.sites, this.size + 1);
