@@ -8,6 +8,7 @@ import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, FORMAT_MAJOR, 
 import { appendCommand } from './commands/append.js';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
+import { getCommand } from './commands/get.js';
 import { infoCommand, listCommand, verifyCommand } from './commands/info.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
@@ -39,12 +40,19 @@ Examples:
   seqcoder decompress strains.seqc -C out/   # every file back, byte for byte, under its name
   seqcoder append strains.seqc new/*.fa       # more genomes, without coding the others again
   seqcoder cat strains.seqc --file strain7.fa   # one genome, decoding only what it needs
+  seqcoder get genome.fa.seqc NC_000913.3:1000-2000   # a region, as samtools faidx prints it
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
 
 function parseLevel(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+}
+
+function parseLineWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer, 0 or more');
   return n;
 }
 
@@ -115,7 +123,7 @@ function buildProgram(setExit: (code: number) => void): Command {
           .map((c) => `  ${c.name.padEnd(16)} ${c.description}\n                   levels ${c.levels.min}-${c.levels.max}, default ${c.levels.default} — ${c.levels.meaning}`)
           .join('\n'),
     )
-    .action((files, flags) => compressCommand(files, flags));
+    .action(async (files, flags) => setExit(await compressCommand(files, flags)));
 
   outputOptions(
     program
@@ -129,7 +137,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   )
     .option('-C, --directory <dir>', 'extract the files of a multi-file archive into this folder (names never lead outside it)')
     .addOption(threadsOption())
-    .action((files, flags) => decompressCommand(files, flags));
+    .action(async (files, flags) => setExit(await decompressCommand(files, flags)));
 
   program
     .command('cat')
@@ -138,7 +146,31 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--file <name>', 'only this file of a multi-file archive (its name as `seqcoder list` shows it)')
     .option('--record <name>', 'only this record: its index, full header or first word (e.g. NC_000913.3)')
     .addOption(threadsOption())
-    .action((files, flags) => catCommand(files, { ...flags, record: flags.record !== undefined && /^\d+$/.test(flags.record) ? Number(flags.record) : flags.record }));
+    .action(async (files, flags) =>
+      setExit(await catCommand(files, { ...flags, record: flags.record !== undefined && /^\d+$/.test(flags.record) ? Number(flags.record) : flags.record })),
+    );
+
+  program
+    .command('get')
+    .description('regions of records, as `samtools faidx` prints them from the original FASTA')
+    .argument('<archive>', `a ${FILE_EXTENSION} file`)
+    .argument('[regions...]', 'NAME, NAME:START, NAME:START-END or NAME:-END (1-based, both ends included; commas allowed)')
+    .option('--bed <file>', 'also the regions of a BED file (0-based, end excluded), printed as NAME:START+1-END')
+    .addOption(new Option('-n, --line-width <n>', 'residues per output line (0: one line)').default(60).argParser(parseLineWidth))
+    .option('--file <name>', 'look records up in this file of a multi-file archive only')
+    .addHelpText(
+      'after',
+      `
+NAME is a record's identifier (its header's first word) or whole header. An END past the record is
+cut to it, with a warning on stderr. A region naming no record is reported, the others are printed,
+and the exit code is 1. Each record is decoded once for all its regions.
+
+Examples:
+  seqcoder get genome.fa.seqc NC_000913.3:1000-2000
+  seqcoder get strains.seqc --file strains/st7.fa chr:1-100 chr:5,000-5,100
+  seqcoder get genome.fa.seqc --bed genes.bed -n 0`,
+    )
+    .action((archive, regions, flags) => getCommand(archive, regions, flags));
 
   program
     .command('append')
@@ -148,6 +180,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--files-from <list>', 'also add the files listed in this file, one path a line (- for stdin)')
     .addOption(new Option('--codec <name>', `sequence codec of the new files (default: ${DEFAULT_COLLECTION_CODEC})`).choices(codecNames))
     .addOption(new Option('--level <n>', 'codec level').argParser(parseLevel))
+    .option(
+      '--new-group',
+      'code the new files apart from the archive\'s last group (by default they continue it, coded against the genomes there: ' +
+        'about 10x smaller for genomes of one species; reading them then rebuilds that group first)',
+    )
     .option('-q, --quiet', 'no progress bar and no summary')
     .action((archive, files, flags) => appendCommand(archive, files, flags));
 
@@ -156,14 +193,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('show the files of an archive, their records, lengths and codecs')
     .argument('[files...]', 'input files; - for stdin')
     .option('--json', 'machine-readable output')
-    .action((files, flags) => listCommand(files, flags));
+    .action(async (files, flags) => setExit(await listCommand(files, flags)));
 
   program
     .command('info')
     .description('show records, lengths, codec, sizes and bits per base')
     .argument('[files...]', 'input files; - for stdin')
     .option('--json', 'machine-readable output')
-    .action((files, flags) => infoCommand(files, flags));
+    .action(async (files, flags) => setExit(await infoCommand(files, flags)));
 
   program
     .command('verify')

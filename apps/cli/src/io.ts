@@ -5,6 +5,7 @@
  */
 import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
 import { access, link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -96,10 +97,9 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
 /** Writes every piece to a stream, respecting back-pressure. */
 export async function writeAll(out: Writable, pieces: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const piece of pieces) {
-    if (!out.write(piece)) await new Promise<void>((resolve, reject) => {
-      out.once('drain', resolve);
-      out.once('error', reject);
-    });
+    // events.once removes both of its listeners whichever fires (a pair of .once() calls left an
+    // 'error' listener behind at every drain: MaxListenersExceededWarning on `cat … | slow`)
+    if (!out.write(piece)) await once(out, 'drain');
   }
 }
 

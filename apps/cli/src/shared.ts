@@ -47,6 +47,25 @@ export function formatBytes(n: number): string {
   return `${n.toLocaleString('en')} bytes`;
 }
 
+/**
+ * Runs `work` on each input in turn and goes on past one that fails, as gzip does: each failure is
+ * reported on stderr when it happens. Returns the exit code: that of the worst failure, 0 if none.
+ */
+export async function eachInput(inputs: string[], work: (input: string) => Promise<void>): Promise<number> {
+  let worst: number = Exit.ok;
+  for (const input of inputs) {
+    try {
+      await work(input);
+    } catch (e) {
+      const { code, message } = describeError(e);
+      log(`seqcoder: ${message.startsWith(`${input}:`) || input === '-' ? message : `${input}: ${message}`}`);
+      if (process.env.SEQCODER_DEBUG) console.error(e);
+      worst = Math.max(worst, code);
+    }
+  }
+  return worst;
+}
+
 /** Runs `work` for one input, prefixing any error message with the input's name. */
 export async function forInput<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {

@@ -2,7 +2,7 @@
  * The seqcoder command as a user runs it: the built CLI in a child process, exit codes,
  * stderr, and what is (not) left on disk.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,54 @@ describe('bad input: one line, non-zero exit, no output file', () => {
       expect(readdirSync(dir).sort()).toEqual(before);
     });
   }
+
+  it('with several inputs, every command goes on past a bad one and exits with its code at the end', () => {
+    copyFileSync(EXAMPLE, join(dir, 'a.fa'));
+    copyFileSync(EXAMPLE, join(dir, 'b.fa'));
+    const compress = seqcoder(['compress', '-q', 'a.fa', 'missing.fa', 'b.fa']);
+    expect(compress.code).toBe(1);
+    expect(compress.stderr).toContain('missing.fa');
+    expect(existsSync(join(dir, 'a.fa.seqc')) && existsSync(join(dir, 'b.fa.seqc'))).toBe(true);
+
+    copyFileSync(join(CORRUPT, 'record-checksum.seqc'), join(dir, 'bad.seqc')); // found when decoding
+    writeFileSync(join(dir, 'junk.seqc'), 'not a SeqCoder file at all'); // found when opening
+    const info = seqcoder(['info', 'a.fa.seqc', 'junk.seqc', 'b.fa.seqc']);
+    expect(info.code).toBe(3);
+    expect(info.stdout.toString()).toMatch(/file +a\.fa\.seqc[\s\S]*file +b\.fa\.seqc/);
+    const json = seqcoder(['info', '--json', 'a.fa.seqc', 'junk.seqc', 'b.fa.seqc']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout.toString()).map((d: { file: string }) => d.file)).toEqual(['a.fa.seqc', 'b.fa.seqc']);
+    const list = seqcoder(['list', 'a.fa.seqc', 'nothing.seqc']);
+    expect(list.code).toBe(1);
+    expect(list.stdout.toString()).toContain('a.fa.seqc: 1 file(s)');
+
+    const cat = seqcoder(['cat', 'a.fa.seqc', 'bad.seqc', 'b.fa.seqc']);
+    expect(cat.code).toBe(3);
+    expect(cat.stdout.subarray(-readFileSync(EXAMPLE).length)).toEqual(readFileSync(EXAMPLE));
+    for (const f of ['a.fa', 'b.fa']) rmSync(join(dir, f));
+    const decompress = seqcoder(['decompress', 'a.fa.seqc', 'bad.seqc', 'b.fa.seqc']);
+    expect(decompress.code).toBe(3);
+    expect(decompress.stderr).toMatch(/^seqcoder: bad\.seqc: /m);
+    expect(readFileSync(join(dir, 'a.fa'))).toEqual(readFileSync(EXAMPLE));
+    expect(readFileSync(join(dir, 'b.fa'))).toEqual(readFileSync(EXAMPLE));
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+
+  it('prints no warning of Node: files refused at opening are closed, back-pressure leaves no listener behind', () => {
+    for (const file of Object.keys(JSON.parse(readFileSync(join(CORRUPT, 'manifest.json'), 'utf8')))) {
+      const r = seqcoder(['verify', join(CORRUPT, file)]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).not.toMatch(/Warning|DEP0/);
+    }
+    // 20 records of 200 kb: each fills the pipe, and stdout drains 20 times
+    const record = (i: number) => `>r${i}\n${'ACGTTGCA'.repeat(25_000).replace(/(.{80})/g, '$1\n')}\n`;
+    writeFileSync(join(dir, 'many.fa'), Array.from({ length: 20 }, (_, i) => record(i)).join(''));
+    expect(seqcoder(['compress', '-q', '--codec', 'pack', 'many.fa']).code).toBe(0);
+    const cat = seqcoder(['cat', 'many.fa.seqc']);
+    expect(cat.code).toBe(0);
+    expect(cat.stdout.length).toBe(readFileSync(join(dir, 'many.fa')).length);
+    expect(cat.stderr).toBe('');
+  });
 
   it('verify and cat fail the same way on damaged files', () => {
     copyFileSync(join(CORRUPT, 'record-checksum.seqc'), join(dir, 'r.seqc'));

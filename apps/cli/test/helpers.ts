@@ -29,3 +29,12 @@ export function runCli(cwd: string, args: string[], input?: Uint8Array) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input, maxBuffer: 1 << 30 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString() };
 }
+
+/**
+ * Whether samtools is installed: `get` is compared with `samtools faidx` where it is. .ci/run
+ * installs it and sets SEQCODER_REQUIRE_SAMTOOLS=1, so that there its absence fails.
+ */
+export const SAMTOOLS = spawnSync('samtools', ['--version']).status === 0;
+if (!SAMTOOLS && process.env.SEQCODER_REQUIRE_SAMTOOLS === '1') {
+  throw new Error('samtools is not installed, and SEQCODER_REQUIRE_SAMTOOLS=1 requires it');
+}

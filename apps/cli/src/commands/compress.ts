@@ -5,7 +5,7 @@ import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { describeArchive } from './info.js';
 import { startProgress } from '../progress.js';
-import { forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
+import { eachInput, forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
@@ -31,13 +31,15 @@ export function compressedName(path: string): string {
   return path.replace(/\.gz$/i, '') + FILE_EXTENSION;
 }
 
-export async function compressCommand(files: string[], flags: CompressFlags): Promise<void> {
+/** Returns the exit code: with several inputs, each is compressed even when one before failed. */
+export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
   const archive = await archiveOutput(files, flags);
   // Made once: a neural codec for --runtime/--device loads its network once for all the files.
   const coding = { codec: writingCodec(flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC), flags), level: flags.level, zstd: zstdCompress };
-  await withWorkers(flags, async (workers) => {
-    if (archive) await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers });
-    else for (const file of inputsOf(files, flags)) await compressOne(file, flags, { ...coding, workers });
+  return withWorkers(flags, async (workers) => {
+    if (!archive) return eachInput(inputsOf(files, flags), (file) => compressOne(file, flags, { ...coding, workers }));
+    await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers });
+    return Exit.ok;
   });
 }
 

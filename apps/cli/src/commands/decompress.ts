@@ -5,7 +5,7 @@ import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { startProgress } from '../progress.js';
-import { forInput, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
+import { eachInput, forInput, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 
 /** `x.fa.seqc` → `x.fa`. */
 export function decompressedName(path: string): string {
@@ -21,10 +21,8 @@ export interface DecompressFlags extends CommonFlags, ThreadFlags {
 }
 
 /** Every checksum is verified while decoding; the output is renamed into place only after the last one passed. */
-export async function decompressCommand(files: string[], flags: DecompressFlags): Promise<void> {
-  await withWorkers(flags, async (workers) => {
-    for (const file of inputsOf(files, flags)) await decompressOne(file, flags, { workers });
-  });
+export async function decompressCommand(files: string[], flags: DecompressFlags): Promise<number> {
+  return withWorkers(flags, (workers) => eachInput(inputsOf(files, flags), (file) => decompressOne(file, flags, { workers })));
 }
 
 async function decompressOne(file: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
@@ -56,7 +54,7 @@ async function decompressOne(file: string, flags: DecompressFlags, options: Deco
 }
 
 /** `cat`: decode to stdout, verified, nothing written to disk; or one file or record of an archive. */
-export async function catCommand(files: string[], flags: ThreadFlags & { file?: string; record?: string | number } = {}): Promise<void> {
+export async function catCommand(files: string[], flags: ThreadFlags & { file?: string; record?: string | number } = {}): Promise<number> {
   if (flags.file !== undefined || flags.record !== undefined) {
     if (files.length !== 1 || files[0] === '-') throw new CliError('--file and --record read one archive file (not stdin)', Exit.usage);
     const archive = await open(files[0]!);
@@ -73,14 +71,14 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
     } finally {
       await archive.close();
     }
-    return;
+    return Exit.ok;
   }
-  await withWorkers(flags, async (workers) => {
-    for (const file of files.length > 0 ? files : ['-']) {
+  return withWorkers(flags, (workers) =>
+    eachInput(files.length > 0 ? files : ['-'], async (file) => {
       const input = await openInput(file);
       await forInput(input.name, () => writeAll(process.stdout, decompressStream(readInput(input), { workers })));
-    }
-  });
+    }),
+  );
 }
 
 async function isMultiFile(path: string): Promise<boolean> {
@@ -103,10 +101,22 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
   const starts: { name: string }[] = [];
   let current: AtomicFile | undefined;
   let files = 0;
+  // A finished file is synced and renamed while the next one decodes (fsync waits on the disk:
+  // a sixth of the time of 50 small genomes, measured). Commits still run one after another, in
+  // file order; the first failure stops the extraction.
+  let commits = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const commitCurrent = (): void => {
+    const file = current;
+    if (!file) return;
+    current = undefined;
+    commits = commits.then(() => (failure ? file.abort() : file.commit())).catch((error: unknown) => void (failure ??= { error }));
+  };
   // Files begin (onFile) before their first piece; empty files have no piece.
   const advance = async (): Promise<void> => {
     for (const { name } of starts.splice(0)) {
-      await current?.commit();
+      commitCurrent();
+      if (failure) throw failure.error;
       // one level at a time (see extractionPath); an existing folder is fine
       const makeFolder = (dir: string) => mkdir(dir).catch((e: NodeJS.ErrnoException) => {
         if (e.code !== 'EEXIST') throw e;
@@ -124,10 +134,13 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
         await current.write(piece);
       }
       await advance();
-      await current?.commit();
-      current = undefined;
+      commitCurrent();
+      await commits;
+      if (failure) throw failure.error;
     } catch (e) {
       await current?.abort();
+      // files still being committed finish (or clean up after themselves) before the error is told
+      await commits;
       throw e;
     } finally {
       progress.stop();

@@ -1,7 +1,6 @@
 import { openArchive, type Archive } from '@seqcoder/format';
-import { describeError, Exit } from '../errors.js';
 import { openInput, readInput } from '../io.js';
-import { forInput, formatBytes, log } from '../shared.js';
+import { eachInput, forInput, formatBytes, log } from '../shared.js';
 
 export async function open(file: string): Promise<Archive> {
   // A path is read with random access; stdin is read into memory first.
@@ -44,11 +43,11 @@ export function describeArchive(file: string, archive: Archive) {
 }
 
 /** `list`: the files of an archive with their records, lengths and codecs. */
-export async function listCommand(files: string[], flags: { json?: boolean }): Promise<void> {
-  const reports = await describeAll(files);
+export async function listCommand(files: string[], flags: { json?: boolean }): Promise<number> {
+  const { reports, exit } = await describeAll(files);
   if (flags.json) {
     process.stdout.write(JSON.stringify(reports.map(({ file, files: members, records }) => ({ file, files: members, records })), null, 2) + '\n');
-    return;
+    return exit;
   }
   for (const d of reports) {
     // An archive of one input lists as one file named after the archive.
@@ -65,27 +64,30 @@ export async function listCommand(files: string[], flags: { json?: boolean }): P
     }
     process.stdout.write(lines.join('\n') + '\n');
   }
+  return exit;
 }
 
-/** describeArchive of each file named ('-' or none: stdin). */
-async function describeAll(files: string[]): Promise<ReturnType<typeof describeArchive>[]> {
-  const reports = [];
-  for (const file of files.length > 0 ? files : ['-']) {
+/** describeArchive of each file named ('-' or none: stdin), going on past one that fails; and the exit code. */
+async function describeAll(files: string[]): Promise<{ reports: ReturnType<typeof describeArchive>[]; exit: number }> {
+  const reports: ReturnType<typeof describeArchive>[] = [];
+  const exit = await eachInput(files.length > 0 ? files : ['-'], async (file) => {
     const archive = await open(file);
     try {
       reports.push(describeArchive(file, archive));
     } finally {
       await archive.close();
     }
-  }
-  return reports;
+  });
+  return { reports, exit };
 }
 
-export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<void> {
-  const reports = await describeAll(files);
+/** Reports every file it can read (the others on stderr); returns the exit code. */
+export async function infoCommand(files: string[], flags: { json?: boolean }): Promise<number> {
+  const { reports, exit } = await describeAll(files);
   if (flags.json) {
-    process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
-    return;
+    // one object for one file asked for, else an array of those that could be read
+    if (reports.length > 0 || files.length > 1) process.stdout.write(JSON.stringify(files.length <= 1 ? reports[0] : reports, null, 2) + '\n');
+    return exit;
   }
   for (const d of reports) {
     const lines = [
@@ -108,27 +110,20 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
     }
     process.stdout.write(lines.join('\n') + '\n\n');
   }
+  return exit;
 }
 
 /** Decodes every file completely; reports each, and fails if any fails. */
 export async function verifyCommand(files: string[], flags: { quiet?: boolean }): Promise<number> {
-  let worst: number = Exit.ok;
-  for (const file of files.length > 0 ? files : ['-']) {
+  return eachInput(files.length > 0 ? files : ['-'], async (file) => {
+    const archive = await open(file);
     try {
-      const archive = await open(file);
-      try {
-        await forInput(file, () => archive.verify());
-      } finally {
-        await archive.close();
-      }
-      if (!flags.quiet) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)})`);
-    } catch (e) {
-      const { code, message } = describeError(e);
-      log(`seqcoder: ${message}`);
-      worst = Math.max(worst, code);
+      await forInput(file, () => archive.verify());
+    } finally {
+      await archive.close();
     }
-  }
-  return worst;
+    if (!flags.quiet) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)})`);
+  });
 }
 
 /**

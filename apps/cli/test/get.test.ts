@@ -1,0 +1,97 @@
+/**
+ * `seqcoder get`: regions as `samtools faidx` prints them. Expected outputs are written out here
+ * for a small file; where samtools is installed, its own output is the reference too (the
+ * real-genome data test compares 1,000 random regions of every genome with it).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, SAMTOOLS, testFolders } from './helpers.js';
+
+const folders = testFolders('seqcoder-get-');
+let dir = '';
+beforeEach(() => (dir = folders.current()));
+const seqcoder = (args: string[]) => runCli(dir, args);
+
+const FASTA = '>chr1 the first\nACGTACGTAC\nGTNNacgt\n>chr2\r\nAAAA\r\nCC\r\n>odd:1-2 a name that looks like a region\nTTTTGGGG\n';
+
+function archive(codec = 'cm'): void {
+  writeFileSync(join(dir, 'g.fa'), FASTA);
+  expect(seqcoder(['compress', '-q', '--codec', codec, 'g.fa']).code).toBe(0);
+}
+
+const get = (...args: string[]) => seqcoder(['get', 'g.fa.seqc', ...args]);
+
+describe('seqcoder get', () => {
+  it('prints regions in samtools syntax, 1-based and both ends included', () => {
+    archive();
+    const r = get('chr1', 'chr1:3', 'chr1:3-7', 'chr1:-5', 'chr1:1,0-1,5', 'chr2:2-5', 'chr1 the first:1-2');
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toBe(
+      '>chr1\nACGTACGTACGTNNacgt\n>chr1:3\nGTACGTACGTNNacgt\n>chr1:3-7\nGTACG\n>chr1:-5\nACGTA\n' +
+        '>chr1:1,0-1,5\nCGTNNa\n>chr2:2-5\nAAAC\n>chr1 the first:1-2\nAC\n',
+    );
+  });
+
+  it('cuts an end past the record, and warns as samtools does', () => {
+    archive('pack');
+    const r = get('chr1:17-30', 'chr1:30-40');
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toBe('>chr1:17-30\ngt\n>chr1:30-40\n');
+    expect(r.stderr).toContain('Truncated sequence: chr1:17-30');
+    expect(r.stderr).toContain('Zero length sequence: chr1:30-40');
+  });
+
+  it('takes a whole name before the region syntax, and wraps at --line-width', () => {
+    archive();
+    expect(get('odd:1-2').stdout.toString()).toBe('>odd:1-2\nTTTTGGGG\n');
+    expect(get('odd:1-2:3-4').stdout.toString()).toBe('>odd:1-2:3-4\nTT\n');
+    expect(get('chr1:2-9', '-n', '3').stdout.toString()).toBe('>chr1:2-9\nCGT\nACG\nTA\n');
+    expect(get('chr1', '-n', '0').stdout.toString()).toBe('>chr1\nACGTACGTACGTNNacgt\n');
+  });
+
+  it('reads BED regions (0-based, end excluded)', () => {
+    archive();
+    writeFileSync(join(dir, 'r.bed'), 'track name=x\n# comment\nchr1\t0\t4\tfirst\nchr2\t4\t6\n\n');
+    const r = get('--bed', 'r.bed', 'chr2:1-1');
+    expect(r.stdout.toString()).toBe('>chr2:1-1\nA\n>chr1:1-4\nACGT\n>chr2:5-6\nCC\n');
+    writeFileSync(join(dir, 'bad.bed'), 'chr1\tx\t4\n');
+    expect(get('--bed', 'bad.bed')).toMatchObject({ code: 2, stderr: expect.stringContaining('bad.bed:1: not a BED line') });
+  });
+
+  it('prints every region it can, reports the others, and exits 1', () => {
+    archive();
+    const r = get('chrX:1-5', 'chr2', 'nope');
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toBe('>chr2\nAAAACC\n');
+    expect(r.stderr).toContain('no record named chrX');
+    expect(r.stderr).toContain('2 of 3 region(s) name no record');
+  });
+
+  it('refuses regions that make no sense, and no region at all', () => {
+    archive();
+    expect(get('chr1:5-3')).toMatchObject({ code: 2, stderr: expect.stringContaining('the end is before the start') });
+    expect(get('chr1:0-3')).toMatchObject({ code: 2, stderr: expect.stringContaining('positions start at 1') });
+    expect(get('chr1:a-b').code).toBe(1); // not a region: a name, and there is none
+    expect(get()).toMatchObject({ code: 2, stderr: expect.stringContaining('name a region') });
+    expect(get('chr1', '-n', '-1').code).toBe(2);
+  });
+
+  it('looks records up in one file of an archive, and refuses a name found in several', () => {
+    writeFileSync(join(dir, 'a.fa'), '>chr\nAAAACCCC\n');
+    writeFileSync(join(dir, 'b.fa'), '>chr\nGGGGTTTT\n');
+    expect(seqcoder(['compress', '-q', '-o', 'ab.seqc', 'a.fa', 'b.fa']).code).toBe(0);
+    expect(seqcoder(['get', 'ab.seqc', 'chr:3-6', '--file', 'b.fa']).stdout.toString()).toBe('>chr:3-6\nGGTT\n');
+    expect(seqcoder(['get', 'ab.seqc', 'chr:3-6'])).toMatchObject({ code: 2, stderr: expect.stringContaining('several files (a.fa, b.fa)') });
+    expect(seqcoder(['get', 'ab.seqc', 'chr', '--file', 'c.fa']).code).toBe(1);
+  });
+
+  it.skipIf(!SAMTOOLS)('prints what samtools faidx prints', () => {
+    archive();
+    const regions = ['chr1', 'chr1:3', 'chr1:3-7', 'chr1:-5', 'chr1:1,0-1,5', 'chr2:2-5', 'chr1:17-30', 'chr1:30-40', 'odd:1-2'];
+    const samtools = spawnSync('samtools', ['faidx', 'g.fa', ...regions], { cwd: dir });
+    expect(samtools.status).toBe(0);
+    expect(get(...regions).stdout.toString()).toBe(samtools.stdout.toString());
+  });
+});
