@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendFiles, compress, compressFiles, compressStream, decompress, decompressStream, openArchive } from '../src/index.js';
+import { encodeFrame } from '../src/container/frames.js';
 import { collect, FIXTURES, fixture, pieces, referenceResidues, rng, zstdCompress } from './helpers.js';
 
 const EDGE_CASES = readdirSync(join(FIXTURES, 'fasta')).sort();
@@ -79,6 +80,27 @@ describe('random FASTA-like inputs round-trip', () => {
       const packed = await compress(bytes, { mode: 'fasta', chunkBytes: 64 });
       expect(await decompress(packed)).toEqual(bytes);
     }
+  });
+});
+
+describe('readSequence on a long cm record', () => {
+  it('decodes only as far as the range asked for', async () => {
+    const random = rng(11);
+    const bases = Array.from({ length: 200_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const fasta = new TextEncoder().encode(`>long\n${bases}\n`);
+    const file = await compress(fasta, { codec: 'cm', level: 1 });
+    // damage the last bytes of the coded stream, and forge the frame's checksum: a decoder that
+    // reached them would fail or return other bases
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    let at = 16;
+    while (file[at] !== 2) at += 10 + view.getUint32(at + 2, true);
+    const payload = Uint8Array.from(file.subarray(at + 10, at + 10 + view.getUint32(at + 2, true)));
+    for (let i = payload.length - 40; i < payload.length; i++) payload[i]! ^= 0x5a;
+    const damaged = new Uint8Array(Buffer.concat([file.subarray(0, at), encodeFrame(2, payload), file.subarray(at + 10 + payload.length)]));
+    const archive = await openArchive(damaged);
+    expect(new TextDecoder().decode(await archive.readSequence(0, 0, 100))).toBe(bases.slice(0, 100));
+    expect(new TextDecoder().decode(await archive.readSequence(0, 100_000, 100_050))).toBe(bases.slice(100_000, 100_050));
+    await expect(archive.readRecord(0)).rejects.toMatchObject({ code: expect.stringMatching(/CORRUPT|CHECKSUM_MISMATCH/) });
   });
 });
 

@@ -8,9 +8,9 @@
  * letters as in the original) in lines of --line-width. An END past the record is cut to it, as
  * samtools does, with the same warning.
  *
- * Each record is decoded whole once (and checked against its checksum) and kept for the next
- * regions, up to CACHE_RESIDUES residues in all: a range read alone still reads and checks its
- * whole sequence frame, and with cm decodes the whole record.
+ * Each record is decoded once, as far as its furthest region, and kept for its other regions, up
+ * to CACHE_RESIDUES residues in all: a range read alone still reads and checks its whole sequence
+ * frame, and cm decodes from the start of the record.
  */
 import { readFile } from 'node:fs/promises';
 import type { Archive, RecordInfo } from '@seqcoder/format';
@@ -87,26 +87,33 @@ function recordNamed(archive: Archive, name: string, file: number | undefined): 
   return found[0];
 }
 
-/** The residues of regions, decoding each record at most once while the cache holds it. */
+/**
+ * The residues of regions, decoding each record at most once while the cache holds it, and only
+ * as far as the furthest region asked of it (a codec like cm decodes from the record's start).
+ */
 class RegionReader {
   private readonly cache = new Map<number, Uint8Array>();
   private cached = 0;
 
-  constructor(private readonly archive: Archive) {}
+  /** `reach`: for each record, the end of the furthest region asked of it. */
+  constructor(
+    private readonly archive: Archive,
+    private readonly reach: Map<number, number>,
+  ) {}
 
   async residues(record: RecordInfo, start: number, end: number): Promise<Uint8Array> {
-    let whole = this.cache.get(record.index);
-    if (!whole) {
-      whole = await this.archive.readSequence(record.index);
-      while (this.cached + whole.length > CACHE_RESIDUES && this.cache.size > 0) {
+    let prefix = this.cache.get(record.index);
+    if (!prefix) {
+      prefix = await this.archive.readSequence(record.index, 0, this.reach.get(record.index) ?? end);
+      while (this.cached + prefix.length > CACHE_RESIDUES && this.cache.size > 0) {
         const [oldest, bytes] = this.cache.entries().next().value!;
         this.cache.delete(oldest);
         this.cached -= bytes.length;
       }
-      this.cache.set(record.index, whole);
-      this.cached += whole.length;
+      this.cache.set(record.index, prefix);
+      this.cached += prefix.length;
     }
-    return whole.subarray(start, end);
+    return prefix.subarray(start, end);
   }
 }
 
@@ -136,7 +143,12 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
     const isName = (name: string) => recordNamed(archive, name, file) !== undefined;
     const regions = [...regionTexts.map((text) => parseRegion(text, isName)), ...bed];
-    const reader = new RegionReader(archive);
+    const reach = new Map<number, number>();
+    for (const region of regions) {
+      const record = recordNamed(archive, region.name, file);
+      if (record) reach.set(record.index, Math.max(reach.get(record.index) ?? 0, Math.min(region.end ?? record.length, record.length)));
+    }
+    const reader = new RegionReader(archive, reach);
     let missing = 0;
     await forInput(archivePath, () =>
       writeAll(

@@ -39,12 +39,12 @@ export interface SequenceCodec {
   decode(payload: Uint8Array, count: number, start: number, end: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Optional, for slow codecs: the same coding in pieces, so that the writer and reader can return
-   * to the event loop within a long record (signals, progress, other work). Same bytes as
-   * encode/decode. `read(n)` decodes up to `n` more bases from the first; `readAll()` the rest,
-   * returning all `count`.
+   * to the event loop within a long record (signals, progress, other work), and a reader can stop
+   * after the bases it needs. Same bytes as encode/decode. `read(n)` decodes up to `n` more bases
+   * from the first and returns them; `readAll()` the rest, returning all `count`.
    */
   encoder?(count: number, level: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
-  decoder?(payload: Uint8Array, count: number): { read(n: number): unknown; readAll(): Uint8Array };
+  decoder?(payload: Uint8Array, count: number): { read(n: number): Uint8Array; readAll(): Uint8Array };
   /**
    * For codecs that code the records of a chunk against each other (a group, FORMAT.md "Groups"):
    * the writer gives every record of a chunk to one encoder in order and stores what `finish()`
