@@ -4,6 +4,8 @@
 // pnpm is used from PATH when it is there, otherwise fetched by npx (no global install); the
 // scripts run through it because turbo needs a pnpm binary to run tasks.
 import { execSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const env = {
   ...process.env,
@@ -11,6 +13,12 @@ const env = {
   // onnxruntime-node's install script downloads CUDA files; the CPU binary ships in the package.
   ONNXRUNTIME_NODE_INSTALL: 'skip',
 };
+
+// zstd-napi is built from source by node-gyp, which downloads Node's headers unless told where
+// they are. The running Node's own prefix has them (Debian's nodejs package and the nodejs.org
+// builds alike): use them, so that set-up needs nothing beyond the npm registry.
+const prefix = dirname(dirname(process.execPath));
+if (!env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = prefix;
 
 function hasPnpm() {
   try {
