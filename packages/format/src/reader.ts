@@ -446,8 +446,13 @@ export class Archive {
   }
 }
 
-/** Opens a SeqCoder file from bytes, a random-access source or a stream (read into memory). */
-export function openArchive(input: ArchiveInput): Promise<Archive> {
+/** Opens a SeqCoder file from bytes, a random-access source or a stream (read into memory); a path only in Node. */
+export async function openArchive(input: ArchiveInput | string): Promise<Archive> {
+  // The same signature as the Node entry point's, so that code type-checks under any module
+  // resolution (TypeScript's `bundler` resolution picks these typings); only Node opens paths.
+  if (typeof input === 'string') {
+    throw new InvalidArgumentError(`cannot open the path ${input} here: paths are opened by the Node build of @seqcoder/format; pass bytes, a stream or a RandomAccessSource`);
+  }
   return Archive.open(input);
 }
 

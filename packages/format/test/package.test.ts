@@ -1,10 +1,10 @@
 /**
  * The packed artifact, as a user gets it: `pnpm pack` the packages, install the tarballs into an
- * empty directory with npm, and decode a golden file from ESM and from CommonJS through the
- * public entry point only.
+ * empty directory with npm, decode a golden file from ESM and from CommonJS through the public
+ * entry point only, and type-check the README's example under three module resolutions.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +50,32 @@ describe('the packed @seqcoder/format tarball', () => {
     );
     expect(JSON.parse(run('node', ['esm.mjs'], work))).toEqual({ records: 5, same: true, typed: true });
     expect(JSON.parse(run('node', ['cjs.cjs'], work))).toEqual({ same: true });
+
+    // each package comes with its README and licence
+    for (const pkg of ['errors', 'residual', 'format']) {
+      const installed = join(work, 'node_modules', '@seqcoder', pkg);
+      expect(readFileSync(join(installed, 'README.md'), 'utf8')).toMatch(new RegExp(`^# @seqcoder/${pkg}`));
+      expect(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).license).toBe('MIT');
+    }
+
+    // The README's example, as written there, type-checks against the installed package under
+    // each module resolution a user may have: nodenext, bundler and node10.
+    const readme = readFileSync(join(root, '..', 'README.md'), 'utf8');
+    const example = /## Reading files from code[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(example).toContain("openArchive('genome.fa.seqc')");
+    writeFileSync(join(work, 'example.mts'), example);
+    writeFileSync(join(work, 'example.ts'), example);
+    const tsc = join(root, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+    const typeRoots = join(root, '..', 'node_modules', '@types');
+    for (const [file, module, resolution] of [
+      ['example.mts', 'nodenext', 'nodenext'],
+      ['example.ts', 'esnext', 'bundler'],
+      ['example.ts', 'esnext', 'node10'],
+    ]) {
+      const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', module!, '--moduleResolution', resolution!, '--typeRoots', typeRoots, '--types', 'node', file!];
+      const r = spawnSync(process.execPath, [tsc, ...args], { cwd: work, encoding: 'utf8' });
+      expect(`${resolution}: ${r.stdout}${r.stderr}`).toBe(`${resolution}: `);
+      expect(r.status).toBe(0);
+    }
   }, 180_000);
 });
