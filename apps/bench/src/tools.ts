@@ -42,7 +42,7 @@ export interface Tool {
   };
 }
 
-export const cliPath = join(dirname(createRequire(import.meta.url).resolve('@seqcoder/cli/package.json')), 'dist', 'cli.js');
+export const cliPath = join(dirname(createRequire(import.meta.url).resolve('seqcoder/package.json')), 'dist', 'cli.js');
 
 /** The commit this SeqCoder was built from, so a results table names the code that made it. */
 const CHECKOUT = ((): string => {

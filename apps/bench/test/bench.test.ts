@@ -13,7 +13,7 @@ import type { BenchReport } from '../src/report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bench = resolve(here, '..', 'dist', 'bench.js');
-const cli = join(dirname(createRequire(import.meta.url).resolve('@seqcoder/cli/package.json')), 'dist', 'cli.js');
+const cli = join(dirname(createRequire(import.meta.url).resolve('seqcoder/package.json')), 'dist', 'cli.js');
 const lambda = resolve(here, '..', '..', '..', 'examples', 'lambda_virus.fa');
 
 /** A FASTA with two records, 60-column lines, a lower-case run and an N run (deterministic). */

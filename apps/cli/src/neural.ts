@@ -5,8 +5,10 @@
  * (whose output is stored, not recomputed): compress then writes with codecs made for those
  * settings, passed to the format as arguments. Engines load on first use: cm and pack never pay.
  */
+import type { ModelRuntime } from '@seqcoder/runtime';
 import type { SequenceCodec } from '@seqcoder/format';
-import { createNeuralCodecs, registerNeuralCodecs } from '@seqcoder/neural';
+import { createNeuralCodecs, registerNeuralCodecs, wasmRuntime } from '@seqcoder/neural';
+import { log } from './shared.js';
 import { zstdCompress } from './zstd.js';
 
 export interface RuntimeFlags {
@@ -24,12 +26,25 @@ export function writingCodec(name: string, flags: RuntimeFlags): string | Sequen
   const runtime = device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
   const neural = [registered.classic, registered.guided].some((c) => c.name === name);
   if (runtime === 'wasm' || !neural) return name;
-  const codecs = createNeuralCodecs({
-    zstd: zstdCompress,
-    encoderRuntime: async () => {
-      const { OnnxNodeRuntime } = await import('@seqcoder/runtime-onnx-node');
-      return new OnnxNodeRuntime({ device });
-    },
-  });
+  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => nativeEncoderRuntime(device) });
   return [codecs.classic, codecs.guided].find((c) => c.name === name)!;
+}
+
+/**
+ * The encoder network on onnxruntime-node, an optional dependency: where it is not installed or
+ * does not load (its install script downloads files that some machines cannot reach), the encoder
+ * runs on WASM instead, with one line saying so. The file is valid either way.
+ */
+export async function nativeEncoderRuntime(
+  device: 'cpu' | 'cuda',
+  load: () => Promise<{ OnnxNodeRuntime: new (options: { device: 'cpu' | 'cuda' }) => ModelRuntime }> = () => import('@seqcoder/runtime-onnx-node'),
+): Promise<ModelRuntime> {
+  let adapter: Awaited<ReturnType<typeof load>>;
+  try {
+    adapter = await load();
+  } catch (e) {
+    log(`seqcoder: onnxruntime-node is not available (${(e as Error).message.split('\n', 1)[0]}); the encoder runs on WASM`);
+    return wasmRuntime();
+  }
+  return new adapter.OnnxNodeRuntime({ device });
 }
