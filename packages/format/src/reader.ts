@@ -105,6 +105,8 @@ type GroupSymbols = (own: MemberData) => Promise<Uint8Array> | Uint8Array;
 interface RecordCoding {
   workers?: CodecWorkers;
   group?: GroupSymbols;
+  /** Told the bases decoded so far while a long record is decoded here, slice by slice. */
+  onSlice?: (bases: number) => void;
 }
 
 /** Reads a sequence frame's head: the codec, and the base count checked against the record. */
@@ -138,7 +140,7 @@ async function decodeBases(
   if (inWorker) return inWorker;
   try {
     if (record.group) return (await coding.group!(own)).subarray(start, end);
-    return await decodeSliced(codec, data, count, start, end);
+    return await decodeSliced(codec, data, count, start, end, coding.onSlice);
   } catch (e) {
     if (isSeqCoderError(e) && !isSeqCoderError(e, ...CODER_CODES)) throw e;
     throw new CorruptError(`${codec.name} data does not decode: ${(e as Error).message}`, offset);
@@ -466,7 +468,10 @@ export interface DecompressOptions {
    * CLI's `--threads`). Output order and bytes are the same as without.
    */
   workers?: CodecWorkers;
-  /** Called after each piece yielded with the number of compressed bytes read so far. */
+  /**
+   * Called as the work advances with the number of compressed bytes done: after each piece
+   * yielded, and within a long record decoded in this thread, slice by slice.
+   */
   onProgress?: (inputBytes: number) => void;
   /** Stops decompression with the signal's reason (checked at every frame). */
   signal?: AbortSignal;
@@ -505,9 +510,14 @@ export async function* decompressStream(
       const index = walker.records;
       const record = walker.sequence(header.offset);
       // A group's records are rebuilt here, in file order, before any other work can interleave.
+      // Progress moves within a long record decoded here (one at a time), in proportion to its bases.
+      const onSlice = parallel === 1 && options.onProgress
+        ? (bases: number) => options.onProgress!(header.offset + Math.floor((header.length * bases) / Math.max(1, record.layout.bases)))
+        : undefined;
       const decoding = decodeRecord(payload, record, index, header.offset, {
         workers: options.workers,
         group: (own) => groups.next(record, own, header.offset),
+        onSlice,
       });
       settle(decoding); // a failure is raised when its turn comes, in file order
       inFlight.push(decoding);

@@ -142,6 +142,17 @@ describe('decompressStream: progress and cancellation', () => {
     expect(seen[0]).toBeGreaterThan(0);
   });
 
+  it('moves within a long record as it is decoded', async () => {
+    const random = rng(5);
+    const bases = Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const long = new TextEncoder().encode(`>one\n${bases}\n`);
+    const file = await compress(long, { codec: 'cm', level: 1 });
+    const seen: number[] = [];
+    expect(await collect(decompressStream([file], { onProgress: (n) => seen.push(n) }))).toEqual(long);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.filter((n) => n > 100 && n < file.length - 100).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('stops with the signal’s reason', async () => {
     const file = await compress(fasta, { codec: 'pack', chunkBytes: 2000 });
     const controller = new AbortController();

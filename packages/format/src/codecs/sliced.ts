@@ -25,17 +25,26 @@ export async function encodeSliced(codec: SequenceCodec, symbols: Uint8Array, le
 }
 
 /**
- * Bases `start..end` of a payload of `count` bases, like SequenceCodec.decode. Decoding stops at
+ * Bases `start..end` of a payload of `count` bases, like SequenceCodec.decode; `onSlice(bases)`
+ * after each slice of a whole record, with the bases decoded so far. Decoding stops at
  * `end`: a range near the start of a long record costs only that far (the bases after it are
  * never decoded, so the rest of the stream is not checked here; the frame's checksum covered the
  * stored bytes, and reading the whole record checks its own).
  */
-export async function decodeSliced(codec: SequenceCodec, payload: Uint8Array, count: number, start: number, end: number): Promise<Uint8Array> {
+export async function decodeSliced(
+  codec: SequenceCodec,
+  payload: Uint8Array,
+  count: number,
+  start: number,
+  end: number,
+  onSlice?: (bases: number) => void,
+): Promise<Uint8Array> {
   if (!codec.decoder || count <= SLICE_BASES) return codec.decode(payload, count, start, end);
   const decoder = codec.decoder(payload, count);
   if (end === count) {
     for (let done = 0; count - done > SLICE_BASES; done += SLICE_BASES) {
       decoder.read(SLICE_BASES);
+      onSlice?.(done + SLICE_BASES);
       await nextTurn();
     }
     return decoder.readAll().subarray(start, end);
