@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { library } from '../../tsup.library';
 
-export default defineConfig(library);
+// onnxruntime-node is an optional dependency, which tsup would bundle: it stays a run-time import.
+export default defineConfig({ ...library, external: ['onnxruntime-node'] });
