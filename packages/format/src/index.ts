@@ -12,6 +12,7 @@ export type { ZstdCompress } from './container/sections.js';
 export { listCodecs, codecByName, codecById, checkLevel, roughMBps, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';
 export type { CodecLevels, GroupCoding, SequenceCodec } from './codecs/index.js';
 export type { CodecWorkers } from './codecs/workers.js';
+export { parseRegion, parseBed, regionSpan, formatRegion, type Region } from './regions.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';
 export { crc32c } from './checksum.js';

@@ -13,7 +13,7 @@
  * frame, and cm decodes from the start of the record.
  */
 import { readFile } from 'node:fs/promises';
-import type { Archive, RecordInfo } from '@seqcoder/format';
+import { formatRegion, parseBed, parseRegion, regionSpan, type Archive, type RecordInfo } from '@seqcoder/format';
 import { CliError, Exit } from '../errors.js';
 import { writeAll } from '../io.js';
 import { forInput, log } from '../shared.js';
@@ -25,55 +25,8 @@ export interface GetFlags {
   file?: string;
 }
 
-/** A region to print: residues start..end of a record, 1-based and both included (end undefined: to the end). */
-export interface Region {
-  /** As the user typed it: the output's header. */
-  text: string;
-  name: string;
-  start: number;
-  end?: number;
-}
-
 /** Residues of decoded records kept at once (about as many bytes). */
 const CACHE_RESIDUES = 256 << 20;
-
-function position(text: string, region: string): number {
-  const digits = text.replaceAll(',', '');
-  if (!/^\d+$/.test(digits)) throw new CliError(`${region}: "${text}" is not a position`, Exit.usage);
-  return Number(digits);
-}
-
-/**
- * Parses a samtools region. `isName(text)` says whether the whole text names a record: such a
- * name is taken whole even when it looks like NAME:START-END, as samtools does.
- */
-export function parseRegion(text: string, isName: (name: string) => boolean): Region {
-  if (isName(text)) return { text, name: text, start: 1 };
-  const match = /^(.+):([\d,]*)(?:-([\d,]*))?$/.exec(text);
-  if (!match) return { text, name: text, start: 1 };
-  const [, name, from, to] = match;
-  const start = from ? position(from, text) : 1;
-  const end = to ? position(to, text) : undefined;
-  if (start < 1) throw new CliError(`${text}: positions start at 1`, Exit.usage);
-  if (end !== undefined && end < start) throw new CliError(`${text}: the end is before the start`, Exit.usage);
-  return { text, name: name!, start, end };
-}
-
-/** Regions of a BED file: `chrom start end …`, 0-based, end excluded; header, track and comment lines skipped. */
-export function parseBed(content: string, source: string): Region[] {
-  const regions: Region[] = [];
-  for (const [i, line] of content.split(/\r?\n/).entries()) {
-    if (line.trim() === '' || /^(#|track\b|browser\b)/.test(line)) continue;
-    const [name, from, to] = line.split('\t');
-    const start = Number(from);
-    const end = Number(to);
-    if (!name || !/^\d+$/.test(from ?? '') || !/^\d+$/.test(to ?? '') || end < start) {
-      throw new CliError(`${source}:${i + 1}: not a BED line (chrom, start, end; 0-based, end excluded)`, Exit.usage);
-    }
-    regions.push({ text: `${name}:${start + 1}-${end}`, name, start: start + 1, end });
-  }
-  return regions;
-}
 
 /** Finds the record a region names, among those of `--file` when given; refuses a name found in several files. */
 function recordNamed(archive: Archive, name: string, file: number | undefined): RecordInfo | undefined {
@@ -117,23 +70,6 @@ class RegionReader {
   }
 }
 
-/** `>REGION`, then the residues in lines of `width` (0: one line), as one piece. */
-function formatted(text: string, residues: Uint8Array, width: number): Uint8Array {
-  const header = new TextEncoder().encode(`>${text}\n`);
-  const step = width > 0 ? width : Math.max(1, residues.length);
-  const lines = Math.ceil(residues.length / step);
-  const out = new Uint8Array(header.length + residues.length + lines);
-  out.set(header);
-  let o = header.length;
-  for (let at = 0; at < residues.length; at += step) {
-    const line = residues.subarray(at, at + step);
-    out.set(line, o);
-    o += line.length;
-    out[o++] = 10;
-  }
-  return out;
-}
-
 export async function getCommand(archivePath: string, regionTexts: string[], flags: GetFlags): Promise<void> {
   if (regionTexts.length === 0 && flags.bed === undefined) throw new CliError('get: name a region (NAME[:START-END]) or --bed FILE', Exit.usage);
   const width = flags.lineWidth ?? 60;
@@ -161,11 +97,10 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
               missing++;
               continue;
             }
-            const from = Math.min(region.start - 1, record.length);
-            const to = Math.min(region.end ?? record.length, record.length);
-            if (from >= to) log(`[get] Zero length sequence: ${region.text}`);
-            else if ((region.end ?? 0) > record.length) log(`[get] Truncated sequence: ${region.text}`);
-            yield formatted(region.text, from < to ? await reader.residues(record, from, to) : new Uint8Array(0), width);
+            const { from, to, truncated } = regionSpan(region, record.length);
+            if (from === to) log(`[get] Zero length sequence: ${region.text}`);
+            else if (truncated) log(`[get] Truncated sequence: ${region.text}`);
+            yield formatRegion(region.text, from < to ? await reader.residues(record, from, to) : new Uint8Array(0), width);
           }
         })(),
       ),
