@@ -4,6 +4,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli, testFolders } from './helpers.js';
@@ -161,6 +162,20 @@ describe('bad input: one line, non-zero exit, no output file', () => {
     expect(cat.code).toBe(0);
     expect(cat.stdout.length).toBe(readFileSync(join(dir, 'many.fa')).length);
     expect(cat.stderr).toBe('');
+  });
+
+  it('installs and runs from the root without package-manager warnings', () => {
+    // the command's bin is a committed file, so pnpm links it before the build exists
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'apps', 'cli', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const bin = join(ROOT, 'apps', 'cli', pkg.bin.seqcoder!);
+    expect(bin).not.toContain(`${join('cli', 'dist')}`);
+    expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    // no project config that npm does not know (npm warned "Unknown project config" on every run)
+    expect(existsSync(join(ROOT, '.npmrc'))).toBe(false);
+    const npx = spawnSync('npx', ['--no-install', 'seqcoder', '--version'], { cwd: ROOT, encoding: 'utf8' });
+    expect(npx.status).toBe(0);
+    expect(npx.stdout).toMatch(/^0\.\d+\.\d+ \(format 1\.0 r\d+\)/);
+    expect(npx.stderr).toBe('');
   });
 
   it('verify and cat fail the same way on damaged files', () => {
