@@ -9,9 +9,13 @@ let archive: Archive | undefined;
 
 const reply = (message: Reply): void => postMessage(message);
 
-/** The record a region names: by whole header or by its first word. */
+/** The record a region names (by whole header or by its first word, as Archive.record looks it up), if any. */
 function recordNamed(open: Archive, name: string) {
-  return open.records.find((r) => r.name === name) ?? open.records.find((r) => r.name.split(/\s/, 1)[0] === name);
+  try {
+    return open.record(name);
+  } catch {
+    return undefined;
+  }
 }
 
 async function handle(request: Request): Promise<void> {
