@@ -1,6 +1,9 @@
 import { loadModel } from '@seqcoder/models';
 import { runBatched } from '@seqcoder/runtime';
 import { OnnxWebRuntime } from '@seqcoder/runtime-onnx-web';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OnnxNodeRuntime } from '../src/index.js';
 
@@ -32,6 +35,19 @@ describe('OnnxNodeRuntime', () => {
     for (let i = 0; i < a.data.length; i++) diff = Math.max(diff, Math.abs(a.data[i]! - b.data[i]!));
     expect(diff).toBeLessThan(1e-3);
     expect(new OnnxNodeRuntime().describe()).toMatchObject({ engine: 'onnxruntime-node', device: 'cpu', deterministic: false });
+  });
+
+  it('prints nothing of onnxruntime itself when CUDA cannot load (only our one-line notice)', () => {
+    // In a fresh process, as the CLI runs it: onnxruntime's native logger writes to stderr directly.
+    const script = `
+      import { loadModel } from '@seqcoder/models';
+      import { OnnxNodeRuntime } from ${JSON.stringify(pathToFileURL(join(__dirname, '..', 'dist', 'index.js')).href)};
+      const { encoder } = await loadModel();
+      await new OnnxNodeRuntime({ device: 'cuda', onNotice: () => {} }).load(encoder);
+      await new OnnxNodeRuntime().load(encoder);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
   });
 
   it('reports a graph it cannot load as a typed error', async () => {
