@@ -172,7 +172,10 @@ describe('bad input: one line, non-zero exit, no output file', () => {
     expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     // no project config that npm does not know (npm warned "Unknown project config" on every run)
     expect(existsSync(join(ROOT, '.npmrc'))).toBe(false);
-    const npx = spawnSync('npx', ['--no-install', 'seqcoder', '--version'], { cwd: ROOT, encoding: 'utf8' });
+    // as from a user's shell: without the npm_config_* settings pnpm passes to the scripts it runs
+    // (npm warns "Unknown env config" about pnpm's own, as when the tests run through pnpm)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+    const npx = spawnSync('npx', ['--no-install', 'seqcoder', '--version'], { cwd: ROOT, encoding: 'utf8', env });
     expect(npx.status).toBe(0);
     expect(npx.stdout).toMatch(/^0\.\d+\.\d+ \(format 1\.0 r\d+\)/);
     expect(npx.stderr).toBe('');
