@@ -28,16 +28,35 @@ export interface GetFlags {
 /** Residues of decoded records kept at once (about as many bytes). */
 const CACHE_RESIDUES = 256 << 20;
 
-/** Finds the record a region names, among those of `--file` when given; refuses a name found in several files. */
-function recordNamed(archive: Archive, name: string, file: number | undefined): RecordInfo | undefined {
-  const candidates = archive.records.filter((r) => file === undefined || r.file === file);
-  const exact = candidates.filter((r) => r.name === name);
-  const found = exact.length > 0 ? exact : candidates.filter((r) => r.name.split(/\s/, 1)[0] === name);
-  if (found.length > 1 && archive.files.length > 0 && new Set(found.map((r) => r.file)).size > 1) {
-    const files = found.map((r) => archive.files[r.file]!.name).join(', ');
-    throw new CliError(`${name}: a record of several files (${files}); name one with --file`, Exit.usage);
+/**
+ * Finds the records regions name: by whole header, else by identifier (the header's first word),
+ * among those of `--file` when given; refuses a name found in several files. Indexed once, so that
+ * many regions of an assembly of many contigs cost a look-up each.
+ */
+class RecordIndex {
+  private readonly byHeader = new Map<string, RecordInfo[]>();
+  private readonly byIdentifier = new Map<string, RecordInfo[]>();
+
+  constructor(
+    private readonly archive: Archive,
+    file: number | undefined,
+  ) {
+    const add = (map: Map<string, RecordInfo[]>, key: string, record: RecordInfo) => map.set(key, [...(map.get(key) ?? []), record]);
+    for (const record of archive.records) {
+      if (file !== undefined && record.file !== file) continue;
+      add(this.byHeader, record.name, record);
+      add(this.byIdentifier, record.name.split(/\s/, 1)[0]!, record);
+    }
   }
-  return found[0];
+
+  find(name: string): RecordInfo | undefined {
+    const found = this.byHeader.get(name) ?? this.byIdentifier.get(name) ?? [];
+    if (found.length > 1 && this.archive.files.length > 0 && new Set(found.map((r) => r.file)).size > 1) {
+      const files = found.map((r) => this.archive.files[r.file]!.name).join(', ');
+      throw new CliError(`${name}: a record of several files (${files}); name one with --file`, Exit.usage);
+    }
+    return found[0];
+  }
 }
 
 /**
@@ -77,11 +96,11 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
   const archive = await open(archivePath);
   try {
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
-    const isName = (name: string) => recordNamed(archive, name, file) !== undefined;
-    const regions = [...regionTexts.map((text) => parseRegion(text, isName)), ...bed];
+    const index = new RecordIndex(archive, file);
+    const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
     const reach = new Map<number, number>();
     for (const region of regions) {
-      const record = recordNamed(archive, region.name, file);
+      const record = index.find(region.name);
       if (record) reach.set(record.index, Math.max(reach.get(record.index) ?? 0, Math.min(region.end ?? record.length, record.length)));
     }
     const reader = new RegionReader(archive, reach);
@@ -91,7 +110,7 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
         process.stdout,
         (async function* () {
           for (const region of regions) {
-            const record = recordNamed(archive, region.name, file);
+            const record = index.find(region.name);
             if (!record) {
               log(`${archivePath}: no record named ${region.name} (region ${region.text})`);
               missing++;
