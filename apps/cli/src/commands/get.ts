@@ -98,9 +98,10 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
     const index = new RecordIndex(archive, file);
     const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
+    // each region's record, looked up once
+    const targets = regions.map((region) => ({ region, record: index.find(region.name) }));
     const reach = new Map<number, number>();
-    for (const region of regions) {
-      const record = index.find(region.name);
+    for (const { region, record } of targets) {
       if (record) reach.set(record.index, Math.max(reach.get(record.index) ?? 0, Math.min(region.end ?? record.length, record.length)));
     }
     const reader = new RegionReader(archive, reach);
@@ -109,8 +110,7 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
       writeAll(
         process.stdout,
         (async function* () {
-          for (const region of regions) {
-            const record = index.find(region.name);
+          for (const { region, record } of targets) {
             if (!record) {
               log(`${archivePath}: no record named ${region.name} (region ${region.text})`);
               missing++;
