@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:region`: what a small range of a large record costs. It compresses a genome (by
  * default the largest single-record genome of ../shared/data/genomes, about 5 Mb, else the example)
- * with each codec asked for, then times reading 100 bases at its start, its middle and its end:
+ * with each codec asked for (`cm:2:1M`: level 2 in independent blocks of 1 Mb), then times
+ * reading 100 bases at its start, its middle and its end:
  * in-process through `Archive.readSequence` (the archive already open; the median of --repeat
  * runs) and through `seqcoder get` (a whole process, start-up included). Every range read is
  * compared with the original. The target of issue 18: the first 100 bases of a 5 Mb cm record in
@@ -15,13 +16,21 @@ import { parseArgs } from 'node:util';
 import { compress, openArchive } from '@seqcoder/format';
 import { cliPath } from './tools.js';
 
+/** `1M` → 1,000,000 bases; `500k` → 500,000. */
+function bases(text: string): number {
+  const m = /^(\d+)([kM]?)$/.exec(text);
+  if (!m) throw new Error(`block size ${text}: a number of bases, e.g. 1M or 500k`);
+  return Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1);
+}
+
 const HELP = `Usage: pnpm bench:region [options]
 
 Times reading 100 bases at the start, middle and end of one large record, per codec.
 
 Options:
   --genome FILE  a single-record FASTA (default: the largest of ../shared/data/genomes)
-  --codecs LIST  name or name:level, comma-separated (default: cm,pack)
+  --codecs LIST  name, name:level or name:level:blocks (cm in independent blocks of
+                 that many bases, e.g. cm:2:1M), comma-separated (default: cm,pack)
   --repeat N     in-process reads per measurement; the median is printed (default 5)
   -h, --help     this text
 `;
@@ -62,11 +71,13 @@ const work = mkdtempSync(join(tmpdir(), 'seqcoder-region-'));
 const rows: string[] = [];
 try {
   for (const item of values.codecs!.split(',')) {
-    const [codec, levelText] = item.trim().split(':') as [string, string | undefined];
-    const level = levelText === undefined ? undefined : Number(levelText);
+    const [codec, levelText, blockText] = item.trim().split(':') as [string, string | undefined, string | undefined];
+    const level = levelText === undefined || levelText === '' ? undefined : Number(levelText);
+    const blockBases = blockText === undefined ? undefined : bases(blockText);
     const file = join(work, `${codec}.seqc`);
-    writeFileSync(file, await compress(original, { codec, level }));
-    const label = `${codec}${level === undefined ? '' : ` L${level}`}`;
+    const packed = await compress(original, { codec, level, blockBases });
+    writeFileSync(file, packed);
+    const label = `${codec}${level === undefined ? '' : ` L${level}`}${blockText === undefined ? '' : `, blocks of ${blockText}`}`;
     for (const [where, start] of [
       ['start', 0],
       ['middle', Math.floor(residues.length / 2)],
@@ -85,12 +96,12 @@ try {
       const r = spawnSync(process.execPath, [cliPath, 'get', file, `${name}:${start + 1}-${start + 100}`], { encoding: 'utf8' });
       const processMs = performance.now() - t;
       if (r.status !== 0 || r.stdout.split('\n').slice(1).join('') !== residues.slice(start, start + 100)) throw new Error(`${label}: seqcoder get failed at ${start}`);
-      rows.push(`| ${label} | ${where} (${(start + 1).toLocaleString('en')}) | ${median(times).toFixed(1)} | ${processMs.toFixed(0)} |`);
+      rows.push(`| ${label} | ${packed.length.toLocaleString('en')} | ${where} (${(start + 1).toLocaleString('en')}) | ${median(times).toFixed(1)} | ${processMs.toFixed(0)} |`);
     }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 console.log(`${genome.split('/').pop()}: one record of ${residues.length.toLocaleString('en')} residues; 100 bases read`);
-console.log('\n| codec | where | readSequence, ms (archive open, median) | seqcoder get, ms (whole process) |\n| --- | --- | ---: | ---: |');
+console.log('\n| codec | file bytes | where | readSequence, ms (archive open, median) | seqcoder get, ms (whole process) |\n| --- | ---: | --- | ---: | ---: |');
 console.log(rows.join('\n'));

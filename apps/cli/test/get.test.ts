@@ -4,7 +4,7 @@
  * real-genome data test compares 1,000 random regions of every genome with it).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, SAMTOOLS, testFolders } from './helpers.js';
@@ -85,6 +85,31 @@ describe('seqcoder get', () => {
     expect(seqcoder(['get', 'ab.seqc', 'chr:3-6', '--file', 'b.fa']).stdout.toString()).toBe('>chr:3-6\nGGTT\n');
     expect(seqcoder(['get', 'ab.seqc', 'chr:3-6'])).toMatchObject({ code: 2, stderr: expect.stringContaining('several files (a.fa, b.fa)') });
     expect(seqcoder(['get', 'ab.seqc', 'chr', '--file', 'c.fa']).code).toBe(1);
+  });
+
+  it('reads the same regions from records coded in blocks (--block-size), on any number of threads', () => {
+    let x = 3;
+    const seq = Array.from({ length: 30_000 }, () => 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3]).join('');
+    writeFileSync(join(dir, 'g.fa'), `>long\n${seq.replace(/(.{60})/g, '$1\n')}\n>short\nACGT\n`);
+    expect(seqcoder(['compress', '-q', '--level', '1', '--block-size', '5k', '--threads', '1', '-o', 'one.seqc', 'g.fa']).code).toBe(0);
+    expect(seqcoder(['compress', '-q', '--level', '1', '--block-size', '5000', '--threads', '2', '-o', 'two.seqc', 'g.fa']).code).toBe(0);
+    expect(readFileSync(join(dir, 'two.seqc'))).toEqual(readFileSync(join(dir, 'one.seqc')));
+    expect(readFileSync(join(dir, 'one.seqc'))[10]).toBe(0x03); // required flag 02: cm blocks
+    // Read in windows of one block (they hold fewer bases than the prefix would), one across two.
+    const r = seqcoder(['get', 'one.seqc', 'long:1-10', 'long:12001-12100', 'long:4991-5010', 'long:29991-30000', 'short']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toBe(
+      `>long:1-10\n${seq.slice(0, 10)}\n>long:12001-12100\n${seq.slice(12000, 12060)}\n${seq.slice(12060, 12100)}\n` +
+        `>long:4991-5010\n${seq.slice(4990, 5010)}\n>long:29991-30000\n${seq.slice(29990)}\n>short\nACGT\n`,
+    );
+    expect(seqcoder(['decompress', '-c', 'one.seqc']).stdout).toEqual(readFileSync(join(dir, 'g.fa')));
+    // Blocks are a cm feature, with a size in range; a size must be a number of bases.
+    expect(seqcoder(['compress', '-c', '--codec', 'pack', '--block-size', '1M', 'g.fa'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('does not code records in blocks'),
+    });
+    expect(seqcoder(['compress', '-c', '--block-size', '100', 'g.fa'])).toMatchObject({ code: 2, stderr: expect.stringContaining('outside 4096..') });
+    expect(seqcoder(['compress', '-c', '--block-size', 'big', 'g.fa'])).toMatchObject({ code: 2, stderr: expect.stringContaining('whole number of bases') });
   });
 
   it.skipIf(!SAMTOOLS)('prints what samtools faidx prints', () => {

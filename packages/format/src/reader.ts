@@ -413,6 +413,17 @@ export class Archive {
     return renderResidues(layout, symbols, start, stop);
   }
 
+  /**
+   * Bases per independent block when a record is coded in blocks (`CompressOptions.blockBases`),
+   * else undefined. In blocks, a range costs the blocks it touches; otherwise it costs the record
+   * up to its end (or the record's group up to it). For readers that plan many ranges of one record.
+   */
+  async blockBases(which: number | string): Promise<number | undefined> {
+    const e = this.entry(which);
+    const { codec, own } = sequenceHead(await this.sequencePayload(e), e.record.layout, e.frame.offset);
+    return codec.blockBases?.(own.data, own.count);
+  }
+
   /** The whole original file (all files, one after another, in a multi-file archive), in pieces, every checksum verified. */
   async *stream(): AsyncGenerator<Uint8Array> {
     const crc = new Crc32c();

@@ -75,6 +75,9 @@ beforeAll(async () => {
     original: new Uint8Array(Buffer.concat([g1, g2, protein])),
     packed: await collect(appendFiles(await openArchive(one), files.slice(2), { zstd: zstdCompress })),
   });
+  // cm in independent blocks (layout 3, required flag 02): two records of three blocks each
+  const long = sampleFasta(9, 2, 10_000, false);
+  corpus.push({ name: 'cm in blocks', original: long, packed: await compress(long, { codec: 'cm', level: 1, blockBases: 4096, zstd: zstdCompress }) });
   const empty = new TextEncoder().encode('>empty\n>also empty\n\n');
   corpus.push({ name: 'empty records', original: empty, packed: await compress(empty, { codec: 'cm', zstd: zstdCompress }) });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  CM_BLOCK_RANGE,
   CM_HINTED_LEVELS,
   CM_LEVEL_RANGE,
   CM_LEVELS,
@@ -124,6 +125,49 @@ describe('cm codec', () => {
     const pieces: number[] = [];
     for (let piece = decoder.read(1000); piece.length > 0; piece = decoder.read(1000)) pieces.push(...piece);
     expect(Uint8Array.from(pieces)).toEqual(input);
+  });
+
+  it('codes a long record in independent blocks, each as a record of its own, and reads a block without those before it', () => {
+    const B = CM_BLOCK_RANGE.min;
+    const input = sampleGenome(3 * B + 1000, 5);
+    const model = CM_LEVELS[2]!;
+    const payload = cmEncode(input, { level: 2, blockBases: B });
+    expect(cmDecode(payload, input.length)).toEqual(input);
+    // The layout as FORMAT.md states it: 3, the model, the block size, the lengths of all blocks
+    // but the last, then each block's stream exactly as a record of those bases alone is coded.
+    const blocks = [0, 1, 2, 3].map((i) => cmEncode(input.subarray(i * B, (i + 1) * B), { model }).subarray(2));
+    const varint = (v: number): number[] => (v < 0x80 ? [v] : [(v & 0x7f) | 0x80, ...varint(v >> 7)]);
+    const expected = [3, model, ...varint(B), ...blocks.slice(0, 3).flatMap((b) => varint(b.length)), ...blocks.flatMap((b) => [...b])];
+    expect([...payload]).toEqual(expected);
+    // Pieces of any size give the same bytes.
+    const encoder = new CmEncoder(input.length, { level: 2, blockBases: B });
+    for (let at = 0; at < input.length; at += 777) encoder.push(input.subarray(at, at + 777));
+    expect(encoder.finish()).toEqual(payload);
+    // Seeking to a base of the third block starts there; the bases before stay undecoded.
+    const decoder = new CmDecoder(payload, input.length);
+    expect(decoder.seek(2 * B + 10)).toBe(2 * B);
+    expect(decoder.read(B + 1000)).toEqual(input.subarray(2 * B));
+    expect(decoder.seek(0)).toBe(input.length); // never backwards
+    // A record no longer than one block is one plain stream, byte for byte.
+    expect(cmEncode(input.subarray(0, B), { level: 2, blockBases: B })).toEqual(cmEncode(input.subarray(0, B), { level: 2 }));
+  });
+
+  it('refuses bad block sizes and damaged block indexes with typed errors', () => {
+    const B = CM_BLOCK_RANGE.min;
+    const input = sampleGenome(2 * B + 3000, 6);
+    for (const blockBases of [CM_BLOCK_RANGE.min - 1, CM_BLOCK_RANGE.max + 1, 5000.5]) {
+      expect(() => cmEncode(input, { blockBases }), String(blockBases)).toThrow(InvalidInputError);
+    }
+    expect(() => cmEncode(input, { blockBases: B, hints: input })).toThrow(InvalidInputError);
+    const payload = cmEncode(input, { blockBases: B });
+    expect(() => cmDecode(payload, input.length, { hints: input })).toThrow(CodedStreamError);
+    const damaged = (at: number, byte: number): Uint8Array => Uint8Array.of(...payload.subarray(0, at), byte, ...payload.subarray(at + 1));
+    expect(() => cmDecode(payload, B)).toThrow(/do not fit/); // the record is not longer than a block
+    expect(() => cmDecode(damaged(2, 0x10), input.length)).toThrow(CodedStreamError); // block size below the minimum
+    expect(() => cmDecode(damaged(4, 0x7f), input.length)).toThrow(CodedStreamError); // first block's length
+    expect(() => cmDecode(payload.subarray(0, 6), input.length)).toThrow(CodedStreamError); // index cut short
+    expect(() => cmDecode(Uint8Array.of(...payload.subarray(0, 4), 0xff, 0x7f, ...payload.subarray(6)), input.length)).toThrow(/runs past the end/);
+    // (A stream cut short is not always detectable by the coder; the record's checksum is.)
   });
 
   it('uses side information: accurate hints make the stream smaller, and decode needs the same hints', () => {

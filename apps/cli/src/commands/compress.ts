@@ -13,6 +13,7 @@ import { zstdCompress } from '../zstd.js';
 interface Coding {
   codec: string | SequenceCodec;
   level: number | undefined;
+  blockBases: number | undefined;
   zstd: typeof zstdCompress;
   workers: CodecWorkers | undefined;
 }
@@ -22,6 +23,8 @@ export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
   filesFrom?: string;
   codec?: string;
   level?: number;
+  /** --block-size: cm records longer than this in independent blocks. */
+  blockSize?: number;
 }
 
 
@@ -35,7 +38,12 @@ export function compressedName(path: string): string {
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
   const archive = await archiveOutput(files, flags);
   // Made once: a neural codec for --runtime/--device loads its network once for all the files.
-  const coding = { codec: writingCodec(flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC), flags), level: flags.level, zstd: zstdCompress };
+  const coding = {
+    codec: writingCodec(flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC), flags),
+    level: flags.level,
+    blockBases: flags.blockSize,
+    zstd: zstdCompress,
+  };
   return withWorkers(flags, async (workers) => {
     if (!archive) return eachInput(inputsOf(files, flags), (file) => compressOne(file, flags, { ...coding, workers }));
     await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers });

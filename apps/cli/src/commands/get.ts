@@ -10,7 +10,9 @@
  *
  * Each record is decoded once, as far as its furthest region, and kept for its other regions, up
  * to CACHE_RESIDUES residues in all: a range read alone still reads and checks its whole sequence
- * frame, and cm decodes from the start of the record.
+ * frame, and cm decodes from the start of the record. A cm record coded in independent blocks
+ * (`compress --block-size`) is read instead in windows of one block's length around its regions,
+ * each decoded once, when those windows hold fewer bases than the prefix would.
  */
 import { readFile } from 'node:fs/promises';
 import { formatRegion, parseBed, parseRegion, regionSpan, type Archive, type RecordInfo } from '@seqcoder/format';
@@ -59,33 +61,83 @@ class RecordIndex {
   }
 }
 
+/** A region's record and its residues from..to (0-based, end excluded). */
+interface Span {
+  record: RecordInfo;
+  from: number;
+  to: number;
+}
+
 /**
- * The residues of regions, decoding each record at most once while the cache holds it, and only
- * as far as the furthest region asked of it (a codec like cm decodes from the record's start).
+ * The residues of regions, decoding what each needs at most once while the cache holds it: a
+ * record's prefix as far as the furthest region asked of it (a codec like cm decodes from the
+ * record's start), or, for a record in blocks, the windows of one block's length its regions touch.
  */
 class RegionReader {
-  private readonly cache = new Map<number, Uint8Array>();
+  private readonly cache = new Map<string, Uint8Array>();
   private cached = 0;
+  /** For each record, the end of the furthest region asked of it. */
+  private readonly reach = new Map<number, number>();
+  /** Records read in windows, and the window length (the record's bases per block). */
+  private readonly windows = new Map<number, number>();
+  /** For each window `record:w`, the end of the furthest region inside it (it is decoded that far). */
+  private readonly windowReach = new Map<string, number>();
 
-  /** `reach`: for each record, the end of the furthest region asked of it. */
-  constructor(
-    private readonly archive: Archive,
-    private readonly reach: Map<number, number>,
-  ) {}
+  constructor(private readonly archive: Archive) {}
+
+  /** Chooses, for each record, between its prefix and windows: whichever decodes fewer residues. */
+  async plan(spans: Span[]): Promise<void> {
+    const byRecord = new Map<number, Span[]>();
+    for (const span of spans) byRecord.set(span.record.index, [...(byRecord.get(span.record.index) ?? []), span]);
+    for (const [index, own] of byRecord) {
+      const reach = Math.max(...own.map((span) => span.to));
+      this.reach.set(index, reach);
+      const block = await this.archive.blockBases(index);
+      if (block === undefined) continue;
+      const touched = new Map<string, number>();
+      for (const { from, to } of own) {
+        for (let w = Math.floor(from / block); w * block < to; w++) {
+          const id = `${index}:${w}`;
+          touched.set(id, Math.max(touched.get(id) ?? 0, Math.min(to, (w + 1) * block)));
+        }
+      }
+      if (touched.size * block >= reach) continue;
+      this.windows.set(index, block);
+      for (const [id, end] of touched) this.windowReach.set(id, end);
+    }
+  }
 
   async residues(record: RecordInfo, start: number, end: number): Promise<Uint8Array> {
-    let prefix = this.cache.get(record.index);
-    if (!prefix) {
-      prefix = await this.archive.readSequence(record.index, 0, this.reach.get(record.index) ?? end);
-      while (this.cached + prefix.length > CACHE_RESIDUES && this.cache.size > 0) {
-        const [oldest, bytes] = this.cache.entries().next().value!;
-        this.cache.delete(oldest);
-        this.cached -= bytes.length;
-      }
-      this.cache.set(record.index, prefix);
-      this.cached += prefix.length;
+    const window = this.windows.get(record.index);
+    if (window === undefined) return (await this.read(record, 'prefix', 0, this.reach.get(record.index) ?? end)).subarray(start, end);
+    // Windows are counted in residues, blocks in bases: a window may straddle two blocks (an N run
+    // before it shifts it), which costs one more block, never a wrong residue.
+    const out = new Uint8Array(end - start);
+    for (let w = Math.floor(start / window); w * window < end; w++) {
+      const from = w * window;
+      const bytes = await this.read(record, String(w), from, this.windowReach.get(`${record.index}:${w}`)!);
+      const a = Math.max(start, from);
+      const b = Math.min(end, from + bytes.length);
+      out.set(bytes.subarray(a - from, b - from), a - start);
     }
-    return prefix.subarray(start, end);
+    return out;
+  }
+
+  /** Residues from..to of a record, decoded once while the cache holds them under `key`. */
+  private async read(record: RecordInfo, key: string, from: number, to: number): Promise<Uint8Array> {
+    const id = `${record.index}:${key}`;
+    let bytes = this.cache.get(id);
+    if (!bytes) {
+      bytes = await this.archive.readSequence(record.index, from, to);
+      while (this.cached + bytes.length > CACHE_RESIDUES && this.cache.size > 0) {
+        const [oldest, evicted] = this.cache.entries().next().value!;
+        this.cache.delete(oldest);
+        this.cached -= evicted.length;
+      }
+      this.cache.set(id, bytes);
+      this.cached += bytes.length;
+    }
+    return bytes;
   }
 }
 
@@ -100,11 +152,14 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
     const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
     // each region's record, looked up once
     const targets = regions.map((region) => ({ region, record: index.find(region.name) }));
-    const reach = new Map<number, number>();
+    const reader = new RegionReader(archive);
+    const spans: Span[] = [];
     for (const { region, record } of targets) {
-      if (record) reach.set(record.index, Math.max(reach.get(record.index) ?? 0, Math.min(region.end ?? record.length, record.length)));
+      if (!record) continue;
+      const { from, to } = regionSpan(region, record.length);
+      if (from < to) spans.push({ record, from, to });
     }
-    const reader = new RegionReader(archive, reach);
+    await forInput(archivePath, () => reader.plan(spans));
     let missing = 0;
     await forInput(archivePath, () =>
       writeAll(

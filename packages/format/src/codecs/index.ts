@@ -3,9 +3,11 @@
  * A codec id is written into every sequence frame; ids are never reused.
  */
 import {
+  CM_BLOCK_RANGE,
   CM_LEVEL_RANGE,
   CmDecoder,
   CmEncoder,
+  cmBlockBases,
   cmDecode,
   cmEncode,
   pack2bit,
@@ -28,10 +30,17 @@ export interface SequenceCodec {
   /** The zstd level for the side sections (names, layout) and generic content at a codec level. */
   sideLevel(level: number): number;
   /**
-   * Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. Codecs that
-   * run a network (registered from `@seqcoder/neural`) return a promise.
+   * Block sizes (in bases) the codec accepts, if it can code a long record in independent blocks
+   * (`blockBases` of encode and encoder; FORMAT.md, `cm` layout 3), so that a range costs only the
+   * blocks it touches.
    */
-  encode(symbols: Uint8Array, level: number): Uint8Array | Promise<Uint8Array>;
+  readonly blocks?: { readonly min: number; readonly max: number };
+  /**
+   * Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. Codecs that
+   * run a network (registered from `@seqcoder/neural`) return a promise. `blockBases` only where
+   * `blocks` is true.
+   */
+  encode(symbols: Uint8Array, level: number, blockBases?: number): Uint8Array | Promise<Uint8Array>;
   /**
    * Decodes bases `start..end` of a payload holding `count` bases, one symbol per byte.
    * Must throw (any error) on a payload that cannot hold `count` bases.
@@ -41,10 +50,14 @@ export interface SequenceCodec {
    * Optional, for slow codecs: the same coding in pieces, so that the writer and reader can return
    * to the event loop within a long record (signals, progress, other work), and a reader can stop
    * after the bases it needs. Same bytes as encode/decode. `read(n)` decodes up to `n` more bases
-   * from the first and returns them; `readAll()` the rest, returning all `count`.
+   * from the first and returns them; `readAll()` the rest, returning all `count`. `seek(base)`,
+   * where the payload is in blocks, skips ahead to the start of the block holding `base` and
+   * returns the position reading goes on from.
    */
-  encoder?(count: number, level: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
-  decoder?(payload: Uint8Array, count: number): { read(n: number): Uint8Array; readAll(): Uint8Array };
+  encoder?(count: number, level: number, blockBases?: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
+  decoder?(payload: Uint8Array, count: number): { read(n: number): Uint8Array; readAll(): Uint8Array; seek?(base: number): number };
+  /** Where the codec has `blocks`: the bases per block of a payload coded in blocks, else undefined. */
+  blockBases?(payload: Uint8Array, count: number): number | undefined;
   /**
    * For codecs that code the records of a chunk against each other (a group, FORMAT.md "Groups"):
    * the writer gives every record of a chunk to one encoder in order and stores what `finish()`
@@ -151,16 +164,26 @@ export const cmCodec: SequenceCodec = {
   description: 'context mixing of DNA with arithmetic coding; the smallest files of one genome',
   levels: { ...CM_LEVEL_RANGE, meaning: 'the model: 1 fastest .. 4 smallest', modelsBases: true, roughMBps: CM_ROUGH_MBPS },
   sideLevel: () => 19,
-  encode: (symbols, level) => cmEncode(symbols, { level }),
-  encoder: (count, level) => new CmEncoder(count, { level }),
+  blocks: CM_BLOCK_RANGE,
+  blockBases: (payload, count) => wrapCodedErrors(() => cmBlockBases(payload, count)),
+  encode: (symbols, level, blockBases) => cmEncode(symbols, { level, blockBases }),
+  encoder: (count, level, blockBases) => new CmEncoder(count, { level, blockBases }),
   decoder: (payload, count) => {
     const decoder = wrapCodedErrors(() => new CmDecoder(payload, count));
     return {
       read: (n: number) => wrapCodedErrors(() => decoder.read(n)),
       readAll: () => wrapCodedErrors(() => decoder.readAll()),
+      seek: (base: number) => wrapCodedErrors(() => decoder.seek(base)),
     };
   },
-  decode: (payload, count, start, end) => wrapCodedErrors(() => cmDecode(payload, count).subarray(start, end)),
+  decode: (payload, count, start, end) =>
+    wrapCodedErrors(() => {
+      if (start === 0 && end === count) return cmDecode(payload, count);
+      // From the block that holds `start` (the record's start when it is one stream).
+      const decoder = new CmDecoder(payload, count);
+      const from = decoder.seek(start);
+      return decoder.read(end - from).subarray(start - from);
+    }),
 };
 
 /**

@@ -13,9 +13,15 @@ const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** Like SequenceCodec.encode; `onSlice(bases)` after each slice, with the bases coded so far. */
-export async function encodeSliced(codec: SequenceCodec, symbols: Uint8Array, level: number, onSlice?: (bases: number) => void): Promise<Uint8Array> {
-  if (!codec.encoder || symbols.length <= SLICE_BASES) return codec.encode(symbols, level);
-  const encoder = codec.encoder(symbols.length, level);
+export async function encodeSliced(
+  codec: SequenceCodec,
+  symbols: Uint8Array,
+  level: number,
+  blockBases: number | undefined,
+  onSlice?: (bases: number) => void,
+): Promise<Uint8Array> {
+  if (!codec.encoder || symbols.length <= SLICE_BASES) return codec.encode(symbols, level, blockBases);
+  const encoder = codec.encoder(symbols.length, level, blockBases);
   for (let i = 0; i < symbols.length; i += SLICE_BASES) {
     encoder.push(symbols.subarray(i, i + SLICE_BASES));
     onSlice?.(Math.min(symbols.length, i + SLICE_BASES));
@@ -29,7 +35,8 @@ export async function encodeSliced(codec: SequenceCodec, symbols: Uint8Array, le
  * after each slice of a whole record, with the bases decoded so far. Decoding stops at
  * `end`: a range near the start of a long record costs only that far (the bases after it are
  * never decoded, so the rest of the stream is not checked here; the frame's checksum covered the
- * stored bytes, and reading the whole record checks its own).
+ * stored bytes, and reading the whole record checks its own). In a payload coded in blocks it
+ * starts at the block that holds `start`, so a range costs only the blocks it touches.
  */
 export async function decodeSliced(
   codec: SequenceCodec,
@@ -41,8 +48,9 @@ export async function decodeSliced(
 ): Promise<Uint8Array> {
   if (!codec.decoder || count <= SLICE_BASES) return codec.decode(payload, count, start, end);
   const decoder = codec.decoder(payload, count);
+  const first = decoder.seek?.(start) ?? 0;
   if (end === count) {
-    for (let done = 0; count - done > SLICE_BASES; done += SLICE_BASES) {
+    for (let done = first; count - done > SLICE_BASES; done += SLICE_BASES) {
       decoder.read(SLICE_BASES);
       onSlice?.(done + SLICE_BASES);
       await nextTurn();
@@ -50,7 +58,7 @@ export async function decodeSliced(
     return decoder.readAll().subarray(start, end);
   }
   const wanted = new Uint8Array(end - start);
-  for (let done = 0; done < end; ) {
+  for (let done = first; done < end; ) {
     const piece = decoder.read(Math.min(SLICE_BASES, end - done));
     // the part of this piece (bases done..done+piece.length) inside start..end
     const from = Math.max(start, done);

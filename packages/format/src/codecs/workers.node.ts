@@ -13,7 +13,7 @@ export function codecWorkers(threads: number): CodecWorkers {
   const pool = new CmWorkerPool(checkThreads(threads));
   return {
     threads,
-    encode: (codec, symbols, level) => (codec === cmCodec ? pool.encode(symbols, { level }) : undefined),
+    encode: (codec, symbols, level, blockBases) => (codec === cmCodec ? pool.encode(symbols, { level, blockBases }) : undefined),
     // As the cm codec does in this thread: a stream that does not decode is a damaged file.
     decode: (codec, payload, count) =>
       codec === cmCodec

@@ -11,10 +11,10 @@ export interface CodecWorkers {
   /** Records coded at once. */
   readonly threads: number;
   /**
-   * The codec's `encode(symbols, level)` in a worker, or undefined when this codec does not run in
+   * The codec's `encode(symbols, level, blockBases)` in a worker, or undefined when this codec does not run in
    * one (the caller then codes the record itself).
    */
-  encode(codec: SequenceCodec, symbols: Uint8Array, level: number): Promise<Uint8Array> | undefined;
+  encode(codec: SequenceCodec, symbols: Uint8Array, level: number, blockBases?: number): Promise<Uint8Array> | undefined;
   /** The codec's `decode(payload, count, 0, count)` in a worker, or undefined as for `encode`. */
   decode(codec: SequenceCodec, payload: Uint8Array, count: number): Promise<Uint8Array> | undefined;
   /** Stops the workers; call it when done. */

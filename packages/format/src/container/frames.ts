@@ -36,10 +36,14 @@ export interface FileHeader {
   optionalFlags: number;
 }
 
-/** The header every file this version writes starts with: its chunks may omit empty sections. */
-export function encodeFileHeader(): Uint8Array {
+/**
+ * The header every file this version writes starts with: its chunks may omit empty sections, and
+ * with `cmBlocks` its cm records may be in blocks.
+ */
+export function encodeFileHeader(cmBlocks = false): Uint8Array {
   const w = new ByteWriter(FILE_HEADER_SIZE);
-  w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(RequiredFlag.OmittedSections).u8(0);
+  const required = RequiredFlag.OmittedSections | (cmBlocks ? RequiredFlag.CmBlocks : 0);
+  w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(required).u8(0);
   w.u32(crc32c(w.finish()));
   return w.finish().slice();
 }

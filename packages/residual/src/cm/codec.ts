@@ -5,10 +5,17 @@
  *
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
- * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up                     |
+ * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up, 3 = in blocks      |
  * | 1      | 1    | model number (1..14), see levels.ts; `--level` picks one            |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
+ *
+ * Layout 3 (CmOptions.blockBases, for records longer than one block) cuts the record into
+ * independent blocks of `blockBases` bases (the last one shorter), each coded by a fresh model as
+ * if it were a record of its own, so a range costs only the blocks it touches:
+ *
+ *   u8 3, u8 model, varint blockBases, (blocks − 1) × varint storedLength, then each block's
+ *   stream in the model's own layout (the last block's length is what remains)
  *
  * The symbol count is not stored here: the container holds it, and the decoder needs it up front.
  */
@@ -18,9 +25,26 @@ import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_SHORT_RECORD_TRIALS } f
 import { CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './models.js';
 import { DnaModel } from './model.js';
 
-/** The payload layout a model is written with. */
+/** The payload layout a model is written with (its blocks too, in layout 3). */
 function layoutOf(model: number): number {
   return model >= FIRST_LAYOUT_2_MODEL ? 2 : 1;
+}
+
+/** Payload layout 3: the record in independent blocks. */
+const BLOCKED_LAYOUT = 3;
+
+/**
+ * Smallest and largest block sizes: below 2^12 bases the models learn nothing before they are
+ * reset (and the block index outgrows what it saves); 2^30 keeps a block's count an int32.
+ */
+export const CM_BLOCK_RANGE = { min: 1 << 12, max: 1 << 30 } as const;
+
+function checkBlockBases(blockBases: number | undefined): number | undefined {
+  if (blockBases === undefined) return undefined;
+  if (!Number.isInteger(blockBases) || blockBases < CM_BLOCK_RANGE.min || blockBases > CM_BLOCK_RANGE.max) {
+    throw new InvalidInputError(`cm block size ${blockBases} is outside ${CM_BLOCK_RANGE.min}..${CM_BLOCK_RANGE.max} bases`);
+  }
+  return blockBases;
 }
 
 export interface CmOptions {
@@ -33,6 +57,12 @@ export interface CmOptions {
    * the symbols. The decoder must be given the same array. Used by the neural codec.
    */
   hints?: Uint8Array;
+  /**
+   * Code a record longer than this many bases in independent blocks of it (layout 3), so that
+   * reading a range decodes only the blocks it touches; each block costs the model's learning
+   * again (ADR 0015). Not with hints or an explicit model list; undefined: one stream.
+   */
+  blockBases?: number;
 }
 
 function chooseModel(options: CmOptions): number {
@@ -59,7 +89,7 @@ function chooseModels(options: CmOptions, count: number): number[] {
   return trial && count <= trial.maxBases ? [first, ...trial.models] : [first];
 }
 
-/** One model coding the record, with its own coder. */
+/** One model coding the record (or its current block), with its own coder. */
 interface Lane {
   modelNumber: number;
   model: DnaModel;
@@ -69,24 +99,41 @@ interface Lane {
 /**
  * Streaming encoder: push the `count` symbols in any number of pieces, then finish(). When the
  * level tries several models (a short record at level 3 or 4), each codes every piece and finish()
- * keeps the smallest payload.
+ * keeps the smallest payload. In blocks (layout 3), one model codes each block afresh.
  */
 export class CmEncoder {
   private readonly history: Uint8Array;
   private readonly lanes: Lane[];
   private pos = 0;
+  /** Bases per block, or the whole count when the record is one stream. */
+  private readonly blockBases: number;
+  /** The coded streams of the finished blocks (layout 3). */
+  private readonly blocks: Uint8Array[] = [];
+  private readonly hints: Uint8Array | undefined;
 
   constructor(
     private readonly count: number,
     options: CmOptions = {},
   ) {
-    const models = chooseModels(options, count);
+    const blockBases = checkBlockBases(options.blockBases);
+    const blocked = blockBases !== undefined && count > blockBases;
+    if (blocked && options.hints) throw new InvalidInputError('cm blocks cannot be combined with side information');
+    this.blockBases = blocked ? blockBases : Math.max(1, count);
+    this.hints = options.hints;
+    // Blocks are long records by definition, and no level tries other models on those.
+    const models = blocked ? [chooseModel(options)] : chooseModels(options, count);
     this.history = new Uint8Array(count);
-    this.lanes = models.map((modelNumber) => ({
+    this.lanes = models.map((modelNumber) => this.lane(modelNumber, 0));
+  }
+
+  /** A fresh model and coder for the block that starts at `start`. */
+  private lane(modelNumber: number, start: number): Lane {
+    const end = Math.min(this.count, start + this.blockBases);
+    return {
       modelNumber,
-      model: new DnaModel(modelFor(modelNumber, count), this.history, options.hints),
-      coder: new BinaryEncoder(Math.ceil(count / 4) + 64),
-    }));
+      model: new DnaModel(modelFor(modelNumber, end - start), this.history.subarray(start, end), this.hints),
+      coder: new BinaryEncoder(Math.ceil((end - start) / 4) + 64),
+    };
   }
 
   push(symbols: Uint8Array): void {
@@ -100,36 +147,77 @@ export class CmEncoder {
       history[pos + j] = x;
     }
     // The models read only bases before the one they code, so the whole piece can be stored first.
-    for (const { model, coder } of this.lanes) {
-      for (let j = 0; j < symbols.length; j++) {
-        const x = symbols[j]!;
-        const b1 = x >> 1;
-        coder.encode(b1, model.predict(0));
-        model.update(0, b1);
-        const node = 1 + b1;
-        coder.encode(x & 1, model.predict(node));
-        model.update(node, x & 1);
-        model.advance(x);
+    for (let from = 0; from < symbols.length; ) {
+      const at = pos + from;
+      if (at > 0 && at % this.blockBases === 0) this.nextBlock(at);
+      const to = Math.min(symbols.length, from + this.blockBases - (at % this.blockBases));
+      for (const { model, coder } of this.lanes) {
+        for (let j = from; j < to; j++) {
+          const x = symbols[j]!;
+          const b1 = x >> 1;
+          coder.encode(b1, model.predict(0));
+          model.update(0, b1);
+          const node = 1 + b1;
+          coder.encode(x & 1, model.predict(node));
+          model.update(node, x & 1);
+          model.advance(x);
+        }
       }
+      from = to;
     }
     this.pos += symbols.length;
   }
 
+  /** Ends the block before `start` (there is one lane in blocks) and starts the next. */
+  private nextBlock(start: number): void {
+    const lane = this.lanes[0]!;
+    this.blocks.push(this.body(lane).slice());
+    this.lanes[0] = this.lane(lane.modelNumber, start);
+  }
+
+  private body({ modelNumber, coder }: Lane): Uint8Array {
+    return layoutOf(modelNumber) === 2 ? coder.finishShort() : coder.finish();
+  }
+
   finish(): Uint8Array {
     if (this.pos !== this.count) throw new InvalidInputError(`${this.pos} symbols pushed, ${this.count} announced`);
+    if (this.blockBases < this.count) return this.finishBlocks();
     let best: Uint8Array | undefined;
-    for (const { modelNumber, coder } of this.lanes) {
-      const layout = layoutOf(modelNumber);
-      const body = layout === 2 ? coder.finishShort() : coder.finish();
+    for (const lane of this.lanes) {
+      const body = this.body(lane);
       // Ties go to the earlier lane: the model the level names.
       if (best !== undefined && best.length <= 2 + body.length) continue;
       best = new Uint8Array(2 + body.length);
-      best[0] = layout;
-      best[1] = modelNumber;
+      best[0] = layoutOf(lane.modelNumber);
+      best[1] = lane.modelNumber;
       best.set(body, 2);
     }
     return best!;
   }
+
+  private finishBlocks(): Uint8Array {
+    const lane = this.lanes[0]!;
+    const blocks = [...this.blocks, this.body(lane)];
+    const head = [BLOCKED_LAYOUT, lane.modelNumber];
+    writeVarint(head, this.blockBases);
+    for (const block of blocks.slice(0, -1)) writeVarint(head, block.length);
+    const out = new Uint8Array(head.length + blocks.reduce((sum, b) => sum + b.length, 0));
+    out.set(head);
+    let at = head.length;
+    for (const block of blocks) {
+      out.set(block, at);
+      at += block.length;
+    }
+    return out;
+  }
+}
+
+function writeVarint(out: number[], value: number): void {
+  while (value >= 0x80) {
+    out.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  out.push(value);
 }
 
 /** Streaming decoder: read() the `count` symbols in pieces of any size. */
@@ -143,10 +231,26 @@ export class CmEncoder {
  */
 export const MAX_BASES_PER_CODED_BYTE = 2 ** 15;
 
+/** A stream of `count` bases coded in `bytes` bytes of `layout`: can it hold them at all? */
+function checkCapacity(layout: number, bytes: number, count: number, what: string): void {
+  if (layout === 1 && bytes < 4) throw new CodedStreamError(`${what} of ${bytes} bytes is too short`);
+  // Checked before allocating `count` bytes: a damaged or forged count must not size memory.
+  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_BASES_PER_CODED_BYTE * (bytes + (layout === 2 ? 3 : 0))) {
+    throw new CodedStreamError(`${what} of ${bytes} bytes cannot hold ${count} bases`);
+  }
+}
+
 export class CmDecoder {
   private readonly out: Uint8Array;
-  private readonly model: DnaModel;
-  private readonly coder: BinaryDecoder;
+  private readonly modelNumber: number;
+  private readonly layout: number;
+  private readonly hints: Uint8Array | undefined;
+  /** Bases per block (the whole count for one stream), and where each block's stream is. */
+  private readonly blockBases: number;
+  private readonly streams: Uint8Array[];
+  private block = 0;
+  private model!: DnaModel;
+  private coder!: BinaryDecoder;
   private pos = 0;
 
   constructor(
@@ -158,37 +262,71 @@ export class CmDecoder {
     const model = payload[1]!;
     if (CM_MODELS[model] === undefined) throw new CodedStreamError(`cm payload names model ${model}, which this version does not have`);
     const layout = layoutOf(model);
-    if (payload[0] !== layout) throw new CodedStreamError(`cm payload layout ${payload[0]} is not the layout of model ${model}`);
-    // No writer puts such a model beside hints (CM_HINTED_LEVELS); a damaged model byte can.
-    if (options.hints && CM_MODELS[model]!.mixers === 0) throw new CodedStreamError(`cm payload names model ${model}, which cannot take side information`);
-    if (layout === 1 && payload.length < 6) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
-    const coded = payload.length - 2 + (layout === 2 ? 3 : 0);
-    // Checked before allocating `count` bytes: a damaged or forged count must not size memory.
-    if (!Number.isSafeInteger(count) || count < 0 || count > MAX_BASES_PER_CODED_BYTE * coded) {
-      throw new CodedStreamError(`cm payload of ${payload.length} bytes cannot hold ${count} bases`);
+    const blocked = payload[0] === BLOCKED_LAYOUT;
+    if (payload[0] !== layout && !blocked) throw new CodedStreamError(`cm payload layout ${payload[0]} is not the layout of model ${model}`);
+    // No writer puts such a model beside hints (CM_HINTED_LEVELS), nor blocks; a damaged byte can.
+    if (options.hints && (CM_MODELS[model]!.mixers === 0 || blocked)) {
+      throw new CodedStreamError(`cm payload names model ${model}${blocked ? ' in blocks' : ''}, which cannot take side information`);
+    }
+    this.modelNumber = model;
+    this.layout = layout;
+    this.hints = options.hints;
+    if (blocked) {
+      const blocks = readBlockIndex(payload, count, layout);
+      this.blockBases = blocks.blockBases;
+      this.streams = blocks.streams;
+    } else {
+      checkCapacity(layout, payload.length - 2, count, 'cm payload');
+      this.blockBases = Math.max(1, count);
+      this.streams = [payload.subarray(2)];
     }
     this.out = new Uint8Array(count);
-    this.model = new DnaModel(modelFor(model, count), this.out, options.hints);
-    this.coder = new BinaryDecoder(payload.subarray(2), layout === 2);
+    this.open(0);
+  }
+
+  /** Starts decoding block `index` with a fresh model. */
+  private open(index: number): void {
+    const start = index * this.blockBases;
+    const end = Math.min(this.count, start + this.blockBases);
+    this.block = index;
+    this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.out.subarray(start, end), this.hints);
+    this.coder = new BinaryDecoder(this.streams[index]!, this.layout === 2);
+    this.pos = start;
+  }
+
+  /**
+   * Skips, in a record coded in blocks, to the start of the block that holds base `base` when that
+   * block is ahead; returns the position decoding goes on from (the bases skipped stay 0).
+   */
+  seek(base: number): number {
+    const index = Math.floor(Math.min(base, this.count - 1) / this.blockBases);
+    if (index > this.block) this.open(index);
+    return this.pos;
   }
 
   /** Decodes up to `n` more symbols; returns a view of them (empty when done). */
   read(n: number): Uint8Array {
     const start = this.pos;
     const end = Math.min(this.count, start + n);
-    const { out, model, coder } = this;
-    for (let i = start; i < end; i++) {
-      const b1 = coder.decode(model.predict(0));
-      model.update(0, b1);
-      const node = 1 + b1;
-      const b2 = coder.decode(model.predict(node));
-      model.update(node, b2);
-      const x = (b1 << 1) | b2;
-      out[i] = x;
-      model.advance(x);
+    const out = this.out;
+    for (let i = start; i < end; ) {
+      if (i === (this.block + 1) * this.blockBases) this.open(this.block + 1);
+      const stop = Math.min(end, (this.block + 1) * this.blockBases);
+      const { model, coder } = this;
+      for (; i < stop; i++) {
+        const b1 = coder.decode(model.predict(0));
+        model.update(0, b1);
+        const node = 1 + b1;
+        const b2 = coder.decode(model.predict(node));
+        model.update(node, b2);
+        const x = (b1 << 1) | b2;
+        out[i] = x;
+        model.advance(x);
+      }
+      // Each block's stream must end exactly where its last base does.
+      if (stop === Math.min(this.count, (this.block + 1) * this.blockBases)) coder.finish();
     }
     this.pos = end;
-    if (end === this.count && end > start) this.coder.finish();
     return out.subarray(start, end);
   }
 
@@ -198,6 +336,38 @@ export class CmDecoder {
     if (this.count === 0) this.coder.finish();
     return this.out;
   }
+}
+
+/** The blocks of a layout-3 payload: their size and each one's stream, checked against `count`. */
+function readBlockIndex(payload: Uint8Array, count: number, layout: number): { blockBases: number; streams: Uint8Array[] } {
+  let at = 2;
+  const varint = (): number => {
+    let value = 0;
+    for (let i = 0; i < 7 && at < payload.length; i++) {
+      const byte = payload[at++]!;
+      value += (byte & 0x7f) * 2 ** (7 * i);
+      if (byte < 0x80) return value;
+    }
+    throw new CodedStreamError('cm block index: bad varint');
+  };
+  const blockBases = varint();
+  if (blockBases < CM_BLOCK_RANGE.min || blockBases > CM_BLOCK_RANGE.max || !Number.isSafeInteger(count) || count <= blockBases) {
+    throw new CodedStreamError(`cm blocks of ${blockBases} bases do not fit a record of ${count}`);
+  }
+  const blocks = Math.ceil(count / blockBases);
+  // Every block but the last has a length of at least one byte in the index.
+  if (blocks - 1 > payload.length - at) throw new CodedStreamError(`cm payload of ${payload.length} bytes cannot hold ${blocks} blocks`);
+  const lengths: number[] = [];
+  for (let i = 0; i < blocks - 1; i++) lengths.push(varint());
+  const streams: Uint8Array[] = [];
+  for (let i = 0; i < blocks; i++) {
+    const length = i < blocks - 1 ? lengths[i]! : payload.length - at;
+    if (length < 0 || at + length > payload.length) throw new CodedStreamError(`cm block ${i} runs past the end of its payload`);
+    checkCapacity(layout, length, Math.min(blockBases, count - i * blockBases), `cm block ${i}`);
+    streams.push(payload.subarray(at, at + length));
+    at += length;
+  }
+  return { blockBases, streams };
 }
 
 /** Codes `symbols` (0..3, one per byte). */
@@ -210,6 +380,11 @@ export function cmEncode(symbols: Uint8Array, options: CmOptions = {}): Uint8Arr
 /** Decodes `count` symbols from a cm payload. Throws CodedStreamError if the payload does not hold them. */
 export function cmDecode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Uint8Array {
   return new CmDecoder(payload, count, options).readAll();
+}
+
+/** Bases per block of a payload in blocks (layout 3), or undefined for one stream; checked as the decoder does. */
+export function cmBlockBases(payload: Uint8Array, count: number): number | undefined {
+  return payload[0] === BLOCKED_LAYOUT ? readBlockIndex(payload, count, layoutOf(payload[1] ?? 0)).blockBases : undefined;
 }
 
 /** The model number a payload was written with. */
