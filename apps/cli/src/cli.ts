@@ -72,7 +72,7 @@ function parseThreads(value: string): number {
 
 /** --threads, for compress, decompress and cat. */
 function threadsOption(): Option {
-  return new Option('--threads <n>', 'cm records coded at once, in worker threads (one record uses one core; same output for any n)')
+  return new Option('--threads <n>', 'cm records (or blocks, with --block-size) coded at once, in worker threads (a record in one stream uses one core; same output for any n)')
     .argParser(parseThreads)
     .default(availableParallelism(), 'the number of cores');
 }
@@ -105,7 +105,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .alias('c')
       .description(
         `compress FASTA (plain or .gz) files to ${FILE_EXTENSION}; reads stdin when no file is given.\n` +
-          `Several files with -o NAME${FILE_EXTENSION} (or -c), a folder, or --files-from make one archive that keeps\n` +
+          `Several files with -o NAME${FILE_EXTENSION} (or -c), a folder, or --files-from make one archive that keeps ` +
           `every file's name and bytes, its genomes coded against each other (codec ${DEFAULT_COLLECTION_CODEC}).`,
       )
       .argument('[files...]', 'input files or folders; - for stdin'),
@@ -145,7 +145,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .command('decompress')
       .alias('d')
       .description(
-        `restore the original file from ${FILE_EXTENSION}, verifying every checksum; an archive of several\n` +
+        `restore the original file from ${FILE_EXTENSION}, verifying every checksum; an archive of several ` +
           `files is extracted into a folder (-C, default: its name without ${FILE_EXTENSION})`,
       )
       .argument('[files...]', 'input files; - for stdin'),

@@ -4,7 +4,8 @@
  * One cm stream is sequential: every prediction depends on all earlier bases, so one record uses
  * one core. A pool codes several records at once, and its output is exactly `cmEncode`'s (the
  * worker runs the same function), so a file written with any number of threads decodes with any
- * other. Browsers use the pure functions of the main entry, in their own Web Worker if they like.
+ * other. A record in independent blocks (CmOptions.blockBases) is coded block by block on all
+ * workers. Browsers use the pure functions of the main entry, in their own Web Worker if they like.
  *
  *   const pool = new CmWorkerPool(2);
  *   const payloads = await Promise.all(records.map((r) => pool.encode(r, { level: 2 })));
@@ -12,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { CmOptions } from './cm/codec.js';
+import { cmBlockModel, cmJoinBlocks, cmSplitBlocks, type CmOptions } from './cm/codec.js';
 import { CodedStreamError, InvalidInputError } from './errors.js';
 
 export { CodedStreamError, InvalidInputError };
@@ -39,14 +40,35 @@ export class CmWorkerPool {
     if (!Number.isInteger(threads) || threads < 1) throw new InvalidInputError(`threads must be a positive integer, not ${threads}`);
   }
 
-  /** cmEncode in a worker. The symbols are copied to it, so the caller's array stays usable. */
-  encode(symbols: Uint8Array, options: CmOptions = {}): Promise<Uint8Array> {
-    return this.submit({ op: 'encode', symbols, options });
+  /**
+   * cmEncode in a worker, or a record in blocks on as many workers as it has blocks. The symbols
+   * are copied to them, so the caller's array stays usable.
+   */
+  async encode(symbols: Uint8Array, options: CmOptions = {}): Promise<Uint8Array> {
+    const model = cmBlockModel(options, symbols.length);
+    if (model === undefined) return this.submit({ op: 'encode', symbols, options });
+    const size = options.blockBases!;
+    const blocks: Promise<Uint8Array>[] = [];
+    // slice, not subarray: a view would carry the whole record to every worker
+    for (let at = 0; at < symbols.length; at += size) blocks.push(this.submit({ op: 'encode', symbols: symbols.slice(at, at + size), options: { model } }));
+    return cmJoinBlocks(await Promise.all(blocks), size);
   }
 
-  /** cmDecode in a worker; rejects with CodedStreamError for a payload that does not decode. */
-  decode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Promise<Uint8Array> {
-    return this.submit({ op: 'decode', payload, count, options });
+  /**
+   * cmDecode in a worker, or the blocks of a record in blocks on as many workers; rejects with
+   * CodedStreamError for a payload that does not decode.
+   */
+  async decode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Promise<Uint8Array> {
+    const blocks = options.hints ? undefined : cmSplitBlocks(payload, count);
+    if (!blocks) return this.submit({ op: 'decode', payload, count, options });
+    const decoded = await Promise.all(blocks.map((b) => this.submit({ op: 'decode', payload: b.payload, count: b.count, options })));
+    const out = new Uint8Array(count);
+    let at = 0;
+    for (const d of decoded) {
+      out.set(d, at);
+      at += d.length;
+    }
+    return out;
   }
 
   /** Stops the workers; jobs still running are rejected. */

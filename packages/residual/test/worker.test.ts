@@ -25,6 +25,19 @@ describe('CmWorkerPool', () => {
     expect(records[0]!.length).toBe(20_000); // the caller's arrays were copied, not taken
   });
 
+  it('codes and decodes the blocks of a record in blocks on several workers, with the bytes of one thread', async () => {
+    const input = sequence(3 * 4096 + 777, 8);
+    for (const level of [1, 3]) {
+      const payload = await pool.encode(input, { level, blockBases: 4096 });
+      expect(payload).toEqual(cmEncode(input, { level, blockBases: 4096 }));
+      expect(payload[0]).toBe(3);
+      expect(await pool.decode(payload, input.length)).toEqual(input);
+    }
+    await expect(pool.encode(input, { blockBases: 100 })).rejects.toBeInstanceOf(InvalidInputError);
+    const payload = cmEncode(input, { blockBases: 4096 });
+    await expect(pool.decode(payload.subarray(0, payload.length - 300), input.length)).rejects.toBeInstanceOf(CodedStreamError);
+  });
+
   it('passes side information both ways', async () => {
     const input = sequence(8_000, 6);
     const payload = await pool.encode(input, { hints: input });

@@ -1,7 +1,7 @@
 /**
  * Coding records in other threads. A record's stream is sequential (one record uses one core), but
- * the records of a file are independent, so several can be coded at once on several cores with
- * exactly the bytes of coding them in turn. Which codecs can run in a worker is this package's
+ * the records of a file are independent, and so are the blocks of a record coded in blocks, so
+ * several can be coded at once on several cores with exactly the bytes of coding them in turn. Which codecs can run in a worker is this package's
  * knowledge: the Node entry point gives `codecWorkers(threads)`, and callers only pass it on.
  */
 import { InvalidArgumentError } from '../errors.js';

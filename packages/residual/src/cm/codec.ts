@@ -197,19 +197,60 @@ export class CmEncoder {
 
   private finishBlocks(): Uint8Array {
     const lane = this.lanes[0]!;
-    const blocks = [...this.blocks, this.body(lane)];
-    const head = [BLOCKED_LAYOUT, lane.modelNumber];
-    writeVarint(head, this.blockBases);
-    for (const block of blocks.slice(0, -1)) writeVarint(head, block.length);
-    const out = new Uint8Array(head.length + blocks.reduce((sum, b) => sum + b.length, 0));
-    out.set(head);
-    let at = head.length;
-    for (const block of blocks) {
-      out.set(block, at);
-      at += block.length;
-    }
-    return out;
+    return joinStreams(lane.modelNumber, this.blockBases, [...this.blocks, this.body(lane)]);
   }
+}
+
+/** A layout-3 payload of the given blocks' streams, all of `model`. */
+function joinStreams(model: number, blockBases: number, streams: Uint8Array[]): Uint8Array {
+  const head = [BLOCKED_LAYOUT, model];
+  writeVarint(head, blockBases);
+  for (const stream of streams.slice(0, -1)) writeVarint(head, stream.length);
+  const out = new Uint8Array(head.length + streams.reduce((sum, b) => sum + b.length, 0));
+  out.set(head);
+  let at = head.length;
+  for (const stream of streams) {
+    out.set(stream, at);
+    at += stream.length;
+  }
+  return out;
+}
+
+/**
+ * For coding the blocks of a record on several threads (the worker pool): the model each block is
+ * coded with (CmOptions.model for `cmEncode` of a block alone gives exactly the block's stream),
+ * or undefined when these options and this count give one stream.
+ */
+export function cmBlockModel(options: CmOptions, count: number): number | undefined {
+  const blockBases = checkBlockBases(options.blockBases);
+  if (blockBases === undefined || count <= blockBases) return undefined;
+  if (options.hints) throw new InvalidInputError('cm blocks cannot be combined with side information');
+  return chooseModel(options);
+}
+
+/** The payload of a record in blocks, from `cmEncode(block, { model })` of each block in order. */
+export function cmJoinBlocks(blocks: Uint8Array[], blockBases: number): Uint8Array {
+  const model = blocks[0]![1]!;
+  return joinStreams(model, blockBases, blocks.map((b) => b.subarray(2)));
+}
+
+/**
+ * The blocks of a payload in blocks, each as a payload of its own with its base count (what
+ * `cmDecode` of that block alone takes), checked as the decoder checks them; undefined for a
+ * payload that is one stream.
+ */
+export function cmSplitBlocks(payload: Uint8Array, count: number): { payload: Uint8Array; count: number }[] | undefined {
+  if (payload[0] !== BLOCKED_LAYOUT) return undefined;
+  const model = payload[1]!;
+  if (CM_MODELS[model] === undefined) throw new CodedStreamError(`cm payload names model ${model}, which this version does not have`);
+  const { blockBases, streams } = readBlockIndex(payload, count, layoutOf(model));
+  return streams.map((stream, i) => {
+    const block = new Uint8Array(2 + stream.length);
+    block[0] = layoutOf(model);
+    block[1] = model;
+    block.set(stream, 2);
+    return { payload: block, count: Math.min(blockBases, count - i * blockBases) };
+  });
 }
 
 function writeVarint(out: number[], value: number): void {
