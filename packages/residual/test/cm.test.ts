@@ -64,7 +64,7 @@ describe('cm codec', () => {
       expect(cmPayloadModel(cmEncode(input, { level }))).toBe(expected[level]);
     }
     expect(cmPayloadModel(cmEncode(sampleGenome(500)))).toBe(expected[CM_LEVEL_RANGE.default]);
-  });
+  }, 30_000); // four levels over 2^18 bases: about 4 s alone, more beside the other packages' tests
 
   it.each(Object.keys(CM_SHORT_RECORD_TRIALS).map(Number))('on a short record, level %i keeps the smallest of its trial models', (level) => {
     const candidates = [CM_LEVELS[level]!, ...CM_SHORT_RECORD_TRIALS[level]!.models];

@@ -37,8 +37,8 @@ export interface SequenceCodec {
   readonly blocks?: { readonly min: number; readonly max: number };
   /**
    * Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. Codecs that
-   * run a network (registered from `@seqcoder/neural`) return a promise. `blockBases` only where
-   * `blocks` is true.
+   * run a network (registered from `@seqcoder/neural`) return a promise. `blockBases` only for
+   * a codec with `blocks`.
    */
   encode(symbols: Uint8Array, level: number, blockBases?: number): Uint8Array | Promise<Uint8Array>;
   /**

@@ -1,8 +1,9 @@
 /**
  * Coding records in other threads. A record's stream is sequential (one record uses one core), but
  * the records of a file are independent, and so are the blocks of a record coded in blocks, so
- * several can be coded at once on several cores with exactly the bytes of coding them in turn. Which codecs can run in a worker is this package's
- * knowledge: the Node entry point gives `codecWorkers(threads)`, and callers only pass it on.
+ * several can be coded at once on several cores with exactly the bytes of coding them in turn.
+ * Which codecs can run in a worker is this package's knowledge: the Node entry point gives
+ * `codecWorkers(threads)`, and callers only pass it on.
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { SequenceCodec } from './index.js';
@@ -11,8 +12,8 @@ export interface CodecWorkers {
   /** Records coded at once. */
   readonly threads: number;
   /**
-   * The codec's `encode(symbols, level, blockBases)` in a worker, or undefined when this codec does not run in
-   * one (the caller then codes the record itself).
+   * The codec's `encode(symbols, level, blockBases)` in workers, or undefined when this codec does
+   * not run in one (the caller then codes the record itself).
    */
   encode(codec: SequenceCodec, symbols: Uint8Array, level: number, blockBases?: number): Promise<Uint8Array> | undefined;
   /** The codec's `decode(payload, count, 0, count)` in a worker, or undefined as for `encode`. */
