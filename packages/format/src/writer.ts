@@ -53,7 +53,7 @@ export interface CompressOptions {
   /**
    * Code each record longer than this many bases in independent blocks of it (`cm` only; at least
    * 4,096), so that reading a range decodes only the blocks it touches instead of the record up to
-   * it. Each block learns its model again: 1 Mb blocks cost about 1.7% of size at level 2 (ADR 0015).
+   * it. Each block learns its model again: 1 Mb blocks cost about 1.8% of size at level 2 (ADR 0015).
    * Sets a required flag: readers before format revision 11 refuse the file. Default: no blocks.
    */
   blockBases?: number;
