@@ -87,10 +87,16 @@ class RegionReader {
 
   /** Chooses, for each record, between its prefix and windows: whichever decodes fewer residues. */
   async plan(spans: Span[]): Promise<void> {
+    // (a BED file may hold a million regions of one record: no copying, no spread arguments)
     const byRecord = new Map<number, Span[]>();
-    for (const span of spans) byRecord.set(span.record.index, [...(byRecord.get(span.record.index) ?? []), span]);
+    for (const span of spans) {
+      const own = byRecord.get(span.record.index);
+      if (own) own.push(span);
+      else byRecord.set(span.record.index, [span]);
+    }
     for (const [index, own] of byRecord) {
-      const reach = Math.max(...own.map((span) => span.to));
+      let reach = 0;
+      for (const span of own) reach = Math.max(reach, span.to);
       this.reach.set(index, reach);
       const block = await this.archive.blockBases(index);
       if (block === undefined) continue;
