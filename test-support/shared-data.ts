@@ -21,11 +21,15 @@ export function warnIfAbsent(what: string): void {
   if (!DATA_PRESENT) console.warn(`[skip] ${DATA} is absent: ${what} skipped (set SEQCODER_DATA to run them)`);
 }
 
-/** Every file under DATA, in name order (none when it is absent). */
+/** Index files that samtools or bgzip leave beside a FASTA file (`samtools faidx`): not data. */
+const INDEX_FILE = /\.(fai|gzi)$/;
+
+/** Every file under DATA but index files, in name order (none when it is absent). */
 export function dataFiles(dir = DATA): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .sort()
+    .filter((name) => !INDEX_FILE.test(name))
     .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? dataFiles(join(dir, name)) : [join(dir, name)]));
 }
 
