@@ -24,6 +24,7 @@ import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
 import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_SHORT_RECORD_TRIALS } from './levels.js';
 import { CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './models.js';
 import { DnaModel } from './model.js';
+import { readVarint, writeVarint } from '../varint.js';
 
 /** The payload layout a model is written with (its blocks too, in layout 3). */
 function layoutOf(model: number): number {
@@ -253,14 +254,6 @@ export function cmSplitBlocks(payload: Uint8Array, count: number): { payload: Ui
   });
 }
 
-function writeVarint(out: number[], value: number): void {
-  while (value >= 0x80) {
-    out.push((value % 0x80) | 0x80);
-    value = Math.floor(value / 0x80);
-  }
-  out.push(value);
-}
-
 /** Streaming decoder: read() the `count` symbols in pieces of any size. */
 /**
  * More bases than any coded stream of this many bytes can hold (FORMAT.md, "Limits"). Each binary
@@ -290,6 +283,8 @@ export class CmDecoder {
   private readonly blockBases: number;
   private readonly streams: Uint8Array[];
   private block = 0;
+  /** Where the current block ends (the record's end for its last block). */
+  private blockEnd = 0;
   private model!: DnaModel;
   private coder!: BinaryDecoder;
   private pos = 0;
@@ -330,6 +325,7 @@ export class CmDecoder {
     const start = index * this.blockBases;
     const end = Math.min(this.count, start + this.blockBases);
     this.block = index;
+    this.blockEnd = end;
     this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.out.subarray(start, end), this.hints);
     this.coder = new BinaryDecoder(this.streams[index]!, this.layout === 2);
     this.pos = start;
@@ -351,8 +347,8 @@ export class CmDecoder {
     const end = Math.min(this.count, start + n);
     const out = this.out;
     for (let i = start; i < end; ) {
-      if (i === (this.block + 1) * this.blockBases) this.open(this.block + 1);
-      const stop = Math.min(end, (this.block + 1) * this.blockBases);
+      if (i === this.blockEnd) this.open(this.block + 1);
+      const stop = Math.min(end, this.blockEnd);
       const { model, coder } = this;
       for (; i < stop; i++) {
         const b1 = coder.decode(model.predict(0));
@@ -365,7 +361,7 @@ export class CmDecoder {
         model.advance(x);
       }
       // Each block's stream must end exactly where its last base does.
-      if (stop === Math.min(this.count, (this.block + 1) * this.blockBases)) coder.finish();
+      if (stop === this.blockEnd) coder.finish();
     }
     this.pos = end;
     return out.subarray(start, end);
@@ -383,13 +379,9 @@ export class CmDecoder {
 function readBlockIndex(payload: Uint8Array, count: number, layout: number): { blockBases: number; streams: Uint8Array[] } {
   let at = 2;
   const varint = (): number => {
-    let value = 0;
-    for (let i = 0; i < 7 && at < payload.length; i++) {
-      const byte = payload[at++]!;
-      value += (byte & 0x7f) * 2 ** (7 * i);
-      if (byte < 0x80) return value;
-    }
-    throw new CodedStreamError('cm block index: bad varint');
+    const { value, next } = readVarint(payload, at, 'cm block index: bad varint');
+    at = next;
+    return value;
   };
   const blockBases = varint();
   if (blockBases < CM_BLOCK_RANGE.min || blockBases > CM_BLOCK_RANGE.max || !Number.isSafeInteger(count) || count <= blockBases) {

@@ -2,7 +2,7 @@
  * The bytes a reference group shares between its records: `varint literalCount`, then the `cm`
  * payload of the group's literal bases (every base no match explained, in record order).
  */
-import { CodedStreamError } from '../errors.js';
+import { readVarint, writeVarint } from '../varint.js';
 import type { DifferenceSites } from './tokens.js';
 
 /**
@@ -17,12 +17,7 @@ export interface RefHistory {
 
 export function writeSharedHead(literalCount: number, cm: Uint8Array): Uint8Array {
   const head: number[] = [];
-  let v = literalCount;
-  while (v >= 0x80) {
-    head.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  head.push(v);
+  writeVarint(head, literalCount);
   const out = new Uint8Array(head.length + cm.length);
   out.set(head);
   out.set(cm, head.length);
@@ -30,12 +25,6 @@ export function writeSharedHead(literalCount: number, cm: Uint8Array): Uint8Arra
 }
 
 export function readSharedHead(shared: Uint8Array): { literalCount: number; cm: Uint8Array } {
-  let value = 0;
-  for (let i = 0; i < 7; i++) {
-    if (i >= shared.length) break;
-    const byte = shared[i]!;
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if (byte < 0x80) return { literalCount: value, cm: shared.subarray(i + 1) };
-  }
-  throw new CodedStreamError('reference group stream: bad literal count');
+  const { value, next } = readVarint(shared, 0, 'reference group stream: bad literal count');
+  return { literalCount: value, cm: shared.subarray(next) };
 }
