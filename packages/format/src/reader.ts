@@ -12,7 +12,7 @@
 import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { GroupCache, type MemberData } from './codecs/groups.js';
-import { codecById, codecNameById, type SequenceCodec } from './codecs/index.js';
+import { codecById, codecNameById, listCodecs, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FILE_HEADER_SIZE, FRAME_HEADER_SIZE, FrameType } from './constants.js';
@@ -420,6 +420,10 @@ export class Archive {
    */
   async blockBases(which: number | string): Promise<number | undefined> {
     const e = this.entry(which);
+    // Only a codec with blocks, on a record longer than its smallest block, can have them: the
+    // sequence frame is read only then.
+    const blocks = listCodecs().find((c) => c.name === e.info.codec)?.blocks;
+    if (!blocks || e.record.layout.bases <= blocks.min) return undefined;
     const { codec, own } = sequenceHead(await this.sequencePayload(e), e.record.layout, e.frame.offset);
     return codec.blockBases?.(own.data, own.count);
   }
