@@ -190,6 +190,8 @@ export class Archive {
     private readonly endOffset: number,
     /** `fasta` when records were modelled, `generic` when the input was stored as opaque bytes (the first file's, in a multi-file archive). */
     readonly kind: 'fasta' | 'generic',
+    /** The file header's required-feature flags (RequiredFlag): what a reader must implement. */
+    readonly requiredFlags: number,
   ) {}
 
   /** Opens and indexes a SeqCoder file. Streams are read into memory first; use {@link decompressStream} to avoid that. */
@@ -268,7 +270,7 @@ export class Archive {
       }
     }
     closeFile();
-    return new Archive(source, entries, items, files, end!.info, end!.offset, kind ?? 'fasta');
+    return new Archive(source, entries, items, files, end!.info, end!.offset, kind ?? 'fasta', requiredFlags);
   }
 
   /** The records, in file order (empty for a generic file). */

@@ -10,7 +10,7 @@ import { crc32c, Crc32c } from './checksum.js';
 import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupContinuation, type GroupCoding, type SequenceCodec } from './codecs/index.js';
 import { encodeSliced } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
-import { FrameType, LIMITS, SectionId } from './constants.js';
+import { FrameType, LIMITS, RequiredFlag, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
 import { encodeFileFrame, encodeFileHeader, encodeFrame } from './container/frames.js';
 import { writeSection, type ZstdCompress } from './container/sections.js';
@@ -95,7 +95,7 @@ export async function* compressStream(
   const { codec, level } = chooseCodec(options, DEFAULT_CODEC);
   const totals = new Totals(options);
   const input$ = await sniff(input, options.mode ?? 'auto', totals);
-  yield encodeFileHeader(options.blockBases !== undefined);
+  yield encodeFileHeader(headerFeatures(codec, level, options));
   let records = 0;
   if (input$.fasta) {
     const chunks = new ChunkWriter(codec, level, options, totals.progress);
@@ -118,8 +118,13 @@ export async function* compressFiles(
   options: CompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
-  yield encodeFileHeader(options.blockBases !== undefined);
+  yield encodeFileHeader(headerFeatures(codec, level, options));
   yield* fileFrames(files, codec, level, options, new Totals(options), 0);
+}
+
+/** The required features a new file announces: blocks when asked for, aligned groups where the codec may write them. */
+function headerFeatures(codec: SequenceCodec, level: number, options: CompressOptions): { cmBlocks: boolean; alignedGroups: boolean } {
+  return { cmBlocks: options.blockBases !== undefined, alignedGroups: codec.group?.aligns(level) ?? false };
 }
 
 export interface AppendOptions extends CompressOptions {
@@ -147,14 +152,16 @@ export async function* appendFiles(
   if (archive.files.length === 0 && (archive.records.length > 0 || archive.originalBytes > 0)) {
     throw new InvalidArgumentError('files can be appended only to an archive of several files (made with compressFiles or seqcoder compress -o)');
   }
-  // The archive's header, with its required flags, is copied as it is.
+  // The archive's header, with its required flags, is copied as it is: the new groups are aligned
+  // only where it announces aligned groups.
   if (options.blockBases !== undefined) throw new InvalidArgumentError('blocks are chosen when an archive is made: append does not take a block size');
   const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
   const last = codec.group && !options.newGroup ? await archive.lastGroup(codec.id) : undefined;
   const continues = last && last.chainBytes < groupBytes(codec, options) ? last : undefined;
   yield* archive.framesBeforeEnd();
   const totals = new Totals(options, { bytes: archive.originalBytes, crc: archive.originalCrc32c });
-  yield* fileFrames(files, codec, level, options, totals, archive.records.length, continues);
+  const aligned = (archive.requiredFlags & RequiredFlag.AlignedGroups) !== 0;
+  yield* fileFrames(files, codec, level, options, totals, archive.records.length, continues, aligned);
 }
 
 /** Input bytes gathered into one chunk frame: a group codec's group size, or DEFAULT_CHUNK_BYTES. */
@@ -177,8 +184,9 @@ async function* fileFrames(
   totals: Totals,
   recordsBefore: number,
   continues?: Continues,
+  aligned = true,
 ): AsyncGenerator<Uint8Array> {
-  const chunks = new ChunkWriter(codec, level, options, totals.progress, continues);
+  const chunks = new ChunkWriter(codec, level, options, totals.progress, continues, aligned);
   for await (const file of files) {
     const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
     const marker = encodeFrame(FrameType.File, encodeFileFrame(name));
@@ -317,13 +325,15 @@ class ChunkWriter {
     options: CompressOptions,
     private readonly progress: Progress,
     continues?: Continues,
+    /** Whether the file's header allows aligned groups (GroupCoding.aligns). */
+    private readonly aligned = true,
   ) {
     this.zstd = options.zstd;
     this.chunkBytes = groupBytes(codec, options);
     this.workers = options.workers;
     this.parallel = workerThreads(options.workers);
     this.blockBases = options.blockBases;
-    this.groupCoder = codec.group?.encoder(level, continues?.continuation);
+    this.groupCoder = codec.group?.encoder(level, continues?.continuation, aligned);
     // a continued chain counts against the first group's budget
     this.continuing = continues !== undefined;
     this.bytes = continues?.chainBytes ?? 0;
@@ -348,8 +358,10 @@ class ChunkWriter {
     // progress: the record's bytes once it is coded, and in proportion while it is sliced here
     const size = bytes.length;
     const partly = (bases: number) => this.progress.partly(Math.floor((size * bases) / symbols.length));
+    // A group's record payloads are known once the group is (flush): here only their heads.
+    if (this.groupCoder) this.groupCoder.encodeRecord(symbols);
     const payload = this.groupCoder
-      ? Promise.resolve(concatBytes([head, this.groupCoder.encodeRecord(symbols)]))
+      ? Promise.resolve(head)
       : (this.workers?.encode(codec, symbols, level, this.blockBases) ?? encodeSliced(codec, symbols, level, this.blockBases, partly)).then((data) =>
           concatBytes([head, data]),
         );
@@ -373,9 +385,11 @@ class ChunkWriter {
   /** Writes the chunk gathered so far (and any marked frames). */
   async *flush(): AsyncGenerator<Uint8Array> {
     const { records, marks } = this;
-    const payloads = await Promise.all(this.sequences);
+    let payloads = await Promise.all(this.sequences);
     if (records.length > 0) {
-      const shared = this.groupCoder && { codec: this.codec.id, shared: this.groupCoder.finish(), continues: this.continuing };
+      const group = this.groupCoder?.finish();
+      if (group) payloads = payloads.map((head, i) => concatBytes([head, group.records[i]!]));
+      const shared = group && { codec: this.codec.id, shared: group.shared, continues: this.continuing };
       yield encodeFrame(FrameType.Chunk, encodeChunk(records, this.zstd, this.codec.sideLevel(this.level), shared));
     }
     let m = 0;
@@ -389,7 +403,7 @@ class ChunkWriter {
     this.marks = [];
     this.bytes = 0;
     if (records.length > 0) {
-      this.groupCoder = this.codec.group?.encoder(this.level);
+      this.groupCoder = this.codec.group?.encoder(this.level, undefined, this.aligned);
       this.continuing = false;
     }
   }

@@ -75,6 +75,14 @@ beforeAll(async () => {
     original: new Uint8Array(Buffer.concat([g1, g2, protein])),
     packed: await collect(appendFiles(await openArchive(one), files.slice(2), { zstd: zstdCompress })),
   });
+  // an aligned group (revision 12, required flag 04): the second genome differs from the first in
+  // about one aligned base in 60 (A to G), so the group's cm stream holds every base, hinted
+  const g3 = fasta.map((b, i) => (i % 13 === 5 && b === 65 ? 71 : b));
+  corpus.push({
+    name: 'aligned group',
+    original: new Uint8Array(Buffer.concat([g1, g3])),
+    packed: await collect(compressFiles([{ name: 'one.fa', content: [g1] }, { name: 'three.fa', content: [g3] }], { zstd: zstdCompress })),
+  });
   // cm in independent blocks (layout 3, required flag 02): two records of three blocks each
   const long = sampleFasta(9, 2, 10_000, false);
   corpus.push({ name: 'cm in blocks', original: long, packed: await compress(long, { codec: 'cm', level: 1, blockBases: 4096, zstd: zstdCompress }) });

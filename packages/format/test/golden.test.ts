@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CM_LEVELS, CM_SHORT_RECORD_TRIALS } from '@seqcoder/residual';
 import { appendFiles, compress, compressFiles, crc32c, decompress, decompressStream, isSeqCoderError, openArchive, FORMAT_REVISION } from '../src/index.js';
+import { RequiredFlag } from '../src/constants.js';
 import { collect, FIXTURES, fixture, pieces, zstdCompress } from './helpers.js';
 
 describe('golden files decode forever', () => {
@@ -58,7 +59,22 @@ describe('the ref encoder writes the golden bytes again', () => {
     const original = fixture('golden', 'v1.0', 'ref-collection.fa');
     const golden = fixture('golden', 'v1.0', 'ref-collection.fa.seqc');
     expect((await openArchive(golden)).records.map((r) => r.codec)).toEqual(['ref', 'ref', 'ref']);
-    expect(await compress(original, { codec: 'ref', level: 2 })).toEqual(golden);
+    // Written by revision 11; since revision 12 a ref writer at level 2 announces aligned groups
+    // in the header (these close genomes are still coded as token streams): the rest is the same.
+    const again = await compress(original, { codec: 'ref', level: 2 });
+    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups);
+    expect(golden[10]).toBe(RequiredFlag.OmittedSections);
+    expect(again.subarray(16)).toEqual(golden.subarray(16));
+  });
+
+  it('ref-aligned.fa (level 2): divergent genomes, an aligned group (revision 12)', async () => {
+    // Three synthetic genomes 4% and 2% apart, with indels, new genes, an inversion and a
+    // duplication: the group's cm stream holds every base, hinted by the alignment (ADR 0016).
+    const original = fixture('golden', 'v1.0', 'ref-aligned.fa');
+    const again = await compress(original, { codec: 'ref', level: 2 });
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-aligned.fa.seqc'), again);
+    const golden = fixture('golden', 'v1.0', 'ref-aligned.fa.seqc');
+    expect(again).toEqual(golden);
   });
 });
 
@@ -74,7 +90,9 @@ describe('the ref encoder writes the golden bytes of an append again', () => {
       appendFiles(await openArchive(first), [{ name: 'c.fa', content: [original.subarray(third)] }], { codec: 'ref', level: 2 }),
     );
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-append.fa.seqc'), again);
-    expect(again).toEqual(golden);
+    // Written by revision 11, whose header did not announce aligned groups (RequiredFlag.AlignedGroups).
+    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups);
+    expect(again.subarray(16)).toEqual(golden.subarray(16));
     expect(again.length).toBeLessThan(first.length + 400); // the third genome is coded against the others
   });
 });

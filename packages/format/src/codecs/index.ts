@@ -3,6 +3,7 @@
  * A codec id is written into every sequence frame; ids are never reused.
  */
 import {
+  CM_ALIGNED_LEVELS,
   CM_BLOCK_RANGE,
   CM_LEVEL_RANGE,
   CmDecoder,
@@ -112,8 +113,21 @@ export type GroupContinuation = unknown;
 export interface GroupCoding {
   /** Input bytes a writer gathers into one group by default (bounds the memory of both sides). */
   readonly defaultBytes: number;
-  /** `continues`: what the group this one continues left, if it continues one. */
-  encoder(level: number, continues?: GroupContinuation): { encodeRecord(symbols: Uint8Array): Uint8Array; finish(): Uint8Array };
+  /**
+   * Whether groups written at `level` may use a feature that readers before format 1.0 r12 lack
+   * (ref's aligned groups): the writer then sets RequiredFlag.AlignedGroups.
+   */
+  aligns(level: number): boolean;
+  /**
+   * `continues`: what the group this one continues left, if it continues one; `aligned`: false
+   * where the file's header does not allow aligned groups (an archive appended to). finish() gives
+   * the group's shared bytes and each record's payload, in the order of encodeRecord.
+   */
+  encoder(
+    level: number,
+    continues?: GroupContinuation,
+    aligned?: boolean,
+  ): { encodeRecord(symbols: Uint8Array): void; finish(): { shared: Uint8Array; records: Uint8Array[] } };
   /**
    * `bases` is the sum of the bases of the group's records; `continues` as for the encoder.
    * `continuation()`, after `finish()`, is what the group leaves to one that continues it.
@@ -207,7 +221,8 @@ export const refCodec: SequenceCodec = {
   },
   group: {
     defaultBytes: 256 << 20,
-    encoder: (level, continues) => new RefGroupEncoder({ level }, continues as RefHistory | undefined),
+    aligns: (level) => CM_ALIGNED_LEVELS[level] !== undefined,
+    encoder: (level, continues, aligned) => new RefGroupEncoder({ level, aligned }, continues as RefHistory | undefined),
     decoder: (shared, bases, continues) => {
       const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined));
       return {

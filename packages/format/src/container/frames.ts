@@ -37,12 +37,13 @@ export interface FileHeader {
 }
 
 /**
- * The header every file this version writes starts with: its chunks may omit empty sections, and
- * with `cmBlocks` its cm records may be in blocks.
+ * The header every file this version writes starts with: its chunks may omit empty sections; with
+ * `cmBlocks` its cm records may be in blocks, and with `alignedGroups` its ref groups aligned.
  */
-export function encodeFileHeader(cmBlocks = false): Uint8Array {
+export function encodeFileHeader(features: { cmBlocks?: boolean; alignedGroups?: boolean } = {}): Uint8Array {
   const w = new ByteWriter(FILE_HEADER_SIZE);
-  const required = RequiredFlag.OmittedSections | (cmBlocks ? RequiredFlag.CmBlocks : 0);
+  const required =
+    RequiredFlag.OmittedSections | (features.cmBlocks ? RequiredFlag.CmBlocks : 0) | (features.alignedGroups ? RequiredFlag.AlignedGroups : 0);
   w.bytes(MAGIC).u8(FORMAT_MAJOR).u8(FORMAT_MINOR).u8(required).u8(0);
   w.u32(crc32c(w.finish()));
   return w.finish().slice();

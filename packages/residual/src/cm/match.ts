@@ -18,7 +18,8 @@ export function lengthBucket(len: number): number {
   return Math.min(15, 2 + (31 - Math.clz32(len))); // 32..63 → 7, doubling after
 }
 
-function popcount16(x: number): number {
+/** Set bits among the low 16 bits of x. */
+export function popcount16(x: number): number {
   x &= 0xffff;
   x -= (x >> 1) & 0x5555;
   x = (x & 0x3333) + ((x >> 2) & 0x3333);

@@ -17,7 +17,9 @@
  *   frame a detector infers from the recent bases (codon position × strand), which also selects
  *   the first mixer's weights (ADR 0009);
  * - optionally, a side-information model whose context is an external prediction of the base
- *   (the autoencoder's reconstruction), so a neural guess is weighed like any other model.
+ *   (the autoencoder's reconstruction, or the base an alignment to an earlier genome puts there),
+ *   so a guess is weighed like any other model; with `aligned`, two more such models learn how far
+ *   to trust the guess from how often it was right lately and in which codon position (ADR 0016).
  *
  * The encoder and the decoder run this same object in lock step; all arithmetic is on integers
  * below 2^53 so every engine computes the same probabilities (ADR 0005).
@@ -30,7 +32,7 @@ import { ContextModels } from './contexts.js';
 import { COUNTER_INIT, trainCounter } from './counters.js';
 import { ReadingFrame } from './frame.js';
 import { STRETCH } from './logistic.js';
-import { Match, MatchModel } from './match.js';
+import { lengthBucket, Match, MatchModel, popcount16 } from './match.js';
 import { MAX_MIXERS, Mixer } from './mixer.js';
 
 /** One finite-context model. */
@@ -92,6 +94,14 @@ export interface ModelSpec {
    * inputs on a short sequence, where the first weights matter for a larger share of the bases.
    */
   mixerInit?: number;
+  /**
+   * For hints that are an alignment's bases (the reference codec's aligned groups): two more
+   * side-information models, keyed by whether the last hints were right (the last 8, and how many
+   * of the 8 before) and by the reading frame with the hints' record 1, 3, 6 and 9 bases back
+   * (divergent genes differ mostly in the third codon position); and mixer 0's weights chosen by
+   * how many hints in a row were right instead of by the match length, while a hint is given.
+   */
+  aligned?: boolean;
 }
 
 export class DnaModel {
@@ -119,6 +129,18 @@ export class DnaModel {
   private readonly hints: Uint8Array | null;
   private readonly hintTable: Int32Array;
   private hintSlot = 0;
+  /** With `aligned`: the two extra side-information tables, their slots, and the hints' record. */
+  private readonly aligned: boolean;
+  private readonly agreementTable: Int32Array;
+  private readonly codonTable: Int32Array;
+  private agreementSlot = 0;
+  private codonSlot = 0;
+  /** The hint of the base being coded (4: none). */
+  private hint = 4;
+  /** Whether each of the last 16 hinted bases differed from its hint, newest in bit 0. */
+  private misses = 0;
+  /** Hinted bases in a row that equalled their hint. */
+  private hits = 0;
 
   constructor(
     spec: ModelSpec,
@@ -140,22 +162,27 @@ export class DnaModel {
 
     this.hints = hints ?? null;
     this.hintTable = new Int32Array(hints ? 5 * 256 * 4 : 0).fill(COUNTER_INIT);
+    this.aligned = spec.aligned === true && hints !== undefined;
+    this.agreementTable = new Int32Array(this.aligned ? 5 * 1024 * 4 : 0).fill(COUNTER_INIT);
+    this.codonTable = new Int32Array(this.aligned ? 5 * 8 * 16 * 4 : 0).fill(COUNTER_INIT);
 
     const confidence = spec.confidence === true && !this.direct;
     this.confident = new Int32Array(
       confidence ? [...spec.contexts.keys()].sort((a, b) => spec.contexts[b]!.order - spec.contexts[a]!.order).slice(0, 3) : [],
     );
     if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
-    const inputs = n + 2 + (hints ? 1 : 0) + 1; // contexts, two match models, hint, bias
+    const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + 1; // contexts, two match models, hints, bias
     this.mixer = new Mixer(inputs, spec.mixers + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0);
     this.contexts.select(0, 0, 0);
-    this.selectHint();
   }
 
   /** P(next bit is 1) as 1..4095, for tree node 0 (first bit) or 1 + first bit (second bit). */
   predict(node: number): number {
     const contexts = this.contexts;
     if (this.direct) return contexts.first(node);
+    // The hint is read when its base is first predicted, not earlier: a reader of aligned groups
+    // fills the hints of a copy only once the bases it copies are decoded.
+    if (node === 0 && this.hints) this.selectHint();
     const mixer = this.mixer;
     const st = mixer.inputs;
     contexts.stretch(st, node);
@@ -163,10 +190,14 @@ export class DnaModel {
     st[i++] = this.forward.input(node);
     st[i++] = this.reverse.input(node);
     if (this.hints) st[i++] = STRETCH[this.hintTable[this.hintSlot + node]! >>> 20]!;
+    if (this.aligned) {
+      st[i++] = STRETCH[this.agreementTable[this.agreementSlot + node]! >>> 20]!;
+      st[i++] = STRETCH[this.codonTable[this.codonSlot + node]! >>> 20]!;
+    }
     st[i++] = 256;
 
     if (this.confident.length > 0) this.selectConfidence(node);
-    const lb = this.matches !== null ? this.matches.longestBucket : 0;
+    const lb = this.aligned && this.hint < 4 ? lengthBucket(this.hits) : this.matches !== null ? this.matches.longestBucket : 0;
     return mixer.mix(node, this.phase, lb, this.h0, this.forward.state, this.reverse.state);
   }
 
@@ -191,11 +222,20 @@ export class DnaModel {
     this.forward.train(bit);
     this.reverse.train(bit);
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
+    if (this.aligned) {
+      this.agreementTable[this.agreementSlot + node] = trainCounter(this.agreementTable[this.agreementSlot + node]!, bit, 255);
+      this.codonTable[this.codonSlot + node] = trainCounter(this.codonTable[this.codonSlot + node]!, bit, 255);
+    }
   }
 
   /** Moves past the base just coded (already stored in the history array). */
   advance(sym: number): void {
     const i = this.pos;
+    if (this.aligned && this.hint < 4) {
+      const miss = this.hint === sym ? 0 : 1;
+      this.misses = ((this.misses << 1) | miss) & 0xffff;
+      this.hits = miss ? 0 : this.hits + 1;
+    }
     this.h1 = (this.h1 << 2) | (this.h0 >>> 30);
     this.h0 = (this.h0 << 2) | sym;
     this.pos = i + 1;
@@ -205,14 +245,19 @@ export class DnaModel {
       this.phase = this.frame.frame;
     }
     this.contexts.advance(i, sym, this.history, this.h0, this.h1, this.phase);
-    this.selectHint();
   }
 
-  /** The side-information model's slot for the next base: the hint, and the last 4 bases. */
+  /** The side-information models' slots for the next base: the hint, with the last 4 bases (and with `aligned`, the hints' record). */
   private selectHint(): void {
-    if (this.hints) {
-      const hint = this.pos < this.hints.length ? Math.min(4, this.hints[this.pos]!) : 4;
-      this.hintSlot = ((hint << 8) | (this.h0 & 255)) << 2;
+    const hint = this.pos < this.hints!.length ? Math.min(4, this.hints![this.pos]!) : 4;
+    this.hint = hint;
+    this.hintSlot = ((hint << 8) | (this.h0 & 255)) << 2;
+    if (this.aligned) {
+      const m = this.misses;
+      const olderMisses = Math.min(3, popcount16(m >>> 8));
+      this.agreementSlot = ((hint << 10) | ((m & 0xff) << 2) | olderMisses) << 2;
+      const codon = (((m >> 8) & 1) << 3) | (((m >> 5) & 1) << 2) | (((m >> 2) & 1) << 1) | (m & 1);
+      this.codonSlot = ((((hint << 3) | this.phase) << 4) | codon) << 2;
     }
   }
 }

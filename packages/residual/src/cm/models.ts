@@ -109,6 +109,14 @@ export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
   13: shortRecord,
   /** Short records, with a longer-memory frame detector on order-1 codon statistics (best on BuEb, an RNA virus). */
   14: { ...shortRecord, phase: { decay: 8, order: 1 } },
+  /**
+   * Models 10, 11 and 12 for the reference codec's aligned groups (ADR 0016): every base of the
+   * group, each with the base its alignment puts there as a hint (or none), weighed by the
+   * `aligned` side-information models. Only with hints.
+   */
+  15: { ...framedDefault, priorCount: 4, aligned: true },
+  16: { ...framedMiddle, priorCount: 4, aligned: true },
+  17: { ...framedBest, priorCount: 4, aligned: true },
 };
 
 /** The first model with the reading frame, the 1-byte flush and the payload layout 2. */

@@ -2,13 +2,16 @@
  * The reference codec's reader: rebuilds the records of a group in order, copying matches from
  * the bases already rebuilt and taking literal bases from the group's shared `cm` stream as they
  * are needed, so reading the k-th record decodes only the literals of records 1..k.
+ * An aligned group (its cm stream's model says so) takes every base from that stream instead,
+ * each with the base the record's alignment puts there as the hint (ADR 0016).
  * Every decoded field is checked against what the history can hold before it is used.
  */
-import { CmDecoder } from '../cm/codec.js';
+import { CmDecoder, cmPayloadModel } from '../cm/codec.js';
+import { CM_MODELS } from '../cm/models.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead, type RefHistory } from './shared.js';
-import { alignedBase, Alignments, DifferenceSites, MatchKind, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, DifferenceSites, MatchKind, NO_SITES, substituted, TokenModels } from './tokens.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
@@ -17,6 +20,10 @@ export class RefGroupDecoder {
   private literalsLeft: number;
   private readonly tokens = new TokenModels();
   private readonly sites: DifferenceSites;
+  /** Aligned groups: the hint of each of the group's bases (4 until its alignment is known). */
+  private readonly hints: Uint8Array | undefined;
+  /** Where this group's own bases start in the history. */
+  private readonly start: number;
 
   /**
    * `shared` is the group's shared bytes; `capacity` the bases of all its records together;
@@ -27,11 +34,16 @@ export class RefGroupDecoder {
     if (literalCount > capacity) throw new CodedStreamError(`reference group names ${literalCount} literals for ${capacity} bases`);
     const before = continues?.bases.length ?? 0;
     if (before + capacity > 2 ** 31) throw new CodedStreamError('a chain of reference groups holds at most 2^31 bases');
-    this.literals = new CmDecoder(cm, literalCount);
+    if (CM_MODELS[cmPayloadModel(cm)]?.aligned) {
+      if (literalCount !== capacity) throw new CodedStreamError(`aligned reference group names ${literalCount} bases for ${capacity}`);
+      this.hints = new Uint8Array(capacity).fill(4);
+    }
+    this.literals = new CmDecoder(cm, literalCount, { hints: this.hints });
     this.literalsLeft = literalCount;
     this.history = new Uint8Array(before + capacity);
     if (continues) this.history.set(continues.bases);
     this.size = before;
+    this.start = before;
     this.sites = continues ? continues.sites.clone() : new DifferenceSites();
   }
 
@@ -44,6 +56,7 @@ export class RefGroupDecoder {
   decodeRecord(payload: Uint8Array, count: number): Uint8Array {
     const base = this.size;
     if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
+    if (this.hints) return this.decodeAligned(payload, count);
     // No bound of bases per coded byte here, unlike cm: one match copies a whole genome in a few
     // bytes. The history, allocated once for the group (at most 2^31 bases), bounds the memory,
     // and every copy is bounded by the record's count.
@@ -68,23 +81,7 @@ export class RefGroupDecoder {
       const kind = tokens.kind(io, recent.size, run, MatchKind.Far);
       const start = pos + run;
       const a = base + start;
-      let r: number;
-      let s = strand;
-      if (kind === MatchKind.Far) {
-        const far = tokens.far(io, strand, 0, 0, a);
-        s = far.strand;
-        r = far.position;
-      } else if (kind === MatchKind.Repeat) {
-        const { index, shift } = tokens.repeatOf(io, recent.size, 1, 0);
-        if (!(index < recent.size)) throw new CodedStreamError(`repeat of alignment ${index} of ${recent.size}`);
-        s = recent.strand(index);
-        r = recent.reference(index, a) + shift;
-      } else {
-        const aligned = strand === 0 ? expected + (start - prevEnd) : expected - (start - prevEnd);
-        const shift = kind === MatchKind.Near ? tokens.shift(io, 0) : 0;
-        r = strand === 0 ? aligned + shift : aligned - shift;
-      }
-      if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
+      const { r, s } = this.reference(io, kind, recent, strand, expected, start - prevEnd, a);
       const length = tokens.matchLength(io, kind, this.sites, s, r, 1, false);
       if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
       if (substituted(kind, run, strand, expected)) {
@@ -114,6 +111,86 @@ export class RefGroupDecoder {
     io.coder.finish();
     this.size = base + count;
     return history.subarray(base, base + count);
+  }
+
+  /**
+   * A record of an aligned group: the same grammar without substitutions (a match runs through
+   * them) and without difference sites; every base comes from the cm stream, hinted by the
+   * alignment. The hints of a copy are filled only from bases already decoded: a copy that
+   * overlaps itself goes one period at a time.
+   */
+  private decodeAligned(payload: Uint8Array, count: number): Uint8Array {
+    const base = this.size;
+    const history = this.history;
+    const hints = this.hints!;
+    const at = base - this.start;
+    const io = new DecodingChannel(payload);
+    const tokens = this.tokens;
+    let pos = 0;
+    let previous = -1;
+    let strand = 0;
+    let expected = 0;
+    let prevEnd = 0;
+    const recent = new Alignments();
+    while (pos < count) {
+      const run = tokens.literalRun(io, previous, 0);
+      if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
+      if (pos + run === count) {
+        this.takeLiterals(base + pos, run);
+        pos = count;
+        break;
+      }
+      const kind = tokens.kind(io, recent.size, run, MatchKind.Far);
+      const start = pos + run;
+      const a = base + start;
+      const { r, s } = this.reference(io, kind, recent, strand, expected, start - prevEnd, a);
+      const length = tokens.matchLength(io, kind, NO_SITES, s, r, 1, false);
+      if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
+      if (substituted(kind, run, strand, expected)) {
+        for (let k = 0; k < run; k++) hints[at + pos + k] = alignedBase(history, strand, expected, k);
+      }
+      this.takeLiterals(base + pos, run);
+      // Hints of the copy, in pieces no longer than its distance to what it copies.
+      const period = s === 0 ? a - r : length;
+      for (let done = 0; done < length; ) {
+        const piece = Math.min(period, length - done);
+        for (let k = done; k < done + piece; k++) hints[at + start + k] = s === 0 ? history[r + k]! : 3 - history[r - k]!;
+        this.takeLiterals(a + done, piece);
+        done += piece;
+      }
+      recent.use(s, Alignments.diagonal(s, r, a));
+      previous = kind;
+      strand = s;
+      pos = start + length;
+      prevEnd = pos;
+      expected = s === 0 ? r + length : r - length;
+    }
+    io.coder.finish();
+    this.size = base + count;
+    return history.subarray(base, base + count);
+  }
+
+  /** The reference position and strand of the next match, from its kind's tokens; checked. */
+  private reference(io: DecodingChannel, kind: MatchKind, recent: Alignments, strand: number, expected: number, gap: number, a: number): { r: number; s: number } {
+    const tokens = this.tokens;
+    let r: number;
+    let s = strand;
+    if (kind === MatchKind.Far) {
+      const far = tokens.far(io, strand, 0, 0, a);
+      s = far.strand;
+      r = far.position;
+    } else if (kind === MatchKind.Repeat) {
+      const { index, shift } = tokens.repeatOf(io, recent.size, 1, 0);
+      if (!(index < recent.size)) throw new CodedStreamError(`repeat of alignment ${index} of ${recent.size}`);
+      s = recent.strand(index);
+      r = recent.reference(index, a) + shift;
+    } else {
+      const aligned = strand === 0 ? expected + gap : expected - gap;
+      const shift = kind === MatchKind.Near ? tokens.shift(io, 0) : 0;
+      r = strand === 0 ? aligned + shift : aligned - shift;
+    }
+    if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
+    return { r, s };
   }
 
   /** Checks that the shared stream held exactly the literals the records used. */

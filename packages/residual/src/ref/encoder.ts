@@ -8,12 +8,21 @@
  * alignment (a substitution), then a nearby one (an indel), then a new one. What matches nothing
  * becomes literal bases, which all records of the group share in one `cm` stream, so the model of
  * what is new keeps learning across genomes. Time and size follow what is new, not the input.
+ *
+ * A group of divergent genomes is instead coded "aligned" (ADR 0016): the token streams only
+ * describe the alignment (a run of substitutions no longer ends a match), and every base of the
+ * group goes through one `cm` stream with the base its alignment puts there as a hint, so cm's
+ * models weigh each difference in its context. The parse is the same; both descriptions are kept
+ * while the group is read, and finish() keeps the aligned one when the genomes after the first
+ * differ from what they copy in at least ALIGNED_DIVERGENCE of their bases.
  */
 import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
+import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, DifferenceSites, grow, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
 import { writeSharedHead, type RefHistory } from './shared.js';
+import { AlignedRecord } from './aligned.js';
 
 /** k-mer length of the index: 16 bases fill one 32-bit code exactly. */
 const K = 16;
@@ -39,6 +48,14 @@ const DIAGONAL_MIN = 8;
 const MIN_GAIN_BITS = 12;
 /** A match this long is taken without looking for a longer one. */
 const GOOD_ENOUGH = 1 << 12;
+/**
+ * A group is coded aligned when at least this share of the bases its matches align (copies and
+ * substitutions) differ from the base aligned with them. Aligned groups cost cm's time on every
+ * base, so close genomes (50 Chlamydia: 0.05%) keep the token streams, which are much faster and
+ * there as small; divergent ones (E. faecalis drafts 0.9%, Listeria drafts 3.4%, Blochmannia)
+ * are 0.5-6% smaller aligned (ADR 0016).
+ */
+export const ALIGNED_DIVERGENCE = 0.005;
 
 function hashKmer(code: number): number {
   return Math.imul(code, 0x9e3779b1) >>> (32 - HASH_BITS);
@@ -47,7 +64,20 @@ function hashKmer(code: number): number {
 export interface RefOptions {
   /** cm level (1..4) of the literal stream; default 2. */
   level?: number;
+  /**
+   * Whether finish() may code the group aligned (its cm model is then one of CM_ALIGNED_LEVELS,
+   * which an older reader lacks); default true. Level 1 never does.
+   */
+  aligned?: boolean;
 }
+
+/** What a finished group is written as: its shared bytes and each record's token stream, in order. */
+export interface RefGroupCoding {
+  shared: Uint8Array;
+  records: Uint8Array[];
+}
+
+
 
 export class RefGroupEncoder {
   private history: Uint8Array = new Uint8Array(1 << 16);
@@ -61,6 +91,19 @@ export class RefGroupEncoder {
   private readonly tokens = new TokenModels();
   private readonly sites: DifferenceSites;
   private readonly batch = new Int32Array(256);
+  /** Each record's token stream as written today, and as an aligned group would have it. */
+  private readonly payloads: Uint8Array[] = [];
+  private readonly alignedPayloads: Uint8Array[] = [];
+  private readonly alignedTokens = new TokenModels();
+  /** The cm model of an aligned group, or undefined where this group cannot be aligned. */
+  private readonly alignedModel: number | undefined;
+  /** Per base of this group: the base its alignment puts there, or 4 (none). */
+  private hints: Uint8Array = new Uint8Array(0);
+  /** Where this group's own bases start in the history (after a continued group's). */
+  private readonly start: number;
+  /** Bases that matches aligned (copied or substituted), and the substituted ones that differ. */
+  private alignedBases = 0;
+  private differing = 0;
 
   /**
    * `continues`: what the group this one continues left (its decoder's `continuation()`): its bases
@@ -71,6 +114,7 @@ export class RefGroupEncoder {
     continues?: RefHistory,
   ) {
     this.sites = continues ? continues.sites.clone() : new DifferenceSites();
+    this.alignedModel = options.aligned === false ? undefined : CM_ALIGNED_LEVELS[options.level ?? 2];
     if (continues) {
       const before = continues.bases.length;
       if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
@@ -80,10 +124,11 @@ export class RefGroupEncoder {
       this.size = before;
       this.index(0, before, PREFIX_STEP);
     }
+    this.start = this.size;
   }
 
-  /** Codes the next record of the group; returns its payload (the token stream). */
-  encodeRecord(symbols: Uint8Array): Uint8Array {
+  /** Codes the next record of the group; finish() returns its payload (the token stream). */
+  encodeRecord(symbols: Uint8Array): void {
     const n = symbols.length;
     const base = this.size;
     // Positions are int32 in the index and the difference sites, and the format caps a group at 2^31.
@@ -104,6 +149,9 @@ export class RefGroupEncoder {
     this.size = base + n;
     const io = new EncodingChannel(64 + (n >> 6));
     const tokens = this.tokens;
+    // The aligned description: its own token models and stream, and every base's hint.
+    if (this.alignedModel !== undefined) this.hints = grow(this.hints, this.size - this.start);
+    const alignment = this.alignedModel !== undefined ? new AlignedRecord(this.alignedTokens, history, this.hints, base, n, base - this.start) : undefined;
 
     let pos = 0;
     let litStart = 0;
@@ -218,17 +266,21 @@ export class RefGroupEncoder {
       else if (kind === MatchKind.Repeat) tokens.repeatOf(io, recent.size, repeat!.index, repeat!.shift);
       else if (kind === MatchKind.Far) tokens.far(io, strand, bestStrand, r, base + start);
       tokens.matchLength(io, kind, this.sites, bestStrand, r, length, start + length < n);
-      if (substituted(kind, run, strand, expected)) {
+      const hinted = substituted(kind, run, strand, expected);
+      if (hinted) {
         for (let k = 0; k < run; k++) {
           const aligned = alignedBase(history, strand, expected, k);
           const x = history[base + litStart + k]!;
           tokens.substitution(io, run, aligned, x);
           if (x !== aligned || k === 0) this.sites.add(base + litStart + k);
+          if (x !== aligned) this.differing++;
         }
       } else {
         this.addLiterals(base + litStart, run);
         if (run > 0 && previous >= 0) this.sites.add(base + litStart);
       }
+      this.alignedBases += length + (hinted ? run : 0);
+      alignment?.match(start, bestStrand, r, length);
       this.index(base + litStart, base + start, STEP);
       this.index(base + start, base + start + length, SPARSE_STEP);
       this.sites.copy(bestStrand, r, base + start, length);
@@ -246,14 +298,29 @@ export class RefGroupEncoder {
       if (previous >= 0) this.sites.add(base + litStart);
       this.index(base + litStart, base + n, STEP);
     }
-    return io.coder.finishShort().slice();
+    this.payloads.push(io.coder.finishShort().slice());
+    if (alignment) this.alignedPayloads.push(alignment.finish());
   }
 
-  /** The group's shared bytes: the literal count and the cm payload of every literal base. */
-  finish(): Uint8Array {
+  /** Whether finish() codes the group aligned (ALIGNED_DIVERGENCE); known once every record is in. */
+  get aligned(): boolean {
+    return this.alignedModel !== undefined && this.alignedBases > 0 && this.differing >= ALIGNED_DIVERGENCE * this.alignedBases;
+  }
+
+  /**
+   * The group's shared bytes (the literal count and the cm payload of every literal base; aligned:
+   * the group's base count and the cm payload of all its bases, with their hints) and each
+   * record's token stream.
+   */
+  finish(): RefGroupCoding {
+    if (this.aligned) {
+      const count = this.size - this.start;
+      const cm = cmEncode(this.history.subarray(this.start, this.size), { model: this.alignedModel, hints: this.hints.subarray(0, count) });
+      return { shared: writeSharedHead(count, cm), records: this.alignedPayloads };
+    }
     const literals = this.literals.subarray(0, this.literalCount);
     const cm = cmEncode(literals, { level: this.options.level });
-    return writeSharedHead(this.literalCount, cm);
+    return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
   }
 
   private addLiterals(from: number, count: number): void {

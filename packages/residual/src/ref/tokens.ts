@@ -167,6 +167,9 @@ export class DifferenceSites {
   }
 }
 
+/** No difference sites: the token streams of aligned groups code match lengths as plain numbers. Never added to. */
+export const NO_SITES: Pick<DifferenceSites, 'ahead' | 'indexOf'> = { ahead: () => -1, indexOf: () => -1 };
+
 /** Bucket of a distance, for contexts: 0 for none, then 1 + its bit length (at most 15). */
 function distanceBucket(d: number): number {
   return d < 0 ? 0 : Math.min(15, 1 + (32 - Math.clz32(d)));
@@ -249,7 +252,7 @@ export class TokenModels {
    * in the reference, where the match stopped at a difference of its own, or a number. `length`
    * is ignored when decoding; a decoded length must still be checked by the caller.
    */
-  matchLength(io: BitChannel, kind: MatchKind, sites: DifferenceSites, strand: number, r: number, length: number, stopped: boolean): number {
+  matchLength(io: BitChannel, kind: MatchKind, sites: Pick<DifferenceSites, 'ahead' | 'indexOf'>, strand: number, r: number, length: number, stopped: boolean): number {
     const first = sites.ahead(strand, r, 0);
     const ctx = kind * 16 + distanceBucket(first < 0 ? -1 : Math.abs(first - r));
     const k = stopped && first >= 0 ? sites.indexOf(strand, r, strand === 0 ? r + length : r - length) : -1;
