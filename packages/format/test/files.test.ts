@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendFiles, compress, compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
 import { encodeFrame } from '../src/container/frames.js';
+import { RequiredFlag } from '../src/constants.js';
 import { collect, fixture, pieces, rng, zstdCompress } from './helpers.js';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -116,6 +117,32 @@ describe('multi-file archives', () => {
     expect(await (await openArchive(chained)).readSequence(2, 29_990, 30_000)).toEqual(g1.subarray(-11, -1));
   });
 
+  it('align divergent genomes, also when appended, and only where the header announces it', async () => {
+    // Three genomes about 3% apart: every group of them is aligned (format revision 12).
+    const random = rng(7);
+    const seq = Array.from({ length: 20_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const mutate = (s: string) => s.replace(/[ACGT]/g, (c) => (random() < 0.03 ? { A: 'G', G: 'A', C: 'T', T: 'C' }[c]! : c));
+    const [a, b, c] = [seq, mutate(seq), mutate(mutate(seq))].map((s, i) => text(`>d${i}\n${s.match(/.{1,70}/g)!.join('\n')}\n`));
+    const first = await collect(compressFiles(asFiles([{ name: 'a.fa', bytes: a }, { name: 'b.fa', bytes: b }])));
+    expect(first[10]! & RequiredFlag.AlignedGroups).not.toBe(0);
+    const grown = await collect(appendFiles(await openArchive(first), asFiles([{ name: 'c.fa', bytes: c }])));
+    expect(await decompress(grown)).toEqual(new Uint8Array(Buffer.concat([a, b, c])));
+    const archive = await openArchive(grown);
+    expect(await collect(archive.streamFile('c.fa'))).toEqual(c); // rebuilds the aligned group it continues first
+    expect(await archive.readSequence(1, 12_345, 12_400)).toEqual(text(basesOf(b, 12_345, 12_400)));
+
+    // An archive written before revision 12 (no flag 04): appended groups stay token streams,
+    // which its readers understand, and the header is copied as it is.
+    const old = fixture('golden', 'v1.0', 'ref-append.fa.seqc');
+    expect(old[10]! & RequiredFlag.AlignedGroups).toBe(0);
+    const grownOld = await collect(appendFiles(await openArchive(old), asFiles([{ name: 'b2.fa', bytes: b }, { name: 'c2.fa', bytes: c }])));
+    expect(grownOld.subarray(0, 16)).toEqual(old.subarray(0, 16));
+    expect(await collect((await openArchive(grownOld)).streamFile('c2.fa'))).toEqual(c);
+    // The same files in an archive that may align are smaller.
+    const aligned = await collect(appendFiles(await openArchive(await collect(compressFiles([]))), asFiles([{ name: 'b.fa', bytes: b }, { name: 'c.fa', bytes: c }])));
+    expect(aligned.length).toBeLessThan(grownOld.length - old.length);
+  });
+
   it('refuse a group that continues nothing, and continues flags they do not know', async () => {
     const [g1, g2] = genomes();
     const first = await collect(compressFiles(asFiles([{ name: 'g1.fa', bytes: g1 }])));
@@ -173,4 +200,10 @@ function endFrameOffset(file: Uint8Array): number {
     if (next >= file.length) return at;
     at = next;
   }
+}
+
+/** The sequence of a one-record FASTA file without its line breaks, bases from..to. */
+function basesOf(file: Uint8Array, from: number, to: number): string {
+  const body = new TextDecoder().decode(file);
+  return body.slice(body.indexOf('\n') + 1).replace(/\n/g, '').slice(from, to);
 }
