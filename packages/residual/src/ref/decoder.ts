@@ -52,15 +52,18 @@ export class RefGroupDecoder {
     return { bases: this.history.subarray(0, this.size), sites: this.sites };
   }
 
-  /** Rebuilds the next record of the group from its payload; returns a view of its `count` bases. */
+  /**
+   * Rebuilds the next record of the group from its payload; returns a view of its `count` bases.
+   * In an aligned group the grammar has no substitutions (a match runs through them) and no
+   * difference sites, and every base comes from the cm stream, hinted by the alignment.
+   */
   decodeRecord(payload: Uint8Array, count: number): Uint8Array {
     const base = this.size;
     if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
-    if (this.hints) return this.decodeAligned(payload, count);
     // No bound of bases per coded byte here, unlike cm: one match copies a whole genome in a few
     // bytes. The history, allocated once for the group (at most 2^31 bases), bounds the memory,
     // and every copy is bounded by the record's count.
-    const history = this.history;
+    const aligned = this.hints !== undefined;
     const io = new DecodingChannel(payload);
     const tokens = this.tokens;
     let pos = 0;
@@ -74,7 +77,7 @@ export class RefGroupDecoder {
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
       if (pos + run === count) {
         this.takeLiterals(base + pos, run);
-        if (run > 0 && previous >= 0) this.sites.add(base + pos);
+        if (!aligned && run > 0 && previous >= 0) this.sites.add(base + pos);
         pos = count;
         break;
       }
@@ -82,25 +85,11 @@ export class RefGroupDecoder {
       const start = pos + run;
       const a = base + start;
       const { r, s } = this.reference(io, kind, recent, strand, expected, start - prevEnd, a);
-      const length = tokens.matchLength(io, kind, this.sites, s, r, 1, false);
+      const length = tokens.matchLength(io, kind, aligned ? NO_SITES : this.sites, s, r, 1, false);
       if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
-      if (substituted(kind, run, strand, expected)) {
-        for (let k = 0; k < run; k++) {
-          const aligned = alignedBase(history, strand, expected, k);
-          const x = tokens.substitution(io, run, aligned, 0);
-          history[base + pos + k] = x;
-          if (x !== aligned || k === 0) this.sites.add(base + pos + k);
-        }
-      } else {
-        this.takeLiterals(base + pos, run);
-        if (run > 0 && previous >= 0) this.sites.add(base + pos);
-      }
-      // A forward copy that does not overlap what it writes is a memmove; an overlapping one
-      // repeats the bases it has just written, so it goes base by base.
-      if (s === 0 && r + length <= a) history.copyWithin(a, r, r + length);
-      else if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
-      else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
-      this.sites.copy(s, r, a, length);
+      const hinted = substituted(kind, run, strand, expected);
+      if (aligned) this.hintedStep(base + pos, run, hinted, strand, expected, s, r, length);
+      else this.step(io, base + pos, run, hinted, strand, expected, previous, s, r, length);
       recent.use(s, Alignments.diagonal(s, r, a));
       previous = kind;
       strand = s;
@@ -110,64 +99,55 @@ export class RefGroupDecoder {
     }
     io.coder.finish();
     this.size = base + count;
-    return history.subarray(base, base + count);
+    return this.history.subarray(base, base + count);
   }
 
   /**
-   * A record of an aligned group: the same grammar without substitutions (a match runs through
-   * them) and without difference sites; every base comes from the cm stream, hinted by the
-   * alignment. The hints of a copy are filled only from bases already decoded: a copy that
-   * overlaps itself goes one period at a time.
+   * The bases of a run at `at` and the match after it, in a group of token streams: the run
+   * substituted against the previous alignment (strand, expected) or taken from the literal
+   * stream, then the copy; the difference sites follow.
    */
-  private decodeAligned(payload: Uint8Array, count: number): Uint8Array {
-    const base = this.size;
+  private step(io: DecodingChannel, at: number, run: number, hinted: boolean, strand: number, expected: number, previous: number, s: number, r: number, length: number): void {
+    const history = this.history;
+    if (hinted) {
+      for (let k = 0; k < run; k++) {
+        const aligned = alignedBase(history, strand, expected, k);
+        const x = this.tokens.substitution(io, run, aligned, 0);
+        history[at + k] = x;
+        if (x !== aligned || k === 0) this.sites.add(at + k);
+      }
+    } else {
+      this.takeLiterals(at, run);
+      if (run > 0 && previous >= 0) this.sites.add(at);
+    }
+    // A forward copy that does not overlap what it writes is a memmove; an overlapping one
+    // repeats the bases it has just written, so it goes base by base.
+    const a = at + run;
+    if (s === 0 && r + length <= a) history.copyWithin(a, r, r + length);
+    else if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
+    else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+    this.sites.copy(s, r, a, length);
+  }
+
+  /**
+   * The same in an aligned group: every base from the cm stream, the run's hinted by the previous
+   * alignment when `hinted` (else none), the match's by what it copies. A hint is filled only
+   * from bases already decoded, so a copy that overlaps itself goes one period at a time.
+   */
+  private hintedStep(at: number, run: number, hinted: boolean, strand: number, expected: number, s: number, r: number, length: number): void {
     const history = this.history;
     const hints = this.hints!;
-    const at = base - this.start;
-    const io = new DecodingChannel(payload);
-    const tokens = this.tokens;
-    let pos = 0;
-    let previous = -1;
-    let strand = 0;
-    let expected = 0;
-    let prevEnd = 0;
-    const recent = new Alignments();
-    while (pos < count) {
-      const run = tokens.literalRun(io, previous, 0);
-      if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
-      if (pos + run === count) {
-        this.takeLiterals(base + pos, run);
-        pos = count;
-        break;
-      }
-      const kind = tokens.kind(io, recent.size, run, MatchKind.Far);
-      const start = pos + run;
-      const a = base + start;
-      const { r, s } = this.reference(io, kind, recent, strand, expected, start - prevEnd, a);
-      const length = tokens.matchLength(io, kind, NO_SITES, s, r, 1, false);
-      if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
-      if (substituted(kind, run, strand, expected)) {
-        for (let k = 0; k < run; k++) hints[at + pos + k] = alignedBase(history, strand, expected, k);
-      }
-      this.takeLiterals(base + pos, run);
-      // Hints of the copy, in pieces no longer than its distance to what it copies.
-      const period = s === 0 ? a - r : length;
-      for (let done = 0; done < length; ) {
-        const piece = Math.min(period, length - done);
-        for (let k = done; k < done + piece; k++) hints[at + start + k] = s === 0 ? history[r + k]! : 3 - history[r - k]!;
-        this.takeLiterals(a + done, piece);
-        done += piece;
-      }
-      recent.use(s, Alignments.diagonal(s, r, a));
-      previous = kind;
-      strand = s;
-      pos = start + length;
-      prevEnd = pos;
-      expected = s === 0 ? r + length : r - length;
+    const h = at - this.start;
+    if (hinted) for (let k = 0; k < run; k++) hints[h + k] = alignedBase(history, strand, expected, k);
+    this.takeLiterals(at, run);
+    const a = at + run;
+    const period = s === 0 ? a - r : length;
+    for (let done = 0; done < length; ) {
+      const piece = Math.min(period, length - done);
+      for (let k = done; k < done + piece; k++) hints[h + run + k] = s === 0 ? history[r + k]! : 3 - history[r - k]!;
+      this.takeLiterals(a + done, piece);
+      done += piece;
     }
-    io.coder.finish();
-    this.size = base + count;
-    return history.subarray(base, base + count);
   }
 
   /** The reference position and strand of the next match, from its kind's tokens; checked. */
