@@ -13,8 +13,9 @@
  * describe the alignment (a run of substitutions no longer ends a match), and every base of the
  * group goes through one `cm` stream with the base its alignment puts there as a hint, so cm's
  * models weigh each difference in its context. The parse is the same; both descriptions are kept
- * while the group is read, and finish() keeps the aligned one when the genomes after the first
- * differ from what they copy in at least ALIGNED_DIVERGENCE of their bases.
+ * while the group is read (so record payloads are only known at its end), and finish() keeps the
+ * aligned one when at least ALIGNED_DIVERGENCE of the bases the matches align differ from the
+ * base aligned with them.
  */
 import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
@@ -76,8 +77,6 @@ export interface RefGroupCoding {
   shared: Uint8Array;
   records: Uint8Array[];
 }
-
-
 
 export class RefGroupEncoder {
   private history: Uint8Array = new Uint8Array(1 << 16);
