@@ -5,7 +5,7 @@
  * it, as substitutions are in the token grammar); any other match starts a segment, unless it is a
  * jump (far or repeat) shorter than MIN_JUMP, whose bases cm codes as well without a hint as the
  * jump would cost. The grammar is tokens.ts's without substitutions and without difference sites;
- * the reader (decoder.ts, decodeAligned) follows the same state.
+ * the reader (decoder.ts, `decodeRecord` with `hintedStep`) follows the same state.
  */
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, MatchKind, NEAR_RANGE, NO_SITES, substituted, type TokenModels } from './tokens.js';
@@ -37,7 +37,9 @@ export class AlignedRecord {
   private readonly io: EncodingChannel;
   private readonly recent = new Alignments();
   private segment: Segment | undefined;
+  /** The kind of the last segment started (-1: none yet), and of the last one written. */
   private previous = -1;
+  private previousEmitted = -1;
   private strand = 0;
   /** Reference position aligned with record position `end` on the current segment's diagonal. */
   private expected = 0;
@@ -88,8 +90,6 @@ export class AlignedRecord {
     if (this.end < this.n) this.tokens.literalRun(this.io, this.previousEmitted, this.n - this.end);
     return this.io.coder.finishShort().slice();
   }
-
-  private previousEmitted = -1;
 
   private emit(s: Segment): void {
     const { tokens, io } = this;
