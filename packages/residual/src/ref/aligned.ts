@@ -8,7 +8,7 @@
  * the reader (decoder.ts, `decodeRecord` with `hintedStep`) follows the same state.
  */
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, MatchKind, NEAR_RANGE, NO_SITES, substituted, type TokenModels } from './tokens.js';
+import { alignedBase, Alignments, classifyMatch, MatchKind, NO_SITES, substituted, type MatchTokens, type TokenModels } from './tokens.js';
 
 /**
  * A far or repeat match shorter than this is not worth a segment: its position costs more than
@@ -17,28 +17,13 @@ import { alignedBase, Alignments, MatchKind, NEAR_RANGE, NO_SITES, substituted, 
  */
 export const MIN_JUMP = 48;
 
-interface Segment {
-  /** Bases before it since the last segment (hinted by that one when `substituted`, else by none). */
-  run: number;
-  kind: MatchKind;
-  shift: number;
-  repeat: { index: number; shift: number } | undefined;
-  strand: number;
-  r: number;
-  length: number;
-  /** The state it is coded in: the recent alignments' count and the strand before it. */
-  recentSize: number;
-  previousStrand: number;
-  /** Its first base in the history. */
-  a: number;
-}
 
 export class AlignedRecord {
   private readonly io: EncodingChannel;
   private readonly recent = new Alignments();
-  private segment: Segment | undefined;
-  /** The kind of the last segment started (-1: none yet), and of the last one written. */
-  private previous = -1;
+  /** The current segment, held until the next match shows whether it goes on. */
+  private segment: MatchTokens | undefined;
+  /** The kind of the last segment written (-1: none yet). */
   private previousEmitted = -1;
   private strand = 0;
   /** Reference position aligned with record position `end` on the current segment's diagonal. */
@@ -64,10 +49,8 @@ export class AlignedRecord {
   match(start: number, strand: number, r: number, length: number): void {
     const gap = start - this.end;
     const a = this.base + start;
-    const aligned = this.previous >= 0 && strand === this.strand ? (strand === 0 ? this.expected + gap : this.expected - gap) : NaN;
-    const shift = strand === 0 ? r - aligned : aligned - r;
-    const repeat = shift === 0 || Math.abs(shift) < NEAR_RANGE ? undefined : this.recent.closest(strand, r, a);
-    const kind = shift === 0 ? MatchKind.Diagonal : Math.abs(shift) < NEAR_RANGE ? MatchKind.Near : repeat ? MatchKind.Repeat : MatchKind.Far;
+    const head = classifyMatch(this.recent, this.segment === undefined, this.strand, this.expected, gap, strand, r, a);
+    const kind = head.kind;
     if ((kind === MatchKind.Far || kind === MatchKind.Repeat) && length < MIN_JUMP) return;
     const hinted = substituted(kind, gap, this.strand, this.expected);
     if (hinted) for (let k = 0; k < gap; k++) this.hints[this.at + this.end + k] = alignedBase(this.history, this.strand, this.expected, k);
@@ -75,9 +58,8 @@ export class AlignedRecord {
     if (this.segment && kind === MatchKind.Diagonal && (gap === 0 || hinted)) this.segment.length += gap + length;
     else {
       if (this.segment) this.emit(this.segment);
-      this.segment = { run: gap, kind, shift, repeat, strand, r, length, recentSize: this.recent.size, previousStrand: this.strand, a };
+      this.segment = { ...head, run: gap, strand, r, a, length, recentSize: this.recent.size, previousStrand: this.strand };
       this.recent.use(strand, Alignments.diagonal(strand, r, a));
-      this.previous = kind;
     }
     this.strand = strand;
     this.end = start + length;
@@ -91,14 +73,9 @@ export class AlignedRecord {
     return this.io.coder.finishShort().slice();
   }
 
-  private emit(s: Segment): void {
-    const { tokens, io } = this;
-    tokens.literalRun(io, this.previousEmitted, s.run);
-    tokens.kind(io, s.recentSize, s.run, s.kind);
-    if (s.kind === MatchKind.Near) tokens.shift(io, s.shift);
-    else if (s.kind === MatchKind.Repeat) tokens.repeatOf(io, s.recentSize, s.repeat!.index, s.repeat!.shift);
-    else if (s.kind === MatchKind.Far) tokens.far(io, s.previousStrand, s.strand, s.r, s.a);
-    tokens.matchLength(io, s.kind, NO_SITES, s.strand, s.r, s.length, false);
+  private emit(s: MatchTokens): void {
+    this.tokens.literalRun(this.io, this.previousEmitted, s.run);
+    this.tokens.writeMatch(this.io, s, NO_SITES, false);
     this.previousEmitted = s.kind;
   }
 }

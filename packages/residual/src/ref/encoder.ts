@@ -21,7 +21,7 @@ import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
 import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, DifferenceSites, grow, MatchKind, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, classifyMatch, DifferenceSites, grow, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
 import { writeSharedHead, type RefHistory } from './shared.js';
 import { AlignedRecord } from './aligned.js';
 
@@ -255,16 +255,10 @@ export class RefGroupEncoder {
       const length = bestLen + (pos - start);
       const run = start - litStart;
       tokens.literalRun(io, previous, run);
-      const aligned = previous >= 0 && bestStrand === strand ? (strand === 0 ? expected + (start - prevEnd) : expected - (start - prevEnd)) : NaN;
-      const shift = strand === 0 ? r - aligned : aligned - r;
-      const repeat = shift === 0 || Math.abs(shift) < NEAR_RANGE ? undefined : recent.closest(bestStrand, r, base + start);
-      const kind =
-        shift === 0 ? MatchKind.Diagonal : Math.abs(shift) < NEAR_RANGE ? MatchKind.Near : repeat ? MatchKind.Repeat : MatchKind.Far;
-      tokens.kind(io, recent.size, run, kind);
-      if (kind === MatchKind.Near) tokens.shift(io, shift);
-      else if (kind === MatchKind.Repeat) tokens.repeatOf(io, recent.size, repeat!.index, repeat!.shift);
-      else if (kind === MatchKind.Far) tokens.far(io, strand, bestStrand, r, base + start);
-      tokens.matchLength(io, kind, this.sites, bestStrand, r, length, start + length < n);
+      const head = classifyMatch(recent, previous < 0, strand, expected, start - prevEnd, bestStrand, r, base + start);
+      const kind = head.kind;
+      const match = { ...head, run, strand: bestStrand, r, a: base + start, length, recentSize: recent.size, previousStrand: strand };
+      tokens.writeMatch(io, match, this.sites, start + length < n);
       const hinted = substituted(kind, run, strand, expected);
       if (hinted) {
         for (let k = 0; k < run; k++) {

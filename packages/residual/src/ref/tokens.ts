@@ -99,6 +99,48 @@ export function alignedBase(history: Uint8Array, strand: number, expected: numbe
   return strand === 0 ? history[expected + k]! : 3 - history[expected - k]!;
 }
 
+/** A match as the token grammar writes it after its literal run, and the state it is written in. */
+export interface MatchTokens {
+  /** Bases of the literal run before it. */
+  run: number;
+  kind: MatchKind;
+  /** Of a near match: the shift of the previous alignment. */
+  shift: number;
+  /** Of a repeat match: which recent alignment, and its shift. */
+  repeat: { index: number; shift: number } | undefined;
+  strand: number;
+  /** Reference position, and the match's first base in the history. */
+  r: number;
+  a: number;
+  length: number;
+  /** Alignments the record remembers before it, and the strand of the previous match. */
+  recentSize: number;
+  previousStrand: number;
+}
+
+/**
+ * The kind of a match on strand `s` from reference `r` at history position `a`, `gap` bases after
+ * the previous match (whose alignment puts reference `expected` at its end on `strand`; none when
+ * `first`): diagonal when it resumes that alignment, near when it shifts it by less than
+ * NEAR_RANGE, repeat when it returns close to a recent alignment, far otherwise.
+ */
+export function classifyMatch(
+  recent: Alignments,
+  first: boolean,
+  strand: number,
+  expected: number,
+  gap: number,
+  s: number,
+  r: number,
+  a: number,
+): Pick<MatchTokens, 'kind' | 'shift' | 'repeat'> {
+  const aligned = !first && s === strand ? (strand === 0 ? expected + gap : expected - gap) : NaN;
+  const shift = strand === 0 ? r - aligned : aligned - r;
+  const repeat = shift === 0 || Math.abs(shift) < NEAR_RANGE ? undefined : recent.closest(s, r, a);
+  const kind = shift === 0 ? MatchKind.Diagonal : Math.abs(shift) < NEAR_RANGE ? MatchKind.Near : repeat ? MatchKind.Repeat : MatchKind.Far;
+  return { kind, shift, repeat };
+}
+
 /** `buffer`, or a copy of it at least twice as long when it holds fewer than `need` items. */
 export function grow<T extends Uint8Array | Int32Array>(buffer: T, need: number): T {
   if (need <= buffer.length) return buffer;
@@ -261,6 +303,19 @@ export class TokenModels {
       return site < 0 ? NaN : Math.abs(site - r);
     }
     return this.lengths.code(io, kind, length - 1) + 1;
+  }
+
+  /**
+   * Writes a match's fields after its literal run: kind, then its shift, recent alignment or far
+   * position, then its length (difference sites as in matchLength). The reader reads them one by
+   * one with the methods above.
+   */
+  writeMatch(io: BitChannel, m: MatchTokens, sites: Pick<DifferenceSites, 'ahead' | 'indexOf'>, stopped: boolean): void {
+    this.kind(io, m.recentSize, m.run, m.kind);
+    if (m.kind === MatchKind.Near) this.shift(io, m.shift);
+    else if (m.kind === MatchKind.Repeat) this.repeatOf(io, m.recentSize, m.repeat!.index, m.repeat!.shift);
+    else if (m.kind === MatchKind.Far) this.far(io, m.previousStrand, m.strand, m.r, m.a);
+    this.matchLength(io, m.kind, sites, m.strand, m.r, m.length, stopped);
   }
 
   /** One base of a substitution run, given the base the alignment puts there. */
