@@ -10,6 +10,8 @@ import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
 import { getCommand } from './commands/get.js';
 import { infoCommand, listCommand, verifyCommand } from './commands/info.js';
+import { sketchCommand } from './commands/sketch.js';
+import { MAX_KMER } from './minhash.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
 import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
@@ -41,6 +43,7 @@ Examples:
   seqcoder append strains.seqc new/*.fa       # more genomes, without coding the others again
   seqcoder cat strains.seqc --file strain7.fa   # one genome, decoding only what it needs
   seqcoder get genome.fa.seqc NC_000913.3:1000-2000   # a region, as samtools faidx prints it
+  seqcoder sketch genomes/*.fa > sketches.jsonl   # MinHash sketches, to find which genomes are alike
   seqcoder compress --block-size 1M genome.fa   # cm in independent blocks: any region decodes at most one block
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
@@ -56,6 +59,12 @@ export function parseBases(value: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(value.trim());
   const n = m ? Number(m[1]) * (m[2] === '' ? 1 : /k/i.test(m[2]!) ? 1e3 : 1e6) : NaN;
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a whole number of bases, e.g. 500000, 500k or 1M');
+  return n;
+}
+
+function parseInteger(value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -224,6 +233,31 @@ Examples:
     .argument('[files...]', 'input files; - for stdin')
     .option('-q, --quiet', 'print only failures')
     .action(async (files, flags) => setExit(await verifyCommand(files, flags)));
+
+  program
+    .command('sketch')
+    .description('MinHash sketches of FASTA files (plain or .gz), one JSON line each, to find which genomes are alike')
+    .argument('[files...]', 'FASTA files')
+    .option('--files-from <list>', 'also sketch the files listed in this file, one path a line (- for stdin)')
+    .addOption(new Option('-k, --kmer <k>', 'k-mer length').default(21).argParser((v) => parseInteger(v, 1, MAX_KMER)))
+    .addOption(new Option('-s, --size <n>', 'hashes kept per file').default(1000).argParser((v) => parseInteger(v, 1, 1 << 20)))
+    .option('-o, --output <path>', 'write the lines to this file instead of standard output')
+    .option('-f, --force', 'overwrite an existing output file')
+    .option('-q, --quiet', 'no summary')
+    .addHelpText(
+      'after',
+      `
+Each line is {"name", "bases", "kmer", "size", "hashes"}: the file's path as given, its A/C/G/T
+count, and the smallest 31-bit hashes of its canonical k-mers, ascending (Mash's method; any other
+letter breaks the k-mers across it). Two sketches of one k and size estimate the Jaccard index J
+of the files' k-mer sets (the share of both among the smallest hashes of their union), and the
+Mash distance -ln(2J/(1+J))/k, about 1 - identity for close genomes.
+
+Examples:
+  seqcoder sketch genomes/*.fa > sketches.jsonl
+  seqcoder sketch --files-from list.txt -k 21 -s 1000 -o shard1.jsonl`,
+    )
+    .action((files, flags) => sketchCommand(files, flags));
 
   return program;
 }

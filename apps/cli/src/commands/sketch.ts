@@ -1,0 +1,49 @@
+/**
+ * `sketch`: MinHash sketches of FASTA files (plain or .gz), one JSON line per file, for grouping
+ * similar genomes before they are archived together (the scale workflow's first step). See
+ * minhash.ts for the method; `sketch --help` for the output.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { Sketcher } from '../minhash.js';
+import { CliError, Exit } from '../errors.js';
+import { readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
+import { forInput, log } from '../shared.js';
+
+export interface SketchFlags {
+  filesFrom?: string;
+  kmer: number;
+  size: number;
+  output?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+/** One JSON line: the file's name as given, its bases, k, the sketch size and the hashes. */
+async function sketchLine(path: string, kmer: number, size: number): Promise<string> {
+  // an empty file is a genome without k-mers here, not an error
+  const input = { name: path, path, size: undefined };
+  const sketcher = new Sketcher(kmer, size);
+  await forInput(path, async () => {
+    if (!(await stat(path)).isFile()) throw new CliError(`${path}: not a regular file`);
+    for await (const piece of readMaybeGzip(input, undefined, true)) sketcher.update(piece);
+  });
+  const { bases, hashes } = sketcher.digest();
+  return JSON.stringify({ name: path, bases, kmer, size, hashes }) + '\n';
+}
+
+export async function sketchCommand(files: string[], flags: SketchFlags): Promise<void> {
+  const paths = [...files];
+  if (flags.filesFrom !== undefined) {
+    const list = await forInput(flags.filesFrom, () => readFile(flags.filesFrom === '-' ? '/dev/stdin' : flags.filesFrom!, 'utf8'));
+    paths.push(...list.split(/\r?\n/).filter((line) => line.trim() !== ''));
+  }
+  if (paths.length === 0) throw new CliError('sketch: name the files to sketch (or --files-from LIST)', Exit.usage);
+  const lines = (async function* () {
+    for (const path of paths) {
+      yield new TextEncoder().encode(await sketchLine(path, flags.kmer, flags.size));
+    }
+  })();
+  if (flags.output === undefined) return writeAll(process.stdout, lines);
+  await writeFileAtomic(flags.output, lines, { force: !!flags.force });
+  if (!flags.quiet) log(`${paths.length} sketch(es) → ${flags.output}`);
+}

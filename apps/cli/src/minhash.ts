@@ -1,0 +1,205 @@
+/**
+ * MinHash sketches of genomes (Mash's method: Ondov et al. 2016), for choosing which genomes to
+ * code together: the `s` smallest hashes of a genome's canonical k-mers (a k-mer and its reverse
+ * complement count as one) estimate the Jaccard index of two genomes' k-mer sets, and from it the
+ * Mash distance, which tracks 1 − average nucleotide identity for close genomes.
+ *
+ * Hashes are 31-bit: two 32-bit mixes (MurmurHash3's finaliser) of the k-mer's 2-bit code, which
+ * JavaScript computes with Math.imul and no BigInt, less their low bit. With s = 1000 and bacterial genomes of a few
+ * million k-mers the chance that two different k-mers of a pair share a kept hash is negligible
+ * (Mash itself uses 32-bit hashes for k ≤ 16; the sketches are not Mash's own). Anything that is not A, C, G or T (either case),
+ * N runs and IUPAC letters included, breaks the k-mers that span it; header lines are skipped.
+ */
+
+/** k-mers up to 31 bases: the 2k-bit code is kept in two halves, a high one of at most 30 bits (never negative as an int32). */
+export const MAX_KMER = 31;
+
+/** MurmurHash3's 32-bit finaliser: every input bit moves every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The hash of a k-mer code given as its high and low 32 bits: 31 bits, so that it stays a small
+ * integer in V8 (a uint32 above 2^31 is a double, which made the loop twice as slow).
+ */
+function hashKmer(hi: number, lo: number): number {
+  return fmix32(lo ^ fmix32(hi ^ 0x9e3779b9)) >>> 1;
+}
+
+/** A → 0, C → 1, G → 2, T → 3 in either case; 4 for any other residue. */
+const CODE = new Uint8Array(256).fill(4);
+for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
+  CODE[c.charCodeAt(0)] = i;
+  CODE[c.toLowerCase().charCodeAt(0)] = i;
+}
+
+/** Keeps the `size` smallest distinct values seen: a max-heap, so that most values cost one compare. */
+class BottomSet {
+  private readonly heap: Uint32Array;
+  private count = 0;
+  private readonly members = new Set<number>();
+
+  constructor(private readonly size: number) {
+    this.heap = new Uint32Array(size);
+  }
+
+  /** Values at or above this cannot enter. */
+  get threshold(): number {
+    return this.count < this.size ? 0x80000000 : this.heap[0]!;
+  }
+
+  add(value: number): void {
+    if (value >= this.threshold || this.members.has(value)) return;
+    const heap = this.heap;
+    if (this.count < this.size) {
+      let i = this.count++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! >= value) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = value;
+    } else {
+      this.members.delete(heap[0]!);
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= this.size) break;
+        const child = left + 1 < this.size && heap[left + 1]! > heap[left]! ? left + 1 : left;
+        if (heap[child]! <= value) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = value;
+    }
+    this.members.add(value);
+  }
+
+  sorted(): number[] {
+    return Array.from(this.heap.subarray(0, this.count)).sort((a, b) => a - b);
+  }
+}
+
+export interface Sketch {
+  /** Bases (A, C, G, T) read, whether or not in a k-mer. */
+  bases: number;
+  /** The smallest hashes of the canonical k-mers, ascending, at most `size` of them. */
+  hashes: number[];
+}
+
+/** Builds the sketch of one genome from its FASTA bytes, fed in pieces of any size. */
+export class Sketcher {
+  private readonly kept: BottomSet;
+  /** Forward and reverse-complement codes of the current k-mer, high and low 32 bits. */
+  private fHi = 0;
+  private fLo = 0;
+  private rHi = 0;
+  private rLo = 0;
+  /** Bases of the current k-mer so far (it is complete at k). */
+  private run = 0;
+  private bases = 0;
+  /** Inside a header line (from '>' at a line start to its end). */
+  private inHeader = false;
+  private lineStart = true;
+  private readonly hiMask: number;
+  private readonly rcShift: number;
+
+  constructor(
+    private readonly k = 21,
+    size = 1000,
+  ) {
+    if (!Number.isInteger(k) || k < 1 || k > MAX_KMER) throw new RangeError(`k must be 1..${MAX_KMER}`);
+    this.kept = new BottomSet(size);
+    // the code of a k-mer is 2k bits: up to 32 in lo, the rest in hi
+    this.hiMask = k > 16 ? 2 ** (2 * k - 32) - 1 : 0;
+    this.rcShift = 2 * k - 2;
+  }
+
+  update(bytes: Uint8Array): void {
+    const k = this.k;
+    const hiMask = this.hiMask;
+    const rcShift = this.rcShift;
+    const kept = this.kept;
+    let { fHi, fLo, rHi, rLo, run, bases, inHeader, lineStart } = this;
+    let threshold = kept.threshold;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte === 10) {
+        inHeader = false;
+        lineStart = true;
+        continue;
+      }
+      if (lineStart && byte === 62) {
+        inHeader = true;
+        run = 0; // a k-mer never spans two records
+      }
+      lineStart = false;
+      if (inHeader || byte === 13) continue;
+      const c = CODE[byte]!;
+      if (c === 4) {
+        run = 0;
+        continue;
+      }
+      bases++;
+      // The codes stay int32 (no `>>> 0`): V8 keeps them in registers as small integers.
+      if (k > 16) {
+        // forward: shift the 2k-bit code left by 2 and add c
+        fHi = ((fHi << 2) | (fLo >>> 30)) & hiMask;
+        fLo = (fLo << 2) | c;
+        // reverse complement: shift right by 2 and put 3 − c on top
+        rLo = (rLo >>> 2) | ((rHi & 3) << 30);
+        rHi = (rHi >>> 2) | ((3 - c) << (rcShift - 32));
+      } else {
+        fLo = (fLo << 2) | c;
+        if (k < 16) fLo &= (1 << (2 * k)) - 1;
+        rLo = (rLo >>> 2) | ((3 - c) << rcShift);
+      }
+      if (++run < k) continue;
+      // compare the low halves as unsigned: flip their sign bits
+      const forward = fHi < rHi || (fHi === rHi && (fLo ^ 0x80000000) <= (rLo ^ 0x80000000));
+      const h = forward ? hashKmer(fHi, fLo) : hashKmer(rHi, rLo);
+      if (h < threshold) {
+        kept.add(h);
+        threshold = kept.threshold;
+      }
+    }
+    Object.assign(this, { fHi, fLo, rHi, rLo, run, bases, inHeader, lineStart });
+  }
+
+  digest(): Sketch {
+    return { bases: this.bases, hashes: this.kept.sorted() };
+  }
+}
+
+/**
+ * The Jaccard estimate of two sketches of one size: among the `size` smallest hashes of their
+ * union, the share that both hold (Mash's estimate); 0 when either is empty.
+ */
+export function jaccard(a: readonly number[], b: readonly number[], size: number): number {
+  let i = 0;
+  let j = 0;
+  let seen = 0;
+  let shared = 0;
+  while (seen < size && i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+    seen++;
+  }
+  const union = Math.min(size, seen + (a.length - i) + (b.length - j));
+  return union === 0 ? 0 : shared / union;
+}
+
+/** Mash distance from a Jaccard index for k-mers of length k: −ln(2J / (1 + J)) / k; 1 when nothing is shared. */
+export function mashDistance(j: number, k: number): number {
+  return j === 0 ? 1 : Math.min(1, Math.max(0, -Math.log((2 * j) / (1 + j)) / k));
+}

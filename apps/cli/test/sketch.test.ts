@@ -1,0 +1,116 @@
+/**
+ * `seqcoder sketch` and the MinHash behind it: the same k-mer set gives the same sketch whatever
+ * the strand, case, line layout or gzip; anything but ACGT breaks k-mers; the distance of a
+ * mutated copy follows its divergence; bad input fails clearly.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { jaccard, mashDistance, Sketcher } from '../src/minhash.js';
+import { runCli, testFolders } from './helpers.js';
+
+const folders = testFolders('seqcoder-sketch-');
+
+/** A seeded random sequence (a linear congruential generator: the test needs no quality). */
+function randomBases(n: number, seed: number): string {
+  let x = seed;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out += 'ACGT'[x >>> 30];
+  }
+  return out;
+}
+
+function reverseComplement(s: string): string {
+  return [...s].reverse().map((c) => ({ A: 'T', C: 'G', G: 'C', T: 'A' })[c as 'A']).join('');
+}
+
+function sketch(text: string, k = 21, size = 200) {
+  const s = new Sketcher(k, size);
+  s.update(new TextEncoder().encode(text));
+  return s.digest();
+}
+
+describe('MinHash sketches', () => {
+  const genome = randomBases(50_000, 1);
+
+  it('ignores strand, case, line layout and headers, and counts the bases', () => {
+    const plain = sketch(`>a\n${genome}\n`);
+    expect(plain.bases).toBe(50_000);
+    expect(plain.hashes).toHaveLength(200);
+    expect([...plain.hashes].sort((a, b) => a - b)).toEqual(plain.hashes);
+    expect(sketch(`>other name\r\n${reverseComplement(genome).toLowerCase().replace(/(.{70})/g, '$1\r\n')}\r\n`).hashes).toEqual(plain.hashes);
+    // pieces of any size give the same sketch
+    const s = new Sketcher(21, 200);
+    const bytes = new TextEncoder().encode(`>a\n${genome}\n`);
+    for (let at = 0; at < bytes.length; at += 777) s.update(bytes.subarray(at, at + 777));
+    expect(s.digest()).toEqual(plain);
+  });
+
+  it('breaks k-mers at any other letter and at record boundaries', () => {
+    expect(sketch('>a\nACGTACGTAC\n', 11).hashes).toEqual([]);
+    expect(sketch('>a\nACGTANCGTAC\n', 6).hashes).toEqual(sketch('>a\nACGTA\n>b\nCGTAC\n', 6).hashes);
+    expect(sketch('>a\nACGTACGTACG\n', 11).hashes).toHaveLength(1);
+    expect(sketch('', 21).bases).toBe(0);
+  });
+
+  it('works for every k from 1 to 31 (codes in one or two halves)', () => {
+    for (const k of [1, 5, 15, 16, 17, 21, 31]) {
+      const a = sketch(genome, k);
+      expect(a.hashes.length, `k=${k}`).toBe(Math.min(200, k === 1 ? 2 : 200));
+      expect(sketch(reverseComplement(genome), k).hashes, `k=${k}`).toEqual(a.hashes);
+    }
+    expect(() => new Sketcher(32)).toThrow(RangeError);
+  });
+
+  it('estimates the distance of a mutated copy from its divergence', () => {
+    const size = 1000;
+    const a = new Sketcher(21, size);
+    a.update(new TextEncoder().encode(randomBases(400_000, 5)));
+    const source = randomBases(400_000, 5);
+    let x = 9;
+    const mutated = [...source]
+      .map((c) => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return x / 2 ** 32 < 0.01 ? (c === 'A' ? 'C' : 'A') : c;
+      })
+      .join('');
+    const b = new Sketcher(21, size);
+    b.update(new TextEncoder().encode(mutated));
+    const d = mashDistance(jaccard(a.digest().hashes, b.digest().hashes, size), 21);
+    expect(d).toBeGreaterThan(0.006);
+    expect(d).toBeLessThan(0.014);
+    expect(mashDistance(jaccard(a.digest().hashes, a.digest().hashes, size), 21)).toBe(0);
+    expect(mashDistance(jaccard(a.digest().hashes, sketch(randomBases(400_000, 77), 21, size).hashes, size), 21)).toBe(1);
+  });
+});
+
+describe('seqcoder sketch', () => {
+  it('writes one JSON line per file; gzip and plain give the same sketch; an empty file has none', () => {
+    const dir = folders.current();
+    const fasta = `>x\n${randomBases(5000, 3)}\n`;
+    writeFileSync(join(dir, 'a.fa'), fasta);
+    writeFileSync(join(dir, 'b.fa.gz'), gzipSync(fasta));
+    writeFileSync(join(dir, 'empty.fa'), '');
+    writeFileSync(join(dir, 'list'), 'b.fa.gz\nempty.fa\n');
+    const r = runCli(dir, ['sketch', 'a.fa', '--files-from', 'list', '-s', '50', '-k', '15']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.toString().trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.name)).toEqual(['a.fa', 'b.fa.gz', 'empty.fa']);
+    expect(lines[0]).toMatchObject({ bases: 5000, kmer: 15, size: 50 });
+    expect(lines[1].hashes).toEqual(lines[0].hashes);
+    expect(lines[2]).toMatchObject({ bases: 0, hashes: [] });
+    expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(0);
+    expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(1); // exists: -f to overwrite
+  });
+
+  it('refuses missing files, folders, no input and a k out of range', () => {
+    const dir = folders.current();
+    expect(runCli(dir, ['sketch', 'missing.fa'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no such file/) });
+    expect(runCli(dir, ['sketch', '.'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a regular file/) });
+    expect(runCli(dir, ['sketch']).code).toBe(2);
+    expect(runCli(dir, ['sketch', '-k', '40', 'x.fa'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/from 1 to 31/) });
+  });
+});
