@@ -44,6 +44,7 @@ Examples:
   seqcoder cat strains.seqc --file strain7.fa   # one genome, decoding only what it needs
   seqcoder get genome.fa.seqc NC_000913.3:1000-2000   # a region, as samtools faidx prints it
   seqcoder sketch genomes/*.fa > sketches.jsonl   # MinHash sketches, to find which genomes are alike
+  seqcoder decompress out/catalogue.tsv -C all/   # every genome of a scale-workflow run (workflow/)
   seqcoder compress --block-size 1M genome.fa   # cm in independent blocks: any region decodes at most one block
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
@@ -156,7 +157,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       .alias('d')
       .description(
         `restore the original file from ${FILE_EXTENSION}, verifying every checksum; an archive of several ` +
-          `files is extracted into a folder (-C, default: its name without ${FILE_EXTENSION})`,
+          `files is extracted into a folder (-C, default: its name without ${FILE_EXTENSION}); a catalogue of the ` +
+          `scale workflow (catalogue.tsv or .json) restores every genome of its archives into the folder -C names`,
       )
       .argument('[files...]', 'input files; - for stdin'),
   )
@@ -178,7 +180,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('get')
     .description('regions of records, as `samtools faidx` prints them from the original FASTA')
-    .argument('<archive>', `a ${FILE_EXTENSION} file`)
+    .argument('<archive>', `a ${FILE_EXTENSION} file, or a catalogue of the scale workflow (catalogue.tsv or .json)`)
     .argument('[regions...]', 'NAME, NAME:START, NAME:START-END or NAME:-END (1-based, both ends included; commas allowed)')
     .option('--bed <file>', 'also the regions of a BED file (0-based, end excluded), printed as NAME:START+1-END')
     .addOption(new Option('-n, --line-width <n>', 'residues per output line (0: one line)').default(60).argParser(parseLineWidth))
@@ -190,10 +192,15 @@ NAME is a record's identifier (its header's first word) or whole header. An END 
 cut to it, with a warning on stderr. A region naming no record is reported, the others are printed,
 and the exit code is 1. Each record is decoded once for all its regions.
 
+With a catalogue, GENOME (its path, or its file name with or without the extension) prints that
+genome's file exactly as it was; GENOME:START-END (a genome of one record) or RECORD:START-END
+prints a region, found in whichever archive holds it.
+
 Examples:
   seqcoder get genome.fa.seqc NC_000913.3:1000-2000
   seqcoder get strains.seqc --file strains/st7.fa chr:1-100 chr:5,000-5,100
-  seqcoder get genome.fa.seqc --bed genes.bed -n 0`,
+  seqcoder get genome.fa.seqc --bed genes.bed -n 0
+  seqcoder get out/catalogue.tsv strains/st7.fa st7.1:1-100   # a whole genome, then a region`,
     )
     .action((archive, regions, flags) => getCommand(archive, regions, flags));
 

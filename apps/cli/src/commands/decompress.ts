@@ -1,6 +1,10 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { decompressStream, FILE_EXTENSION, openArchive, type DecompressOptions } from '@seqcoder/format';
-import { extractionPath } from '../archive-files.js';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { extractionPath, safeRelativePath } from '../archive-files.js';
+import { Catalogue, isCatalogue } from '../catalogue.js';
 import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -26,6 +30,7 @@ export async function decompressCommand(files: string[], flags: DecompressFlags)
 }
 
 async function decompressOne(file: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
+  if (file !== '-' && (await isCatalogue(file))) return restoreCatalogue(file, flags, options);
   const input = await openInput(file);
   // Without -o or -c, the output is named after the input: a file, or a folder for a multi-file archive.
   const named = !flags.stdout && !flags.output && flags.directory === undefined && input.path !== undefined ? decompressedName(input.path) : undefined;
@@ -79,6 +84,34 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
       await forInput(input.name, () => writeAll(process.stdout, decompressStream(readInput(input), { workers })));
     }),
   );
+}
+
+/**
+ * Restores every genome of a scale-workflow catalogue into the folder -C names, each under its path
+ * relative to the run's input (a `.gz` genome as the FASTA it held): every archive is extracted
+ * (verified as always), then each genome's size and SHA-256 are checked against the catalogue.
+ */
+async function restoreCatalogue(path: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
+  if (flags.directory === undefined) throw new CliError(`${path}: a catalogue is restored into a folder: name it with -C DIR`, Exit.usage);
+  if (flags.output || flags.stdout) throw new CliError('-C extracts the files of an archive: it goes with neither -o nor -c', Exit.usage);
+  if (flags.rm) throw new CliError('--rm does not apply to a catalogue (its archives stay)', Exit.usage);
+  const catalogue = await forInput(path, () => Catalogue.read(path));
+  for (const archive of catalogue.archives) {
+    await extract(await openInput(archive), flags.directory, { ...flags, quiet: true }, options);
+  }
+  for (const genome of catalogue.genomes) {
+    const restored = join(flags.directory, ...safeRelativePath(genome.stored));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const piece of createReadStream(restored)) {
+      hash.update(piece as Buffer);
+      bytes += (piece as Buffer).length;
+    }
+    if (bytes !== genome.bytes || hash.digest('hex') !== genome.sha256) {
+      throw new CliError(`${restored}: does not match the catalogue's size and SHA-256 for ${genome.genome}`, Exit.damaged);
+    }
+  }
+  if (!flags.quiet) log(`${path}: ${catalogue.genomes.length} genome(s) from ${catalogue.archives.length} archive(s), verified → ${flags.directory}`);
 }
 
 async function isMultiFile(path: string): Promise<boolean> {

@@ -15,7 +15,8 @@
  * each decoded once, when those windows hold fewer bases than the prefix would.
  */
 import { readFile } from 'node:fs/promises';
-import { formatRegion, parseBed, parseRegion, regionSpan, type Archive, type RecordInfo } from '@seqcoder/format';
+import { formatRegion, parseBed, parseRegion, regionSpan, type Archive, type RecordInfo, type Region } from '@seqcoder/format';
+import { Catalogue, isCatalogue, type CatalogueGenome } from '../catalogue.js';
 import { CliError, Exit } from '../errors.js';
 import { writeAll } from '../io.js';
 import { forInput, log } from '../shared.js';
@@ -147,46 +148,122 @@ class RegionReader {
   }
 }
 
+/** A region to print, its record when one was found, and the reader of that record's archive. */
+interface Target {
+  region: Region;
+  record?: RecordInfo;
+  reader?: RegionReader;
+  /** The archive or catalogue, for messages. */
+  where: string;
+}
+
+/** Prints the regions in order, each record decoded once; returns how many named no record. */
+async function printRegions(targets: Target[], width: number): Promise<number> {
+  const spans = new Map<RegionReader, Span[]>();
+  for (const { region, record, reader } of targets) {
+    if (!record || !reader) continue;
+    const { from, to } = regionSpan(region, record.length);
+    if (from < to) spans.set(reader, [...(spans.get(reader) ?? []), { record, from, to }]);
+  }
+  for (const [reader, own] of spans) await reader.plan(own);
+  let missing = 0;
+  await writeAll(
+    process.stdout,
+    (async function* () {
+      for (const { region, record, reader, where } of targets) {
+        if (!record || !reader) {
+          log(`${where}: no record named ${region.name} (region ${region.text})`);
+          missing++;
+          continue;
+        }
+        const { from, to, truncated } = regionSpan(region, record.length);
+        if (from === to) log(`[get] Zero length sequence: ${region.text}`);
+        else if (truncated) log(`[get] Truncated sequence: ${region.text}`);
+        yield formatRegion(region.text, from < to ? await reader.residues(record, from, to) : new Uint8Array(0), width);
+      }
+    })(),
+  );
+  return missing;
+}
+
 export async function getCommand(archivePath: string, regionTexts: string[], flags: GetFlags): Promise<void> {
   if (regionTexts.length === 0 && flags.bed === undefined) throw new CliError('get: name a region (NAME[:START-END]) or --bed FILE', Exit.usage);
   const width = flags.lineWidth ?? 60;
   const bed = flags.bed === undefined ? [] : parseBed(await forInput(flags.bed, () => readFile(flags.bed!, 'utf8')), flags.bed);
+  if (await isCatalogue(archivePath)) return catalogueGet(archivePath, regionTexts, bed, width, flags);
   const archive = await open(archivePath);
   try {
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
     const index = new RecordIndex(archive, file);
     const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
-    // each region's record, looked up once
-    const targets = regions.map((region) => ({ region, record: index.find(region.name) }));
     const reader = new RegionReader(archive);
-    const spans: Span[] = [];
-    for (const { region, record } of targets) {
-      if (!record) continue;
-      const { from, to } = regionSpan(region, record.length);
-      if (from < to) spans.push({ record, from, to });
-    }
-    await forInput(archivePath, () => reader.plan(spans));
-    let missing = 0;
-    await forInput(archivePath, () =>
-      writeAll(
-        process.stdout,
-        (async function* () {
-          for (const { region, record } of targets) {
-            if (!record) {
-              log(`${archivePath}: no record named ${region.name} (region ${region.text})`);
-              missing++;
-              continue;
-            }
-            const { from, to, truncated } = regionSpan(region, record.length);
-            if (from === to) log(`[get] Zero length sequence: ${region.text}`);
-            else if (truncated) log(`[get] Truncated sequence: ${region.text}`);
-            yield formatRegion(region.text, from < to ? await reader.residues(record, from, to) : new Uint8Array(0), width);
-          }
-        })(),
-      ),
-    );
+    // each region's record, looked up once
+    const targets = regions.map((region) => ({ region, record: index.find(region.name), reader, where: archivePath }));
+    const missing = await forInput(archivePath, () => printRegions(targets, width));
     if (missing > 0) throw new CliError(`${archivePath}: ${missing} of ${regions.length} region(s) name no record`, Exit.io);
   } finally {
     await archive.close();
   }
+}
+
+/**
+ * `get` on a catalogue of the scale workflow: GENOME (its path, stored name or file name) prints
+ * that genome's file as it was, byte for byte; RECORD[:START-END], or GENOME[:START-END] for a
+ * genome of one record, prints a region as for an archive. Each archive is opened once.
+ */
+async function catalogueGet(path: string, regionTexts: string[], bed: Region[], width: number, flags: GetFlags): Promise<void> {
+  if (flags.file !== undefined) throw new CliError('get: --file names a file of an archive; with a catalogue, name the genome instead', Exit.usage);
+  const catalogue = await forInput(path, () => Catalogue.read(path));
+  const archives = new Map<string, { archive: Archive; reader: RegionReader }>();
+  const openOnce = async (file: string) => {
+    let entry = archives.get(file);
+    if (!entry) {
+      const archive = await open(file);
+      entry = { archive, reader: new RegionReader(archive) };
+      archives.set(file, entry);
+    }
+    return entry;
+  };
+  try {
+    // whole genomes first as asked; in between, the regions in order
+    let targets: Target[] = [];
+    let missing = 0;
+    const flush = async () => {
+      missing += await forInput(path, () => printRegions(targets, width));
+      targets = [];
+    };
+    const regions = [...regionTexts.map((text) => ({ text, region: undefined as Region | undefined })), ...bed.map((region) => ({ text: region.text, region }))];
+    for (const { text, region: given } of regions) {
+      const whole = given === undefined ? catalogue.genome(text) : undefined;
+      if (whole) {
+        await flush();
+        const { archive } = await openOnce(whole.archive);
+        await forInput(whole.archive, () => writeAll(process.stdout, archive.streamFile(whole.stored)));
+        continue;
+      }
+      const region = given ?? parseRegion(text, (name) => catalogue.record(name) !== undefined);
+      const found = catalogue.record(region.name) ?? singleRecord(catalogue.genome(region.name));
+      if (!found) {
+        targets.push({ region, where: path });
+        continue;
+      }
+      const { archive, reader } = await openOnce(found.genome.archive);
+      const file = await forInput(found.genome.archive, async () => archive.file(found.genome.stored));
+      targets.push({ region, record: archive.records[file.firstRecord + found.record], reader, where: path });
+    }
+    await flush();
+    if (missing > 0) throw new CliError(`${path}: ${missing} of ${regions.length} region(s) name no genome or record`, Exit.io);
+  } finally {
+    for (const { archive } of archives.values()) await archive.close();
+  }
+}
+
+/** A genome's only record, for GENOME:START-END; a genome of several records needs the record named. */
+function singleRecord(genome: CatalogueGenome | undefined): { genome: CatalogueGenome; record: number } | undefined {
+  if (!genome) return undefined;
+  if (genome.records.length !== 1) {
+    const names = genome.records.map((r) => r.name.split(/\s/, 1)[0]).join(', ');
+    throw new CliError(`${genome.genome} has ${genome.records.length} records${names ? ` (${names})` : ''}: name the record for a region`, Exit.usage);
+  }
+  return { genome, record: 0 };
 }
