@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Measures the scale workflow on sets of genomes and writes results/scale (README.md, bench.json).
+
+For each set: the workflow is run from nothing with --cores N (wall time), its jobs' own
+measurements (Snakemake's benchmark files: wall seconds and peak memory of each job, each job on
+one core) are summed by step, and the same batches are compressed the way MiniPhy ships the 661k
+collection (each batch's FASTA concatenated and compressed with `xz -9`), in the same run. The
+projection for the 661k collection (about 2.6e12 bytes of FASTA) divides it by the measured
+throughput per core.
+
+  python3 workflow/scripts/bench.py --set NAME=DIR [--set ...] --work DIR --results results/scale
+"""
+import argparse
+import datetime
+import glob
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SNAKEFILE = os.path.join(ROOT, "workflow", "Snakefile")
+BYTES_661K = 2.6e12
+STEPS = ["sketch", "batch", "compress", "verify"]
+
+
+def fasta_bytes(path):
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    if not gzipped:
+        return open(path, "rb").read()
+    with gzip.open(path, "rb") as f:
+        return f.read()
+
+
+def job_figures(out):
+    """Per step: jobs, wall seconds summed (core-seconds, every job single-threaded), peak RSS in MB."""
+    figures = {}
+    for step in STEPS:
+        paths = glob.glob(os.path.join(out, "benchmarks", step, "*.tsv")) + glob.glob(os.path.join(out, "benchmarks", f"{step}.tsv"))
+        seconds = 0.0
+        peak = 0.0
+        for path in paths:
+            with open(path, encoding="utf-8") as f:
+                header = next(f).rstrip("\n").split("\t")
+                row = dict(zip(header, next(f).rstrip("\n").split("\t")))
+            seconds += float(row["s"])
+            peak = max(peak, float(row["max_rss"]) if row["max_rss"] not in ("-", "NA") else 0.0)
+        figures[step] = {"jobs": len(paths), "coreSeconds": round(seconds, 2), "peakRssMB": round(peak, 1)}
+    return figures
+
+
+def xz_batches(input_dir, batches, cores):
+    """Bytes and core-seconds of each batch concatenated and compressed by xz -9 (one thread each)."""
+
+    def one(members):
+        data = b"".join(fasta_bytes(os.path.join(input_dir, g)) for g in members)
+        start = time.perf_counter()
+        r = subprocess.run(["xz", "-9", "-T1", "-c"], input=data, capture_output=True, check=True)
+        return len(r.stdout), time.perf_counter() - start
+
+    with ThreadPoolExecutor(cores) as pool:
+        results = list(pool.map(one, batches.values()))
+    return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+def run_set(name, input_dir, work, cores, config):
+    out = os.path.join(work, name)
+    subprocess.run(["rm", "-rf", out], check=True)
+    start = time.perf_counter()
+    r = subprocess.run(
+        ["snakemake", "-s", SNAKEFILE, "--cores", str(cores), "-q", "--config", f"input={input_dir}", f"out={out}", *config],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    if r.returncode != 0:
+        sys.exit(f"bench.py: the workflow failed on {name}:\n{r.stderr[-4000:]}")
+    with open(os.path.join(out, "catalogue.json"), encoding="utf-8") as f:
+        catalogue = json.load(f)
+    batches = {}
+    for g in catalogue["genomes"]:
+        batches.setdefault(g["batch"], []).append(g["genome"])
+    original = sum(g["bytes"] for g in catalogue["genomes"])
+    bases = sum(r["length"] for g in catalogue["genomes"] for r in g["records"])
+    archives = sum(b["archiveBytes"] for b in catalogue["batches"])
+    steps = job_figures(out)
+    core_seconds = sum(s["coreSeconds"] for s in steps.values())
+    xz_bytes, xz_seconds = xz_batches(input_dir, batches, cores)
+    per_core = original / core_seconds / 1e6
+    return {
+        "set": name,
+        "genomes": len(catalogue["genomes"]),
+        "batches": len(batches),
+        "largestBatch": max(len(v) for v in batches.values()),
+        "originalBytes": original,
+        "residues": bases,
+        "archiveBytes": archives,
+        "bitsPerBase": archives * 8 / bases,
+        "xzBytes": xz_bytes,
+        "xzBitsPerBase": xz_bytes * 8 / bases,
+        "sizeVsXz": archives / xz_bytes,
+        "xzCoreSeconds": round(xz_seconds, 1),
+        "wallSeconds": round(wall, 1),
+        "cores": cores,
+        "steps": steps,
+        "coreSeconds": round(core_seconds, 1),
+        "mbPerSecondPerCore": round(per_core, 2),
+        "projected661kCoreHours": round(BYTES_661K / (per_core * 1e6) / 3600, 1),
+    }
+
+
+def table(results):
+    rows = [
+        "| set | genomes | batches (largest) | FASTA MB | SeqCoder archives | bits per base | xz -9 batches | bits per base | SeqCoder / xz |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r['set']} | {r['genomes']:,} | {r['batches']} ({r['largestBatch']}) | {r['originalBytes'] / 1e6:,.1f} | {r['archiveBytes']:,} | "
+            f"{r['bitsPerBase']:.4f} | {r['xzBytes']:,} | {r['xzBitsPerBase']:.4f} | {r['sizeVsXz']:.3f} |"
+        )
+    rows += [
+        "",
+        "| set | wall s (cores) | core-s: sketch / batch / compress / verify | MB/s per core | peak RSS MB: compress / verify | xz -9 core-s | 661k projection, core-hours |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        s = r["steps"]
+        rows.append(
+            f"| {r['set']} | {r['wallSeconds']} ({r['cores']}) | {' / '.join(str(s[k]['coreSeconds']) for k in STEPS)} | "
+            f"{r['mbPerSecondPerCore']} | {s['compress']['peakRssMB']:.0f} / {s['verify']['peakRssMB']:.0f} | {r['xzCoreSeconds']} | {r['projected661kCoreHours']:,} |"
+        )
+    return "\n".join(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", action="append", required=True, help="NAME=DIR")
+    parser.add_argument("--work", required=True, help="scratch folder for the runs")
+    parser.add_argument("--results", help="write README.md and bench.json here")
+    parser.add_argument("--cores", type=int, default=os.cpu_count())
+    parser.add_argument("--config", nargs="*", default=[], help="more workflow config, key=value")
+    parser.add_argument("--note", default="", help="how the sets were made, for the README")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    started = time.perf_counter()
+    results = []
+    for spec in args.set:
+        name, _, folder = spec.partition("=")
+        results.append(run_set(name, os.path.abspath(folder), os.path.abspath(args.work), args.cores, args.config))
+        print(table(results[-1:]), flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    if args.results:
+        os.makedirs(args.results, exist_ok=True)
+        doc = {"date": datetime.date.today().isoformat(), "commit": commit, "machine": platform.platform(), "config": args.config, "results": results}
+        with open(os.path.join(args.results, "bench.json"), "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=1)
+        command = " ".join(["python3", "workflow/scripts/bench.py", *sys.argv[1:]])
+        with open(os.path.join(args.results, "README.md"), "w", encoding="utf-8") as f:
+            f.write(
+                "# The scale workflow: benchmark\n\n"
+                f"Generated by `{command}` on {doc['date']} at commit {commit} in {(time.perf_counter() - started) / 60:.0f} min; "
+                "machine-readable figures in [bench.json](bench.json).\n\n"
+                f"- **Machine:** {platform.platform()}, {os.cpu_count()} cores.\n"
+                f"- **Sets:** {args.note}\n"
+                "- **Method:** the workflow runs from nothing (`snakemake --cores N`); core-seconds are the sums of its jobs' wall "
+                "times from Snakemake's benchmark files (every job uses one core; the catalogue step, run locally, is not counted), "
+                "and MB/s per core is the FASTA bytes of the set over them. The verify step decodes every archive and compares "
+                "every file with its input, byte for byte. The xz column is MiniPhy's approach on the same batches: each batch's "
+                "FASTA concatenated and compressed with `xz -9 -T1`. The 661k projection is 2.6e12 bytes over the measured MB/s per core.\n\n"
+                + table(results)
+                + "\n"
+            )
+
+
+if __name__ == "__main__":
+    main()

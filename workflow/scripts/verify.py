@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Checks one batch's archive (the verify step): every file is decoded with `seqcoder decompress`
+into a scratch folder and compared byte for byte with its input (a .gz input with the FASTA it
+holds, which is what the archive keeps); then writes what the catalogue needs: each genome's
+stored name, bytes, SHA-256 and records (name, length) as `seqcoder list --json` gives them.
+The scratch folder is removed, also on failure."""
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CHUNK = 1 << 20
+
+
+def stored_name(genome):
+    """The name the archive keeps: the path relative to input, without .gz."""
+    return genome[:-3] if genome.lower().endswith(".gz") else genome
+
+
+def open_original(path):
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+
+
+def same_and_digest(original, restored):
+    """SHA-256 and size of `restored`, after checking it equals `original` byte for byte."""
+    digest = hashlib.sha256()
+    size = 0
+    with open_original(original) as a, open(restored, "rb") as b:
+        while True:
+            x = a.read(CHUNK)
+            y = b.read(CHUNK)
+            if x != y:
+                raise SystemExit(f"verify.py: {restored} differs from {original} near byte {size}")
+            if not x:
+                return digest.hexdigest(), size
+            digest.update(x)
+            size += len(x)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seqcoder", required=True, help="the seqcoder command, e.g. 'node apps/cli/dist/cli.js'")
+    parser.add_argument("--input", required=True)
+    parser.add_argument("--archive", required=True)
+    parser.add_argument("--batch", required=True)
+    parser.add_argument("--genomes", required=True, help="file of the batch's genomes, one path a line (- for stdin)")
+    parser.add_argument("--output", required=True)
+    args = parser.parse_args()
+
+    source = sys.stdin if args.genomes == "-" else open(args.genomes, encoding="utf-8")
+    genomes = [line.strip() for line in source if line.strip()]
+    seqcoder = shlex.split(args.seqcoder)
+    listing = json.loads(subprocess.run([*seqcoder, "list", "--json", args.archive], check=True, capture_output=True).stdout)[0]
+    files = {f["name"]: f for f in listing["files"]}
+    scratch = tempfile.mkdtemp(prefix=f".verify-{args.batch}-", dir=os.path.dirname(os.path.abspath(args.output)))
+    try:
+        subprocess.run([*seqcoder, "decompress", "-q", "--threads", "1", args.archive, "-C", scratch], check=True)
+        entries = []
+        for genome in genomes:
+            name = stored_name(genome)
+            if name not in files:
+                raise SystemExit(f"verify.py: {args.archive} does not hold {name}")
+            sha256, size = same_and_digest(os.path.join(args.input, genome), os.path.join(scratch, name))
+            info = files[name]
+            records = listing["records"][info["firstRecord"] : info["firstRecord"] + info["records"]] if info["kind"] == "fasta" else []
+            entries.append(
+                {
+                    "genome": genome,
+                    "stored": name,
+                    "bytes": size,
+                    "sha256": sha256,
+                    "records": [{"name": r["name"], "length": r["length"]} for r in records],
+                }
+            )
+        if len(files) != len(genomes):
+            raise SystemExit(f"verify.py: {args.archive} holds {len(files)} files, the batch {len(genomes)}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    result = {"batch": args.batch, "archive": os.path.basename(args.archive), "archiveBytes": os.path.getsize(args.archive), "genomes": entries}
+    tmp = f"{args.output}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=1)
+    os.replace(tmp, args.output)
+
+
+if __name__ == "__main__":
+    main()

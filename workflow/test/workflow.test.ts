@@ -1,0 +1,170 @@
+/**
+ * The scale workflow, run by Snakemake as a user runs it: every input file comes back byte for
+ * byte from the catalogue, a rerun with nothing new runs no job, new genomes make only the
+ * batches they join compress again, batches keep their limits, and the jobs run as separate
+ * processes through a cluster submission command.
+ *
+ * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
+ * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip); and, when
+ * ../shared/data is beside the clone, its collections. Without Snakemake the tests skip with a
+ * message; .ci/run installs it (a Debian package) and sets SEQCODER_REQUIRE_SNAKEMAKE=1, so that
+ * there its absence fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATA, DATA_PRESENT, warnIfAbsent } from '../../test-support/shared-data.js';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
+const SNAKEFILE = join(ROOT, 'workflow', 'Snakefile');
+const SYNTHETIC = join(ROOT, 'workflow', 'scripts', 'synthetic.py');
+const LAMBDA = join(ROOT, 'examples', 'lambda_virus.fa');
+
+const SNAKEMAKE = spawnSync('snakemake', ['--version']).status === 0;
+if (!SNAKEMAKE && process.env.SEQCODER_REQUIRE_SNAKEMAKE === '1') {
+  throw new Error('snakemake is not installed, and SEQCODER_REQUIRE_SNAKEMAKE=1 requires it');
+}
+if (!SNAKEMAKE) console.warn('[skip] snakemake is not installed: the workflow tests are skipped (apt-get install snakemake)');
+
+const base = mkdtempSync(join(tmpdir(), 'seqcoder-workflow-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function run(command: string, args: string[], cwd = ROOT) {
+  const r = spawnSync(command, args, { cwd, maxBuffer: 1 << 30, env: { ...process.env } });
+  return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+/** Runs the workflow; its output (Snakemake logs on stderr) and which rules ran how often. */
+function snakemake(input: string, out: string, config: string[] = [], extra: string[] = []) {
+  const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '2', ...extra, '--config', `input=${input}`, `out=${out}`, ...config], base);
+  if (r.code !== 0) throw new Error(`snakemake failed:\n${r.stdout}\n${r.stderr}`);
+  const ran = (rule: string) => (r.stderr.match(new RegExp(`^(local)?rule ${rule}:`, 'gm')) ?? []).length;
+  return { ...r, ran };
+}
+
+/** The names the workflow takes as genomes (the Snakefile's FASTA pattern). */
+const FASTA = /\.(fa|fasta|fna|fas|ffn|frn)(\.gz)?$/i;
+
+/** Every FASTA file under dir, by path relative to it. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => FASTA.test(f) && statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+/** The FASTA an input file holds: its bytes, or what its gzip holds. */
+function content(path: string): Buffer {
+  const bytes = readFileSync(path);
+  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+}
+
+/** Restores every genome from the catalogue into a new folder and compares each with its input. */
+function expectRestored(input: string, catalogue: string) {
+  const restored = mkdtempSync(join(base, 'restored-'));
+  const r = run(process.execPath, [CLI, 'decompress', catalogue, '-C', restored]);
+  expect(r.stderr).toMatch(/verified/);
+  expect(r.code).toBe(0);
+  const inputs = files(input);
+  expect(files(restored)).toEqual(inputs.map((f) => f.replace(/\.gz$/i, '')).sort());
+  for (const f of inputs) expect(readFileSync(join(restored, f.replace(/\.gz$/i, ''))).equals(content(join(input, f))), f).toBe(true);
+}
+
+function batchesOf(out: string): Map<string, string> {
+  const lines = readFileSync(join(out, 'batches.tsv'), 'utf8').trim().split('\n').slice(1);
+  return new Map(lines.map((line) => line.split('\t') as [string, string]));
+}
+
+/** A synthetic family of `count` lambda-derived genomes (the first `count` of one seed: adding more keeps these). */
+function synthetic(dir: string, count: number) {
+  const r = run('python3', [SYNTHETIC, LAMBDA, '--out', dir, '--count', String(count), '--seed', '7', '--clades', '3']);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
+  it('restores every file from the catalogue, reruns nothing, and recompresses only the batches new genomes join', () => {
+    const input = join(base, 'input');
+    const out = join(base, 'out');
+    const more = join(base, 'more');
+    synthetic(input, 30);
+    synthetic(more, 34);
+    mkdirSync(join(input, 'odd'));
+    writeFileSync(join(input, 'odd', 'empty.fa'), '');
+    writeFileSync(join(input, 'odd', 'crlf.fasta'), '>crlf record\r\nACGTNNNNacgtRYACGT\r\nACG\r\n');
+    writeFileSync(join(input, 'odd', 'lower.fna'), `>lower\n${readFileSync(LAMBDA, 'utf8').split('\n').slice(1, 40).join('\n').toLowerCase()}`);
+    const limits = ['max_batch_genomes=8', 'sketch_shards=4'];
+    const first = snakemake(input, out, limits);
+    expect(first.ran('compress')).toBeGreaterThanOrEqual(4);
+    expectRestored(input, join(out, 'catalogue.tsv'));
+    expectRestored(input, join(out, 'catalogue.json'));
+
+    const batches = batchesOf(out);
+    expect([...batches.keys()].sort()).toEqual(files(input));
+    const sizes = new Map<string, number>();
+    for (const b of batches.values()) sizes.set(b, (sizes.get(b) ?? 0) + 1);
+    for (const n of sizes.values()) expect(n).toBeLessThanOrEqual(8);
+
+    // nothing new: no job at all
+    const again = snakemake(input, out, limits);
+    expect(again.stdout + again.stderr).toMatch(/Nothing to be done/);
+
+    // four more genomes of the same family: only the batches they join are compressed again
+    const archives = join(out, 'archives');
+    const before = new Map(readdirSync(archives).map((f) => [f, statSync(join(archives, f)).mtimeMs]));
+    for (const f of files(more)) if (!existsSync(join(input, f))) copyFileSync(join(more, f), join(input, f));
+    const grown = snakemake(input, out, limits);
+    const after = batchesOf(out);
+    for (const [genome, batch] of batches) expect(after.get(genome), genome).toBe(batch);
+    const joined = new Set([...after].filter(([g]) => !batches.has(g)).map(([, b]) => b));
+    expect(joined.size).toBeGreaterThan(0);
+    expect(grown.ran('compress')).toBe(joined.size);
+    for (const [file, mtime] of before) {
+      const batch = file.replace(/\..*$/, '');
+      if (!joined.has(batch)) expect(statSync(join(archives, file)).mtimeMs, file).toBe(mtime);
+    }
+    expectRestored(input, join(out, 'catalogue.tsv'));
+
+    // get: a whole genome as it was, and a region of a one-record genome
+    const genome = 'group000/syn00003.fa';
+    expect(run(process.execPath, [CLI, 'get', join(out, 'catalogue.tsv'), 'syn00003']).stdout).toBe(readFileSync(join(input, genome), 'utf8'));
+    const residues = readFileSync(join(input, genome), 'utf8').split('\n').slice(1).join('');
+    const region = run(process.execPath, [CLI, 'get', join(out, 'catalogue.json'), `${genome}:101-160`, '-n', '0']);
+    expect(region.stdout).toBe(`>${genome}:101-160\n${residues.slice(100, 160)}\n`);
+    const missing = run(process.execPath, [CLI, 'get', join(out, 'catalogue.tsv'), 'no-such-genome:1-10']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no record named no-such-genome/);
+  });
+
+  it('runs every job as its own process through a cluster submission command', () => {
+    const input = join(base, 'cluster-input');
+    const out = join(base, 'cluster-out');
+    const log = join(base, 'submitted.log');
+    synthetic(input, 12);
+    const submit = join(ROOT, 'workflow', 'test', 'local-submit.sh');
+    process.env.SUBMIT_LOG = log;
+    try {
+      snakemake(input, out, ['max_batch_genomes=5', 'sketch_shards=2'], ['--cluster', submit, '--jobs', '4', '--latency-wait', '10']);
+    } finally {
+      delete process.env.SUBMIT_LOG;
+    }
+    const submitted = readFileSync(log, 'utf8').trim().split('\n');
+    const batches = new Set(batchesOf(out).values()).size;
+    // sketch shards + the batch checkpoint + compress and verify per batch; all and catalogue run locally
+    expect(submitted.length).toBe(2 + 1 + 2 * batches);
+    expect(new Set(submitted.map((line) => line.split(' ')[0])).size).toBe(submitted.length);
+    expectRestored(input, join(out, 'catalogue.tsv'));
+  });
+
+  warnIfAbsent('the workflow on ../shared/data/collections');
+  it.skipIf(!DATA_PRESENT)('restores every genome of the collections', () => {
+    const input = join(DATA, 'collections');
+    const out = join(base, 'collections');
+    snakemake(input, out);
+    expectRestored(input, join(out, 'catalogue.tsv'));
+    const catalogue = JSON.parse(readFileSync(join(out, 'catalogue.json'), 'utf8'));
+    expect(catalogue.genomes.map((g: { genome: string }) => g.genome)).toEqual(files(input).map((f) => relative(input, join(input, f))));
+  });
+});
