@@ -85,7 +85,7 @@ function synthetic(dir: string, count: number) {
 }
 
 describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
-  it('restores every file from the catalogue, reruns nothing, and recompresses only the batches new genomes join', () => {
+  it('restores every file from the catalogue, reruns nothing, appends new genomes to the batches they join, and drops removed ones', () => {
     const input = join(base, 'input');
     const out = join(base, 'out');
     const more = join(base, 'more');
@@ -111,7 +111,7 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     const again = snakemake(input, out, limits);
     expect(again.stdout + again.stderr).toMatch(/Nothing to be done/);
 
-    // four more genomes of the same family: only the batches they join are compressed again
+    // four more genomes of the same family: only the batches they join are compressed again (appended to)
     const archives = join(out, 'archives');
     const before = new Map(readdirSync(archives).map((f) => [f, statSync(join(archives, f)).mtimeMs]));
     for (const f of files(more)) if (!existsSync(join(input, f))) copyFileSync(join(more, f), join(input, f));
@@ -121,10 +121,27 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     const joined = new Set([...after].filter(([g]) => !batches.has(g)).map(([, b]) => b));
     expect(joined.size).toBeGreaterThan(0);
     expect(grown.ran('compress')).toBe(joined.size);
+    // a batch that already had an archive gets the new genomes appended, nothing coded again
+    const appended = [...joined].filter((b) => before.has(`${b}.seqc`));
+    expect(appended.length).toBeGreaterThan(0);
+    for (const b of appended) expect(grown.stdout + grown.stderr).toMatch(new RegExp(`${b}\\.seqc: appended \\d+ genome\\(s\\) to the \\d+ it held`));
+    expect(grown.stdout + grown.stderr).not.toMatch(new RegExp(`(${appended.join('|')})\\.seqc: compressed`));
     for (const [file, mtime] of before) {
       const batch = file.replace(/\..*$/, '');
       if (!joined.has(batch)) expect(statSync(join(archives, file)).mtimeMs, file).toBe(mtime);
     }
+    expectRestored(input, join(out, 'catalogue.tsv'));
+
+    // a genome gone from the input leaves its batch, which is compressed again without it
+    const gone = 'group000/syn00005.fa';
+    const goneBatch = after.get(gone)!;
+    const archivedBefore = readFileSync(join(archives, `${goneBatch}.seqc`));
+    rmSync(join(input, gone));
+    const shrunk = snakemake(input, out, limits);
+    expect(shrunk.ran('compress')).toBe(1);
+    expect(shrunk.stdout + shrunk.stderr).toMatch(new RegExp(`${goneBatch}\\.seqc: compressed`));
+    expect(batchesOf(out).has(gone)).toBe(false);
+    expect(readFileSync(join(archives, `${goneBatch}.seqc`)).equals(archivedBefore)).toBe(false);
     expectRestored(input, join(out, 'catalogue.tsv'));
 
     // get: a whole genome as it was, and a region of a one-record genome
