@@ -17,6 +17,7 @@ import gzip
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -37,11 +38,13 @@ def fasta_bytes(path):
         return f.read()
 
 
-def job_figures(out):
-    """Per step: jobs, wall seconds summed (core-seconds, every job single-threaded), peak RSS in MB."""
+def job_figures(out, since=0.0):
+    """Per step: jobs, wall seconds summed (core-seconds, every job single-threaded), peak RSS in MB;
+    only the jobs whose benchmark file was written after `since` (a time.time())."""
     figures = {}
     for step in STEPS:
         paths = glob.glob(os.path.join(out, "benchmarks", step, "*.tsv")) + glob.glob(os.path.join(out, "benchmarks", f"{step}.tsv"))
+        paths = [p for p in paths if os.path.getmtime(p) > since]
         seconds = 0.0
         peak = 0.0
         for path in paths:
@@ -68,9 +71,8 @@ def xz_batches(input_dir, batches, cores):
     return sum(r[0] for r in results), sum(r[1] for r in results)
 
 
-def run_set(name, input_dir, work, cores, config):
-    out = os.path.join(work, name)
-    subprocess.run(["rm", "-rf", out], check=True)
+def snakemake(name, input_dir, out, work, cores, config):
+    """Runs the workflow; its wall seconds."""
     start = time.perf_counter()
     r = subprocess.run(
         ["snakemake", "-s", SNAKEFILE, "--cores", str(cores), "-q", "--config", f"input={input_dir}", f"out={out}", *config],
@@ -78,9 +80,53 @@ def run_set(name, input_dir, work, cores, config):
         capture_output=True,
         text=True,
     )
-    wall = time.perf_counter() - start
     if r.returncode != 0:
         sys.exit(f"bench.py: the workflow failed on {name}:\n{r.stderr[-4000:]}")
+    return time.perf_counter() - start
+
+
+def genome_files(folder):
+    return sorted(
+        os.path.relpath(os.path.join(root, f), folder)
+        for root, _, files in os.walk(folder)
+        for f in files
+        if f.lower().endswith((".fa", ".fa.gz", ".fasta", ".fna", ".fna.gz", ".fasta.gz"))
+    )
+
+
+def link_tree(source, target, names):
+    """Hard links (copies where linking fails) of the named files of source under target."""
+    for name in names:
+        os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
+        try:
+            os.link(os.path.join(source, name), os.path.join(target, name))
+        except OSError:
+            shutil.copyfile(os.path.join(source, name), os.path.join(target, name))
+
+
+def grow(name, input_dir, extra_dir, out, work, cores, config):
+    """Adds the genomes of extra_dir that input_dir lacks to a copy of input_dir and runs again."""
+    before = {f: os.path.getmtime(f) for f in glob.glob(os.path.join(out, "archives", "*.seqc"))}
+    new = [g for g in genome_files(extra_dir) if not os.path.exists(os.path.join(input_dir, g))]
+    link_tree(extra_dir, input_dir, new)
+    started = time.time()
+    wall = snakemake(name, input_dir, out, work, cores, config)
+    # the jobs that ran again rewrote their benchmark files
+    ran = {k: v["coreSeconds"] for k, v in job_figures(out, started).items()}
+    touched = sorted(os.path.basename(f) for f in glob.glob(os.path.join(out, "archives", "*.seqc")) if before.get(f) != os.path.getmtime(f))
+    return {"added": len(new), "addedBytes": sum(len(fasta_bytes(os.path.join(input_dir, g))) for g in new), "wallSeconds": round(wall, 1), "archivesWritten": touched, "batches": len(before), "coreSecondsDelta": ran}
+
+
+def run_set(name, input_dir, work, cores, config, extra_dir=None):
+    out = os.path.join(work, name)
+    subprocess.run(["rm", "-rf", out], check=True)
+    if extra_dir:
+        # a copy of the set (hard links) that the growth run can add to
+        copy = os.path.join(work, f"{name}-input")
+        subprocess.run(["rm", "-rf", copy], check=True)
+        link_tree(input_dir, copy, genome_files(input_dir))
+        input_dir = copy
+    wall = snakemake(name, input_dir, out, work, cores, config)
     with open(os.path.join(out, "catalogue.json"), encoding="utf-8") as f:
         catalogue = json.load(f)
     batches = {}
@@ -93,7 +139,9 @@ def run_set(name, input_dir, work, cores, config):
     core_seconds = sum(s["coreSeconds"] for s in steps.values())
     xz_bytes, xz_seconds = xz_batches(input_dir, batches, cores)
     per_core = original / core_seconds / 1e6
+    growth = grow(name, input_dir, extra_dir, out, work, cores, config) if extra_dir else None
     return {
+        "growth": growth,
         "set": name,
         "genomes": len(catalogue["genomes"]),
         "batches": len(batches),
@@ -136,6 +184,19 @@ def table(results):
             f"| {r['set']} | {r['wallSeconds']} ({r['cores']}) | {' / '.join(str(s[k]['coreSeconds']) for k in STEPS)} | "
             f"{r['mbPerSecondPerCore']} | {s['compress']['peakRssMB']:.0f} / {s['verify']['peakRssMB']:.0f} | {r['xzCoreSeconds']} | {r['projected661kCoreHours']:,} |"
         )
+    grown = [r for r in results if r.get("growth")]
+    if grown:
+        rows += [
+            "",
+            "| set | genomes added | archives written again (of) | wall s | core-s: sketch / batch / compress / verify |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        for r in grown:
+            g = r["growth"]
+            rows.append(
+                f"| {r['set']} | {g['added']} ({g['addedBytes'] / 1e6:.1f} MB) | {len(g['archivesWritten'])} ({g['batches']}) | {g['wallSeconds']} | "
+                f"{' / '.join(str(g['coreSecondsDelta'][k]) for k in STEPS)} |"
+            )
     return "\n".join(rows)
 
 
@@ -147,13 +208,16 @@ def main():
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--config", nargs="*", default=[], help="more workflow config, key=value")
     parser.add_argument("--note", default="", help="how the sets were made, for the README")
+    parser.add_argument("--grow", help="NAME=DIR: after the run on set NAME, add the genomes of DIR it lacks and run again")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     started = time.perf_counter()
     results = []
     for spec in args.set:
         name, _, folder = spec.partition("=")
-        results.append(run_set(name, os.path.abspath(folder), os.path.abspath(args.work), args.cores, args.config))
+        grow_name, _, grow_dir = (args.grow or "").partition("=")
+        extra = os.path.abspath(grow_dir) if grow_name == name else None
+        results.append(run_set(name, os.path.abspath(folder), os.path.abspath(args.work), args.cores, args.config, extra))
         print(table(results[-1:]), flush=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     if args.results:
@@ -173,7 +237,9 @@ def main():
                 "times from Snakemake's benchmark files (every job uses one core; the catalogue step, run locally, is not counted), "
                 "and MB/s per core is the FASTA bytes of the set over them. The verify step decodes every archive and compares "
                 "every file with its input, byte for byte. The xz column is MiniPhy's approach on the same batches: each batch's "
-                "FASTA concatenated and compressed with `xz -9 -T1`. The 661k projection is 2.6e12 bytes over the measured MB/s per core.\n\n"
+                "FASTA concatenated and compressed with `xz -9 -T1`. The 661k projection is 2.6e12 bytes over the measured MB/s per core. "
+                "Growth (`--grow`): the genomes of a larger set that the first lacks are added to a copy of its input and the workflow "
+                "runs again; the archives written again and the core-seconds of the jobs that ran are counted.\n\n"
                 + table(results)
                 + "\n"
             )
