@@ -19,9 +19,7 @@ import shutil
 import subprocess
 import sys
 
-
-def stored_name(genome):
-    return genome[:-3] if genome.lower().endswith(".gz") else genome
+from common import stored_name
 
 
 def held(seqcoder, archive):

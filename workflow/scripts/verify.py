@@ -15,12 +15,9 @@ import subprocess
 import sys
 import tempfile
 
+from common import stored_name
+
 CHUNK = 1 << 20
-
-
-def stored_name(genome):
-    """The name the archive keeps: the path relative to input, without .gz."""
-    return genome[:-3] if genome.lower().endswith(".gz") else genome
 
 
 def open_original(path):
