@@ -49,8 +49,8 @@ export class AlignedRecord {
   match(start: number, strand: number, r: number, length: number): void {
     const gap = start - this.end;
     const a = this.base + start;
-    const head = classifyMatch(this.recent, this.segment === undefined, this.strand, this.expected, gap, strand, r, a);
-    const kind = head.kind;
+    const match = classifyMatch(this.recent, this.segment === undefined, this.strand, this.expected, gap, strand, r, a, gap, length);
+    const kind = match.kind;
     if ((kind === MatchKind.Far || kind === MatchKind.Repeat) && length < MIN_JUMP) return;
     const hinted = substituted(kind, gap, this.strand, this.expected);
     if (hinted) for (let k = 0; k < gap; k++) this.hints[this.at + this.end + k] = alignedBase(this.history, this.strand, this.expected, k);
@@ -58,7 +58,7 @@ export class AlignedRecord {
     if (this.segment && kind === MatchKind.Diagonal && (gap === 0 || hinted)) this.segment.length += gap + length;
     else {
       if (this.segment) this.emit(this.segment);
-      this.segment = { ...head, run: gap, strand, r, a, length, recentSize: this.recent.size, previousStrand: this.strand };
+      this.segment = match;
       this.recent.use(strand, Alignments.diagonal(strand, r, a));
     }
     this.strand = strand;

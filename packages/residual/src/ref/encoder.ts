@@ -255,9 +255,8 @@ export class RefGroupEncoder {
       const length = bestLen + (pos - start);
       const run = start - litStart;
       tokens.literalRun(io, previous, run);
-      const head = classifyMatch(recent, previous < 0, strand, expected, start - prevEnd, bestStrand, r, base + start);
-      const kind = head.kind;
-      const match = { ...head, run, strand: bestStrand, r, a: base + start, length, recentSize: recent.size, previousStrand: strand };
+      const match = classifyMatch(recent, previous < 0, strand, expected, start - prevEnd, bestStrand, r, base + start, run, length);
+      const kind = match.kind;
       tokens.writeMatch(io, match, this.sites, start + length < n);
       const hinted = substituted(kind, run, strand, expected);
       if (hinted) {
