@@ -17,6 +17,7 @@ import gzip
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -225,7 +226,11 @@ def main():
         doc = {"date": datetime.date.today().isoformat(), "commit": commit, "machine": platform.platform(), "config": args.config, "results": results}
         with open(os.path.join(args.results, "bench.json"), "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
-        command = " ".join(["python3", "workflow/scripts/bench.py", *sys.argv[1:]])
+        argv = sys.argv[1:]
+        if "--note" in argv:  # the note is printed under "Sets"
+            at = argv.index("--note")
+            argv = argv[:at] + argv[at + 2 :]
+        command = shlex.join(["python3", "workflow/scripts/bench.py", *argv])
         with open(os.path.join(args.results, "README.md"), "w", encoding="utf-8") as f:
             f.write(
                 "# The scale workflow: benchmark\n\n"

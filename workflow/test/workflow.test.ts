@@ -180,6 +180,14 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expect(submitted.length).toBe(2 + 1 + 2 * batches);
     expect(new Set(submitted.map((line) => line.split(' ')[0])).size).toBe(submitted.length);
     expectRestored(input, join(out, 'catalogue.tsv'));
+
+    // the shipped profiles parse, and plan the same jobs (a dry run: no sbatch here)
+    for (const profile of ['local', 'slurm']) {
+      const fresh = join(base, `dry-${profile}`);
+      const dry = run('snakemake', ['-s', SNAKEFILE, '--profile', join(ROOT, 'workflow', 'profiles', profile), '-n', '--config', `input=${input}`, `out=${fresh}`, 'sketch_shards=2'], base);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/sketch\s+2\b/);
+    }
   });
 
   warnIfAbsent('the workflow on ../shared/data/collections');
