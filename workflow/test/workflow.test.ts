@@ -133,6 +133,10 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expect(appended.length).toBeGreaterThan(0);
     for (const b of appended) expect(grown.stdout + grown.stderr).toMatch(new RegExp(`${b}\\.seqc: appended \\d+ genome\\(s\\) to the \\d+ it held`));
     expect(grown.stdout + grown.stderr).not.toMatch(new RegExp(`(${appended.join('|')})\\.seqc: compressed`));
+    // and only the new genomes were sketched, in whichever shards they fell
+    const sketched = [...(grown.stdout + grown.stderr).matchAll(/sketch\.py: \d+ genome\(s\), (\d+) sketched/g)].map((m) => Number(m[1]));
+    expect(sketched.length).toBeGreaterThan(0);
+    expect(sketched.reduce((a, b) => a + b, 0)).toBe(files(more).filter((f) => !batches.has(f)).length);
     for (const [file, mtime] of before) {
       const batch = file.replace(/\..*$/, '');
       if (!joined.has(batch)) expect(statSync(join(archives, file)).mtimeMs, file).toBe(mtime);

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Sketches one shard of genomes (the sketch step) with `seqcoder sketch`, sketching again only the
+genomes that are new or changed since the shard's last run.
+
+The sketches of a shard are kept in out/state/sketches/N.jsonl with each file's size and
+modification time (Snakemake deletes a job's outputs before running it again); a genome whose
+size and time are unchanged keeps its sketch. A new genome in a shard of 500 then costs one
+sketch, not 500. The job's output is written last, in the shard's genome order.
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def read_cache(path, kmer, size):
+    if not os.path.exists(path):
+        return {}
+    cache = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            entry = json.loads(line)
+            if entry["kmer"] == kmer and entry["size"] == size:
+                cache[entry["name"]] = entry
+    return cache
+
+
+def write_atomic(path, lines):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    os.replace(tmp, path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seqcoder", required=True)
+    parser.add_argument("--input", required=True)
+    parser.add_argument("--cache", required=True, help="the shard's sketches under out/state")
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--kmer", type=int, required=True)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--genomes", required=True, help="the shard's genomes, one a line (- for stdin)")
+    args = parser.parse_args()
+
+    source = sys.stdin if args.genomes == "-" else open(args.genomes, encoding="utf-8")
+    genomes = [line.strip() for line in source if line.strip()]
+    cache = read_cache(args.cache, args.kmer, args.size)
+    stamps = {}
+    for g in genomes:
+        info = os.stat(os.path.join(args.input, g))
+        stamps[g] = (info.st_size, info.st_mtime_ns)
+    todo = [g for g in genomes if g not in cache or (cache[g].get("bytes"), cache[g].get("mtimeNs")) != stamps[g]]
+    if todo:
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=os.path.dirname(os.path.abspath(args.output)), delete=False) as out:
+            fresh_path = out.name
+        try:
+            subprocess.run(
+                [*shlex.split(args.seqcoder), "sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "-o", fresh_path],
+                input="\n".join(todo) + "\n",
+                text=True,
+                cwd=args.input,
+                check=True,
+            )
+            with open(fresh_path, encoding="utf-8") as f:
+                for line in f:
+                    entry = json.loads(line)
+                    entry["bytes"], entry["mtimeNs"] = stamps[entry["name"]]
+                    cache[entry["name"]] = entry
+        finally:
+            os.unlink(fresh_path)
+    lines = [json.dumps(cache[g], separators=(",", ":")) + "\n" for g in genomes]
+    write_atomic(args.cache, lines)
+    write_atomic(args.output, lines)
+    print(f"sketch.py: {len(genomes)} genome(s), {len(todo)} sketched, {len(genomes) - len(todo)} kept")
+
+
+if __name__ == "__main__":
+    main()
