@@ -163,7 +163,11 @@ async function printRegions(targets: Target[], width: number): Promise<number> {
   for (const { region, record, reader } of targets) {
     if (!record || !reader) continue;
     const { from, to } = regionSpan(region, record.length);
-    if (from < to) spans.set(reader, [...(spans.get(reader) ?? []), { record, from, to }]);
+    if (from >= to) continue;
+    // (a BED file may hold a million regions: push, never copy)
+    const own = spans.get(reader);
+    if (own) own.push({ record, from, to });
+    else spans.set(reader, [{ record, from, to }]);
   }
   for (const [reader, own] of spans) await reader.plan(own);
   let missing = 0;
@@ -225,7 +229,7 @@ async function catalogueGet(path: string, regionTexts: string[], bed: Region[], 
     return entry;
   };
   try {
-    // whole genomes first as asked; in between, the regions in order
+    // printed in the order asked: the regions gathered so far go out before each whole genome
     let targets: Target[] = [];
     let missing = 0;
     const flush = async () => {
