@@ -21,6 +21,8 @@ import math
 import os
 from collections import Counter
 
+from common import write_atomic
+
 
 def jaccard(a, b, size):
     """Mash's estimate: the share of both sketches among the `size` smallest hashes of their union."""
@@ -61,16 +63,6 @@ def read_ledger(path):
         if header != "genome\tbatch":
             raise SystemExit(f"batch.py: {path} is not a ledger of this workflow (first line {header!r})")
         return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
-
-
-def write_atomic(path, text):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 class Batches:

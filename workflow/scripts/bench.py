@@ -13,7 +13,6 @@ throughput per core.
 import argparse
 import datetime
 import glob
-import gzip
 import json
 import os
 import platform
@@ -24,6 +23,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from common import FASTA, open_fasta
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SNAKEFILE = os.path.join(ROOT, "workflow", "Snakefile")
 BYTES_661K = 2.6e12
@@ -31,11 +32,7 @@ STEPS = ["sketch", "batch", "compress", "verify"]
 
 
 def fasta_bytes(path):
-    with open(path, "rb") as f:
-        gzipped = f.read(2) == b"\x1f\x8b"
-    if not gzipped:
-        return open(path, "rb").read()
-    with gzip.open(path, "rb") as f:
+    with open_fasta(path) as f:
         return f.read()
 
 
@@ -91,7 +88,7 @@ def genome_files(folder):
         os.path.relpath(os.path.join(root, f), folder)
         for root, _, files in os.walk(folder)
         for f in files
-        if f.lower().endswith((".fa", ".fa.gz", ".fasta", ".fna", ".fna.gz", ".fasta.gz"))
+        if FASTA.search(f)
     )
 
 

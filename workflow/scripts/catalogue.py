@@ -22,6 +22,8 @@ import argparse
 import json
 import os
 
+from common import write_atomic
+
 FORMAT = 1
 COLUMNS = ["genome", "batch", "archive", "stored", "bytes", "sha256", "record", "name", "length"]
 
@@ -63,11 +65,8 @@ def main():
         "batches": batches,
         "genomes": [{k: g[k] for k in ["genome", "batch", "archive", "stored", "bytes", "sha256", "records"]} for g in genomes],
     }
-    for name, text in [("catalogue.tsv", "\n".join(lines) + "\n"), ("catalogue.json", json.dumps(document, indent=1) + "\n")]:
-        path = os.path.join(args.out, name)
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(path + ".tmp", path)
+    write_atomic(os.path.join(args.out, "catalogue.tsv"), "\n".join(lines) + "\n")
+    write_atomic(os.path.join(args.out, "catalogue.json"), json.dumps(document, indent=1) + "\n")
     print(f"catalogue.py: {len(genomes)} genomes in {len(batches)} archives")
 
 

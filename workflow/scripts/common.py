@@ -1,7 +1,39 @@
-"""What several of the workflow's scripts share."""
+"""What several of the workflow's scripts (and the Snakefile) share."""
+import gzip
+import os
+import re
+import sys
+
+# The files the workflow takes as genomes: FASTA, each optionally gzipped.
+FASTA = re.compile(r"\.(fa|fasta|fna|fas|ffn|frn)(\.gz)?$", re.IGNORECASE)
 
 
 def stored_name(genome):
     """The name an archive keeps a genome under: its path relative to input, without .gz (the
     archive holds the FASTA, as `seqcoder compress` stores a gzipped input)."""
     return genome[:-3] if genome.lower().endswith(".gz") else genome
+
+
+def open_fasta(path):
+    """A genome file for reading its FASTA: through gzip when it starts with gzip's magic."""
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+
+
+def read_list(path):
+    """The non-empty lines of a file, stripped; `-` reads standard input."""
+    source = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    return [line.strip() for line in source if line.strip()]
+
+
+def write_atomic(path, text):
+    """Writes text to path under a temporary name, synced, then renamed over it: a reader (or a
+    crash) sees the old file or the new one, never part of one."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

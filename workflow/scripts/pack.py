@@ -17,9 +17,8 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 
-from common import stored_name
+from common import read_list, stored_name
 
 
 def held(seqcoder, archive):
@@ -40,8 +39,7 @@ def main():
     parser.add_argument("--genomes", required=True, help="the batch's genomes in the order they joined, one a line (- for stdin)")
     args = parser.parse_args()
 
-    source = sys.stdin if args.genomes == "-" else open(args.genomes, encoding="utf-8")
-    genomes = [line.strip() for line in source if line.strip()]
+    genomes = read_list(args.genomes)
     seqcoder = shlex.split(args.seqcoder)
     os.makedirs(os.path.dirname(args.state), exist_ok=True)
     # the level the state archive was made at, so that a changed level compresses again

@@ -12,8 +12,9 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 import tempfile
+
+from common import read_list, write_atomic
 
 
 def read_cache(path, kmer, size):
@@ -28,14 +29,6 @@ def read_cache(path, kmer, size):
     return cache
 
 
-def write_atomic(path, lines):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(lines)
-    os.replace(tmp, path)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seqcoder", required=True)
@@ -47,8 +40,7 @@ def main():
     parser.add_argument("--genomes", required=True, help="the shard's genomes, one a line (- for stdin)")
     args = parser.parse_args()
 
-    source = sys.stdin if args.genomes == "-" else open(args.genomes, encoding="utf-8")
-    genomes = [line.strip() for line in source if line.strip()]
+    genomes = read_list(args.genomes)
     cache = read_cache(args.cache, args.kmer, args.size)
     stamps = {}
     for g in genomes:
@@ -73,9 +65,9 @@ def main():
                     cache[entry["name"]] = entry
         finally:
             os.unlink(fresh_path)
-    lines = [json.dumps(cache[g], separators=(",", ":")) + "\n" for g in genomes]
-    write_atomic(args.cache, lines)
-    write_atomic(args.output, lines)
+    text = "".join(json.dumps(cache[g], separators=(",", ":")) + "\n" for g in genomes)
+    write_atomic(args.cache, text)
+    write_atomic(args.output, text)
     print(f"sketch.py: {len(genomes)} genome(s), {len(todo)} sketched, {len(genomes) - len(todo)} kept")
 
 

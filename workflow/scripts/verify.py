@@ -5,32 +5,24 @@ holds, which is what the archive keeps); then writes what the catalogue needs: e
 stored name, bytes, SHA-256 and records (name, length) as `seqcoder list --json` gives them.
 The scratch folder is removed, also on failure."""
 import argparse
-import gzip
 import hashlib
 import json
 import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 
-from common import stored_name
+from common import open_fasta, read_list, stored_name, write_atomic
 
 CHUNK = 1 << 20
-
-
-def open_original(path):
-    with open(path, "rb") as f:
-        gzipped = f.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
 def same_and_digest(original, restored):
     """SHA-256 and size of `restored`, after checking it equals `original` byte for byte."""
     digest = hashlib.sha256()
     size = 0
-    with open_original(original) as a, open(restored, "rb") as b:
+    with open_fasta(original) as a, open(restored, "rb") as b:
         while True:
             x = a.read(CHUNK)
             y = b.read(CHUNK)
@@ -52,8 +44,7 @@ def main():
     parser.add_argument("--output", required=True)
     args = parser.parse_args()
 
-    source = sys.stdin if args.genomes == "-" else open(args.genomes, encoding="utf-8")
-    genomes = [line.strip() for line in source if line.strip()]
+    genomes = read_list(args.genomes)
     seqcoder = shlex.split(args.seqcoder)
     listing = json.loads(subprocess.run([*seqcoder, "list", "--json", args.archive], check=True, capture_output=True).stdout)[0]
     files = {f["name"]: f for f in listing["files"]}
@@ -82,10 +73,7 @@ def main():
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     result = {"batch": args.batch, "archive": os.path.basename(args.archive), "archiveBytes": os.path.getsize(args.archive), "genomes": entries}
-    tmp = f"{args.output}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(result, f, indent=1)
-    os.replace(tmp, args.output)
+    write_atomic(args.output, json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

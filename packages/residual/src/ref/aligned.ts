@@ -17,7 +17,6 @@ import { alignedBase, Alignments, classifyMatch, MatchKind, NO_SITES, substitute
  */
 export const MIN_JUMP = 48;
 
-
 export class AlignedRecord {
   private readonly io: EncodingChannel;
   private readonly recent = new Alignments();
