@@ -130,6 +130,17 @@ export class MatchModel {
   /** Reverse complement of the last `kmer` bases, as a forward k-mer. */
   private rcKmer = 0;
 
+  /**
+   * An entry holds a position in its low `positionBits` bits and, above them, bits of its k-mer's
+   * hash that the index did not use (`checkMask`). A slot that some other k-mer wrote last is then
+   * rejected without reading the history at the position it holds: that read was a cache miss on
+   * most bases of a large genome, and the verification would have rejected the candidate anyway
+   * (it needs the same k-mer, hence the same hash), so the coded bytes do not change.
+   */
+  private readonly positionBits: number;
+  private readonly positionMask: number;
+  private readonly checkMask: number;
+
   constructor(
     spec: { minLength: number; hashBits: number },
     private readonly history: Uint8Array,
@@ -138,6 +149,16 @@ export class MatchModel {
     this.minLength = spec.minLength;
     this.shift = 32 - spec.hashBits;
     this.table = new Int32Array(2 ** spec.hashBits);
+    // Positions are at most history.length; the sign bit stays clear.
+    this.positionBits = 32 - Math.clz32(history.length);
+    this.positionMask = this.positionBits >= 31 ? 0x7fffffff : (1 << this.positionBits) - 1;
+    this.checkMask = 0x7fffffff & ~this.positionMask;
+  }
+
+  /** The position a slot holds for a k-mer of hash `h`, or 0 when another k-mer wrote it last. */
+  private candidate(h: number): number {
+    const entry = this.table[h >>> this.shift]!;
+    return (entry & this.checkMask) === ((h << this.positionBits) & this.checkMask) ? entry & this.positionMask : 0;
   }
 
   /** Moves both matches past base i (`sym`, newest in `h0`), looking for new ones where needed. */
@@ -151,9 +172,9 @@ export class MatchModel {
 
     const n = i + 1; // bases known
     if (n >= k) {
-      const key = mix32(k === 16 ? h0 : h0 & ((1 << (2 * k)) - 1)) >>> this.shift;
+      const h = mix32(k === 16 ? h0 : h0 & ((1 << (2 * k)) - 1));
       if (forward.wantsCandidate) {
-        const cand = this.table[key]!;
+        const cand = this.candidate(h);
         if (cand > 0 && !forward.pointsAt(cand)) {
           // Verify: how many bases before cand agree with the bases before n?
           let len = 0;
@@ -162,7 +183,7 @@ export class MatchModel {
         }
       }
       if (reverse.wantsCandidate) {
-        const end = this.table[mix32(this.rcKmer) >>> this.shift]!;
+        const end = this.candidate(mix32(this.rcKmer));
         // A forward k-mer ending at `end` equals revcomp of our last k bases; the base before it,
         // complemented, is the prediction, and the pointer walks backwards.
         if (end > k) {
@@ -172,7 +193,7 @@ export class MatchModel {
           if (len >= this.minLength && !reverse.pointsAt(start - 1)) reverse.start(start - 1, len);
         }
       }
-      this.table[key] = n;
+      this.table[h >>> this.shift] = ((h << this.positionBits) & this.checkMask) | n;
     }
     forward.settle(history);
     reverse.settle(history);
