@@ -164,7 +164,7 @@ export const packCodec: SequenceCodec = {
 };
 
 /** cm's rough speeds at levels 1–4 on bacterial genomes (one thread). */
-const CM_ROUGH_MBPS = [3, 0.6, 0.4, 0.25];
+const CM_ROUGH_MBPS = [3, 1, 0.4, 0.25];
 
 /**
  * Context mixing + arithmetic coding (`@seqcoder/residual`): 1.73–1.96 bits per base on bacterial

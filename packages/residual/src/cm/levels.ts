@@ -5,13 +5,15 @@
  */
 
 /** What `--level` chooses: the model each level writes today. */
-export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 10, 3: 11, 4: 12 };
+export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 18, 3: 11, 4: 12 };
 
 /**
  * What `--level` chooses when the bases come with side information (the neural codec's
  * reconstruction): a hint is one more mixer input, so level 1 keeps model 5, which has a mixer.
+ * Level 2 keeps model 10, whose full match table the neural codec was measured with (the network,
+ * not the match table, sets its speed).
  */
-export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS, 1: 5 };
+export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS, 1: 5, 2: 10 };
 
 /**
  * Models a level also tries on a record of at most `maxBases` bases, besides the one CM_LEVELS

@@ -141,12 +141,16 @@ export class MatchModel {
   private readonly positionMask: number;
   private readonly checkMask: number;
 
+  /** Only k-mers ending at every `step`-th base are put in the table (all are looked up). */
+  private readonly step: number;
+
   constructor(
-    spec: { minLength: number; hashBits: number },
+    spec: { minLength: number; hashBits: number; step?: number },
     private readonly history: Uint8Array,
   ) {
     this.kmer = Math.min(16, spec.minLength);
     this.minLength = spec.minLength;
+    this.step = spec.step ?? 1;
     this.shift = 32 - spec.hashBits;
     this.table = new Int32Array(2 ** spec.hashBits);
     // Positions are at most history.length; the sign bit stays clear.
@@ -193,7 +197,7 @@ export class MatchModel {
           if (len >= this.minLength && !reverse.pointsAt(start - 1)) reverse.start(start - 1, len);
         }
       }
-      this.table[h >>> this.shift] = ((h << this.positionBits) & this.checkMask) | n;
+      if (n % this.step === 0) this.table[h >>> this.shift] = ((h << this.positionBits) & this.checkMask) | n;
     }
     forward.settle(history);
     reverse.settle(history);

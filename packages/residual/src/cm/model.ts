@@ -56,8 +56,12 @@ export interface ContextSpec {
 
 export interface ModelSpec {
   contexts: readonly ContextSpec[];
-  /** Match models (forward and reverse-complement); null for none. */
-  match: { minLength: number; hashBits: number } | null;
+  /**
+   * Match models (forward and reverse-complement); null for none. Their table has 2^hashBits
+   * slots; with `step`, only the k-mers ending at every step-th base are put in it (default 1: all),
+   * so that a table small enough for the processor's cache still reaches far back (ADR 0018).
+   */
+  match: { minLength: number; hashBits: number; step?: number } | null;
   /** Mixer learning rate (larger adapts faster). */
   mixerRate: number;
   /**

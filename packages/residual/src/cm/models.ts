@@ -117,6 +117,13 @@ export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
   15: { ...framedDefault, priorCount: 4, aligned: true },
   16: { ...framedMiddle, priorCount: 4, aligned: true },
   17: { ...framedBest, priorCount: 4, aligned: true },
+  /**
+   * Model 10 with a match table that fits the processor's cache: 2^18 slots (1 MB), filled with
+   * the k-mers that end at every 4th base. Model 10's table (2^22 slots, every base) misses the
+   * cache on nearly every base of a genome of megabases; this one costs 0.10% in size over the 21
+   * genomes of the measurement and takes about 30% less time (ADR 0018). The default level.
+   */
+  18: { ...framedDefault, priorCount: 4, match: { ...match, hashBits: 18, step: 4 } },
 };
 
 /** The first model with the reading frame, the 1-byte flush and the payload layout 2. */
