@@ -159,10 +159,15 @@ export class MatchModel {
     this.checkMask = 0x7fffffff & ~this.positionMask;
   }
 
+  /** The check bits an entry for a k-mer of hash `h` carries above its position. */
+  private check(h: number): number {
+    return (h << this.positionBits) & this.checkMask;
+  }
+
   /** The position a slot holds for a k-mer of hash `h`, or 0 when another k-mer wrote it last. */
   private candidate(h: number): number {
     const entry = this.table[h >>> this.shift]!;
-    return (entry & this.checkMask) === ((h << this.positionBits) & this.checkMask) ? entry & this.positionMask : 0;
+    return (entry & this.checkMask) === this.check(h) ? entry & this.positionMask : 0;
   }
 
   /** Moves both matches past base i (`sym`, newest in `h0`), looking for new ones where needed. */
@@ -197,7 +202,7 @@ export class MatchModel {
           if (len >= this.minLength && !reverse.pointsAt(start - 1)) reverse.start(start - 1, len);
         }
       }
-      if (n % this.step === 0) this.table[h >>> this.shift] = ((h << this.positionBits) & this.checkMask) | n;
+      if (n % this.step === 0) this.table[h >>> this.shift] = this.check(h) | n;
     }
     forward.settle(history);
     reverse.settle(history);
