@@ -333,10 +333,11 @@ class ChunkWriter {
     this.workers = options.workers;
     this.parallel = workerThreads(options.workers);
     this.blockBases = options.blockBases;
-    this.groupCoder = codec.group?.encoder(level, continues?.continuation, aligned);
     // a continued chain counts against the first group's budget
-    this.continuing = continues !== undefined;
     this.bytes = continues?.chainBytes ?? 0;
+    // the budget left, in bases at most, reserved by the group coder (input bytes bound bases)
+    this.groupCoder = codec.group?.encoder(level, continues?.continuation, aligned, this.chunkBytes - this.bytes);
+    this.continuing = continues !== undefined;
   }
 
   mark(frame: Uint8Array): void {
@@ -403,7 +404,7 @@ class ChunkWriter {
     this.marks = [];
     this.bytes = 0;
     if (records.length > 0) {
-      this.groupCoder = this.codec.group?.encoder(this.level, undefined, this.aligned);
+      this.groupCoder = this.codec.group?.encoder(this.level, undefined, this.aligned, this.chunkBytes);
       this.continuing = false;
     }
   }

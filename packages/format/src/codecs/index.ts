@@ -120,13 +120,16 @@ export interface GroupCoding {
   aligns(level: number): boolean;
   /**
    * `continues`: what the group this one continues left, if it continues one; `aligned`: false
-   * where the file's header does not allow aligned groups (an archive appended to). finish() gives
-   * the group's shared bytes and each record's payload, in the order of encodeRecord.
+   * where the file's header does not allow aligned groups (an archive appended to); `capacity`:
+   * the bases the group will most likely hold (the writer's budget), for reserving memory, not a
+   * limit. finish() gives the group's shared bytes and each record's payload, in the order of
+   * encodeRecord.
    */
   encoder(
     level: number,
     continues?: GroupContinuation,
     aligned?: boolean,
+    capacity?: number,
   ): { encodeRecord(symbols: Uint8Array): void; finish(): { shared: Uint8Array; records: Uint8Array[] } };
   /**
    * `bases` is the sum of the bases of the group's records; `continues` as for the encoder.
@@ -222,7 +225,7 @@ export const refCodec: SequenceCodec = {
   group: {
     defaultBytes: 256 << 20,
     aligns: (level) => CM_ALIGNED_LEVELS[level] !== undefined,
-    encoder: (level, continues, aligned) => new RefGroupEncoder({ level, aligned }, continues as RefHistory | undefined),
+    encoder: (level, continues, aligned, capacity) => new RefGroupEncoder({ level, aligned, capacity }, continues as RefHistory | undefined),
     decoder: (shared, bases, continues) => {
       const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined));
       return {
