@@ -1,6 +1,7 @@
 /** The codec registry: built-in codecs, and codecs registered from other packages (ids 3–4). */
 import { describe, expect, it } from 'vitest';
-import { cmCodec, codecById, codecByName, codecWorkers, compress, decompress, listCodecs, openArchive, packCodec, registerCodec, type CodecWorkers, type SequenceCodec } from '../src/index.node.js';
+import { collect } from './helpers.js';
+import { cmCodec, codecById, codecByName, codecWorkers, compress, compressFiles, decompress, decompressStream, listCodecs, openArchive, packCodec, registerCodec, type CodecWorkers, type SequenceCodec } from '../src/index.node.js';
 
 /** A stand-in for a neural codec: pack's bytes under id 3, asynchronous like a codec that runs a network. */
 const external: SequenceCodec = {
@@ -95,6 +96,18 @@ describe('records decoded in workers (DecompressOptions.workers)', () => {
     expect(await decompress(file, { workers })).toEqual(fasta);
     expect(workers.started).toBe(9);
     expect(workers.most).toBe(3); // records of consecutive chunks decode at once
+  });
+
+  it('decodes the records of an archive of many files at once, across the files, and gives each file its own', async () => {
+    const genomes = Array.from({ length: 6 }, (_, i) => new TextEncoder().encode(`>g${i}\n${'ACGGT'.repeat(40 + i * 13)}\n`));
+    const file = await collect(compressFiles(genomes.map((bytes, i) => ({ name: `g${i}.fa`, content: [bytes] })), { codec: 'cm' }));
+    const workers = shuffledWorkers(3);
+    const got: { name: string; parts: Uint8Array[] }[] = [];
+    for await (const piece of decompressStream([file], { workers, onFile: (f) => got.push({ name: f.name, parts: [] }) })) got.at(-1)!.parts.push(piece);
+    expect(got.map((f) => f.name)).toEqual(genomes.map((_, i) => `g${i}.fa`));
+    got.forEach((f, i) => expect(Buffer.concat(f.parts)).toEqual(Buffer.from(genomes[i]!)));
+    expect(workers.started).toBe(6);
+    expect(workers.most).toBe(3); // a file's start does not wait for the records before it
   });
 
   it('raises a record that fails, in its turn', async () => {
