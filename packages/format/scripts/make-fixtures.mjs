@@ -87,7 +87,7 @@ const cases = {
   'text-file.seqc': ['BAD_MAGIC', Buffer.from('>not compressed\nACGT\n')],
   'future-major.seqc': ['UNSUPPORTED_VERSION', fixHeaderCrc(Object.assign(copy(), { 8: 2 }))],
   'header-crc.seqc': ['CORRUPT', Object.assign(copy(), { 9: 7 })],
-  'required-flag.seqc': ['UNSUPPORTED_FEATURE', fixHeaderCrc(Object.assign(copy(), { 10: 8 }))], // 1, 2 and 4 became OmittedSections, CmBlocks and AlignedGroups
+  'required-flag.seqc': ['UNSUPPORTED_FEATURE', fixHeaderCrc(Object.assign(copy(), { 10: 0x10 }))], // 1, 2, 4 and 8 became OmittedSections, CmBlocks, AlignedGroups and ReferenceSites
   'truncated-magic.seqc': ['TRUNCATED', good.subarray(0, 5)],
   'truncated-header.seqc': ['TRUNCATED', good.subarray(0, 12)],
   'truncated-frame.seqc': ['TRUNCATED', good.subarray(0, seq.at + 20)],

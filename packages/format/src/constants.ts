@@ -13,7 +13,7 @@ export const FORMAT_MINOR = 0;
  * The revision of FORMAT.md this build reads and writes (its change log): every file still says
  * 1.0, since each revision's additions are announced inside the files that use them.
  */
-export const FORMAT_REVISION = 13;
+export const FORMAT_REVISION = 14;
 /** The file extension of SeqCoder files. */
 export const FILE_EXTENSION = '.seqc';
 
@@ -26,10 +26,12 @@ export const FILE_EXTENSION = '.seqc';
  * asked for blocks, so that a reader of an earlier revision refuses the file up front.
  * `AlignedGroups`: `ref` groups may be aligned (their cm stream holds every base, hinted by the
  * alignment; models 15-17), set by a writer of `ref` at a level that aligns divergent groups.
+ * `ReferenceSites`: the token streams of `ref` groups use revision 14's grammar (a difference marks
+ * the reference position it stands against as a difference site too), set by every writer of `ref`.
  */
-export const RequiredFlag = { OmittedSections: 0x01, CmBlocks: 0x02, AlignedGroups: 0x04 } as const;
+export const RequiredFlag = { OmittedSections: 0x01, CmBlocks: 0x02, AlignedGroups: 0x04, ReferenceSites: 0x08 } as const;
 /** The required flags this reader implements. */
-export const KNOWN_REQUIRED_FLAGS = RequiredFlag.OmittedSections | RequiredFlag.CmBlocks | RequiredFlag.AlignedGroups;
+export const KNOWN_REQUIRED_FLAGS = RequiredFlag.OmittedSections | RequiredFlag.CmBlocks | RequiredFlag.AlignedGroups | RequiredFlag.ReferenceSites;
 
 /** magic (8) + major (1) + minor (1) + required flags (1) + optional flags (1) + CRC32C (4). */
 export const FILE_HEADER_SIZE = 16;

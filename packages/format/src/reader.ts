@@ -262,7 +262,7 @@ export class Archive {
       } else if (frame.type === FrameType.File) {
         walker.file(header.offset);
         closeFile();
-        const nameBytes = decodeFileFrame(await frame.payload(), payloadAt);
+        const nameBytes = decodeFileFrame(await frame.payload(), payloadAt, files.at(-1)?.info.nameBytes);
         const info: FileInfo = { index: files.length, name: decoder.decode(nameBytes), nameBytes, kind: 'empty', firstRecord: entries.length, records: 0, originalBytes: 0 };
         files.push({ info, items: [items.length, items.length] });
       } else {
@@ -535,6 +535,7 @@ export async function* decompressStream(
   // core).
   const queue: ({ record: Promise<Uint8Array> } | { file: FileStart })[] = [];
   let held = 0; // records in the queue
+  let lastName: Uint8Array | undefined; // of the last FILE frame: the next may share its ends
   const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
   /** Yields records and announces files from the head of the line while more than `keep` records are in it. */
   async function* release(keep: number): AsyncGenerator<Uint8Array> {
@@ -594,7 +595,8 @@ export async function* decompressStream(
       options.onProgress?.(reader.offset);
     } else if (frame.type === FrameType.File) {
       walker.file(header.offset);
-      const nameBytes = decodeFileFrame(payload, payloadAt);
+      const nameBytes = decodeFileFrame(payload, payloadAt, lastName);
+      lastName = nameBytes;
       queue.push({ file: { index: walker.files - 1, name: decoder.decode(nameBytes), nameBytes } });
     } else if (frame.type === FrameType.End) {
       checkFileCrc(crc, walker.end(payload, payloadAt));

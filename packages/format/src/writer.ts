@@ -95,10 +95,11 @@ export async function* compressStream(
   const { codec, level } = chooseCodec(options, DEFAULT_CODEC);
   const totals = new Totals(options);
   const input$ = await sniff(input, options.mode ?? 'auto', totals);
-  yield encodeFileHeader(headerFeatures(codec, level, options));
+  const flags = headerFlags(codec, level, options);
+  yield encodeFileHeader(flags);
   let records = 0;
   if (input$.fasta) {
-    const chunks = new ChunkWriter(codec, level, options, totals.progress);
+    const chunks = new ChunkWriter(codec, level, options, totals.progress, flags);
     for await (const record of splitRecords(input$.pieces)) yield* chunks.add(record);
     yield* chunks.flush();
     records = chunks.count;
@@ -118,13 +119,14 @@ export async function* compressFiles(
   options: CompressOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
-  yield encodeFileHeader(headerFeatures(codec, level, options));
-  yield* fileFrames(files, codec, level, options, new Totals(options), 0);
+  const flags = headerFlags(codec, level, options);
+  yield encodeFileHeader(flags);
+  yield* fileFrames(files, codec, level, options, new Totals(options), 0, flags, { share: true });
 }
 
-/** The required features a new file announces: blocks when asked for, aligned groups where the codec may write them. */
-function headerFeatures(codec: SequenceCodec, level: number, options: CompressOptions): { cmBlocks: boolean; alignedGroups: boolean } {
-  return { cmBlocks: options.blockBases !== undefined, alignedGroups: codec.group?.aligns(level) ?? false };
+/** The required flags a new file announces: blocks when asked for, and the features of the group codec's groups. */
+function headerFlags(codec: SequenceCodec, level: number, options: CompressOptions): number {
+  return RequiredFlag.OmittedSections | (options.blockBases !== undefined ? RequiredFlag.CmBlocks : 0) | (codec.group?.requiredFlags(level) ?? 0);
 }
 
 export interface AppendOptions extends CompressOptions {
@@ -152,16 +154,18 @@ export async function* appendFiles(
   if (archive.files.length === 0 && (archive.records.length > 0 || archive.originalBytes > 0)) {
     throw new InvalidArgumentError('files can be appended only to an archive of several files (made with compressFiles or seqcoder compress -o)');
   }
-  // The archive's header, with its required flags, is copied as it is: the new groups are aligned
-  // only where it announces aligned groups.
+  // The archive's header, with its required flags, is copied as it is: the new groups use only the
+  // features it announces (aligned groups, revision 14's token grammar).
   if (options.blockBases !== undefined) throw new InvalidArgumentError('blocks are chosen when an archive is made: append does not take a block size');
   const { codec, level } = chooseCodec(options, DEFAULT_COLLECTION_CODEC);
   const last = codec.group && !options.newGroup ? await archive.lastGroup(codec.id) : undefined;
   const continues = last && last.chainBytes < groupBytes(codec, options) ? last : undefined;
   yield* archive.framesBeforeEnd();
   const totals = new Totals(options, { bytes: archive.originalBytes, crc: archive.originalCrc32c });
-  const aligned = (archive.requiredFlags & RequiredFlag.AlignedGroups) !== 0;
-  yield* fileFrames(files, codec, level, options, totals, archive.records.length, continues, aligned);
+  // File names share the ends of the one before them (revision 14) only in an archive written
+  // since then, so that an archive that older readers read stays readable by them.
+  const names = { share: (archive.requiredFlags & RequiredFlag.ReferenceSites) !== 0, previous: archive.files.at(-1)?.nameBytes };
+  yield* fileFrames(files, codec, level, options, totals, archive.records.length, archive.requiredFlags, names, continues);
 }
 
 /** Input bytes gathered into one chunk frame: a group codec's group size, or DEFAULT_CHUNK_BYTES. */
@@ -183,13 +187,17 @@ async function* fileFrames(
   options: CompressOptions,
   totals: Totals,
   recordsBefore: number,
+  fileFlags: number,
+  /** Whether FILE frames may share the ends of the name before them, and that name (of the archive appended to). */
+  names: { share: boolean; previous?: Uint8Array },
   continues?: Continues,
-  aligned = true,
 ): AsyncGenerator<Uint8Array> {
-  const chunks = new ChunkWriter(codec, level, options, totals.progress, continues, aligned);
+  const chunks = new ChunkWriter(codec, level, options, totals.progress, fileFlags, continues);
+  let previous = names.previous;
   for await (const file of files) {
     const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
-    const marker = encodeFrame(FrameType.File, encodeFileFrame(name));
+    const marker = encodeFrame(FrameType.File, encodeFileFrame(name, names.share ? previous : undefined));
+    previous = name;
     const input$ = await sniff(file.content, options.mode ?? 'auto', totals);
     if (input$.fasta || input$.empty) {
       // (an empty file has no frames of its own: it does not end the chunk)
@@ -324,9 +332,9 @@ class ChunkWriter {
     private readonly level: number,
     options: CompressOptions,
     private readonly progress: Progress,
+    /** The file header's required flags: what its groups may use (GroupCoding.encoder). */
+    private readonly fileFlags: number,
     continues?: Continues,
-    /** Whether the file's header allows aligned groups (GroupCoding.aligns). */
-    private readonly aligned = true,
   ) {
     this.zstd = options.zstd;
     this.chunkBytes = groupBytes(codec, options);
@@ -336,7 +344,7 @@ class ChunkWriter {
     // a continued chain counts against the first group's budget
     this.bytes = continues?.chainBytes ?? 0;
     // the budget left, in bases at most, reserved by the group coder (input bytes bound bases)
-    this.groupCoder = codec.group?.encoder(level, continues?.continuation, aligned, this.chunkBytes - this.bytes);
+    this.groupCoder = codec.group?.encoder(level, continues?.continuation, fileFlags, this.chunkBytes - this.bytes);
     this.continuing = continues !== undefined;
   }
 
@@ -404,7 +412,7 @@ class ChunkWriter {
     this.marks = [];
     this.bytes = 0;
     if (records.length > 0) {
-      this.groupCoder = this.codec.group?.encoder(this.level, undefined, this.aligned, this.chunkBytes);
+      this.groupCoder = this.codec.group?.encoder(this.level, undefined, this.fileFlags, this.chunkBytes);
       this.continuing = false;
     }
   }

@@ -138,6 +138,13 @@ describe('multi-file archives', () => {
     const grownOld = await collect(appendFiles(await openArchive(old), asFiles([{ name: 'b2.fa', bytes: b }, { name: 'c2.fa', bytes: c }])));
     expect(grownOld.subarray(0, 16)).toEqual(old.subarray(0, 16));
     expect(await collect((await openArchive(grownOld)).streamFile('c2.fa'))).toEqual(c);
+    // An archive written at revision 13 (flags 04, no 08): appended groups keep revision 10's token
+    // grammar, which its readers understand (revision 14's would not decode as revision 10's).
+    const r13 = fixture('golden', 'v1.0', 'ref-append-r13.fa.seqc');
+    expect(r13[10]! & RequiredFlag.ReferenceSites).toBe(0);
+    const grownR13 = await collect(appendFiles(await openArchive(r13), asFiles([{ name: 'b2.fa', bytes: b }])));
+    expect(grownR13.subarray(0, 16)).toEqual(r13.subarray(0, 16));
+    expect(await collect((await openArchive(grownR13)).streamFile('b2.fa'))).toEqual(b);
     // The same files in an archive that may align are smaller.
     const aligned = await collect(appendFiles(await openArchive(await collect(compressFiles([]))), asFiles([{ name: 'b.fa', bytes: b }, { name: 'c.fa', bytes: c }])));
     expect(aligned.length).toBeLessThan(grownOld.length - old.length);
@@ -173,11 +180,50 @@ describe('multi-file archives', () => {
   });
 });
 
+describe('file names that share the ends of the name before them (revision 14)', () => {
+  const names = ['GCF_000026905.1_ASM2690v1_genomic.fa', 'GCF_000092665.1_ASM9266v1_genomic.fa', 'GCF_000092665.1_ASM9266v1_genomic.fa.gz', 'GCF_0', 'other/ä.fa', 'GCF_000026905.1_ASM2690v1_genomic.fa'];
+  const list = names.map((name, i) => ({ name, bytes: text(`>r${i}\nACGT\n`) }));
+  const nameFrames = (file: Uint8Array) => framesOf(file).filter((f) => f[0] === 6);
+
+  it('are written shorter and read back, through both readers and after an append', async () => {
+    const packed = await collect(compressFiles(asFiles(list.slice(0, 4))));
+    const grown = await collect(appendFiles(await openArchive(packed), asFiles(list.slice(4))));
+    expect((await openArchive(grown)).files.map((f) => f.name)).toEqual(names);
+    const streamed: string[] = [];
+    for await (const _ of decompressStream([grown], { onFile: (f) => streamed.push(f.name) }));
+    expect(streamed).toEqual(names);
+    const frames = nameFrames(grown);
+    expect(frames.map((f) => f[10])).toEqual([0, 1, 1, 1, 0, 1]); // flags: the first, and 'other/ä.fa', in full
+    expect(frames[1]!.length).toBeLessThan(10 + 2 + names[1]!.length - 15);
+  });
+
+  it('keep whole names when appending to an archive written before them', async () => {
+    const old = fixture('golden', 'v1.0', 'ref-append-r13.fa.seqc');
+    const grown = await collect(appendFiles(await openArchive(old), asFiles(list.slice(0, 2))));
+    expect(nameFrames(grown).map((f) => f[10])).toEqual([0, 0, 0, 0]);
+    expect((await openArchive(grown)).files.map((f) => f.name).slice(2)).toEqual(names.slice(0, 2));
+  });
+
+  it('refuse a shared name with nothing before it, ends longer than that name, or flags they do not know', async () => {
+    const packed = await collect(compressFiles(asFiles(list.slice(0, 2))));
+    const frames = framesOf(packed);
+    const at = frames.findIndex((f) => f[0] === 6 && f[10] === 1);
+    const second = frames[at]!.subarray(10);
+    const rewrite = (payload: number[]) => concat([packed.subarray(0, 16), ...frames.slice(0, at), encodeFrame(6, Uint8Array.from(payload)), ...frames.slice(at + 1)]);
+    // the first FILE frame dropped: the shared one has no name before it
+    const firstFile = frames.findIndex((f) => f[0] === 6);
+    const orphan = concat([packed.subarray(0, 16), ...frames.filter((_, i) => i !== firstFile)]);
+    await expect(decompress(orphan)).rejects.toMatchObject({ code: 'CORRUPT' });
+    await expect(decompress(rewrite([1, 30, 30, 0]))).rejects.toMatchObject({ code: 'CORRUPT' }); // 60 bytes kept of a 36-byte name
+    await expect(openArchive(rewrite([3, ...second.subarray(1)]))).rejects.toMatchObject({ code: 'UNSUPPORTED_FEATURE' });
+    expect(await decompress(rewrite([...second]))).toEqual(await decompress(packed)); // the frame as written
+  });
+});
+
 function list0(): Uint8Array {
   return inputs()[0]!.bytes;
 }
 
-/** Offset of the END frame: the last frame of a file. */
 /** The frames of a file (header, payload and all), in order. */
 function framesOf(file: Uint8Array): Uint8Array[] {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);

@@ -62,15 +62,18 @@ describe('the ref encoder writes the golden bytes again', () => {
     const golden = fixture('golden', 'v1.0', 'ref-collection.fa.seqc');
     expect((await openArchive(golden)).records.map((r) => r.codec)).toEqual(['ref', 'ref', 'ref']);
     // A ref writer at level 2 announces aligned groups in the header (these close genomes are
-    // still coded as token streams), and since revision 13 codes the literal stream with cm model
-    // 18. The file revision 11 wrote (ref-collection-r11.fa.seqc) decodes above.
-    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups);
+    // still coded as token streams) and revision 14's token grammar; since revision 13 it codes
+    // the literal stream with cm model 18. The files revisions 11 and 13 wrote
+    // (ref-collection-r11.fa.seqc, ref-collection-r13.fa.seqc) decode above.
+    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups | RequiredFlag.ReferenceSites);
     expect(again).toEqual(golden);
   });
 
   it('ref-aligned.fa (level 2): divergent genomes, an aligned group (revision 12)', async () => {
     // Three synthetic genomes 4% and 2% apart, with indels, new genes, an inversion and a
     // duplication: the group's cm stream holds every base, hinted by the alignment (ADR 0016).
+    // Revision 14 changed the header's flags and, in the token streams, the contexts of a run
+    // after a repeat match (ref-aligned-r13.fa.seqc before).
     const original = fixture('golden', 'v1.0', 'ref-aligned.fa');
     const again = await compress(original, { codec: 'ref', level: 2 });
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-aligned.fa.seqc'), again);
@@ -90,8 +93,9 @@ describe('the ref encoder writes the golden bytes of an append again', () => {
       appendFiles(await openArchive(first), [{ name: 'c.fa', content: [original.subarray(third)] }], { codec: 'ref', level: 2 }),
     );
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-append.fa.seqc'), again);
-    // Since revision 13 the literal stream is cm model 18; what revision 11 wrote is ref-append-r11.fa.seqc.
-    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups);
+    // Since revision 13 the literal stream is cm model 18, and since revision 14 the token grammar
+    // is revision 14's; what revisions 11 and 13 wrote is ref-append-r11.fa.seqc and ref-append-r13.fa.seqc.
+    expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups | RequiredFlag.ReferenceSites);
     expect(again).toEqual(fixture('golden', 'v1.0', 'ref-append.fa.seqc'));
     expect(again.length).toBeLessThan(first.length + 400); // the third genome is coded against the others
   });

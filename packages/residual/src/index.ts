@@ -24,3 +24,4 @@ export { CodedStreamError, InvalidInputError, PackedPaddingError } from './error
 export { ALIGNED_DIVERGENCE, RefGroupEncoder, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';
 export type { RefHistory } from './ref/shared.js';
+export { GRAMMAR_R10, GRAMMAR_R14, type TokenGrammar } from './ref/tokens.js';

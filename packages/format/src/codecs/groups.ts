@@ -96,7 +96,7 @@ export class GroupCache {
     if (!codec.group) throw new CorruptError(`group section names codec ${codec.name}, which does not code groups`, offset);
     // let the previous group go before allocating the next (what it left is copied by the decoder)
     this.current = undefined;
-    const decoder = codec.group.decoder(group.shared, group.bases, continuation);
+    const decoder = codec.group.decoder(group.shared, group.bases, continuation, group.fileFlags);
     this.finished = undefined;
     this.current = { group, decoder, rebuilt: [] };
     return this.current;

@@ -9,6 +9,8 @@ import {
   CmDecoder,
   CmEncoder,
   cmBlockBases,
+  GRAMMAR_R10,
+  GRAMMAR_R14,
   cmDecode,
   cmEncode,
   pack2bit,
@@ -16,8 +18,10 @@ import {
   RefGroupDecoder,
   RefGroupEncoder,
   type RefHistory,
+  type TokenGrammar,
   unpack2bit,
 } from '@seqcoder/residual';
+import { RequiredFlag } from '../constants.js';
 import { CorruptError, InvalidArgumentError, isSeqCoderError, UnsupportedFeatureError } from '../errors.js';
 
 export interface SequenceCodec {
@@ -114,31 +118,33 @@ export interface GroupCoding {
   /** Input bytes a writer gathers into one group by default (bounds the memory of both sides). */
   readonly defaultBytes: number;
   /**
-   * Whether groups written at `level` may use a feature that readers before format 1.0 r12 lack
-   * (ref's aligned groups): the writer then sets RequiredFlag.AlignedGroups.
+   * The file header's required flags (RequiredFlag) that groups written at `level` need: features
+   * that readers of earlier revisions lack (ref: AlignedGroups at a level that aligns, revision 12;
+   * ReferenceSites, revision 14). A new file announces them all.
    */
-  aligns(level: number): boolean;
+  requiredFlags(level: number): number;
   /**
-   * `continues`: what the group this one continues left, if it continues one; `aligned`: false
-   * where the file's header does not allow aligned groups (an archive appended to); `capacity`:
-   * the bases the group will most likely hold (the writer's budget), for reserving memory, not a
-   * limit. finish() gives the group's shared bytes and each record's payload, in the order of
-   * encodeRecord.
+   * `continues`: what the group this one continues left, if it continues one; `fileFlags`: the
+   * required flags of the file's header, which say what the group may use (an archive appended to
+   * keeps the features it was written with); `capacity`: the bases the group will most likely hold
+   * (the writer's budget), for reserving memory, not a limit. finish() gives the group's shared
+   * bytes and each record's payload, in the order of encodeRecord.
    */
   encoder(
     level: number,
-    continues?: GroupContinuation,
-    aligned?: boolean,
+    continues: GroupContinuation | undefined,
+    fileFlags: number,
     capacity?: number,
   ): { encodeRecord(symbols: Uint8Array): void; finish(): { shared: Uint8Array; records: Uint8Array[] } };
   /**
-   * `bases` is the sum of the bases of the group's records; `continues` as for the encoder.
-   * `continuation()`, after `finish()`, is what the group leaves to one that continues it.
+   * `bases` is the sum of the bases of the group's records; `continues` and `fileFlags` as for the
+   * encoder. `continuation()`, after `finish()`, is what the group leaves to one that continues it.
    */
   decoder(
     shared: Uint8Array,
     bases: number,
-    continues?: GroupContinuation,
+    continues: GroupContinuation | undefined,
+    fileFlags: number,
   ): { decodeRecord(payload: Uint8Array, count: number): Uint8Array; finish(): void; continuation(): GroupContinuation };
 }
 
@@ -203,6 +209,11 @@ export const cmCodec: SequenceCodec = {
     }),
 };
 
+/** The grammar of a file's ref token streams: revision 14's where its header announces it. */
+function refGrammar(fileFlags: number): TokenGrammar {
+  return (fileFlags & RequiredFlag.ReferenceSites) !== 0 ? GRAMMAR_R14 : GRAMMAR_R10;
+}
+
 /**
  * Collections: the records of a chunk (a group) are coded in order, each against every base of the
  * group before it, on both strands: long matches as runs (alignment, length, substitutions), the
@@ -224,10 +235,14 @@ export const refCodec: SequenceCodec = {
   },
   group: {
     defaultBytes: 256 << 20,
-    aligns: (level) => CM_ALIGNED_LEVELS[level] !== undefined,
-    encoder: (level, continues, aligned, capacity) => new RefGroupEncoder({ level, aligned, capacity }, continues as RefHistory | undefined),
-    decoder: (shared, bases, continues) => {
-      const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined));
+    requiredFlags: (level) => (CM_ALIGNED_LEVELS[level] !== undefined ? RequiredFlag.AlignedGroups : 0) | RequiredFlag.ReferenceSites,
+    encoder: (level, continues, fileFlags, capacity) =>
+      new RefGroupEncoder(
+        { level, aligned: (fileFlags & RequiredFlag.AlignedGroups) !== 0, grammar: refGrammar(fileFlags), capacity },
+        continues as RefHistory | undefined,
+      ),
+    decoder: (shared, bases, continues, fileFlags) => {
+      const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined, refGrammar(fileFlags)));
       return {
         decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
         finish: () => wrapCodedErrors(() => decoder.finish()),

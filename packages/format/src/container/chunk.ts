@@ -45,6 +45,8 @@ export interface ChunkGroup {
   previous?: ChunkGroup;
   /** Bases of this group and of every group it continues, directly or not. */
   chainBases: number;
+  /** The file header's required flags: which features the group codec's data may use. */
+  fileFlags: number;
 }
 
 export function encodeChunk(
@@ -260,6 +262,7 @@ export function decodeChunk(payload: Uint8Array, offset: number, requiredFlags: 
       records: records.length,
       continues: continuesData !== undefined,
       chainBases: bases,
+      fileFlags: requiredFlags,
     };
     if (group.bases > LIMITS.maxGroupBases) {
       throw new LimitExceededError(`group of ${group.bases} bases exceeds the ${LIMITS.maxGroupBases}-base limit`, offset);

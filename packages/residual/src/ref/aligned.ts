@@ -8,7 +8,8 @@
  * the reader (decoder.ts, `decodeRecord` with `hintedStep`) follows the same state.
  */
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, classifyMatch, MatchKind, NO_SITES, substituted, type MatchTokens, type TokenModels } from './tokens.js';
+import { alignedBase, Alignments, classifyMatch, MatchKind, substituted, type MatchTokens, type TokenModels } from './tokens.js';
+import { NO_SITES } from './sites.js';
 
 /**
  * A far or repeat match shorter than this is not worth a segment: its position costs more than

@@ -11,15 +11,16 @@ import { CM_MODELS } from '../cm/models.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead, type RefHistory } from './shared.js';
-import { alignedBase, Alignments, DifferenceSites, MatchKind, NO_SITES, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, GRAMMAR_R14, MatchKind, substituted, TokenModels, type TokenGrammar } from './tokens.js';
+import { DifferenceSites, NO_SITES, SiteSet, type Sites } from './sites.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
   private size: number;
   private readonly literals: CmDecoder;
   private literalsLeft: number;
-  private readonly tokens = new TokenModels();
-  private readonly sites: DifferenceSites;
+  private readonly tokens: TokenModels;
+  private readonly sites: Sites;
   /** Aligned groups: the hint of each of the group's bases (4 until its alignment is known). */
   private readonly hints: Uint8Array | undefined;
   /** Where this group's own bases start in the history. */
@@ -27,9 +28,10 @@ export class RefGroupDecoder {
 
   /**
    * `shared` is the group's shared bytes; `capacity` the bases of all its records together;
-   * `continues` what the group it continues left (`continuation()` of that group's decoder), if any.
+   * `continues` what the group it continues left (`continuation()` of that group's decoder), if any;
+   * `grammar` the one the file announces (GRAMMAR_R10 without the required flag ReferenceSites).
    */
-  constructor(shared: Uint8Array, capacity: number, continues?: RefHistory) {
+  constructor(shared: Uint8Array, capacity: number, continues?: RefHistory, grammar: TokenGrammar = GRAMMAR_R14) {
     const { literalCount, cm } = readSharedHead(shared);
     if (literalCount > capacity) throw new CodedStreamError(`reference group names ${literalCount} literals for ${capacity} bases`);
     const before = continues?.bases.length ?? 0;
@@ -44,7 +46,8 @@ export class RefGroupDecoder {
     if (continues) this.history.set(continues.bases);
     this.size = before;
     this.start = before;
-    this.sites = continues ? continues.sites.clone() : new DifferenceSites();
+    this.tokens = new TokenModels(grammar);
+    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet() : new DifferenceSites();
   }
 
   /** What this group leaves to a group that continues it; call after `finish`. */
@@ -77,7 +80,7 @@ export class RefGroupDecoder {
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
       if (pos + run === count) {
         this.takeLiterals(base + pos, run);
-        if (!aligned && run > 0 && previous >= 0) this.sites.add(base + pos);
+        if (!aligned && run > 0 && previous >= 0) this.differs(base + pos, expected);
         pos = count;
         break;
       }
@@ -112,13 +115,14 @@ export class RefGroupDecoder {
     if (hinted) {
       for (let k = 0; k < run; k++) {
         const aligned = alignedBase(history, strand, expected, k);
-        const x = this.tokens.substitution(io, run, aligned, 0);
+        const x = this.tokens.substitution(io, run, k, aligned, 0);
         history[at + k] = x;
         if (x !== aligned || k === 0) this.sites.add(at + k);
+        if (x !== aligned) this.sites.addReference(strand === 0 ? expected + k : expected - k);
       }
     } else {
       this.takeLiterals(at, run);
-      if (run > 0 && previous >= 0) this.sites.add(at);
+      if (run > 0 && previous >= 0) this.differs(at, expected);
     }
     // A forward copy that does not overlap what it writes is a memmove; an overlapping one
     // repeats the bases it has just written, so it goes base by base.
@@ -171,6 +175,12 @@ export class RefGroupDecoder {
     }
     if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
     return { r, s };
+  }
+
+  /** As the encoder's: new bases at `at` end the previous match, whose alignment put `expected` there. */
+  private differs(at: number, expected: number): void {
+    this.sites.add(at);
+    if (expected >= 0) this.sites.addReference(expected);
   }
 
   /** Checks that the shared stream held exactly the literals the records used. */

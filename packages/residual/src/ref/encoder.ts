@@ -21,7 +21,8 @@ import { InvalidInputError } from '../errors.js';
 import { cmEncode } from '../cm/codec.js';
 import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
-import { alignedBase, Alignments, classifyMatch, DifferenceSites, grow, NEAR_RANGE, positionBits, substituted, TokenModels } from './tokens.js';
+import { alignedBase, Alignments, classifyMatch, GRAMMAR_R14, grow, NEAR_RANGE, positionBits, substituted, TokenModels, type TokenGrammar } from './tokens.js';
+import { DifferenceSites, SiteSet, type Sites } from './sites.js';
 import { writeSharedHead, type RefHistory } from './shared.js';
 import { AlignedRecord } from './aligned.js';
 
@@ -79,6 +80,12 @@ export interface RefOptions {
    * twice: about 0.4 s of a 1.5 s parse of 50 Chlamydia (53 MB).
    */
   capacity?: number;
+  /**
+   * The grammar of the token streams: GRAMMAR_R14 (the default), or GRAMMAR_R10 for a group of a
+   * file that does not announce revision 14's (an archive appended to). A group that continues
+   * another uses the grammar of the group it continues.
+   */
+  grammar?: TokenGrammar;
 }
 
 /** What a finished group is written as: its shared bytes and each record's token stream, in order. */
@@ -96,8 +103,9 @@ export class RefGroupEncoder {
   private literalCount = 0;
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
   private chain = new Int32Array(1 << 14);
-  private readonly tokens = new TokenModels();
-  private readonly sites: DifferenceSites;
+  private readonly grammar: TokenGrammar;
+  private readonly tokens: TokenModels;
+  private readonly sites: Sites;
   private readonly batch = new Int32Array(256);
   /** Each record's token stream. */
   private readonly payloads: Uint8Array[] = [];
@@ -125,7 +133,10 @@ export class RefGroupEncoder {
     private readonly options: RefOptions = {},
     continues?: RefHistory,
   ) {
-    this.sites = continues ? continues.sites.clone() : new DifferenceSites();
+    const grammar = options.grammar ?? GRAMMAR_R14;
+    this.grammar = grammar;
+    this.tokens = new TokenModels(grammar);
+    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet() : new DifferenceSites();
     this.alignedModel = options.aligned === false ? undefined : CM_ALIGNED_LEVELS[options.level ?? 2];
     const before = continues?.bases.length ?? 0;
     if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
@@ -284,13 +295,14 @@ export class RefGroupEncoder {
         for (let k = 0; k < run; k++) {
           const aligned = alignedBase(history, strand, expected, k);
           const x = history[base + litStart + k]!;
-          tokens.substitution(io, run, aligned, x);
+          tokens.substitution(io, run, k, aligned, x);
           if (x !== aligned || k === 0) this.sites.add(base + litStart + k);
+          if (x !== aligned) this.sites.addReference(strand === 0 ? expected + k : expected - k);
           if (x !== aligned) this.differing++;
         }
       } else {
         this.addLiterals(base + litStart, run);
-        if (run > 0 && previous >= 0) this.sites.add(base + litStart);
+        if (run > 0 && previous >= 0) this.differs(base + litStart, expected);
       }
       this.alignedBases += length + (hinted ? run : 0);
       matches?.push(start, bestStrand, r, length);
@@ -308,7 +320,7 @@ export class RefGroupEncoder {
     if (litStart < n) {
       tokens.literalRun(io, previous, n - litStart);
       this.addLiterals(base + litStart, n - litStart);
-      if (previous >= 0) this.sites.add(base + litStart);
+      if (previous >= 0) this.differs(base + litStart, expected);
       this.index(base + litStart, base + n, STEP);
     }
     this.payloads.push(io.coder.finishShort().slice());
@@ -330,7 +342,7 @@ export class RefGroupEncoder {
       // every base's hint (the base its alignment puts there, or 4: none).
       const count = this.size - this.start;
       const hints = new Uint8Array(count);
-      const alignedTokens = new TokenModels();
+      const alignedTokens = new TokenModels(this.grammar);
       const records = this.parses.map(({ base, n, matches }) => {
         const alignment = new AlignedRecord(alignedTokens, this.history, hints, base, n, base - this.start);
         for (let i = 0; i < matches.length; i += 4) alignment.match(matches[i]!, matches[i + 1]!, matches[i + 2]!, matches[i + 3]!);
@@ -342,6 +354,16 @@ export class RefGroupEncoder {
     const literals = this.literals.subarray(0, this.literalCount);
     const cm = cmEncode(literals, { level: this.options.level });
     return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
+  }
+
+  /**
+   * A run of new bases at `at` ends the previous match, whose alignment put reference `expected`
+   * there: both become difference sites (the reference's from revision 14 on, while it lies in the
+   * history: a reverse-strand alignment can run out below position 0).
+   */
+  private differs(at: number, expected: number): void {
+    this.sites.add(at);
+    if (expected >= 0) this.sites.addReference(expected);
   }
 
   private addLiterals(from: number, count: number): void {

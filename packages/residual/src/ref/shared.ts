@@ -3,7 +3,7 @@
  * payload of the group's literal bases (every base no match explained, in record order).
  */
 import { readVarint, writeVarint } from '../varint.js';
-import type { DifferenceSites } from './tokens.js';
+import type { Sites } from './sites.js';
 
 /**
  * What a finished group leaves to a group that continues it (FORMAT.md, "Groups"): every base of
@@ -12,7 +12,7 @@ import type { DifferenceSites } from './tokens.js';
  */
 export interface RefHistory {
   readonly bases: Uint8Array;
-  readonly sites: DifferenceSites;
+  readonly sites: Sites;
 }
 
 export function writeSharedHead(literalCount: number, cm: Uint8Array): Uint8Array {
