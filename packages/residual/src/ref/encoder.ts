@@ -83,7 +83,7 @@ export interface RefOptions {
   /**
    * The grammar of the token streams: GRAMMAR_R14 (the default), or GRAMMAR_R10 for a group of a
    * file that does not announce revision 14's (an archive appended to). A group that continues
-   * another uses the grammar of the group it continues.
+   * another is in the same file, so it has the grammar of the group it continues.
    */
   grammar?: TokenGrammar;
 }
@@ -140,7 +140,7 @@ export class RefGroupEncoder {
     this.alignedModel = options.aligned === false ? undefined : CM_ALIGNED_LEVELS[options.level ?? 2];
     const before = continues?.bases.length ?? 0;
     if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
-    const reserve = Math.min(MAX_RESERVE, before + Math.max(0, options.capacity ?? 0)) + 4;
+    const reserve = Math.max(before, Math.min(MAX_RESERVE, before + Math.max(0, options.capacity ?? 0))) + 4;
     if (reserve > this.history.length) {
       try {
         const history = new Uint8Array(reserve);
@@ -152,6 +152,9 @@ export class RefGroupEncoder {
       }
     }
     if (continues) {
+      // + 4: `extend` reads whole words, up to 3 bytes past the last base
+      this.history = grow(this.history, before + 4);
+      this.view = new DataView(this.history.buffer);
       this.history.set(continues.bases);
       this.size = before;
       this.index(0, before, PREFIX_STEP);
