@@ -537,9 +537,12 @@ export async function* decompressStream(
   let held = 0; // records in the queue
   let lastName: Uint8Array | undefined; // of the last FILE frame: the next may share its ends
   const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
-  /** Yields records and announces files from the head of the line while more than `keep` records are in it. */
+  /**
+   * Yields records and announces files from the head of the line while more than `keep` records
+   * are in it; with `keep` 0, everything in line, files begun after the last record included.
+   */
   async function* release(keep: number): AsyncGenerator<Uint8Array> {
-    while (queue.length > 0 && held > keep) {
+    while (queue.length > 0 && (keep === 0 || held > keep)) {
       const next = queue.shift()!;
       if ('file' in next) {
         options.onFile?.(next.file);
@@ -550,11 +553,6 @@ export async function* decompressStream(
       crc.update(bytes);
       yield bytes;
       options.onProgress?.(reader.offset);
-    }
-    // files begun after the last record released, when none is left in line
-    while (keep === 0 && queue.length > 0) {
-      const next = queue.shift()!;
-      if ('file' in next) options.onFile?.(next.file);
     }
   }
   for await (const frame of framesFrom(reader)) {

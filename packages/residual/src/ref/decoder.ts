@@ -12,7 +12,7 @@ import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
 import { readSharedHead, type RefHistory } from './shared.js';
 import { alignedBase, Alignments, GRAMMAR_R14, MatchKind, substituted, TokenModels, type TokenGrammar } from './tokens.js';
-import { DifferenceSites, NO_SITES, SiteSet, type Sites } from './sites.js';
+import { DifferenceSites, markRun, markSubstitution, NO_SITES, SiteSet, type Sites } from './sites.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
@@ -80,7 +80,7 @@ export class RefGroupDecoder {
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
       if (pos + run === count) {
         this.takeLiterals(base + pos, run);
-        if (!aligned && run > 0 && previous >= 0) this.differs(base + pos, expected);
+        if (!aligned && run > 0 && previous >= 0) markRun(this.sites, base + pos, expected);
         pos = count;
         break;
       }
@@ -117,12 +117,11 @@ export class RefGroupDecoder {
         const aligned = alignedBase(history, strand, expected, k);
         const x = this.tokens.substitution(io, run, k, aligned, 0);
         history[at + k] = x;
-        if (x !== aligned || k === 0) this.sites.add(at + k);
-        if (x !== aligned) this.sites.addReference(strand === 0 ? expected + k : expected - k);
+        markSubstitution(this.sites, at, k, x !== aligned, strand, expected);
       }
     } else {
       this.takeLiterals(at, run);
-      if (run > 0 && previous >= 0) this.differs(at, expected);
+      if (run > 0 && previous >= 0) markRun(this.sites, at, expected);
     }
     // A forward copy that does not overlap what it writes is a memmove; an overlapping one
     // repeats the bases it has just written, so it goes base by base.
@@ -175,12 +174,6 @@ export class RefGroupDecoder {
     }
     if (!(r >= 0 && r < a)) throw new CodedStreamError(`match at ${r} lies outside the ${a} bases before it`);
     return { r, s };
-  }
-
-  /** As the encoder's: new bases at `at` end the previous match, whose alignment put `expected` there. */
-  private differs(at: number, expected: number): void {
-    this.sites.add(at);
-    if (expected >= 0) this.sites.addReference(expected);
   }
 
   /** Checks that the shared stream held exactly the literals the records used. */

@@ -22,7 +22,7 @@ import { cmEncode } from '../cm/codec.js';
 import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, classifyMatch, GRAMMAR_R14, grow, NEAR_RANGE, positionBits, substituted, TokenModels, type TokenGrammar } from './tokens.js';
-import { DifferenceSites, SiteSet, type Sites } from './sites.js';
+import { DifferenceSites, markRun, markSubstitution, SiteSet, type Sites } from './sites.js';
 import { writeSharedHead, type RefHistory } from './shared.js';
 import { AlignedRecord } from './aligned.js';
 
@@ -299,13 +299,12 @@ export class RefGroupEncoder {
           const aligned = alignedBase(history, strand, expected, k);
           const x = history[base + litStart + k]!;
           tokens.substitution(io, run, k, aligned, x);
-          if (x !== aligned || k === 0) this.sites.add(base + litStart + k);
-          if (x !== aligned) this.sites.addReference(strand === 0 ? expected + k : expected - k);
+          markSubstitution(this.sites, base + litStart, k, x !== aligned, strand, expected);
           if (x !== aligned) this.differing++;
         }
       } else {
         this.addLiterals(base + litStart, run);
-        if (run > 0 && previous >= 0) this.differs(base + litStart, expected);
+        if (run > 0 && previous >= 0) markRun(this.sites, base + litStart, expected);
       }
       this.alignedBases += length + (hinted ? run : 0);
       matches?.push(start, bestStrand, r, length);
@@ -323,7 +322,7 @@ export class RefGroupEncoder {
     if (litStart < n) {
       tokens.literalRun(io, previous, n - litStart);
       this.addLiterals(base + litStart, n - litStart);
-      if (previous >= 0) this.differs(base + litStart, expected);
+      if (previous >= 0) markRun(this.sites, base + litStart, expected);
       this.index(base + litStart, base + n, STEP);
     }
     this.payloads.push(io.coder.finishShort().slice());
@@ -357,16 +356,6 @@ export class RefGroupEncoder {
     const literals = this.literals.subarray(0, this.literalCount);
     const cm = cmEncode(literals, { level: this.options.level });
     return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
-  }
-
-  /**
-   * A run of new bases at `at` ends the previous match, whose alignment put reference `expected`
-   * there: both become difference sites (the reference's from revision 14 on, while it lies in the
-   * history: a reverse-strand alignment can run out below position 0).
-   */
-  private differs(at: number, expected: number): void {
-    this.sites.add(at);
-    if (expected >= 0) this.sites.addReference(expected);
   }
 
   private addLiterals(from: number, count: number): void {

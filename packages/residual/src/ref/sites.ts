@@ -29,6 +29,26 @@ export interface Sites {
   clone(): Sites;
 }
 
+/**
+ * What a step of a record makes a site, the same for the writer and the reader (FORMAT.md,
+ * "Difference sites"). New bases at `at` (a run from the literal stream) end the previous match,
+ * whose alignment put reference `expected` there: both become sites, the reference while it lies
+ * in the history (a reverse-strand alignment can run out below position 0).
+ */
+export function markRun(sites: Sites, at: number, expected: number): void {
+  sites.add(at);
+  if (expected >= 0) sites.addReference(expected);
+}
+
+/**
+ * Base k of a substitution run at `at`, against the previous alignment (strand, expected): the
+ * run's first base is a site, and so is a base that differs from its aligned base, with that base.
+ */
+export function markSubstitution(sites: Sites, at: number, k: number, differs: boolean, strand: number, expected: number): void {
+  if (differs || k === 0) sites.add(at + k);
+  if (differs) sites.addReference(strand === 0 ? expected + k : expected - k);
+}
+
 /** The sites of revisions 10-13: a sorted list of the records' own positions. */
 export class DifferenceSites implements Sites {
   private sites = new Int32Array(1024);
