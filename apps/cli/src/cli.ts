@@ -83,7 +83,7 @@ function parseThreads(value: string): number {
 
 /** --threads, for compress, decompress and cat. */
 function threadsOption(): Option {
-  return new Option('--threads <n>', 'cm records (or blocks, with --block-size) coded at once, in worker threads (a record in one stream uses one core; same output for any n)')
+  return new Option('--threads <n>', 'cm records (or blocks, with --block-size) coded at once, in worker threads (a record in one stream uses one core; the first 256 kb go without, as a worker takes 0.1 s to start; same output for any n)')
     .argParser(parseThreads)
     .default(availableParallelism(), 'the number of cores');
 }

@@ -117,7 +117,7 @@ describe('records decoded in workers (DecompressOptions.workers)', () => {
   });
 
   it('codecWorkers (Node) runs cm in worker threads and leaves other codecs to the caller', async () => {
-    const workers = codecWorkers(2);
+    const workers = codecWorkers(2, 0); // no bases coded in this thread: every cm record to the pool
     try {
       const file = await compress(fasta, { codec: 'cm', workers });
       expect(Buffer.compare(Buffer.from(file), Buffer.from(await compress(fasta, { codec: 'cm' })))).toBe(0);
@@ -129,5 +129,37 @@ describe('records decoded in workers (DecompressOptions.workers)', () => {
       await workers.close();
     }
     expect(() => codecWorkers(0)).toThrow(/positive integer/);
+  });
+
+  it('codecWorkers (Node) codes the first small cm records in this thread, then every record in the pool', async () => {
+    const workers = codecWorkers(2, 1000);
+    try {
+      const small = new Uint8Array(600).fill(1);
+      // The caller codes these (undefined): 600 + 400 bases fit the budget of 1000.
+      expect(workers.encode(cmCodec, small, 2)).toBeUndefined();
+      const payload = cmCodec.encode(small.subarray(0, 400), 2) as Uint8Array;
+      expect(workers.decode(cmCodec, payload, 400)).toBeUndefined();
+      // The next one would pass it: the pool starts, and from then on takes small records too.
+      const pooled = workers.encode(cmCodec, small, 2);
+      expect(pooled).toBeInstanceOf(Promise);
+      expect(await pooled).toEqual(cmCodec.encode(small, 2));
+      const decoded = workers.decode(cmCodec, payload, 400);
+      expect(decoded).toBeInstanceOf(Promise);
+      expect(await decoded).toEqual(small.subarray(0, 400));
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('codecWorkers (Node) with the default budget: a file of two small records round-trips, bytes as without workers', async () => {
+    const fasta = new TextEncoder().encode('>a\n' + 'ACGTTGCA'.repeat(500) + '\n>b\n' + 'GGCATTAC'.repeat(400) + '\n');
+    const workers = codecWorkers(2);
+    try {
+      const file = await compress(fasta, { codec: 'cm', workers });
+      expect(Buffer.compare(Buffer.from(file), Buffer.from(await compress(fasta, { codec: 'cm' })))).toBe(0);
+      expect(await decompress(file, { workers })).toEqual(fasta);
+    } finally {
+      await workers.close();
+    }
   });
 });

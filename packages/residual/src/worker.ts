@@ -40,6 +40,11 @@ export class CmWorkerPool {
     if (!Number.isInteger(threads) || threads < 1) throw new InvalidInputError(`threads must be a positive integer, not ${threads}`);
   }
 
+  /** Whether the workers have started (on the first job). */
+  get started(): boolean {
+    return this.workers.length > 0;
+  }
+
   /**
    * cmEncode in a worker, or a record in blocks on as many workers as it has blocks. The symbols
    * are copied to them, so the caller's array stays usable.

@@ -12,8 +12,9 @@ export interface CodecWorkers {
   /** Records coded at once. */
   readonly threads: number;
   /**
-   * The codec's `encode(symbols, level, blockBases)` in workers, or undefined when this codec does
-   * not run in one (the caller then codes the record itself).
+   * The codec's `encode(symbols, level, blockBases)` in workers, or undefined when the caller codes
+   * the record itself: a codec that does not run in one, or a record the workers leave to the
+   * calling thread (Node's `codecWorkers` does so for the first small records, see INLINE_BASES).
    */
   encode(codec: SequenceCodec, symbols: Uint8Array, level: number, blockBases?: number): Promise<Uint8Array> | undefined;
   /** The codec's `decode(payload, count, 0, count)` in a worker, or undefined as for `encode`. */
