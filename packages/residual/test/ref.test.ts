@@ -90,3 +90,62 @@ describe('aligned reference groups', () => {
     expect(() => new RefGroupDecoder(shared, total + 1)).toThrow(/aligned reference group/);
   });
 });
+
+describe('reading one record of a group (skipRecord)', () => {
+  /** The reverse complement of `g`: a record whose copies are on the other strand. */
+  const reverseComplement = (g: Uint8Array): Uint8Array => g.map((_, i) => 3 - g[g.length - 1 - i]!);
+  // A chain of relatives, each copying the one before (substitutions, indels, a tandem repeat),
+  // some on the other strand, and one new genome in the middle.
+  const g0 = genome(12000, 11);
+  const g1 = relative(g0, 90);
+  const g2 = reverseComplement(relative(g1, 110));
+  const g3 = relative(reverseComplement(g2), 130);
+  const g5 = relative(g3, 150);
+  const records = [g0, g1, g2, g3, genome(3000, 12), g5, reverseComplement(relative(g5, 170))];
+  const total = records.reduce((sum, r) => sum + r.length, 0);
+
+  function encoded(level: number): { shared: Uint8Array; payloads: Uint8Array[]; aligned: boolean } {
+    const encoder = new RefGroupEncoder({ level });
+    for (const r of records) encoder.encodeRecord(r);
+    const aligned = encoder.aligned;
+    const { shared, records: payloads } = encoder.finish();
+    return { shared, payloads, aligned };
+  }
+
+  for (const level of [1, 2]) {
+    it(`rebuilds any record after skipping those before it, and gives the skipped ones on request (level ${level})`, () => {
+      const { shared, payloads, aligned } = encoded(level);
+      expect(aligned).toBe(level === 2); // 1 in 90 to 1 in 170 differ: aligned where the level allows
+      for (let k = 1; k < records.length; k++) {
+        const decoder = new RefGroupDecoder(shared, total);
+        for (let i = 0; i < k; i++) decoder.skipRecord(payloads[i]!, records[i]!.length);
+        expect(decoder.decodeRecord(payloads[k]!, records[k]!.length)).toEqual(records[k]);
+        // later records copy from skipped ones too
+        for (let i = k + 1; i < records.length; i++) expect(decoder.decodeRecord(payloads[i]!, records[i]!.length)).toEqual(records[i]);
+        for (let m = k - 1; m >= 0; m--) expect(decoder.record(m)).toEqual(records[m]);
+        decoder.finish();
+        expect(decoder.continuation().bases).toEqual(Uint8Array.from(records.flatMap((r) => [...r])));
+      }
+    });
+  }
+
+  it('gives a group that continues this one every base, after records were skipped', () => {
+    const { shared, payloads } = encoded(1);
+    const decoder = new RefGroupDecoder(shared, total);
+    records.forEach((r, i) => decoder.skipRecord(payloads[i]!, r.length));
+    decoder.finish();
+    const more = relative(records[6]!, 70);
+    const next = new RefGroupEncoder({ level: 1 }, decoder.continuation());
+    next.encodeRecord(more);
+    const coded = next.finish();
+    const reader = new RefGroupDecoder(coded.shared, more.length, decoder.continuation());
+    expect(reader.decodeRecord(coded.records[0]!, more.length)).toEqual(more);
+  });
+
+  it('refuses a record that has not been read', () => {
+    const { shared, payloads } = encoded(1);
+    const decoder = new RefGroupDecoder(shared, total);
+    decoder.skipRecord(payloads[0]!, records[0]!.length);
+    expect(() => decoder.record(1)).toThrow(RangeError);
+  });
+});

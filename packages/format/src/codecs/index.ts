@@ -140,12 +140,22 @@ export interface GroupCoding {
    * `bases` is the sum of the bases of the group's records; `continues` and `fileFlags` as for the
    * encoder. `continuation()`, after `finish()`, is what the group leaves to one that continues it.
    */
-  decoder(
-    shared: Uint8Array,
-    bases: number,
-    continues: GroupContinuation | undefined,
-    fileFlags: number,
-  ): { decodeRecord(payload: Uint8Array, count: number): Uint8Array; finish(): void; continuation(): GroupContinuation };
+  decoder(shared: Uint8Array, bases: number, continues: GroupContinuation | undefined, fileFlags: number): GroupDecoder;
+}
+
+/** Rebuilds the records of one group, in order. */
+export interface GroupDecoder {
+  /** The next record's bases. */
+  decodeRecord(payload: Uint8Array, count: number): Uint8Array;
+  /**
+   * The next record read only as far as the records after it need, for a reader on its way to a
+   * later one (a codec may rebuild it whole all the same); `record(m)` gives its bases if wanted.
+   */
+  skipRecord(payload: Uint8Array, count: number): void;
+  /** The bases of record `m` (from 0) of the group, read already. */
+  record(m: number): Uint8Array;
+  finish(): void;
+  continuation(): GroupContinuation;
 }
 
 /** 2 bits per base, no model: the speed mode, and the floor every modelling codec must beat. */
@@ -245,6 +255,8 @@ export const refCodec: SequenceCodec = {
       const decoder = wrapCodedErrors(() => new RefGroupDecoder(shared, bases, continues as RefHistory | undefined, refGrammar(fileFlags)));
       return {
         decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
+        skipRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.skipRecord(payload, count)),
+        record: (m: number) => decoder.record(m),
         finish: () => wrapCodedErrors(() => decoder.finish()),
         continuation: () => decoder.continuation(),
       };

@@ -1,7 +1,9 @@
 /**
  * The reference codec's reader: rebuilds the records of a group in order, copying matches from
  * the bases already rebuilt and taking literal bases from the group's shared `cm` stream as they
- * are needed, so reading the k-th record decodes only the literals of records 1..k.
+ * are needed, so reading the k-th record decodes only the literals of records 1..k. Records read
+ * only to reach a later one (skipRecord) leave their copies unmade until something needs their
+ * bases (deferred.ts), so reading the k-th record writes little more than its own bases.
  * An aligned group (its cm stream's model says so) takes every base from that stream instead,
  * each with the base the record's alignment puts there as the hint (ADR 0016).
  * Every decoded field is checked against what the history can hold before it is used.
@@ -13,6 +15,7 @@ import { DecodingChannel } from './bits.js';
 import { readSharedHead, type RefHistory } from './shared.js';
 import { alignedBase, Alignments, GRAMMAR_R14, MatchKind, substituted, TokenModels, type TokenGrammar } from './tokens.js';
 import { DifferenceSites, markRun, markSubstitution, NO_SITES, SiteSet, type Sites } from './sites.js';
+import { DeferredCopies } from './deferred.js';
 
 export class RefGroupDecoder {
   private readonly history: Uint8Array;
@@ -25,6 +28,10 @@ export class RefGroupDecoder {
   private readonly hints: Uint8Array | undefined;
   /** Where this group's own bases start in the history. */
   private readonly start: number;
+  /** Each record read: where its bases start in the history, and how many. */
+  private readonly records: number[] = [];
+  /** The copies of records read with skipRecord that are not made yet. */
+  private readonly deferred = new DeferredCopies();
 
   /**
    * `shared` is the group's shared bytes; `capacity` the bases of all its records together;
@@ -52,7 +59,27 @@ export class RefGroupDecoder {
 
   /** What this group leaves to a group that continues it; call after `finish`. */
   continuation(): RefHistory {
+    this.deferred.materializeAll(this.history);
     return { bases: this.history.subarray(0, this.size), sites: this.sites };
+  }
+
+  /**
+   * Reads the next record only as far as the records after it need: its tokens, literal and
+   * substituted bases, but not its copies, which are made when a later record or `record(m)`
+   * needs their bases (deferred.ts). For a reader on its way to a later record of the group.
+   * An aligned group needs every base for its hints, so there it is decodeRecord.
+   */
+  skipRecord(payload: Uint8Array, count: number): void {
+    this.readRecord(payload, count, this.hints === undefined);
+  }
+
+  /** The bases of record `m` (from 0), read already by decodeRecord or skipRecord. */
+  record(m: number): Uint8Array {
+    const start = this.records[2 * m];
+    if (start === undefined) throw new RangeError(`record ${m} of the group has not been read`);
+    const end = start + this.records[2 * m + 1]!;
+    this.deferred.materialize(this.history, start, end);
+    return this.history.subarray(start, end);
   }
 
   /**
@@ -61,6 +88,11 @@ export class RefGroupDecoder {
    * difference sites, and every base comes from the cm stream, hinted by the alignment.
    */
   decodeRecord(payload: Uint8Array, count: number): Uint8Array {
+    return this.readRecord(payload, count, false);
+  }
+
+  /** decodeRecord, or with `defer` skipRecord (its copies left to `deferred`). */
+  private readRecord(payload: Uint8Array, count: number, defer: boolean): Uint8Array {
     const base = this.size;
     if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
     // No bound of bases per coded byte here, unlike cm: one match copies a whole genome in a few
@@ -92,7 +124,7 @@ export class RefGroupDecoder {
       if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
       const hinted = substituted(kind, run, strand, expected);
       if (aligned) this.hintedStep(base + pos, run, hinted, strand, expected, s, r, length);
-      else this.step(io, base + pos, run, hinted, strand, expected, previous, s, r, length);
+      else this.step(io, base + pos, run, hinted, strand, expected, previous, s, r, length, defer);
       recent.use(s, Alignments.diagonal(s, r, a));
       previous = kind;
       strand = s;
@@ -102,19 +134,27 @@ export class RefGroupDecoder {
     }
     io.coder.finish();
     this.size = base + count;
+    this.records.push(base, count);
     return this.history.subarray(base, base + count);
   }
 
   /**
    * The bases of a run at `at` and the match after it, in a group of token streams: the run
    * substituted against the previous alignment (strand, expected) or taken from the literal
-   * stream, then the copy; the difference sites follow.
+   * stream, then the copy (with `defer`, left to `deferred`); the difference sites follow. Bases
+   * read from the history come through `deferred` while it holds copies not made.
    */
-  private step(io: DecodingChannel, at: number, run: number, hinted: boolean, strand: number, expected: number, previous: number, s: number, r: number, length: number): void {
+  private step(io: DecodingChannel, at: number, run: number, hinted: boolean, strand: number, expected: number, previous: number, s: number, r: number, length: number, defer: boolean): void {
     const history = this.history;
+    const deferred = this.deferred;
     if (hinted) {
       for (let k = 0; k < run; k++) {
-        const aligned = alignedBase(history, strand, expected, k);
+        const aligned =
+          deferred.pending === 0
+            ? alignedBase(history, strand, expected, k)
+            : strand === 0
+              ? deferred.baseAt(history, expected + k)
+              : 3 - deferred.baseAt(history, expected - k);
         const x = this.tokens.substitution(io, run, k, aligned, 0);
         history[at + k] = x;
         markSubstitution(this.sites, at, k, x !== aligned, strand, expected);
@@ -123,12 +163,9 @@ export class RefGroupDecoder {
       this.takeLiterals(at, run);
       if (run > 0 && previous >= 0) markRun(this.sites, at, expected);
     }
-    // A forward copy that does not overlap what it writes is a memmove; an overlapping one
-    // repeats the bases it has just written, so it goes base by base.
     const a = at + run;
-    if (s === 0 && r + length <= a) history.copyWithin(a, r, r + length);
-    else if (s === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
-    else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+    if (defer) deferred.add(a, s, r, length);
+    else deferred.copy(history, a, s, r, length);
     this.sites.copy(s, r, a, length);
   }
 

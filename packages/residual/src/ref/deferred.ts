@@ -1,0 +1,177 @@
+/**
+ * Copies a reader has not made yet. Reading one genome of a group means reading every record
+ * before it, because the token streams and the literal stream are adaptive through the group; but
+ * its bases need only the bases it copies. A record read on the way to another
+ * (RefGroupDecoder.skipRecord) writes its literal and substituted bases, which cost nothing to
+ * keep, and leaves its copies here: the bytes they would have written are fresh memory, the
+ * costliest part of rebuilding a group.
+ *
+ * A base of a copy not made is found by following copies back to a base that was written
+ * (`baseAt`), and a copy that is made follows them a range at a time (`fill`), so the genome read
+ * takes its bases straight from where they were last written, instead of making every copy in
+ * between: genomes copy their closest earlier relative, so the copies behind the last of 50
+ * genomes run through nearly all of the others. Copies only ever read bases before the ones they
+ * write, so every step back moves to an earlier position.
+ */
+import { grow } from './tokens.js';
+
+/** Writes the copy of `length` bases from reference `r` on `strand` to `a` (reverse: complemented, backwards). */
+export function copyBases(history: Uint8Array, a: number, strand: number, r: number, length: number): void {
+  // A forward copy that does not overlap what it writes is a memmove; an overlapping one repeats
+  // the bases it has just written, so it goes base by base.
+  if (strand === 0 && r + length <= a) history.copyWithin(a, r, r + length);
+  else if (strand === 0) for (let j = 0; j < length; j++) history[a + j] = history[r + j]!;
+  else for (let j = 0; j < length; j++) history[a + j] = 3 - history[r - j]!;
+}
+
+export class DeferredCopies {
+  // Each copy: target start, strand, reference, length, and whether it has been made; in the order
+  // they were added, which is the order of their targets (records are read in order, and a
+  // record's matches too), so targets are sorted and do not overlap.
+  private target = new Int32Array(64);
+  private strand = new Int32Array(64);
+  private reference = new Int32Array(64);
+  private length = new Int32Array(64);
+  private made = new Uint8Array(64);
+  private count = 0;
+  /** Copies not made yet. */
+  pending = 0;
+
+  add(a: number, strand: number, r: number, length: number): void {
+    const i = this.count;
+    this.target = grow(this.target, i + 1);
+    this.strand = grow(this.strand, i + 1);
+    this.reference = grow(this.reference, i + 1);
+    this.length = grow(this.length, i + 1);
+    this.made = grow(this.made, i + 1);
+    this.target[i] = a;
+    this.strand[i] = strand;
+    this.reference[i] = r;
+    this.length[i] = length;
+    this.made[i] = 0;
+    this.count = i + 1;
+    this.pending++;
+  }
+
+  /** The base at position `p` of the history, following copies not made back to a written base. */
+  baseAt(history: Uint8Array, p: number): number {
+    let flip = 0;
+    for (;;) {
+      const i = this.containing(p);
+      if (i < 0) return history[p]! ^ flip; // 3 - x is x ^ 3 for a base
+      const offset = p - this.target[i]!;
+      if (this.strand[i] === 0) p = this.reference[i]! + offset;
+      else {
+        p = this.reference[i]! - offset;
+        flip ^= 3;
+      }
+    }
+  }
+
+  /** Makes a copy of the record being read (not one held here), taking its bases from where they were written. */
+  copy(history: Uint8Array, a: number, strand: number, r: number, length: number): void {
+    if (this.pending === 0) copyBases(history, a, strand, r, length);
+    else if (strand === 1) this.fill(history, a, r, -1, 3, length);
+    else if (r + length <= a) this.fill(history, a, r, 1, 0, length);
+    else {
+      // overlapping itself: the bases before its target first, then the repeat of what it wrote
+      this.fill(history, a, r, 1, 0, a - r);
+      for (let j = a - r; j < length; j++) history[a + j] = history[r + j]!;
+    }
+  }
+
+  /** Makes the copies held whose targets lie in `from..to`. */
+  materialize(history: Uint8Array, from: number, to: number): void {
+    if (this.pending === 0) return;
+    for (let i = Math.max(0, this.lastAtOrBefore(from)); i < this.count && this.target[i]! < to; i++) {
+      if (this.made[i] || this.target[i]! + this.length[i]! <= from) continue;
+      this.make(history, i);
+    }
+  }
+
+  /** Makes every copy held, in order (each then reads only bases already written). */
+  materializeAll(history: Uint8Array): void {
+    for (let i = 0; i < this.count && this.pending > 0; i++) {
+      if (this.made[i]) continue;
+      copyBases(history, this.target[i]!, this.strand[i]!, this.reference[i]!, this.length[i]!);
+      this.made[i] = 1;
+      this.pending--;
+    }
+  }
+
+  private make(history: Uint8Array, i: number): void {
+    const a = this.target[i]!;
+    const s = this.strand[i]!;
+    const r = this.reference[i]!;
+    const length = this.length[i]!;
+    // `copy` never reads inside copy i's own target except where it overlaps itself, which it
+    // handles, so it can be made before it is marked.
+    this.copy(history, a, s, r, length);
+    this.made[i] = 1;
+    this.pending--;
+  }
+
+  /**
+   * history[t + j] = base(p + d·j) XOR c for j in 0..n, where base() follows copies not made.
+   * A stack of such ranges instead of recursion: chains of copies are as deep as the group is
+   * long, more than a call stack holds.
+   */
+  private fill(history: Uint8Array, t: number, p: number, d: number, c: number, n: number): void {
+    const stack = [t, p, d, c, n];
+    while (stack.length > 0) {
+      n = stack.pop()!;
+      c = stack.pop()!;
+      d = stack.pop()!;
+      p = stack.pop()!;
+      t = stack.pop()!;
+      while (n > 0) {
+        const i = this.lastAtOrBefore(p);
+        const a = i >= 0 ? this.target[i]! : 0;
+        const end = i >= 0 ? a + this.length[i]! : 0;
+        let k: number;
+        if (i >= 0 && !this.made[i] && p < end) {
+          const r = this.reference[i]!;
+          const s = this.strand[i]!;
+          if (s === 0 && r + (end - a) > a) {
+            // a copy that overlaps itself (a tandem repeat) is made whole, then read as written
+            this.make(history, i);
+            continue;
+          }
+          // the bases of this range that copy i holds come from its reference
+          k = Math.min(n, d > 0 ? end - p : p - a + 1);
+          stack.push(t, s === 0 ? r + (p - a) : r - (p - a), s === 0 ? d : -d, c ^ (s === 0 ? 0 : 3), k);
+        } else {
+          // written bases, up to the next copy in the direction of travel
+          if (d > 0) k = Math.min(n, i + 1 < this.count ? this.target[i + 1]! - p : n);
+          else k = Math.min(n, i < 0 ? p + 1 : this.made[i] ? p - a + 1 : p - end + 1);
+          if (d > 0 && c === 0) history.copyWithin(t, p, p + k);
+          else for (let j = 0; j < k; j++) history[t + j] = history[p + d * j]! ^ c;
+        }
+        t += k;
+        p += d * k;
+        n -= k;
+      }
+    }
+  }
+
+  /** The copy not made whose target holds position p, or -1. */
+  private containing(p: number): number {
+    const i = this.lastAtOrBefore(p);
+    return i >= 0 && !this.made[i] && p < this.target[i]! + this.length[i]! ? i : -1;
+  }
+
+  /** The last copy whose target starts at or before p, or -1. */
+  private lastAtOrBefore(p: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.target[mid]! <= p) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}
