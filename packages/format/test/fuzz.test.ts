@@ -250,13 +250,16 @@ describe('fuzzed files end in a typed error or the exact original', () => {
     );
   }, 600_000);
 
-  it('openArchive, then every record and a verified stream (the random-access reader)', async () => {
+  it('openArchive, then the last record, every record and a verified stream (the random-access reader)', async () => {
     await fc.assert(
       fc.asyncProperty(anyCase, async (c) => {
         progress(c);
         await check(c, 'openArchive', async (file) => {
           const archive = await openArchive(file);
-          for (let i = 0; i < archive.records.length; i++) await archive.readRecord(i);
+          // the last first: a group's records before it are skipped, and given after from what it left
+          const n = archive.records.length;
+          if (n > 1) await archive.readRecord(n - 1);
+          for (let i = 0; i < n; i++) await archive.readRecord(i);
           return collect(archive.stream());
         });
       }),
