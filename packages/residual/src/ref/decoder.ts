@@ -54,7 +54,7 @@ export class RefGroupDecoder {
     this.size = before;
     this.start = before;
     this.tokens = new TokenModels(grammar);
-    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet() : new DifferenceSites();
+    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet().reserve(capacity) : new DifferenceSites();
   }
 
   /** What this group leaves to a group that continues it; call after `finish`. */

@@ -150,6 +150,7 @@ export class RefGroupEncoder {
       } catch {
         // no room to reserve (a small machine, a browser): grow as the records come
       }
+      if (this.sites instanceof SiteSet) this.sites.reserve(reserve);
     }
     if (continues) {
       // + 4: `extend` reads whole words, up to 3 bytes past the last base

@@ -132,6 +132,24 @@ export class SiteSet implements Sites {
   private bits = new Int32Array(1024);
   private counts = new Int32Array(32);
 
+  /**
+   * Makes room for sites at positions below `positions` at once (the group's bases, when known):
+   * growing by doubling copied the bitmap about twice over, 5% of the time of reading the last of
+   * 50 Chlamydia genomes. A hint: without memory for it, the set grows as before.
+   */
+  reserve(positions: number): this {
+    const words = (positions + 31) >>> 5;
+    if (words > this.bits.length) {
+      try {
+        this.bits = grow(this.bits, words);
+        this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
+      } catch {
+        // no room: grow as sites come
+      }
+    }
+    return this;
+  }
+
   clone(): SiteSet {
     const copy = new SiteSet();
     copy.bits = this.bits.slice();
