@@ -101,6 +101,20 @@ function speedPivot(rows: Measurement[]): string {
   return table(['MB/s compress / decompress', ...tools], ['---', ...tools.map(() => '---:')], body);
 }
 
+/** One row per input, one column per tool: seconds to extract its first / last file alone. */
+function extractTable(rows: Measurement[]): string {
+  const tools = [...new Set(rows.map((m) => m.label))];
+  const names = [...new Set(rows.map((m) => m.name))];
+  const body = names.map((name) => [
+    name,
+    ...tools.map((t) => {
+      const e = rows.find((r) => r.name === name && r.label === t)?.extractSeconds;
+      return e ? `${e.first.toFixed(2)} / ${e.last.toFixed(2)}` : '';
+    }),
+  ]);
+  return table(['seconds: first file / last file', ...tools], ['---', ...tools.map(() => '---:')], body);
+}
+
 /** One row per input, one column per tool: bits per base, the smallest in bold. */
 function pivot(rows: Measurement[]): string {
   const tools = [...new Set(rows.map((m) => m.label))];
@@ -279,6 +293,15 @@ export function renderMarkdown(report: BenchReport, plots: { file: string; title
         pivot(archives),
         speedPivot(archives),
       );
+      const extracted = archives.filter((m) => m.extractSeconds && m.roundTrip === 'ok');
+      if (extracted.length > 0) {
+        parts.push(
+          '### Extracting one file of the archive',
+          'Seconds to extract the first and the last file of the archive alone (SeqCoder: `seqcoder cat --file`; a whole ' +
+            'process, start-up included), each compared with its original. Only tools with random access into their archive.',
+          extractTable(extracted),
+        );
+      }
     }
     parts.push(
       '### Every run',

@@ -42,6 +42,11 @@ export interface Measurement {
   /** Largest peak RSS of any compress (decompress) process, MB (2^20 bytes); null if unmeasured. */
   compressPeakMB: number | null;
   decompressPeakMB: number | null;
+  /**
+   * An archive of a tool with random access (Tool.archive.extract): seconds to extract its first
+   * and its last file alone (a whole process, the median over repeats), each compared with the original.
+   */
+  extractSeconds?: { first: number; last: number };
   roundTrip: 'ok' | 'FAIL';
   error?: string;
 }
@@ -144,11 +149,12 @@ export async function measure(tool: Tool, input: BenchInput, repeat: number, pro
   const compressTotals = Array<number>(repeat).fill(0);
   const decompressTotals = Array<number>(repeat).fill(0);
   const peaks: { c: (number | null)[]; d: (number | null)[] } = { c: [], d: [] };
+  const extracts: { first: number[]; last: number[] } = { first: [], last: [] };
   let compressedBytes = 0;
   let error: string | undefined;
   try {
     if (input.mode === 'archive') {
-      compressedBytes = await measureArchive(tool, input, repeat, probe, scratch, { compressTotals, decompressTotals, peaks });
+      compressedBytes = await measureArchive(tool, input, repeat, probe, scratch, { compressTotals, decompressTotals, peaks, extracts });
     } else for (const file of input.files) {
       const original = readFileSync(file);
       const packed = join(scratch, 'packed');
@@ -201,6 +207,7 @@ export async function measure(tool: Tool, input: BenchInput, repeat: number, pro
     decompressMBps: input.bytes / 1e6 / d,
     compressPeakMB: error ? null : toMB(maxOrNull(peaks.c)),
     decompressPeakMB: error ? null : toMB(maxOrNull(peaks.d)),
+    ...(!error && extracts.first.length > 0 ? { extractSeconds: { first: median(extracts.first), last: median(extracts.last) } } : {}),
     roundTrip: error ? 'FAIL' : 'ok',
     ...(error ? { error } : {}),
   };
@@ -213,7 +220,12 @@ async function measureArchive(
   repeat: number,
   probe: MemoryProbe,
   scratch: string,
-  into: { compressTotals: number[]; decompressTotals: number[]; peaks: { c: (number | null)[]; d: (number | null)[] } },
+  into: {
+    compressTotals: number[];
+    decompressTotals: number[];
+    peaks: { c: (number | null)[]; d: (number | null)[] };
+    extracts: { first: number[]; last: number[] };
+  },
 ): Promise<number> {
   const archive = tool.archive!;
   const list = join(scratch, 'files.txt');
@@ -239,6 +251,15 @@ async function measureArchive(
       if (!readFileSync(file).equals(readFileSync(back))) throw new ToolFailed(`${basename(file)}: decompressed output differs from the original`);
     }
     rmSync(restored, { recursive: true, force: true });
+    if (archive.extract) {
+      // the first file is at the start of its group, the last at the end of the archive's last one
+      for (const [which, file] of [['first', input.files[0]!], ['last', input.files.at(-1)!]] as const) {
+        const one = join(scratch, 'one');
+        const e = await run(archive.extract(packed, basename(file), one), probe, scratch);
+        if (!readFileSync(file).equals(readFileSync(one))) throw new ToolFailed(`${basename(file)} extracted alone differs from the original`);
+        into.extracts[which].push(e.seconds);
+      }
+    }
   }
   return size!;
 }

@@ -39,6 +39,8 @@ export interface Tool {
   archive?: {
     compress(list: string, files: string[], output: string): Command;
     decompress(input: string, dir: string): Command;
+    /** One file of the archive (by its base name) to `output`: random access, where the tool has it. */
+    extract?(input: string, file: string, output: string): Command;
   };
 }
 
@@ -87,6 +89,7 @@ export function seqcoderTool(codecName: string, level?: number, threads = 1): To
         argv: [process.execPath, cliPath, 'compress', '-q', '-f', '--threads', String(threads), '--codec', codec.name, '--level', String(lvl), '-o', output, ...files],
       }),
       decompress: (input, dir) => ({ argv: [process.execPath, cliPath, 'decompress', '-q', '--threads', String(threads), '-C', dir, input] }),
+      extract: (input, file, output) => ({ argv: [process.execPath, cliPath, 'cat', '--threads', String(threads), '--file', file, input], stdout: output }),
     },
   };
 }

@@ -100,8 +100,12 @@ describe('pnpm bench', () => {
       const info = seqcoderInfo(['a.fa', 'b.fa'].map((f) => join(corpus, 'collections', 'pair', f)), m.codec!, m.level!, scratch);
       expect(m.compressedBytes).toBe(info.compressedBytes);
       expect(m.bitsPerBase).toBeCloseTo(info.bitsPerBase, 12);
+      // its first and last file extracted alone (each compared with its original by the bench)
+      expect(m.extractSeconds?.first).toBeGreaterThan(0);
+      expect(m.extractSeconds?.last).toBeGreaterThan(0);
     }
     expect(markdown).toMatch(/### The files of each collection in one archive/);
+    expect(markdown).toMatch(/### Extracting one file of the archive/);
     // separate files: the sum of what info reports for each part
     for (const m of first.measurements.filter((x) => x.kind === 'seqcoder' && x.mode === 'separate')) {
       const parts = ['a.fa', 'b.fa'].map((f) => seqcoderInfo(join(corpus, 'collections', 'pair', f), m.codec!, m.level!, scratch));
