@@ -4,10 +4,10 @@
  * rebuilt. Reading the records in order costs each once; reading one record in the middle of a
  * group reads the group up to it (that is the unit of random access), the records before it only
  * as far as it needs (GroupDecoder.skipRecord: `ref` leaves their copies unmade unless it copies
- * from them), and later records of the same group continue from there. A group that continues an earlier one (an append) starts from
- * what that one left, so reading it first rebuilds the groups it continues, whole. One group and
- * what the last finished group left are held at a time, so memory is bounded by the largest chain
- * of groups (LIMITS.maxGroupBases).
+ * from them), and later records of the same group continue from there. A group that continues an
+ * earlier one (an append) starts from what that one left, so reading it first rebuilds the groups
+ * it continues, whole. One group and what the last finished group left are held at a time, so
+ * memory is bounded by the largest chain of groups (LIMITS.maxGroupBases).
  */
 import type { ChunkGroup, ChunkRecord } from '../container/chunk.js';
 import { CorruptError } from '../errors.js';
