@@ -87,32 +87,29 @@ function seqcoderTables(report: BenchReport): string {
   return out.join('\n\n');
 }
 
-/** One row per input, one column per tool: compression / decompression MB/s of the original. */
-function speedPivot(rows: Measurement[]): string {
+/** One row per input, one column per tool, each cell `cell` of that input's measurement (empty for a failed one). */
+function perTool(rows: Measurement[], head: string, cell: (m: Measurement) => string): string {
   const tools = [...new Set(rows.map((m) => m.label))];
   const names = [...new Set(rows.map((m) => m.name))];
   const body = names.map((name) => [
     name,
     ...tools.map((t) => {
       const m = rows.find((r) => r.name === name && r.label === t);
-      return !m || m.roundTrip !== 'ok' ? '' : `${speed(m.compressMBps)} / ${speed(m.decompressMBps)}`;
+      return !m || m.roundTrip !== 'ok' ? '' : cell(m);
     }),
   ]);
-  return table(['MB/s compress / decompress', ...tools], ['---', ...tools.map(() => '---:')], body);
+  return table([head, ...tools], ['---', ...tools.map(() => '---:')], body);
 }
 
-/** One row per input, one column per tool: seconds to extract its first / last file alone. */
+/** Compression / decompression MB/s of the original. */
+function speedPivot(rows: Measurement[]): string {
+  return perTool(rows, 'MB/s compress / decompress', (m) => `${speed(m.compressMBps)} / ${speed(m.decompressMBps)}`);
+}
+
+/** Seconds to extract the first / last file alone. */
 function extractTable(rows: Measurement[]): string {
-  const tools = [...new Set(rows.map((m) => m.label))];
-  const names = [...new Set(rows.map((m) => m.name))];
-  const body = names.map((name) => [
-    name,
-    ...tools.map((t) => {
-      const e = rows.find((r) => r.name === name && r.label === t)?.extractSeconds;
-      return e ? `${e.first.toFixed(2)} / ${e.last.toFixed(2)}` : '';
-    }),
-  ]);
-  return table(['seconds: first file / last file', ...tools], ['---', ...tools.map(() => '---:')], body);
+  const seconds = (m: Measurement) => (m.extractSeconds ? `${m.extractSeconds.first.toFixed(2)} / ${m.extractSeconds.last.toFixed(2)}` : '');
+  return perTool(rows, 'seconds: first file / last file', seconds);
 }
 
 /** One row per input, one column per tool: bits per base, the smallest in bold. */
