@@ -78,6 +78,33 @@ describe('DeferredCopies', () => {
     });
   }
 
+  it('reads a tandem repeat held (a copy that overlaps itself) by its period, on either strand', () => {
+    const eager = new Uint8Array(1000);
+    for (let i = 0; i < 100; i++) eager[i] = (i * 7 + 3) & 3;
+    const held = new DeferredCopies();
+    const copies: [number, number, number, number][] = [
+      [100, 0, 70, 300], // period 30, 300 bases
+      [400, 1, 399, 250], // the other strand, backwards through it
+      [650, 0, 150, 200], // forward from its middle
+      [850, 0, 847, 150], // period 3
+    ];
+    for (const c of copies) {
+      copyBases(eager, ...c);
+      held.add(...c);
+    }
+    const history = new Uint8Array(1300);
+    history.set(eager.subarray(0, 100));
+    for (let p = 0; p < 1000; p++) expect(held.baseAt(history, p)).toBe(eager[p]);
+    const reference = new Uint8Array(1300);
+    reference.set(eager);
+    // backwards from the middle copy through the other strand's and the period-30 tandem (a short
+    // period takes a piece or two for each repeat, and a long run of them goes past the walk's bound)
+    held.copy(history, 1000, 1, 849, 300);
+    copyBases(reference, 1000, 1, 849, 300);
+    expect(history.subarray(1000)).toEqual(reference.subarray(1000));
+    expect(held.pending).toBe(4); // taken through the copies held, none made
+  });
+
   it('makes every copy held when a walk back breaks into too many pieces (a crafted chain), with the same bases', () => {
     // 4,000 one-base copies, each of the base before it, alternately on either strand
     const size = 4064;

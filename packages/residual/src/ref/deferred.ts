@@ -66,10 +66,12 @@ export class DeferredCopies {
     for (;;) {
       const i = this.containing(p);
       if (i < 0) return history[p]! ^ flip; // 3 - x is x ^ 3 for a base
-      const offset = p - this.target[i]!;
-      if (this.strand[i] === 0) p = this.reference[i]! + offset;
+      const a = this.target[i]!;
+      const r = this.reference[i]!;
+      // a forward copy that overlaps itself repeats its first a - r bases: those are before it
+      if (this.strand[i] === 0) p = r + (r + this.length[i]! > a ? (p - a) % (a - r) : p - a);
       else {
-        p = this.reference[i]! - offset;
+        p = r - (p - a);
         flip ^= 3;
       }
     }
@@ -82,20 +84,18 @@ export class DeferredCopies {
    * so that the work stays proportional to the group's bases, as it was before copies were held.
    */
   copy(history: Uint8Array, a: number, strand: number, r: number, length: number): void {
-    const budget = 64 + Math.ceil(length * PIECES_PER_BASE);
-    const done =
-      this.pending === 0
-        ? false
-        : strand === 1
-          ? this.fill(history, a, r, -1, 3, length, budget)
-          : r + length <= a
-            ? this.fill(history, a, r, 1, 0, length, budget)
-            : // overlapping itself: the bases before its target first, then the repeat of what it wrote
-              this.fill(history, a, r, 1, 0, a - r, budget);
-    if (!done) {
+    if (this.pending > 0) {
+      const budget = 64 + Math.ceil(length * PIECES_PER_BASE);
+      // A forward copy that overlaps itself: the bases before its target, then the repeat of them.
+      const overlapping = strand === 0 && r + length > a;
+      const done = strand === 1 ? this.fill(history, a, r, -1, 3, length, budget) : this.fill(history, a, r, 1, 0, overlapping ? a - r : length, budget);
+      if (done) {
+        if (overlapping) for (let j = a - r; j < length; j++) history[a + j] = history[r + j]!;
+        return;
+      }
       this.materializeAll(history);
-      copyBases(history, a, strand, r, length);
-    } else if (strand === 0 && r + length > a) for (let j = a - r; j < length; j++) history[a + j] = history[r + j]!;
+    }
+    copyBases(history, a, strand, r, length);
   }
 
   /** Makes the copies held whose targets lie in `from..to`. */
@@ -123,8 +123,8 @@ export class DeferredCopies {
     const s = this.strand[i]!;
     const r = this.reference[i]!;
     const length = this.length[i]!;
-    // `copy` never reads inside copy i's own target except where it overlaps itself, which it
-    // handles, so it can be made before it is marked.
+    // `copy` never reads inside copy i's own target (where it overlaps itself, it writes the
+    // repeat from what it has just written), so it can be made before it is marked.
     this.copy(history, a, s, r, length);
     // (copy may have made every copy held, this one included)
     if (!this.made[i]) {
@@ -153,16 +153,17 @@ export class DeferredCopies {
         const end = i >= 0 ? a + this.length[i]! : 0;
         let k: number;
         if (i >= 0 && !this.made[i] && p < end) {
+          // the bases of this range that copy i holds come from its reference
           const r = this.reference[i]!;
           const s = this.strand[i]!;
-          if (s === 0 && r + (end - a) > a) {
-            // a copy that overlaps itself (a tandem repeat) is made whole, then read as written
-            this.make(history, i);
-            continue;
-          }
-          // the bases of this range that copy i holds come from its reference
           k = Math.min(n, d > 0 ? end - p : p - a + 1);
-          stack.push(t, s === 0 ? r + (p - a) : r - (p - a), s === 0 ? d : -d, c ^ (s === 0 ? 0 : 3), k);
+          if (s === 0 && r + (end - a) > a) {
+            // overlapping itself (a tandem repeat): its bases repeat its first period, a - r
+            // bases before it; a piece goes as far as the period before it wraps around
+            const phase = (p - a) % (a - r);
+            k = Math.min(k, d > 0 ? a - r - phase : phase + 1);
+            stack.push(t, r + phase, d, c, k);
+          } else stack.push(t, s === 0 ? r + (p - a) : r - (p - a), s === 0 ? d : -d, c ^ (s === 0 ? 0 : 3), k);
         } else {
           // written bases, up to the next copy in the direction of travel
           if (d > 0) k = Math.min(n, i + 1 < this.count ? this.target[i + 1]! - p : n);
