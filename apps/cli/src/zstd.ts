@@ -8,4 +8,7 @@ import type { ZstdCompress } from '@seqcoder/format';
 const require = createRequire(import.meta.url);
 let native: typeof import('zstd-napi') | undefined;
 
-export const zstdCompress: ZstdCompress = (data, level) => (native ??= require('zstd-napi') as typeof import('zstd-napi')).compress(data, { compressionLevel: level });
+export const zstdCompress: ZstdCompress = (data, level) => {
+  native ??= require('zstd-napi') as typeof import('zstd-napi');
+  return native.compress(data, { compressionLevel: level });
+};
