@@ -149,12 +149,7 @@ export class RefGroupDecoder {
     const deferred = this.deferred;
     if (hinted) {
       for (let k = 0; k < run; k++) {
-        const aligned =
-          deferred.pending === 0
-            ? alignedBase(history, strand, expected, k)
-            : strand === 0
-              ? deferred.baseAt(history, expected + k)
-              : 3 - deferred.baseAt(history, expected - k);
+        const aligned = deferred.alignedBase(history, strand, expected, k);
         const x = this.tokens.substitution(io, run, k, aligned, 0);
         history[at + k] = x;
         markSubstitution(this.sites, at, k, x !== aligned, strand, expected);

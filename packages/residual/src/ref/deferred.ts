@@ -13,7 +13,7 @@
  * genomes run through nearly all of the others. Copies only ever read bases before the ones they
  * write, so every step back moves to an earlier position.
  */
-import { grow } from './tokens.js';
+import { alignedBase, grow } from './tokens.js';
 
 /** Writes the copy of `length` bases from reference `r` on `strand` to `a` (reverse: complemented, backwards). */
 export function copyBases(history: Uint8Array, a: number, strand: number, r: number, length: number): void {
@@ -58,6 +58,12 @@ export class DeferredCopies {
     this.made[i] = 0;
     this.count = i + 1;
     this.pending++;
+  }
+
+  /** tokens.ts's alignedBase (the base at `expected` + k, or its complement at - k), through the copies not made. */
+  alignedBase(history: Uint8Array, strand: number, expected: number, k: number): number {
+    if (this.pending === 0) return alignedBase(history, strand, expected, k);
+    return strand === 0 ? this.baseAt(history, expected + k) : 3 - this.baseAt(history, expected - k);
   }
 
   /** The base at position `p` of the history, following copies not made back to a written base. */

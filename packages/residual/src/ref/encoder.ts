@@ -136,11 +136,11 @@ export class RefGroupEncoder {
     const grammar = options.grammar ?? GRAMMAR_R14;
     this.grammar = grammar;
     this.tokens = new TokenModels(grammar);
-    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet() : new DifferenceSites();
     this.alignedModel = options.aligned === false ? undefined : CM_ALIGNED_LEVELS[options.level ?? 2];
     const before = continues?.bases.length ?? 0;
     if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
     const reserve = Math.max(before, Math.min(MAX_RESERVE, before + Math.max(0, options.capacity ?? 0))) + 4;
+    this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet().reserve(reserve) : new DifferenceSites();
     if (reserve > this.history.length) {
       try {
         const history = new Uint8Array(reserve);
@@ -150,7 +150,6 @@ export class RefGroupEncoder {
       } catch {
         // no room to reserve (a small machine, a browser): grow as the records come
       }
-      if (this.sites instanceof SiteSet) this.sites.reserve(reserve);
     }
     if (continues) {
       // + 4: `extend` reads whole words, up to 3 bytes past the last base
