@@ -94,6 +94,22 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
   }
 }
 
+/**
+ * `source` with its first piece asked for now, so that opening and reading it overlaps with other
+ * work. Its failure is reported where the pieces are read; `stop` closes it if they never are.
+ */
+export function readAhead<T>(source: AsyncGenerator<T>): { pieces: AsyncGenerator<T>; stop: () => Promise<unknown> } {
+  const first = source.next();
+  first.catch(() => {}); // not unhandled: awaited below
+  async function* pieces(): AsyncGenerator<T> {
+    const head = await first;
+    if (head.done) return;
+    yield head.value;
+    yield* source;
+  }
+  return { pieces: pieces(), stop: () => source.return(undefined) };
+}
+
 /** Writes every piece to a stream, respecting back-pressure. */
 export async function writeAll(out: Writable, pieces: AsyncIterable<Uint8Array>): Promise<void> {
   for await (const piece of pieces) {

@@ -193,6 +193,8 @@ async function* fileFrames(
   continues?: Continues,
 ): AsyncGenerator<Uint8Array> {
   const chunks = new ChunkWriter(codec, level, options, totals.progress, fileFlags, continues);
+  // one splitter for every file: its buffer grows to the largest record once, not once a file
+  const splitter = new RecordSplitter();
   let previous = names.previous;
   for await (const file of files) {
     const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
@@ -202,7 +204,7 @@ async function* fileFrames(
     if (input$.fasta || input$.empty) {
       // (an empty file has no frames of its own: it does not end the chunk)
       chunks.mark(marker);
-      for await (const record of splitRecords(input$.pieces)) yield* chunks.add(record);
+      for await (const record of splitRecords(input$.pieces, splitter)) yield* chunks.add(record);
     } else {
       // A generic file's frames cannot sit inside a chunk: close it first.
       yield* chunks.flush();
@@ -275,7 +277,9 @@ async function sniff(
     head.push(value);
     headBytes += value.length;
   }
-  const fasta = mode === 'fasta' || (mode === 'auto' && looksLikeNucleotide(concatBytes(head).subarray(0, SNIFF_BYTES)));
+  // the first piece usually holds the sample: a view of it, not a copy (a fresh megabyte a file)
+  const sample = head.length === 1 ? head[0]! : concatBytes(head);
+  const fasta = mode === 'fasta' || (mode === 'auto' && looksLikeNucleotide(sample.subarray(0, SNIFF_BYTES)));
   // FASTA input is done when its records are coded (ChunkWriter); other input when it is read
   const consume = (piece: Uint8Array): Uint8Array => {
     totals.consume(piece);
@@ -294,8 +298,7 @@ async function sniff(
   return { fasta, empty: exhausted && headBytes === 0, pieces: pieces() };
 }
 
-async function* splitRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const splitter = new RecordSplitter();
+async function* splitRecords(source: AsyncIterable<Uint8Array>, splitter = new RecordSplitter()): AsyncGenerator<Uint8Array> {
   for await (const piece of source) yield* splitter.push(piece);
   yield* splitter.finish();
 }
@@ -315,6 +318,8 @@ class ChunkWriter {
   // A group codec codes a chunk's records in order against each other, on this thread.
   private groupCoder: ReturnType<GroupCoding['encoder']> | undefined;
   private records: ChunkRecord[] = [];
+  /** Where a group coder's records are parsed (it copies their symbols). */
+  private scratch = new Uint8Array(0);
   // Sequence payloads in record order; up to `parallel` of them still being coded.
   private sequences: Promise<Uint8Array>[] = [];
   private pending = new Set<Promise<void>>();
@@ -359,7 +364,9 @@ class ChunkWriter {
       throw new LimitExceededError(`a record of ${bytes.length} bytes exceeds the ${LIMITS.maxRecordBytes}-byte limit`);
     }
     const { codec, level } = this;
-    const { layout, symbols } = parseRecord(bytes);
+    // A group coder copies the symbols into its history at once, so they can go to one buffer.
+    if (this.groupCoder && this.scratch.length < bytes.length) this.scratch = new Uint8Array(bytes.length);
+    const { layout, symbols } = parseRecord(bytes, this.groupCoder ? this.scratch : undefined);
     this.records.push({ layout, crc: crc32c(bytes) });
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
     while (this.pending.size >= this.parallel) await Promise.race(this.pending);

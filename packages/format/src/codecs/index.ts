@@ -128,7 +128,8 @@ export interface GroupCoding {
    * required flags of the file's header, which say what the group may use (an archive appended to
    * keeps the features it was written with); `capacity`: the bases the group will most likely hold
    * (the writer's budget), for reserving memory, not a limit. finish() gives the group's shared
-   * bytes and each record's payload, in the order of encodeRecord.
+   * bytes and each record's payload, in the order of encodeRecord. encodeRecord copies what it
+   * keeps of `symbols`: the writer parses every record into the same buffer.
    */
   encoder(
     level: number,

@@ -88,11 +88,13 @@ function eolBytes(kind: number): number {
  * Splits one record's bytes into its layout and base symbols.
  * `bytes` runs from the record's '>' (or the file's first byte for a headerless record) through
  * its last terminator. A line terminator is "none" only when the bytes end without a LF.
+ * The symbols are written to `into` when it is given and at least `bytes.length` long (a caller
+ * that copies them at once reuses one buffer instead of writing every base to fresh memory).
  */
-export function parseRecord(bytes: Uint8Array): ParsedRecord {
+export function parseRecord(bytes: Uint8Array, into?: Uint8Array): ParsedRecord {
   const n = bytes.length;
   const hasHeader = n > 0 && bytes[0] === GT;
-  const symbols = new Uint8Array(n);
+  const symbols = into !== undefined && into.length >= n ? into : new Uint8Array(n);
   const lineRuns: number[] = [];
   const eolExceptions: number[] = [];
   const caseRuns: number[] = [];

@@ -10,7 +10,11 @@ export class RecordSplitter {
   /** Where the search for the next record start resumes. */
   private scanFrom = 1;
 
-  /** Adds bytes; returns the records they complete (copies, safe to keep). */
+  /**
+   * Adds bytes; returns the records they complete. They are views of the splitter's buffer, valid
+   * until the next push or finish: a copy of each would be a fresh megabyte per record, and the
+   * writer is done with a record before it reads on.
+   */
   push(chunk: Uint8Array): Uint8Array[] {
     this.append(chunk);
     const records: Uint8Array[] = [];
@@ -18,7 +22,7 @@ export class RecordSplitter {
     let k = Math.max(this.scanFrom, this.start + 1);
     while ((k = view.indexOf(62 /* '>' */, k)) !== -1) {
       if (view[k - 1] === 10 /* LF */) {
-        records.push(view.slice(this.start, k));
+        records.push(view.subarray(this.start, k));
         this.start = k;
       }
       k++;
@@ -27,9 +31,9 @@ export class RecordSplitter {
     return records;
   }
 
-  /** The last record, if any bytes remain. */
+  /** The last record, if any bytes remain (a view, as push gives); the splitter is then ready for the next stream. */
   finish(): Uint8Array[] {
-    const last = this.end > this.start ? [this.buf.slice(this.start, this.end)] : [];
+    const last = this.end > this.start ? [this.buf.subarray(this.start, this.end)] : [];
     this.start = this.end = 0;
     this.scanFrom = 1;
     return last;
