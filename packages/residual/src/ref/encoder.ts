@@ -30,19 +30,13 @@ import { AlignedRecord } from './aligned.js';
 const K = 16;
 /**
  * Every STEP-th position of literal bases is indexed, every SPARSE_STEP-th of copied ones; a match
- * of K + STEP - 1 bases against new material is always found. Both are multiples of 4 (the chain
- * is indexed by position / 4).
+ * of K + STEP - 1 bases against new material is always found. Positions of copies are multiples of
+ * SPARSE_STEP, so their links are a table indexed by position / SPARSE_STEP (see `index`).
  */
 const STEP = 4;
 const SPARSE_STEP = 16;
-/**
- * The history a continued group leaves is indexed as densely as copies are: which of its bases
- * were new is not known there, and most are copies. Every 4th position instead gave 0.5-2% smaller
- * continuations and took 1.5x the time (ADR 0013).
- */
-const PREFIX_STEP = SPARSE_STEP;
 const HASH_BITS = 22;
-/** The most bases reserved at once for a group's history (its index reserves 4 bytes per 4 bases). */
+/** The most bases reserved at once for a group's history (its index reserves 5 bytes per 4 bases; memory is only touched where used). */
 const MAX_RESERVE = 2 ** 30;
 /** Candidates tried per lookup, newest first. */
 const DEPTH = 32;
@@ -101,8 +95,16 @@ export class RefGroupEncoder {
   private size = 0;
   private literals: Uint8Array = new Uint8Array(1 << 16);
   private literalCount = 0;
+  /**
+   * The index: each hash's newest entry, each entry linked to the one before it with the same hash
+   * (-1: none). An entry is a position p (a multiple of 4), plus 1 for a copy's: a copy's link is at
+   * copyLinks[p / SPARSE_STEP], a literal's at literalLinks[p / STEP]. One table of links by
+   * position / 4 for both touched 4 bytes of fresh memory for every 4 bases of the group, as much
+   * as the history itself, where copies need one per 16 (and most of a close collection is copies).
+   */
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
-  private chain = new Int32Array(1 << 14);
+  private copyLinks = new Int32Array(1 << 12);
+  private literalLinks = new Int32Array(1 << 14);
   private readonly grammar: TokenGrammar;
   private readonly tokens: TokenModels;
   private readonly sites: Sites;
@@ -127,7 +129,9 @@ export class RefGroupEncoder {
 
   /**
    * `continues`: what the group this one continues left (its decoder's `continuation()`): its bases
-   * are the start of this group's history, indexed here every PREFIX_STEP-th position.
+   * are the start of this group's history, indexed here as copies are: which of its bases were new
+   * is not known there, and most are copies. Every 4th position instead gave 0.5-2% smaller
+   * continuations and took 1.5x the time (ADR 0013).
    */
   constructor(
     private readonly options: RefOptions = {},
@@ -144,7 +148,8 @@ export class RefGroupEncoder {
     if (reserve > this.history.length) {
       try {
         const history = new Uint8Array(reserve);
-        this.chain = new Int32Array((reserve >> 2) + 1);
+        this.copyLinks = new Int32Array(Math.floor(reserve / SPARSE_STEP) + 1);
+        this.literalLinks = new Int32Array(Math.floor(reserve / STEP) + 1);
         this.history = history;
         this.view = new DataView(history.buffer);
       } catch {
@@ -157,7 +162,7 @@ export class RefGroupEncoder {
       this.view = new DataView(this.history.buffer);
       this.history.set(continues.bases);
       this.size = before;
-      this.index(0, before, PREFIX_STEP);
+      this.index(0, before, true);
     }
     this.start = this.size;
   }
@@ -249,8 +254,9 @@ export class RefGroupEncoder {
           kmerAt = pos;
         }
         for (let s = 0; s < 2 && bestLen < GOOD_ENOUGH; s++) {
-          let p = this.head[hashKmer(s === 0 ? f : c)]!;
-          for (let depth = 0; p >= 0 && depth < DEPTH; depth++, p = this.chain[p >> 2]!) {
+          for (let depth = 0, e = this.head[hashKmer(s === 0 ? f : c)]!; e >= 0 && depth < DEPTH; depth++) {
+            const p = e & ~3;
+            e = e & 1 ? this.copyLinks[p / SPARSE_STEP]! : this.literalLinks[p / STEP]!;
             const r = s === 0 ? p + (pos - q) : p + K - 1 - (pos - q);
             // quick reject: a longer match must also match the base after the best one's end
             if (bestLen > 0 && bestLen < n - pos) {
@@ -308,8 +314,8 @@ export class RefGroupEncoder {
       }
       this.alignedBases += length + (hinted ? run : 0);
       matches?.push(start, bestStrand, r, length);
-      this.index(base + litStart, base + start, STEP);
-      this.index(base + start, base + start + length, SPARSE_STEP);
+      this.index(base + litStart, base + start, false);
+      this.index(base + start, base + start + length, true);
       this.sites.copy(bestStrand, r, base + start, length);
       recent.use(bestStrand, Alignments.diagonal(bestStrand, r, base + start));
       previous = kind;
@@ -323,7 +329,7 @@ export class RefGroupEncoder {
       tokens.literalRun(io, previous, n - litStart);
       this.addLiterals(base + litStart, n - litStart);
       if (previous >= 0) markRun(this.sites, base + litStart, expected);
-      this.index(base + litStart, base + n, STEP);
+      this.index(base + litStart, base + n, false);
     }
     this.payloads.push(io.coder.finishShort().slice());
   }
@@ -396,14 +402,16 @@ export class RefGroupEncoder {
   }
 
   /**
-   * Adds the k-mers starting at every `step`-th position of `from..to` to the index. New material
-   * (literals) is indexed densely and copies (matches) sparsely: a copy's bases are also found at
-   * its source, and inserting into the table is the parse's largest cost (a cache miss each).
+   * Adds the k-mers starting in `from..to` to the index: of new material (literals) every STEP-th
+   * position, of copies (matches) every SPARSE_STEP-th: a copy's bases are also found at its
+   * source, and inserting into the table is the parse's largest cost (a cache miss each).
    */
-  private index(from: number, to: number, step: number): void {
+  private index(from: number, to: number, copies: boolean): void {
     const view = this.view;
+    const step = copies ? SPARSE_STEP : STEP;
     const last = Math.min(to, this.size - K + 1);
-    this.chain = grow(this.chain, (last >> 2) + 1);
+    if (copies) this.copyLinks = grow(this.copyLinks, Math.floor(last / SPARSE_STEP) + 1);
+    else this.literalLinks = grow(this.literalLinks, Math.floor(last / STEP) + 1);
     // Hashes first, table updates after, in batches: the updates are cache misses, and with no
     // hashing between them the processor overlaps them (twice as fast, measured).
     const hashes = this.batch;
@@ -419,11 +427,17 @@ export class RefGroupEncoder {
         }
         hashes[m++] = hashKmer(code);
       }
+      const head = this.head;
       for (let i = 0; i < m; i++) {
         const p = first + i * step;
         const h = hashes[i]!;
-        this.chain[p >> 2] = this.head[h]!;
-        this.head[h] = p;
+        if (copies) {
+          this.copyLinks[p / SPARSE_STEP] = head[h]!;
+          head[h] = p + 1;
+        } else {
+          this.literalLinks[p / STEP] = head[h]!;
+          head[h] = p;
+        }
       }
     }
   }
