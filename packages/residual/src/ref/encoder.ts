@@ -109,6 +109,8 @@ export class RefGroupEncoder {
   private readonly tokens: TokenModels;
   private readonly sites: Sites;
   private readonly batch = new Int32Array(256);
+  /** The index's newest entries for the k-mers one position of the parse looks up. */
+  private readonly heads = new Int32Array(2 * SPARSE_STEP);
   /** Each record's token stream. */
   private readonly payloads: Uint8Array[] = [];
   /**
@@ -232,10 +234,13 @@ export class RefGroupEncoder {
         if (resumed >= DIAGONAL_MIN) minScore = Math.max(minScore, 2 * resumed - 4);
       }
       const lowest = atDifference ? Math.max(0, pos - SPARSE_STEP + 1) : pos;
-      for (let q = Math.min(pos, n - K); q >= lowest && bestLen < GOOD_ENOUGH; q--) {
+      const highest = Math.min(pos, n - K);
+      const heads = this.heads;
+      let count = 0;
+      if (highest >= lowest) {
         let f: number;
         let c: number;
-        if (q === pos && kmerAt === pos - 1) {
+        if (highest === pos && kmerAt === pos - 1) {
           const x = history[a + K - 1]!;
           f = (fw << 2) | x;
           c = ((rc >> 2) & 0x3fffffff) | ((3 - x) << 30);
@@ -243,35 +248,49 @@ export class RefGroupEncoder {
           f = 0;
           c = 0;
           for (let j = 0; j < K; j++) {
-            const x = history[base + q + j]!;
+            const x = history[base + highest + j]!;
             f = (f << 2) | x;
             c = ((c >> 2) & 0x3fffffff) | ((3 - x) << 30);
           }
         }
-        if (q === pos) {
+        if (highest === pos) {
           fw = f;
           rc = c;
           kmerAt = pos;
         }
-        for (let s = 0; s < 2 && bestLen < GOOD_ENOUGH; s++) {
-          for (let depth = 0, e = this.head[hashKmer(s === 0 ? f : c)]!; e >= 0 && depth < DEPTH; depth++) {
-            const p = e & ~3;
-            e = e & 1 ? this.copyLinks[p / SPARSE_STEP]! : this.literalLinks[p / STEP]!;
-            const r = s === 0 ? p + (pos - q) : p + K - 1 - (pos - q);
-            // quick reject: a longer match must also match the base after the best one's end
-            if (bestLen > 0 && bestLen < n - pos) {
-              const want = history[a + bestLen]!;
-              if (s === 0 ? history[r + bestLen] !== want : r < bestLen || 3 - history[r - bestLen]! !== want) continue;
-            }
-            const len = this.extend(r, a, s, n - pos);
-            if (len <= bestLen) continue;
-            const score = 2 * len - this.cost(recent, strand, expected + (strand === 0 ? 1 : -1) * (pos - prevEnd), s, r, a);
-            if (score > bestScore && score >= minScore) {
-              bestLen = len;
-              bestRef = r;
-              bestStrand = s;
-              bestScore = score;
-            }
+        // The newest entry of each k-mer from `highest` down to `lowest`, forward and reverse, read
+        // before any is followed: the reads are cache misses, which the processor overlaps only
+        // when nothing between them waits on one. Each k-mer is the next one shifted by a base.
+        for (let q = highest; ; q--) {
+          heads[count++] = this.head[hashKmer(f)]!;
+          heads[count++] = this.head[hashKmer(c)]!;
+          if (q === lowest) break;
+          const x = history[base + q - 1]!;
+          f = (x << 30) | (f >>> 2);
+          c = (c << 2) | (3 - x);
+        }
+      }
+      // newest first, k-mer by k-mer from `highest` down, forward before reverse
+      for (let i = 0; i < count && bestLen < GOOD_ENOUGH; i++) {
+        const q = highest - (i >> 1);
+        const s = i & 1;
+        for (let depth = 0, e = heads[i]!; e >= 0 && depth < DEPTH; depth++) {
+          const p = e & ~3;
+          e = e & 1 ? this.copyLinks[p / SPARSE_STEP]! : this.literalLinks[p / STEP]!;
+          const r = s === 0 ? p + (pos - q) : p + K - 1 - (pos - q);
+          // quick reject: a longer match must also match the base after the best one's end
+          if (bestLen > 0 && bestLen < n - pos) {
+            const want = history[a + bestLen]!;
+            if (s === 0 ? history[r + bestLen] !== want : r < bestLen || 3 - history[r - bestLen]! !== want) continue;
+          }
+          const len = this.extend(r, a, s, n - pos);
+          if (len <= bestLen) continue;
+          const score = 2 * len - this.cost(recent, strand, expected + (strand === 0 ? 1 : -1) * (pos - prevEnd), s, r, a);
+          if (score > bestScore && score >= minScore) {
+            bestLen = len;
+            bestRef = r;
+            bestStrand = s;
+            bestScore = score;
           }
         }
       }
