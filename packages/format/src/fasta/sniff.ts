@@ -17,22 +17,22 @@ const MIN_NUCLEOTIDE_SHARE = 0.9;
 export function looksLikeNucleotide(sample: Uint8Array): boolean {
   let residues = 0;
   let nucleotides = 0;
-  let lineStart = true;
-  let inHeader = false;
-  for (let i = 0; i < sample.length; i++) {
-    const b = sample[i];
-    if (b === 10) {
-      lineStart = true;
-      inHeader = false;
-      continue;
+  // Line by line: header lines are skipped whole, and the bytes of the others counted in a loop
+  // with no branches but the loop's (a byte-by-byte state machine took 3 ns a byte, a tenth of a
+  // second for 50 genomes' files).
+  for (let start = 0; start < sample.length; ) {
+    const lf = sample.indexOf(10, start);
+    const end = lf < 0 ? sample.length : lf;
+    if (sample[start] !== 62) {
+      let crs = 0;
+      for (let i = start; i < end; i++) {
+        const b = sample[i]!;
+        nucleotides += NUCLEOTIDE[b]!;
+        crs += b === 13 ? 1 : 0;
+      }
+      residues += end - start - crs;
     }
-    if (lineStart) {
-      inHeader = b === 62;
-      lineStart = false;
-    }
-    if (inHeader || b === 13) continue;
-    residues++;
-    nucleotides += NUCLEOTIDE[b];
+    start = end + 1;
   }
   return residues === 0 || nucleotides >= MIN_NUCLEOTIDE_SHARE * residues;
 }
