@@ -157,7 +157,7 @@ async function decodeRecord(
 ): Promise<Uint8Array> {
   const { layout } = record;
   const symbols = await decodeBases(payload, record, offset, 0, layout.bases, coding);
-  const bytes = renderRecord(layout, renderResidues(layout, symbols, 0, layout.residues));
+  const bytes = renderRecord(layout, symbols);
   if (crc32c(bytes) !== record.crc) {
     throw new ChecksumMismatchError(`record #${index} does not match its checksum after decoding`);
   }

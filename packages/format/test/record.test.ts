@@ -1,0 +1,55 @@
+/** A record's layout and bases give its bytes back, whole (renderRecord) and in any residue range (renderResidues). */
+import { describe, expect, it } from 'vitest';
+import { basesBefore, parseRecord, renderRecord, renderResidues } from '../src/fasta/record.js';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** A seeded record: lines of varying width, lower-case runs, IUPAC and other bytes, CRLF and missing last terminators. */
+function randomRecord(seed: number): string {
+  let state = seed;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const crlf = random() < 0.3;
+  let out = random() < 0.8 ? `>r${seed} some description${crlf ? '\r\n' : '\n'}` : '';
+  const lines = Math.floor(random() * 12);
+  const width = pick([0, 1, 7, 60, 61, 80]);
+  let lower = false;
+  for (let l = 0; l < lines; l++) {
+    const length = random() < 0.8 ? width : Math.floor(random() * 100);
+    let line = '';
+    for (let i = 0; i < length; i++) {
+      if (random() < 0.05) lower = !lower;
+      const other = random() < 0.04;
+      const letter = other ? pick(['N', 'N', 'R', 'Y', '-', '*', 'X']) : pick(['A', 'C', 'G', 'T']);
+      line += lower && /[A-Z]/.test(letter) ? letter.toLowerCase() : letter;
+    }
+    const last = l === lines - 1;
+    out += line + (last && random() < 0.3 ? '' : crlf !== random() < 0.1 ? '\r\n' : '\n');
+  }
+  return out;
+}
+
+describe('renderRecord and renderResidues', () => {
+  it('give back every generated record byte for byte, and any range of its residues', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const original = randomRecord(seed);
+      const bytes = new TextEncoder().encode(original);
+      const { layout, symbols } = parseRecord(bytes);
+      expect(text(renderRecord(layout, symbols)), `seed ${seed}`).toBe(original);
+
+      const residues = original
+        .split('\n')
+        .filter((line, i) => !(i === 0 && line.startsWith('>')))
+        .map((line) => line.replace(/\r$/, ''))
+        .join('');
+      const all = text(renderResidues(layout, symbols, 0, layout.residues));
+      expect(all, `seed ${seed}`).toBe(residues);
+      for (let k = 0; k < 5 && layout.residues > 0; k++) {
+        const start = (seed * 7 + k * 13) % layout.residues;
+        const end = start + ((seed + k * 31) % (layout.residues - start + 1));
+        const from = basesBefore(layout, start);
+        expect(text(renderResidues(layout, symbols.subarray(from), start, end)), `seed ${seed} ${start}..${end}`).toBe(residues.slice(start, end));
+      }
+    }
+  });
+});
