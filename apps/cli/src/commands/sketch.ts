@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Sketcher } from '../minhash.js';
 import { CliError, Exit } from '../errors.js';
-import { readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
+import { readAhead, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
 import { forInput, log } from '../shared.js';
 
 export interface SketchFlags {
@@ -19,16 +19,20 @@ export interface SketchFlags {
 }
 
 /** One JSON line: the file's name as given, its bases, k, the sketch size and the hashes. */
-async function sketchLine(path: string, kmer: number, size: number): Promise<string> {
-  // an empty file is a genome without k-mers here, not an error
-  const input = { name: path, path, size: undefined };
+async function sketchLine(path: string, kmer: number, size: number, pieces: AsyncIterable<Uint8Array>): Promise<string> {
   const sketcher = new Sketcher(kmer, size);
   await forInput(path, async () => {
-    if (!(await stat(path)).isFile()) throw new CliError(`${path}: not a regular file`);
-    for await (const piece of readMaybeGzip(input, undefined, true)) sketcher.update(piece);
+    for await (const piece of pieces) sketcher.update(piece);
   });
   const { bases, hashes } = sketcher.digest();
   return JSON.stringify({ name: path, bases, kmer, size, hashes }) + '\n';
+}
+
+/** The pieces of a file to sketch; an empty file is a genome without k-mers here, not an error. */
+async function* filePieces(path: string): AsyncGenerator<Uint8Array> {
+  const info = await stat(path); // its errors are told with the path (forInput)
+  if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
+  yield* readMaybeGzip({ name: path, path, size: info.size }, undefined, true);
 }
 
 export async function sketchCommand(files: string[], flags: SketchFlags): Promise<void> {
@@ -39,8 +43,16 @@ export async function sketchCommand(files: string[], flags: SketchFlags): Promis
   }
   if (paths.length === 0) throw new CliError('sketch: name the files to sketch (or --files-from LIST)', Exit.usage);
   const lines = (async function* () {
-    for (const path of paths) {
-      yield new TextEncoder().encode(await sketchLine(path, flags.kmer, flags.size));
+    // each file is opened and read while the one before is sketched
+    let next = readAhead(filePieces(paths[0]!));
+    try {
+      for (let i = 0; i < paths.length; i++) {
+        const pieces = next.pieces;
+        if (i + 1 < paths.length) next = readAhead(filePieces(paths[i + 1]!));
+        yield new TextEncoder().encode(await sketchLine(paths[i]!, flags.kmer, flags.size, pieces));
+      }
+    } finally {
+      await next.stop();
     }
   })();
   if (flags.output === undefined) return writeAll(process.stdout, lines);
