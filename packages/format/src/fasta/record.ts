@@ -261,7 +261,7 @@ class ResidueWriter {
 
   constructor(
     private readonly layout: RecordLayout,
-    /** The bases from residue `first` on. */
+    /** The record's bases from those of the first residue written on (basesBefore of it). */
     private readonly symbols: Uint8Array,
     private readonly out: Uint8Array,
   ) {
