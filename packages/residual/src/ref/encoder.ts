@@ -237,7 +237,7 @@ export class RefGroupEncoder {
       const highest = Math.min(pos, n - K);
       const heads = this.heads;
       let count = 0;
-      if (highest >= lowest) {
+      if (highest >= lowest && bestLen < GOOD_ENOUGH) {
         let f: number;
         let c: number;
         if (highest === pos && kmerAt === pos - 1) {
