@@ -1,37 +1,15 @@
 #!/usr/bin/env python3
-"""Checks one batch's archive (the verify step): every file is decoded with `seqcoder decompress`
-into a scratch folder and compared byte for byte with its input (a .gz input with the FASTA it
-holds, which is what the archive keeps); then writes what the catalogue needs: each genome's
-stored name, bytes, SHA-256 and records (name, length) as `seqcoder list --json` gives them.
-The scratch folder is removed, also on failure."""
+"""Checks one batch's archive (the verify step): `seqcoder verify --against` decodes every file and
+compares it byte for byte with its input (a .gz input with the FASTA it holds, which is what the
+archive keeps), in one process that writes nothing to disk; then writes what the catalogue needs:
+each genome's stored name, bytes, SHA-256 and records (name, length), as that command reports them."""
 import argparse
-import hashlib
 import json
 import os
 import shlex
-import shutil
 import subprocess
-import tempfile
 
-from common import open_fasta, read_list, stored_name, write_atomic
-
-CHUNK = 1 << 20
-
-
-def same_and_digest(original, restored):
-    """SHA-256 and size of `restored`, after checking it equals `original` byte for byte."""
-    digest = hashlib.sha256()
-    size = 0
-    with open_fasta(original) as a, open(restored, "rb") as b:
-        while True:
-            x = a.read(CHUNK)
-            y = b.read(CHUNK)
-            if x != y:
-                raise SystemExit(f"verify.py: {restored} differs from {original} near byte {size}")
-            if not x:
-                return digest.hexdigest(), size
-            digest.update(x)
-            size += len(x)
+from common import read_list, stored_name, write_atomic
 
 
 def main():
@@ -46,32 +24,26 @@ def main():
 
     genomes = read_list(args.genomes)
     seqcoder = shlex.split(args.seqcoder)
-    listing = json.loads(subprocess.run([*seqcoder, "list", "--json", args.archive], check=True, capture_output=True).stdout)[0]
-    files = {f["name"]: f for f in listing["files"]}
-    scratch = tempfile.mkdtemp(prefix=f".verify-{args.batch}-", dir=os.path.dirname(os.path.abspath(args.output)))
-    try:
-        subprocess.run([*seqcoder, "decompress", "-q", "--threads", "1", args.archive, "-C", scratch], check=True)
-        entries = []
-        for genome in genomes:
-            name = stored_name(genome)
-            if name not in files:
-                raise SystemExit(f"verify.py: {args.archive} does not hold {name}")
-            sha256, size = same_and_digest(os.path.join(args.input, genome), os.path.join(scratch, name))
-            info = files[name]
-            records = listing["records"][info["firstRecord"] : info["firstRecord"] + info["records"]] if info["kind"] == "fasta" else []
-            entries.append(
-                {
-                    "genome": genome,
-                    "stored": name,
-                    "bytes": size,
-                    "sha256": sha256,
-                    "records": [{"name": r["name"], "length": r["length"]} for r in records],
-                }
-            )
-        if len(files) != len(genomes):
-            raise SystemExit(f"verify.py: {args.archive} holds {len(files)} files, the batch {len(genomes)}")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    # stdout is the report; stderr (what went wrong, if anything) goes to the job's log
+    run = subprocess.run([*seqcoder, "verify", "--json", "--against", args.input, args.archive], check=True, stdout=subprocess.PIPE)
+    files = {f["name"]: f for f in json.loads(run.stdout)[0]["files"]}
+    entries = []
+    for genome in genomes:
+        name = stored_name(genome)
+        if name not in files:
+            raise SystemExit(f"verify.py: {args.archive} does not hold {name}")
+        info = files[name]
+        entries.append(
+            {
+                "genome": genome,
+                "stored": name,
+                "bytes": info["bytes"],
+                "sha256": info["sha256"],
+                "records": info["records"] if info["kind"] == "fasta" else [],
+            }
+        )
+    if len(files) != len(genomes):
+        raise SystemExit(f"verify.py: {args.archive} holds {len(files)} files, the batch {len(genomes)}")
     result = {"batch": args.batch, "archive": os.path.basename(args.archive), "archiveBytes": os.path.getsize(args.archive), "genomes": entries}
     write_atomic(args.output, json.dumps(result, indent=1))
 

@@ -9,7 +9,8 @@ import { appendCommand } from './commands/append.js';
 import { compressCommand } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
 import { getCommand } from './commands/get.js';
-import { infoCommand, listCommand, verifyCommand } from './commands/info.js';
+import { infoCommand, listCommand } from './commands/info.js';
+import { verifyCommand } from './commands/verify.js';
 import { sketchCommand } from './commands/sketch.js';
 import { MAX_KMER } from './minhash.js';
 import { describeError, Exit } from './errors.js';
@@ -37,6 +38,7 @@ Examples:
   seqcoder cat genome.fa.seqc | head    # decode to stdout
   seqcoder info genome.fa.seqc          # records, lengths, codec, bits per base
   seqcoder verify *.seqc                # full decode and checksum check, nothing written
+  seqcoder verify strains.seqc --against .   # and compare each file with the one its name names under .
   seqcoder compress -o strains.seqc strains/*.fa   # one archive, the genomes coded against each other
   seqcoder list strains.seqc            # its files and records
   seqcoder decompress strains.seqc -C out/   # every file back, byte for byte, under its name
@@ -239,6 +241,13 @@ Examples:
     .description('decode completely and check every checksum; writes nothing')
     .argument('[files...]', 'input files; - for stdin')
     .option('-q, --quiet', 'print only failures')
+    .option(
+      '--against <path>',
+      'also compare the decoded bytes with the originals, byte for byte: the original file of an archive ' +
+        'of one input, or the folder the files of a multi-file archive are named from (each file there by ' +
+        'its stored name, or that name plus .gz, whose content is compared)',
+    )
+    .option('--json', "each file's size, SHA-256 and records as JSON on stdout")
     .action(async (files, flags) => setExit(await verifyCommand(files, flags)));
 
   program

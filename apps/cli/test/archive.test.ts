@@ -3,9 +3,10 @@
  * file back byte for byte under its name, and names from an archive never leading outside -C.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { compressFiles } from '@seqcoder/format';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, testFolders } from './helpers.js';
@@ -66,6 +67,50 @@ describe('multi-file archives', () => {
     // without -C, a multi-file archive goes to a folder named after it
     expect(seqcoder(['decompress', 'set.seqc']).code).toBe(0);
     expect(readFileSync(join(dir, 'set', 'a/x.fa'))).toEqual(Buffer.from(files['a/x.fa'] as string));
+  });
+
+  it('verify --against compares every file with its original and reports size, SHA-256 and records', () => {
+    const [a, b, c] = strains(3, 8000);
+    const files: Record<string, string | Uint8Array> = {
+      'in/a.fa': `>a one\n${wrap(a!, 60)}`,
+      'in/sub/b.fa': `>b\r\n${wrap(b!.toLowerCase(), 70, '\r\n')}>b2\r\nACGTN\r\n`,
+      'in/c.fa.gz': gzipSync(`>c\n${wrap(c!, 80)}`),
+      'in/empty.fa': '',
+    };
+    for (const [path, content] of Object.entries(files)) write(path, content);
+    expect(runCli(join(dir, 'in'), ['compress', '-o', '../set.seqc', 'a.fa', 'sub/b.fa', 'c.fa.gz', 'empty.fa']).code).toBe(0);
+    const sha = (x: string | Uint8Array) => createHash('sha256').update(x).digest('hex');
+    const plain = (path: string) => (path.endsWith('.gz') ? gunzipSync(files[path] as Uint8Array) : Buffer.from(files[path] as string));
+
+    const ok = seqcoder(['verify', '--json', '--against', 'in', 'set.seqc']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.stdout.toString());
+    expect(report).toHaveLength(1);
+    expect(report[0].files.map((f: { name: string; bytes: number; sha256: string; against: string }) => [f.name, f.bytes, f.sha256, f.against])).toEqual(
+      ['in/a.fa', 'in/sub/b.fa', 'in/c.fa.gz', 'in/empty.fa'].map((path) => [path.slice(3).replace(/\.gz$/, ''), plain(path).length, sha(plain(path)), join('in', path.slice(3))]),
+    );
+    expect(report[0].files[1].records).toEqual([{ name: 'b', length: 8000 }, { name: 'b2', length: 5 }]);
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc']).stderr).toMatch(/set\.seqc: OK .*identical to in/);
+
+    // a changed byte, a longer or shorter original, a missing one: each is an error naming the file
+    const original = files['in/sub/b.fa'] as string;
+    write('in/sub/b.fa', original.slice(0, 100) + (original[100] === 'a' ? 'c' : 'a') + original.slice(101));
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/sub\/b\.fa is not its original .*differ at byte 100\b/) });
+    write('in/sub/b.fa', original + '\n');
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/goes on for 1 more byte/) });
+    write('in/sub/b.fa', original.slice(0, -1));
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/ends at byte/) });
+    write('in/sub/b.fa', original);
+    unlinkSync(join(dir, 'in/c.fa.gz'));
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/c\.fa: no original under in/) });
+
+    // an archive of one input is compared with its file; --against takes one archive
+    write('one.fa', files['in/a.fa'] as string);
+    expect(seqcoder(['compress', 'one.fa']).code).toBe(0);
+    expect(seqcoder(['verify', '--against', 'one.fa', 'one.fa.seqc']).code).toBe(0);
+    expect(seqcoder(['verify', '--against', 'in', 'one.fa.seqc']).code).toBe(2);
+    expect(seqcoder(['verify', '--against', 'in', 'one.fa.seqc', 'set.seqc']).code).toBe(2);
   });
 
   it('from -c with several inputs is one readable archive (never an unreadable file)', () => {

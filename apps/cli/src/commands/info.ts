@@ -113,19 +113,6 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
   return exit;
 }
 
-/** Decodes every file completely; reports each, and fails if any fails. */
-export async function verifyCommand(files: string[], flags: { quiet?: boolean }): Promise<number> {
-  return eachInput(files.length > 0 ? files : ['-'], async (file) => {
-    const archive = await open(file);
-    try {
-      await forInput(file, () => archive.verify());
-    } finally {
-      await archive.close();
-    }
-    if (!flags.quiet) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)})`);
-  });
-}
-
 /**
  * A record name as text that cannot act on a terminal: names are archive data, so control
  * characters (escape sequences, bell, carriage return) are shown escaped, as `\x1b`.

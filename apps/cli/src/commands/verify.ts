@@ -1,0 +1,194 @@
+/**
+ * `verify`: decode an archive completely and check every checksum, writing nothing. With
+ * `--against`, also compare what comes out with the original files, byte for byte; with `--json`,
+ * print each file's size, SHA-256 and records. Together they are the scale workflow's verify step
+ * in one process: extracting a batch to a scratch folder and comparing it there wrote and synced
+ * every file to disk, and read it back (about 40% of that step's time on a 500-genome batch).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decompressStream, type Archive, type FileInfo, type RecordInfo } from '@seqcoder/format';
+import { safeRelativePath } from '../archive-files.js';
+import { CliError, Exit } from '../errors.js';
+import { openInput, readInput, readMaybeGzip } from '../io.js';
+import { eachInput, forInput, formatBytes, log } from '../shared.js';
+import { open } from './info.js';
+
+export interface VerifyFlags {
+  quiet?: boolean;
+  json?: boolean;
+  /** The original: a file for an archive of one input, a folder for an archive of several. */
+  against?: string;
+}
+
+/** What `verify --json` prints for each file of an archive. */
+export interface VerifiedFile {
+  /** Its stored name (for an archive of one input: the archive's name without .seqc). */
+  name: string;
+  kind: FileInfo['kind'];
+  /** Size and SHA-256 of its bytes as restored (for a .gz original: of the FASTA inside). */
+  bytes: number;
+  sha256: string;
+  records: { name: string; length: number }[];
+  /** The original it was compared with (`--against`). */
+  against?: string;
+}
+
+/** Decodes every archive named; reports each, and fails if any fails. */
+export async function verifyCommand(files: string[], flags: VerifyFlags): Promise<number> {
+  const inputs = files.length > 0 ? files : ['-'];
+  if (flags.against !== undefined && (inputs.length !== 1 || inputs[0] === '-')) {
+    throw new CliError('--against compares one archive file (not stdin) with its originals', Exit.usage);
+  }
+  const reports: { file: string; files: VerifiedFile[] }[] = [];
+  const exit = await eachInput(inputs, async (file) => {
+    const archive = await open(file);
+    try {
+      if (flags.json || flags.against !== undefined) reports.push({ file, files: await forInput(file, () => check(file, archive, flags.against)) });
+      else await forInput(file, () => archive.verify());
+    } finally {
+      await archive.close();
+    }
+    if (!flags.quiet && !flags.json) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)}${flags.against !== undefined ? `, identical to ${flags.against}` : ''})`);
+  });
+  if (flags.json) process.stdout.write(JSON.stringify(reports, null, 1) + '\n');
+  return exit;
+}
+
+/** Decodes `file` (whose index is `archive`) as `decompress` would, hashing each file and comparing it with its original. */
+async function check(file: string, archive: Archive, against: string | undefined): Promise<VerifiedFile[]> {
+  const single = archive.files.length === 0;
+  if (single && against !== undefined && (await stat(against).catch(() => undefined))?.isDirectory()) {
+    throw new CliError(`${file} holds one file: --against names that file, not a folder`, Exit.usage);
+  }
+  const members: FileInfo[] = single
+    ? [{ index: 0, name: file.replace(/\.seqc$/, ''), nameBytes: new Uint8Array(), kind: archive.kind === 'fasta' ? 'fasta' : 'generic', firstRecord: 0, records: archive.records.length, originalBytes: archive.originalBytes }]
+    : [...archive.files];
+  const done: VerifiedFile[] = [];
+  let current: FileCheck | undefined;
+  let next = 0;
+  // Files begin (onFile) before their first piece; an empty file has none.
+  const advance = async (upTo: number): Promise<void> => {
+    for (; next < upTo; next++) {
+      if (current) done.push(await current.finish());
+      current = await FileCheck.start(members[next]!, archive.records, single ? against : against !== undefined ? await originalIn(against, members[next]!.name) : undefined);
+    }
+  };
+  let started = single ? 1 : 0;
+  const input = await openInput(file);
+  for await (const piece of decompressStream(readInput(input), { onFile: (f) => void (started = f.index + 1) })) {
+    await advance(started);
+    await current!.take(piece);
+  }
+  await advance(members.length);
+  if (current) done.push(await current.finish());
+  return done;
+}
+
+/** The original of stored name `name` under `dir`: that path, or that path with .gz (an archive keeps the FASTA a .gz held). */
+async function originalIn(dir: string, name: string): Promise<string> {
+  const path = join(dir, ...safeRelativePath(name));
+  for (const candidate of [path, `${path}.gz`]) if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+  throw new CliError(`${name}: no original under ${dir} (looked for ${path} and ${path}.gz)`);
+}
+
+/** Where originals are read into: one buffer for all, as each piece is compared before the next is read. */
+const scratch = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * The bytes of an original: a plain file through `scratch`, a .gz through gunzip. Plain files are
+ * read synchronously: decoding holds the thread anyway, and fresh buffers and a round trip to
+ * the I/O threads for every piece cost about a third of comparing a batch of 500 genomes.
+ */
+async function* readOriginal(path: string, size: number): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, scratch, 0, 2, 0) === 2 && scratch[0] === 0x1f && scratch[1] === 0x8b) {
+      yield* readMaybeGzip({ name: path, path, size }, undefined, true);
+      return;
+    }
+    for (let at = 0; ; ) {
+      const n = readSync(fd, scratch, 0, scratch.length, at);
+      if (n === 0) return;
+      at += n;
+      yield scratch.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One file as it is decoded: its hash, and the comparison with its original's bytes. */
+class FileCheck {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  /** The original's current piece and how far into it the comparison is. */
+  private piece: Uint8Array = new Uint8Array(0);
+  private at = 0;
+
+  private constructor(
+    private readonly member: FileInfo,
+    private readonly records: readonly RecordInfo[],
+    private readonly original: { path: string; pieces: AsyncGenerator<Uint8Array> } | undefined,
+  ) {}
+
+  static async start(member: FileInfo, records: readonly RecordInfo[], against: string | undefined): Promise<FileCheck> {
+    if (against === undefined) return new FileCheck(member, records, undefined);
+    const info = await stat(against).catch((e: NodeJS.ErrnoException) => {
+      throw new CliError(`${against}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    });
+    if (!info.isFile()) throw new CliError(`${against}: not a regular file`);
+    return new FileCheck(member, records, { path: against, pieces: readOriginal(against, info.size) });
+  }
+
+  async take(piece: Uint8Array): Promise<void> {
+    this.hash.update(piece);
+    const original = this.original;
+    if (original) {
+      for (let i = 0; i < piece.length; ) {
+        if (this.at === this.piece.length) {
+          const more = await original.pieces.next();
+          if (more.done) throw this.differs(`${original.path} ends at byte ${this.bytes + i}`);
+          this.piece = more.value;
+          this.at = 0;
+          continue;
+        }
+        const n = Math.min(piece.length - i, this.piece.length - this.at);
+        const mine = piece.subarray(i, i + n);
+        const theirs = this.piece.subarray(this.at, this.at + n);
+        if (Buffer.compare(mine, theirs) !== 0) {
+          let k = 0;
+          while (mine[k] === theirs[k]) k++;
+          throw this.differs(`they differ at byte ${this.bytes + i + k}`);
+        }
+        i += n;
+        this.at += n;
+      }
+    }
+    this.bytes += piece.length;
+  }
+
+  async finish(): Promise<VerifiedFile> {
+    const original = this.original;
+    if (original) {
+      let rest = this.piece.length - this.at;
+      for (let more = await original.pieces.next(); !more.done; more = await original.pieces.next()) rest += more.value.length;
+      if (rest > 0) throw this.differs(`${original.path} goes on for ${rest} more byte(s)`);
+    }
+    const m = this.member;
+    return {
+      name: m.name,
+      kind: m.kind,
+      bytes: this.bytes,
+      sha256: this.hash.digest('hex'),
+      records: this.records.slice(m.firstRecord, m.firstRecord + m.records).map((r) => ({ name: r.name, length: r.length })),
+      ...(original ? { against: original.path } : {}),
+    };
+  }
+
+  private differs(how: string): CliError {
+    return new CliError(`${this.member.name} is not its original ${this.original!.path}: ${how}`, Exit.damaged);
+  }
+}
