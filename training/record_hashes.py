@@ -1,6 +1,8 @@
-"""Writes the SHA-256 of a model's ONNX graphs into packages/models/src/index.ts (the MODELS table).
+"""Writes the SHA-256 of a model's ONNX graphs into packages/models/src/index.ts (the MODELS table,
+or for a k-mer denoiser, whose folder holds denoiser.onnx, the DENOISERS table).
 
     /usr/bin/python3 training/record_hashes.py seqcoder-p4k1280
+    /usr/bin/python3 training/record_hashes.py kmer-denoiser-k31
 
 Run after export.py: files name their model by the decoder's hash, so the table must match the
 shipped graphs (packages/models/test checks that it does).
@@ -14,6 +16,16 @@ root = os.path.join(os.path.dirname(__file__), "..", "packages", "models")
 name = sys.argv[1] if len(sys.argv) > 1 else "seqcoder-p4k1280"
 source_path = os.path.join(root, "src", "index.ts")
 source = open(source_path).read()
+denoiser = os.path.join(root, "models", name, "denoiser.onnx")
+if os.path.exists(denoiser):
+    digest = hashlib.sha256(open(denoiser, "rb").read()).hexdigest()
+    pattern = re.compile(r"(name: '" + re.escape(name) + r"', k: \d+, sha256: ')([^']*)(')")
+    source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
+    if n != 1:
+        sys.exit(f"no DENOISERS entry for {name} in {source_path}")
+    print(f"{name} denoiser.onnx sha256 {digest}")
+    open(source_path, "w").write(source)
+    sys.exit(0)
 for graph in ("decoder", "encoder"):
     digest = hashlib.sha256(open(os.path.join(root, "models", name, f"{graph}.onnx"), "rb").read()).hexdigest()
     pattern = re.compile(r"(name: '" + re.escape(name) + r"'.*?" + graph + r"Sha256: ')([^']*)(')", re.S)

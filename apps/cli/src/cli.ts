@@ -250,6 +250,38 @@ Examples:
     .option('--json', "each file's size, SHA-256 and records as JSON on stdout")
     .action(async (files, flags) => setExit(await verifyCommand(files, flags)));
 
+  const kmers = program.command('kmers').description('k-mer tools: denoise reads with the k-mer denoising autoencoder (see its model card)');
+  kmers
+    .command('denoise')
+    .description('reads (FASTA or FASTQ, plain or .gz) through the k-mer denoising autoencoder, written back in the same format')
+    .argument('[reads]', 'the reads; - or none for stdin')
+    .option('-o, --output <path>', 'write the corrected reads here instead of standard output')
+    .option('--kmers <path>', 'also write the distinct k-mers of the corrected reads, one a line, sorted (held in memory)')
+    .option('-f, --force', 'overwrite existing output files')
+    .option('-q, --quiet', 'no summary')
+    .addOption(new Option('-k, --kmer <k>', "k: must be the model's (31 for the shipped one)").argParser((v) => parseInteger(v, 1, 64)))
+    .option('--model <name>', 'the denoiser of @seqcoder/models to use', 'kmer-denoiser-k31')
+    .addOption(new Option('--runtime <name>', 'where the network runs: wasm (any machine) or onnx (native, faster)').choices(['wasm', 'onnx']).default('wasm'))
+    .addOption(new Option('--device <name>', 'with --runtime onnx: cpu, or cuda (falls back to cpu with a message); cuda implies --runtime onnx').choices(['cpu', 'cuda']).default('cpu'))
+    .addHelpText(
+      'after',
+      `
+Every k-mer of a read that holds only A, C, G and T goes through the network, which gives a
+probability for each of its bases; each base of the read becomes the base whose probabilities,
+summed over the k-mers that cover it, are highest. N runs, other IUPAC letters, letter case and
+reads shorter than k stay as they are. FASTA reads are written one sequence line each.
+
+The shipped model is the notebook's, trained as it was (k = 31, 10% substitution noise, two E. coli
+genomes). On reads of genomes it never saw it does not remove errors; it adds them. Its model card
+and \`pnpm bench:denoise\` give the figures, beside Lighter, a k-mer spectrum corrector.
+
+Examples:
+  seqcoder kmers denoise reads.fq.gz -o corrected.fq
+  seqcoder kmers denoise reads.fa --kmers corrected-kmers.txt > corrected.fa`,
+    )
+    // loaded on use: the network runtime costs every other command nothing
+    .action(async (reads, flags) => setExit(await (await import('./commands/kmers.js')).denoiseCommand(reads, flags)));
+
   program
     .command('sketch')
     .description('MinHash sketches of FASTA files (plain or .gz), one JSON line each, to find which genomes are alike')

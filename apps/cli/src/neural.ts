@@ -26,24 +26,26 @@ export function writingCodec(name: string, flags: RuntimeFlags): string | Sequen
   const runtime = device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
   const neural = [registered.classic, registered.guided].some((c) => c.name === name);
   if (runtime === 'wasm' || !neural) return name;
-  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => nativeEncoderRuntime(device) });
+  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => nativeRuntime(device, 'the encoder') });
   return [codecs.classic, codecs.guided].find((c) => c.name === name)!;
 }
 
 /**
- * The encoder network on onnxruntime-node, an optional dependency: where it is not installed or
- * does not load (its install script downloads files that some machines cannot reach), the encoder
- * runs on WASM instead, with one line saying so. The file is valid either way.
+ * onnxruntime-node for a network (the codecs' encoder, the k-mer denoiser), an optional
+ * dependency: where it is not installed or does not load (its install script downloads files that
+ * some machines cannot reach), the network runs on WASM instead, with one line saying so. A file
+ * written either way is valid, and the denoiser's output the same.
  */
-export async function nativeEncoderRuntime(
+export async function nativeRuntime(
   device: 'cpu' | 'cuda',
+  network: string,
   load: () => Promise<{ OnnxNodeRuntime: new (options: { device: 'cpu' | 'cuda' }) => ModelRuntime }> = () => import('@seqcoder/runtime-onnx-node'),
 ): Promise<ModelRuntime> {
   let adapter: Awaited<ReturnType<typeof load>>;
   try {
     adapter = await load();
   } catch (e) {
-    log(`seqcoder: onnxruntime-node is not available (${(e as Error).message.split('\n', 1)[0]}); the encoder runs on WASM`);
+    log(`seqcoder: onnxruntime-node is not available (${(e as Error).message.split('\n', 1)[0]}); ${network} runs on WASM`);
     return wasmRuntime();
   }
   return new adapter.OnnxNodeRuntime({ device });

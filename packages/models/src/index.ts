@@ -86,3 +86,43 @@ export async function loadModel(name: string = DEFAULT_MODEL): Promise<LoadedMod
   };
   return checkModelFiles(info, await read('encoder.onnx'), await read('decoder.onnx'));
 }
+
+/**
+ * A k-mer denoiser (training/kmer_denoiser.py, the "Bioseq Autoencoder Prototype" notebook): one
+ * ONNX graph, `models/<name>/denoiser.onnx`, one-hot k-mers `kmers` [N, k, 4] in (A, C, G, T),
+ * per-base logits `logits` [N, k, 4] out. See MODEL_CARD.md for what it does and does not do.
+ */
+export interface DenoiserInfo {
+  readonly name: string;
+  readonly k: number;
+  /** SHA-256 of denoiser.onnx, lower-case hex. */
+  readonly sha256: string;
+}
+
+export const DENOISERS: readonly DenoiserInfo[] = [
+  { name: 'kmer-denoiser-k31', k: 31, sha256: '38b3c13fc8c64333c0202d00af0b45b8cee757466f01b22350892c3dfb410609' },
+];
+
+export const DEFAULT_DENOISER = 'kmer-denoiser-k31';
+
+export function denoiserInfo(name: string): DenoiserInfo {
+  const info = DENOISERS.find((m) => m.name === name);
+  if (!info) throw new ModelError('UNKNOWN_MODEL', `no denoiser "${name}" (this package has: ${DENOISERS.map((m) => m.name).join(', ')})`);
+  return info;
+}
+
+/** Reads a shipped denoiser's graph (Node) and checks it against its recorded SHA-256. */
+export async function loadDenoiser(name: string = DEFAULT_DENOISER): Promise<DenoiserInfo & { readonly graph: Uint8Array }> {
+  const info = denoiserInfo(name);
+  const { readFile } = await import('node:fs/promises');
+  let graph: Uint8Array;
+  try {
+    graph = new Uint8Array(await readFile(new URL(`../models/${info.name}/denoiser.onnx`, import.meta.url)));
+  } catch (e) {
+    throw new ModelError('MODEL_FILES_MISSING', `${info.name}/denoiser.onnx is missing from @seqcoder/models (${(e as Error).message})`);
+  }
+  if ((await sha256Hex(graph)) !== info.sha256) {
+    throw new ModelError('MODEL_FILES_CHANGED', `denoiser.onnx of ${info.name} does not match its recorded SHA-256; reinstall @seqcoder/models`);
+  }
+  return { ...info, graph };
+}

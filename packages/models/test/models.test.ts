@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, MODELS, ModelError, checkModelFiles, loadModel, modelByDecoderHash, modelInfo, sha256Hex } from '../src/index.js';
+import { DEFAULT_DENOISER, DEFAULT_MODEL, DENOISERS, MODELS, ModelError, checkModelFiles, denoiserInfo, loadDenoiser, loadModel, modelByDecoderHash, modelInfo, sha256Hex } from '../src/index.js';
 
 describe('@seqcoder/models', () => {
   it('loads the shipped model, whose files match the recorded SHA-256', async () => {
@@ -24,5 +24,14 @@ describe('@seqcoder/models', () => {
     await expect(loadModel('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
     expect(modelByDecoderHash('0'.repeat(64))).toBeUndefined();
     expect(new Set(MODELS.map((m) => m.decoderSha256)).size).toBe(MODELS.length);
+  });
+
+  it('loads the shipped k-mer denoiser, whose graph matches its recorded SHA-256', async () => {
+    const denoiser = await loadDenoiser();
+    expect(denoiser).toMatchObject({ name: DEFAULT_DENOISER, k: 31 });
+    expect(await sha256Hex(denoiser.graph)).toBe(denoiser.sha256);
+    expect(denoiserInfo(DEFAULT_DENOISER)).toBe(DENOISERS[0]);
+    expect(() => denoiserInfo('no-such-denoiser')).toThrow(ModelError);
+    await expect(loadDenoiser('no-such-denoiser')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 });

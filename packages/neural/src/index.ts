@@ -12,6 +12,7 @@ import { createNeuralCodecs, type NeuralCodecOptions, type NeuralCodecs } from '
 export { createNeuralCodecs, type NeuralCodecOptions, type NeuralCodecs, type NeuralRecordReport } from './codecs.js';
 export { createEngine, BATCH_WINDOWS, type Engine, type EngineOptions, type EngineRuntimes, type RuntimeFactory } from './engine.js';
 export { wasmRuntime } from './runtimes.js';
+export { KmerDenoiser, DENOISE_BATCH_KMERS, type DenoiseResult } from './denoiser.js';
 export { ModelUnavailableError, ReconstructionMismatchError, type NeuralErrorCode } from './errors.js';
 export { CHECK_GROUP_WINDOWS, reconstructionChecksums } from './payload.js';
 export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';
