@@ -30,6 +30,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from genomes import load_codes
+
 K = 31
 TRAIN_FILES = (
     "Escherichia_coli_K-12_MG1655_NC_000913.3.fa",
@@ -67,20 +69,6 @@ class KMerAutoenc(nn.Module):
 
     def forward(self, x):
         return self.decoder(self.encoder(x)).view(-1, self.k, 4)
-
-
-def load_codes(path: str) -> np.ndarray:
-    """The bases of a FASTA file as codes 0..3 (A, C, G, T), records joined; other letters dropped."""
-    table = np.full(256, 255, dtype=np.uint8)
-    for code, letters in enumerate(("Aa", "Cc", "Gg", "Tt")):
-        for letter in letters:
-            table[ord(letter)] = code
-    parts = []
-    for line in open(path, "rb"):
-        if not line.startswith(b">"):
-            parts.append(np.frombuffer(line.strip(), dtype=np.uint8))
-    codes = table[np.concatenate(parts)]
-    return codes[codes != 255]
 
 
 def draw(codes: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/bench.ts', 'src/stream.ts', 'src/neural.ts', 'src/region.ts', 'src/denoise.ts'],
+  entry: ['src/bench.ts', 'src/stream.ts', 'src/neural.ts', 'src/region.ts', 'src/denoise.ts', 'src/generate.ts'],
   format: ['esm'],
   clean: true,
   target: 'node20',

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededUniform as random } from './random.js';
 import { cliPath } from './tools.js';
 
 const HELP = `Usage: pnpm bench:denoise [options]
@@ -77,19 +78,6 @@ function window(path: string, size: number): string {
     seq += lines[i]!.trim().toUpperCase().replace(/[^ACGT]/g, '');
   }
   return seq.slice(0, size);
-}
-
-/** xorshift32: the same reads for the same seed on any machine. */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
 }
 
 const complement: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };

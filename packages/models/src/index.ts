@@ -114,15 +114,53 @@ export function denoiserInfo(name: string): DenoiserInfo {
 /** Reads a shipped denoiser's graph (Node) and checks it against its recorded SHA-256. */
 export async function loadDenoiser(name: string = DEFAULT_DENOISER): Promise<DenoiserInfo & { readonly graph: Uint8Array }> {
   const info = denoiserInfo(name);
+  return { ...info, graph: await readGraph(info.name, 'denoiser.onnx', info.sha256) };
+}
+
+/** One graph of a shipped model (Node), checked against its recorded SHA-256. */
+async function readGraph(model: string, file: string, sha256: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   let graph: Uint8Array;
   try {
-    graph = new Uint8Array(await readFile(new URL(`../models/${info.name}/denoiser.onnx`, import.meta.url)));
+    graph = new Uint8Array(await readFile(new URL(`../models/${model}/${file}`, import.meta.url)));
   } catch (e) {
-    throw new ModelError('MODEL_FILES_MISSING', `${info.name}/denoiser.onnx is missing from @seqcoder/models (${(e as Error).message})`);
+    throw new ModelError('MODEL_FILES_MISSING', `${model}/${file} is missing from @seqcoder/models (${(e as Error).message})`);
   }
-  if ((await sha256Hex(graph)) !== info.sha256) {
-    throw new ModelError('MODEL_FILES_CHANGED', `denoiser.onnx of ${info.name} does not match its recorded SHA-256; reinstall @seqcoder/models`);
+  if ((await sha256Hex(graph)) !== sha256) {
+    throw new ModelError('MODEL_FILES_CHANGED', `${file} of ${model} does not match its recorded SHA-256; reinstall @seqcoder/models`);
   }
-  return { ...info, graph };
+  return graph;
+}
+
+/**
+ * A genome generator (training/genome_vae.py, the "Genome VAE Generator" project): the decoder of
+ * a variational autoencoder, `models/<name>/decoder.onnx`, latent `z` [N, latent] in, the logits
+ * of each 6-mer token of a chunk `logits` [N, tokens, 4^k] out. See its MODEL_CARD.md.
+ */
+export interface GeneratorInfo {
+  readonly name: string;
+  /** Bases per token (tokens do not overlap) and tokens per chunk. */
+  readonly k: number;
+  readonly tokens: number;
+  readonly latent: number;
+  /** SHA-256 of decoder.onnx, lower-case hex. */
+  readonly sha256: string;
+}
+
+export const GENERATORS: readonly GeneratorInfo[] = [
+  { name: 'genome-vae-chlamydia', k: 6, tokens: 166, latent: 32, sha256: 'b551e8e6ff89d87e7c0cc10dd32f6522a30e9efd8707086ed39026b411c4abac' },
+];
+
+export const DEFAULT_GENERATOR = 'genome-vae-chlamydia';
+
+export function generatorInfo(name: string): GeneratorInfo {
+  const info = GENERATORS.find((m) => m.name === name);
+  if (!info) throw new ModelError('UNKNOWN_MODEL', `no generator "${name}" (this package has: ${GENERATORS.map((m) => m.name).join(', ')})`);
+  return info;
+}
+
+/** Reads a shipped generator's decoder graph (Node) and checks it against its recorded SHA-256. */
+export async function loadGenerator(name: string = DEFAULT_GENERATOR): Promise<GeneratorInfo & { readonly graph: Uint8Array }> {
+  const info = generatorInfo(name);
+  return { ...info, graph: await readGraph(info.name, 'decoder.onnx', info.sha256) };
 }

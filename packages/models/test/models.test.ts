@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DENOISER, DEFAULT_MODEL, DENOISERS, MODELS, ModelError, checkModelFiles, denoiserInfo, loadDenoiser, loadModel, modelByDecoderHash, modelInfo, sha256Hex } from '../src/index.js';
+import {
+  DEFAULT_DENOISER,
+  DEFAULT_GENERATOR,
+  DEFAULT_MODEL,
+  DENOISERS,
+  GENERATORS,
+  MODELS,
+  ModelError,
+  checkModelFiles,
+  denoiserInfo,
+  generatorInfo,
+  loadDenoiser,
+  loadGenerator,
+  loadModel,
+  modelByDecoderHash,
+  modelInfo,
+  sha256Hex,
+} from '../src/index.js';
 
 describe('@seqcoder/models', () => {
   it('loads the shipped model, whose files match the recorded SHA-256', async () => {
@@ -33,5 +50,13 @@ describe('@seqcoder/models', () => {
     expect(denoiserInfo(DEFAULT_DENOISER)).toBe(DENOISERS[0]);
     expect(() => denoiserInfo('no-such-denoiser')).toThrow(ModelError);
     await expect(loadDenoiser('no-such-denoiser')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
+  });
+
+  it('loads the shipped genome generator, whose decoder matches its recorded SHA-256', async () => {
+    const generator = await loadGenerator();
+    expect(generator).toMatchObject({ name: DEFAULT_GENERATOR, k: 6, tokens: 166, latent: 32 });
+    expect(await sha256Hex(generator.graph)).toBe(generator.sha256);
+    expect(generatorInfo(DEFAULT_GENERATOR)).toBe(GENERATORS[0]);
+    await expect(loadGenerator('no-such-generator')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 });
