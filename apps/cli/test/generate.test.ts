@@ -34,6 +34,10 @@ describe('generate', () => {
     expect(one!.lines.slice(0, -1).every((l) => l.length === 80)).toBe(true);
 
     expect(seqcoder(['generate', '-q', '--length', '2500', '--seed', '7']).stdout).toEqual(a.stdout);
+    // natively: a valid genome of the same length (the same bases are not promised)
+    const native = seqcoder(['generate', '-q', '--length', '2500', '--seed', '7', '--runtime', 'onnx']);
+    expect(native.code).toBe(0);
+    expect(records(native.stdout.toString())[0]!.sequence).toMatch(/^[ACGT]{2500}$/);
     expect(records(seqcoder(['generate', '-q', '--length', '2500', '--seed', '8']).stdout.toString())[0]!.sequence).not.toBe(one!.sequence);
 
     // several genomes continue one stream of draws: the first is the one above

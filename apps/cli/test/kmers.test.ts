@@ -48,6 +48,10 @@ describe('kmers denoise', () => {
     expect(lines[21]).toBe('ACGTACGTAC');
     // the same bytes again, and from a .gz
     expect(seqcoder(['kmers', 'denoise', '-q', '-'], gzipSync(fastq)).stdout).toEqual(r.stdout);
+    // natively (onnxruntime-node, or WASM with a message where it does not load): the same reads here
+    const native = seqcoder(['kmers', 'denoise', '-q', '--runtime', 'onnx', '-'], Buffer.from(fastq));
+    expect(native.code).toBe(0);
+    expect(native.stdout).toEqual(r.stdout);
   });
 
   it('writes FASTA reads one line each, and the corrected k-mers on request', () => {
