@@ -307,9 +307,9 @@ Examples:
       `
 Each genome is made of chunks of 996 bases: a latent drawn from N(0, I) goes through the decoder of
 a variational autoencoder trained on 45 Chlamydia trachomatis genomes, and each of the chunk's
-166 6-mers is drawn from the decoder's probabilities. \`pnpm bench:generate\` compares the output
-with held-back real genomes beside an order-5 Markov chain trained on the same genomes; the model
-card says which is closer.
+166 6-mers is drawn from the decoder's probabilities. Against held-back real genomes
+(\`pnpm bench:generate\`), an order-5 Markov chain of the same genomes is closer on every measure
+(k-mer spectra, codon usage, ORFs); the model card gives the figures.
 
 Examples:
   seqcoder generate --length 1M --seed 7 > synthetic.fa
