@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededUniform as random } from './random.js';
+import { reverseComplement as revcomp, seededUniform as random } from './simulate.js';
 import { cliPath } from './tools.js';
 
 const HELP = `Usage: pnpm bench:denoise [options]
@@ -80,8 +80,6 @@ function window(path: string, size: number): string {
   return seq.slice(0, size);
 }
 
-const complement: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };
-const revcomp = (s: string) => [...s].reverse().map((c) => complement[c]!).join('');
 
 function canonicalKmers(seqs: string[]): Set<string> {
   const set = new Set<string>();

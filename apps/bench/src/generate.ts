@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededUniform as random } from './random.js';
+import { reverseComplement as revcomp, seededUniform as random } from './simulate.js';
 import { cliPath } from './tools.js';
 
 const HELP = `Usage: pnpm bench:generate [options]
@@ -66,8 +66,6 @@ function records(text: string): string[] {
     .map((s) => s.replace(/[^ACGTacgt]/g, '').toUpperCase())
     .filter((s) => s.length > 0);
 }
-
-const revcomp = (s: string) => [...s].reverse().map((c) => 'TGCA'[CODE[c]!]!).join('');
 
 /**
  * k-mer counts of sequences (A/C/G/T only) on both strands, as a frequency vector of 4^k: genes

@@ -22,12 +22,20 @@ const registered = registerNeuralCodecs({ zstd: zstdCompress });
 
 /** The codec `compress` writes with: the name as given, or a neural codec whose encoder runs where the flags say. */
 export function writingCodec(name: string, flags: RuntimeFlags): string | SequenceCodec {
-  const device = flags.device ?? 'cpu';
-  const runtime = device === 'cuda' ? 'onnx' : (flags.runtime ?? 'wasm');
   const neural = [registered.classic, registered.guided].some((c) => c.name === name);
-  if (runtime === 'wasm' || !neural) return name;
-  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => nativeRuntime(device, 'the encoder') });
+  if (!native(flags) || !neural) return name;
+  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => runtimeFor(flags, 'the encoder') });
   return [codecs.classic, codecs.guided].find((c) => c.name === name)!;
+}
+
+/** Whether the flags ask for the native runtime: `--runtime onnx`, or `--device cuda`, which implies it. */
+function native(flags: RuntimeFlags): boolean {
+  return flags.device === 'cuda' || flags.runtime === 'onnx';
+}
+
+/** The runtime a network runs on as the flags say: WASM by default, else onnxruntime-node (see nativeRuntime). */
+export async function runtimeFor(flags: RuntimeFlags, network: string): Promise<ModelRuntime> {
+  return native(flags) ? nativeRuntime(flags.device ?? 'cpu', network) : wasmRuntime();
 }
 
 /**

@@ -47,8 +47,13 @@ export class ModelError extends SeqCoderError<ModelErrorCode> {
 }
 
 export function modelInfo(name: string): ModelInfo {
-  const info = MODELS.find((m) => m.name === name);
-  if (!info) throw new ModelError('UNKNOWN_MODEL', `no model "${name}" (this package has: ${MODELS.map((m) => m.name).join(', ')})`);
+  return byName(MODELS, 'model', name);
+}
+
+/** The entry of `list` called `name`, or UNKNOWN_MODEL naming what the package has. */
+function byName<T extends { readonly name: string }>(list: readonly T[], kind: string, name: string): T {
+  const info = list.find((m) => m.name === name);
+  if (!info) throw new ModelError('UNKNOWN_MODEL', `no ${kind} "${name}" (this package has: ${list.map((m) => m.name).join(', ')})`);
   return info;
 }
 
@@ -106,9 +111,7 @@ export const DENOISERS: readonly DenoiserInfo[] = [
 export const DEFAULT_DENOISER = 'kmer-denoiser-k31';
 
 export function denoiserInfo(name: string): DenoiserInfo {
-  const info = DENOISERS.find((m) => m.name === name);
-  if (!info) throw new ModelError('UNKNOWN_MODEL', `no denoiser "${name}" (this package has: ${DENOISERS.map((m) => m.name).join(', ')})`);
-  return info;
+  return byName(DENOISERS, 'denoiser', name);
 }
 
 /** Reads a shipped denoiser's graph (Node) and checks it against its recorded SHA-256. */
@@ -154,9 +157,7 @@ export const GENERATORS: readonly GeneratorInfo[] = [
 export const DEFAULT_GENERATOR = 'genome-vae-chlamydia';
 
 export function generatorInfo(name: string): GeneratorInfo {
-  const info = GENERATORS.find((m) => m.name === name);
-  if (!info) throw new ModelError('UNKNOWN_MODEL', `no generator "${name}" (this package has: ${GENERATORS.map((m) => m.name).join(', ')})`);
-  return info;
+  return byName(GENERATORS, 'generator', name);
 }
 
 /** Reads a shipped generator's decoder graph (Node) and checks it against its recorded SHA-256. */

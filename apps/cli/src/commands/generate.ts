@@ -4,11 +4,11 @@
  * runtime; `--runtime onnx` is faster and may differ in a base where two tokens' weights tie to
  * within the native runtime's rounding.
  */
-import { GenomeGenerator, Random, wasmRuntime } from '@seqcoder/neural';
+import { GenomeGenerator, Random } from '@seqcoder/neural';
 import { DEFAULT_GENERATOR, loadGenerator } from '@seqcoder/models';
 import { Exit } from '../errors.js';
 import { writeAll, writeFileAtomic } from '../io.js';
-import { nativeRuntime, type RuntimeFlags } from '../neural.js';
+import { runtimeFor, type RuntimeFlags } from '../neural.js';
 import { log } from '../shared.js';
 
 export interface GenerateFlags extends RuntimeFlags {
@@ -24,19 +24,20 @@ export interface GenerateFlags extends RuntimeFlags {
 
 export async function generateCommand(flags: GenerateFlags): Promise<number> {
   const info = await loadGenerator(flags.model ?? DEFAULT_GENERATOR);
-  const runtime = flags.runtime === 'onnx' || flags.device === 'cuda' ? await nativeRuntime(flags.device ?? 'cpu', 'the generator') : await wasmRuntime();
+  const runtime = await runtimeFor(flags, 'the generator');
   const model = await runtime.load(info.graph);
   const generator = new GenomeGenerator(model, info);
   // one stream of draws for the whole file: genome i depends on the seed and on i
   const random = new Random(flags.seed);
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   const started = performance.now();
 
   async function* genomes(): AsyncGenerator<Uint8Array> {
     for (let i = 1; i <= flags.count; i++) {
       const bases = await generator.generate(flags.length, random);
       const lines = [`>synthetic_${i} ${info.name} seed=${flags.seed} length=${flags.length}`];
-      for (let at = 0; at < bases.length; at += flags.lineWidth) lines.push(new TextDecoder().decode(bases.subarray(at, at + flags.lineWidth)));
+      for (let at = 0; at < bases.length; at += flags.lineWidth) lines.push(decoder.decode(bases.subarray(at, at + flags.lineWidth)));
       yield encoder.encode(lines.join('\n') + '\n');
     }
   }

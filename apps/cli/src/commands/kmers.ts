@@ -4,12 +4,11 @@
  * @seqcoder/neural's KmerDenoiser for how a read's k-mers vote). Reads are taken in groups, so
  * memory stays bounded whatever the input's size; only `--kmers` keeps a set of its own.
  */
-import { KmerDenoiser, wasmRuntime } from '@seqcoder/neural';
+import { KmerDenoiser } from '@seqcoder/neural';
 import { DEFAULT_DENOISER, loadDenoiser } from '@seqcoder/models';
-import type { ModelRuntime } from '@seqcoder/runtime';
 import { CliError, Exit } from '../errors.js';
 import { openInput, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
-import { nativeRuntime, type RuntimeFlags } from '../neural.js';
+import { runtimeFor, type RuntimeFlags } from '../neural.js';
 import { log } from '../shared.js';
 
 export interface DenoiseFlags extends RuntimeFlags {
@@ -43,7 +42,7 @@ export async function denoiseCommand(file: string | undefined, flags: DenoiseFla
     throw new CliError(`-k ${flags.kmer}: the denoiser ${info.name} works on ${info.k}-mers only`, Exit.usage);
   }
   const input = await openInput(file ?? '-');
-  const runtime: ModelRuntime = flags.runtime === 'onnx' || flags.device === 'cuda' ? await nativeRuntime(flags.device ?? 'cpu', 'the denoiser') : await wasmRuntime();
+  const runtime = await runtimeFor(flags, 'the denoiser');
   const model = await runtime.load(info.graph);
   const denoiser = new KmerDenoiser(model, info.k);
   const kmers = flags.kmers !== undefined ? new Set<string>() : undefined;
@@ -79,8 +78,9 @@ export async function denoiseCommand(file: string | undefined, flags: DenoiseFla
     else await writeAll(process.stdout, corrected());
     if (kmers && flags.kmers !== undefined) {
       const sorted = [...kmers].sort();
+      const encoder = new TextEncoder();
       await writeFileAtomic(flags.kmers, (async function* () {
-        for (let i = 0; i < sorted.length; i += 10_000) yield new TextEncoder().encode(sorted.slice(i, i + 10_000).join('\n') + '\n');
+        for (let i = 0; i < sorted.length; i += 10_000) yield encoder.encode(sorted.slice(i, i + 10_000).join('\n') + '\n');
       })(), { force: !!flags.force });
     }
   } finally {
@@ -118,8 +118,9 @@ async function* lines(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<string>
 /** FASTA (records of any line width) or FASTQ (four lines a read), told apart by the first character. */
 async function* parseReads(pieces: AsyncIterable<Uint8Array>, source: string): AsyncGenerator<Read> {
   const bad = (n: number, why: string) => new CliError(`${source}: line ${n}: ${why}`, Exit.io);
+  const encoder = new TextEncoder();
   const checked = (line: string, n: number): Uint8Array => {
-    const bytes = new TextEncoder().encode(line);
+    const bytes = encoder.encode(line);
     for (let i = 0; i < bytes.length; i++) {
       if (!NUCLEOTIDE[bytes[i]!]) throw bad(n, `${JSON.stringify(line[i] ?? '?')} is not a nucleotide letter: reads must be DNA`);
     }

@@ -60,9 +60,8 @@ export async function verifyCommand(files: string[], flags: VerifyFlags): Promis
 /** Decodes `file` (whose index is `archive`) as `decompress` would, hashing each file and comparing it with its original. */
 async function check(file: string, archive: Archive, against: string | undefined): Promise<VerifiedFile[]> {
   const single = archive.files.length === 0;
-  if (single && against !== undefined && (await stat(against).catch(() => undefined))?.isDirectory()) {
-    throw new CliError(`${file} holds one file: --against names that file, not a folder`, Exit.usage);
-  }
+  // an archive of one input is compared with the file --against names, checked before decoding
+  const only = single && against !== undefined ? await originalFile(against, file) : undefined;
   const members: FileInfo[] = single
     ? [{ index: 0, name: file.replace(/\.seqc$/, ''), nameBytes: new Uint8Array(), kind: archive.kind === 'fasta' ? 'fasta' : 'generic', firstRecord: 0, records: archive.records.length, originalBytes: archive.originalBytes }]
     : [...archive.files];
@@ -73,7 +72,7 @@ async function check(file: string, archive: Archive, against: string | undefined
   const advance = async (upTo: number): Promise<void> => {
     for (; next < upTo; next++) {
       if (current) done.push(await current.finish());
-      current = await FileCheck.start(members[next]!, archive.records, single ? against : against !== undefined ? await originalIn(against, members[next]!.name) : undefined);
+      current = new FileCheck(members[next]!, archive.records, single ? only : against !== undefined ? await originalIn(against, members[next]!.name) : undefined);
     }
   };
   let started = single ? 1 : 0;
@@ -87,11 +86,30 @@ async function check(file: string, archive: Archive, against: string | undefined
   return done;
 }
 
+/** An original file to compare with, and its size. */
+interface Original {
+  path: string;
+  size: number;
+}
+
 /** The original of stored name `name` under `dir`: that path, or that path with .gz (an archive keeps the FASTA a .gz held). */
-async function originalIn(dir: string, name: string): Promise<string> {
+async function originalIn(dir: string, name: string): Promise<Original> {
   const path = join(dir, ...safeRelativePath(name));
-  for (const candidate of [path, `${path}.gz`]) if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+  for (const candidate of [path, `${path}.gz`]) {
+    const info = await stat(candidate).catch(() => undefined);
+    if (info?.isFile()) return { path: candidate, size: info.size };
+  }
   throw new CliError(`${name}: no original under ${dir} (looked for ${path} and ${path}.gz)`);
+}
+
+/** The original file of `archive`, an archive of one input. */
+async function originalFile(path: string, archive: string): Promise<Original> {
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+  });
+  if (info.isDirectory()) throw new CliError(`${archive} holds one file: --against names that file, not a folder`, Exit.usage);
+  if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
+  return { path, size: info.size };
 }
 
 /** Where originals are read into: one buffer for all, as each piece is compared before the next is read. */
@@ -128,19 +146,14 @@ class FileCheck {
   private piece: Uint8Array = new Uint8Array(0);
   private at = 0;
 
-  private constructor(
+  private readonly original: { path: string; pieces: AsyncGenerator<Uint8Array> } | undefined;
+
+  constructor(
     private readonly member: FileInfo,
     private readonly records: readonly RecordInfo[],
-    private readonly original: { path: string; pieces: AsyncGenerator<Uint8Array> } | undefined,
-  ) {}
-
-  static async start(member: FileInfo, records: readonly RecordInfo[], against: string | undefined): Promise<FileCheck> {
-    if (against === undefined) return new FileCheck(member, records, undefined);
-    const info = await stat(against).catch((e: NodeJS.ErrnoException) => {
-      throw new CliError(`${against}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-    });
-    if (!info.isFile()) throw new CliError(`${against}: not a regular file`);
-    return new FileCheck(member, records, { path: against, pieces: readOriginal(against, info.size) });
+    original: Original | undefined,
+  ) {
+    this.original = original && { path: original.path, pieces: readOriginal(original.path, original.size) };
   }
 
   async take(piece: Uint8Array): Promise<void> {
