@@ -10,6 +10,7 @@
  * sums of twelve uniforms, whose variance is 1, instead of Box–Muller).
  */
 import type { LoadedModel } from '@seqcoder/runtime';
+import { exp } from './exact.js';
 
 /** The decoder's shape: bases per token (tokens do not overlap), tokens per chunk, latent size. */
 export interface GeneratorShape {
@@ -67,26 +68,6 @@ export class Random {
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
-}
-
-const LN2_HI = 0.6931471803691238; // ln 2 split so that n × LN2_HI is exact for |n| < 2^20
-const LN2_LO = 1.9082149292705877e-10;
-const SCALE = new DataView(new ArrayBuffer(8));
-
-/**
- * e^x for x ≤ 0 from + − × ÷ only (Math.exp may differ between engines in its last bit): x = n ln 2
- * + r with |r| ≤ ln 2 / 2, a degree-12 Taylor polynomial for e^r (error below 2^-52 there), times
- * 2^n built from its exponent bits. Below −700 it returns 0, which a softmax does not miss.
- */
-export function exp(x: number): number {
-  if (x < -700) return 0;
-  const n = Math.round(x / 0.6931471805599453);
-  const r = x - n * LN2_HI - n * LN2_LO;
-  let p = 1;
-  for (let i = 12; i >= 1; i--) p = 1 + (p * r) / i;
-  SCALE.setUint32(0, (n + 1023) << 20);
-  SCALE.setUint32(4, 0);
-  return p * SCALE.getFloat64(0);
 }
 
 export class GenomeGenerator {

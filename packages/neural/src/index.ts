@@ -13,7 +13,8 @@ export { createNeuralCodecs, type NeuralCodecOptions, type NeuralCodecs, type Ne
 export { createEngine, BATCH_WINDOWS, type Engine, type EngineOptions, type EngineRuntimes, type RuntimeFactory } from './engine.js';
 export { wasmRuntime } from './runtimes.js';
 export { KmerDenoiser, DENOISE_BATCH_KMERS, type DenoiseResult } from './denoiser.js';
-export { GenomeGenerator, GENERATE_BATCH_CHUNKS, Random, exp, type GeneratorShape } from './generator.js';
+export { GenomeGenerator, GENERATE_BATCH_CHUNKS, Random, type GeneratorShape } from './generator.js';
+export { exp } from './exact.js';
 export { ModelUnavailableError, ReconstructionMismatchError, type NeuralErrorCode } from './errors.js';
 export { CHECK_GROUP_WINDOWS, reconstructionChecksums } from './payload.js';
 export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';

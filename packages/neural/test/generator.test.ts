@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel, Tensor } from '@seqcoder/runtime';
 import { loadGenerator } from '@seqcoder/models';
-import { exp, GENERATE_BATCH_CHUNKS, GenomeGenerator, Random } from '../src/generator.js';
+import { exp } from '../src/exact.js';
+import { GENERATE_BATCH_CHUNKS, GenomeGenerator, Random } from '../src/generator.js';
 import { wasmRuntime } from '../src/runtimes.js';
 
 /** A stand-in decoder over tokens of k bases: logits from a function of (chunk's z, position, token). */

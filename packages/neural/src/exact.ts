@@ -1,0 +1,52 @@
+/**
+ * Arithmetic that every JavaScript engine computes to the same bit, for values that steer an
+ * entropy coder or a seeded draw. +, −, ×, ÷ on doubles are IEEE-754 exact-rounded everywhere;
+ * Math.exp, Math.log and the other library functions are not (an engine may differ in the last
+ * bit), so what needs them is built here from the four operations.
+ */
+const LN2_HI = 0.6931471803691238; // ln 2 split so that n × LN2_HI is exact for |n| < 2^20
+const LN2_LO = 1.9082149292705877e-10;
+const SCALE = new DataView(new ArrayBuffer(8));
+
+/**
+ * e^x for x ≤ 0 from + − × ÷ only (Math.exp may differ between engines in its last bit): x = n ln 2
+ * + r with |r| ≤ ln 2 / 2, a degree-12 Taylor polynomial for e^r (error below 2^-52 there), times
+ * 2^n built from its exponent bits. Below −700 it returns 0, which a softmax does not miss.
+ */
+export function exp(x: number): number {
+  if (x < -700) return 0;
+  const n = Math.round(x / 0.6931471805599453);
+  const r = x - n * LN2_HI - n * LN2_LO;
+  let p = 1;
+  for (let i = 12; i >= 1; i--) p = 1 + (p * r) / i;
+  SCALE.setUint32(0, (n + 1023) << 20);
+  SCALE.setUint32(4, 0);
+  return p * SCALE.getFloat64(0);
+}
+
+/**
+ * √x for x ≥ 0 from + × ÷ only (the language leaves Math.sqrt's last bit to the engine): a first
+ * guess from halving the exponent, then Newton steps y ← (y + x/y) / 2, a fixed number of them.
+ */
+export function sqrt(x: number): number {
+  if (x <= 0) return 0;
+  SCALE.setFloat64(0, x);
+  const exponent = ((SCALE.getUint32(0) >>> 20) & 0x7ff) - 1023;
+  SCALE.setUint32(0, ((Math.floor(exponent / 2) + 1023) << 20) >>> 0);
+  SCALE.setUint32(4, 0);
+  let y = SCALE.getFloat64(0); // within a factor of 2 of √x
+  for (let i = 0; i < 7; i++) y = (y + x / y) / 2;
+  return y;
+}
+
+/** sin x for 0 ≤ x ≤ 1 from + − × ÷ only: its Taylor series to x^17 (error below 2^-60 there). */
+export function sinUnit(x: number): number {
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 3; n <= 17; n += 2) {
+    term = (-term * x2) / ((n - 1) * n);
+    sum += term;
+  }
+  return sum;
+}
