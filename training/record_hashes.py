@@ -1,9 +1,11 @@
 """Writes the SHA-256 of a model's ONNX graphs into packages/models/src/index.ts (the MODELS table,
-or, for a model of one graph, the DENOISERS table (denoiser.onnx) or GENERATORS (a decoder.onnx alone)).
+or, for a model of one graph, the DENOISERS table (denoiser.onnx), GENERATORS (a decoder.onnx
+alone) or WARM_STARTS (warmstart.onnx)).
 
     /usr/bin/python3 training/record_hashes.py seqcoder-p4k1280
     /usr/bin/python3 training/record_hashes.py kmer-denoiser-k31
     /usr/bin/python3 training/record_hashes.py genome-vae-chlamydia
+    /usr/bin/python3 training/record_hashes.py deepgeco-warmstart-h32c16
 
 Run after export.py: files name their model by the decoder's hash, so the table must match the
 shipped graphs (packages/models/test checks that it does).
@@ -18,14 +20,14 @@ name = sys.argv[1] if len(sys.argv) > 1 else "seqcoder-p4k1280"
 source_path = os.path.join(root, "src", "index.ts")
 source = open(source_path).read()
 folder = os.path.join(root, "models", name)
-# a k-mer denoiser (denoiser.onnx) or a generator (a decoder.onnx alone): one graph, one `sha256` field
-single = [g for g in ("denoiser.onnx", "decoder.onnx") if os.path.exists(os.path.join(folder, g))]
+# a k-mer denoiser, a generator (a decoder.onnx alone) or a warm-start model: one graph, one `sha256` field
+single = [g for g in ("denoiser.onnx", "decoder.onnx", "warmstart.onnx") if os.path.exists(os.path.join(folder, g))]
 if single and not os.path.exists(os.path.join(folder, "encoder.onnx")):
     digest = hashlib.sha256(open(os.path.join(folder, single[0]), "rb").read()).hexdigest()
     pattern = re.compile(r"(name: '" + re.escape(name) + r"', [^}]*?sha256: ')([^']*)(')")
     source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
     if n != 1:
-        sys.exit(f"no DENOISERS or GENERATORS entry for {name} in {source_path}")
+        sys.exit(f"no DENOISERS, GENERATORS or WARM_STARTS entry for {name} in {source_path}")
     print(f"{name} {single[0]} sha256 {digest}")
     open(source_path, "w").write(source)
     sys.exit(0)

@@ -165,3 +165,40 @@ export async function loadGenerator(name: string = DEFAULT_GENERATOR): Promise<G
   const info = generatorInfo(name);
   return { ...info, graph: await readGraph(info.name, 'decoder.onnx', info.sha256) };
 }
+
+/**
+ * DeepGeCo's Warm-Start model (training/deepgeco_warmstart.py): the frozen predictor pre-trained on
+ * other genomes, `models/<name>/warmstart.onnx`. In: the last `context` tokens `tokens` [N, context]
+ * as float32 token ids 0..4^k − 1 (a token is k bases, A C G T = 0 1 2 3, first base most
+ * significant); out: the next token's logits `logits` [N, 4^k]. See its MODEL_CARD.md.
+ */
+export interface WarmStartInfo {
+  readonly name: string;
+  /** Bases per token. */
+  readonly k: number;
+  /** Tokens of context. */
+  readonly context: number;
+  /** SHA-256 of warmstart.onnx, lower-case hex: the identity stored in `deepgeco` files. */
+  readonly sha256: string;
+}
+
+export const WARM_STARTS: readonly WarmStartInfo[] = [
+  { name: 'deepgeco-warmstart-h32c16', k: 3, context: 16, sha256: '934b7f8205f5de5fee42c21860c501565337b6899e978d1a4d43b56a4f498387' },
+];
+
+export const DEFAULT_WARM_START = 'deepgeco-warmstart-h32c16';
+
+export function warmStartInfo(name: string): WarmStartInfo {
+  return byName(WARM_STARTS, 'warm-start model', name);
+}
+
+/** The shipped Warm-Start model with this SHA-256, if any. */
+export function warmStartByHash(sha256: string): WarmStartInfo | undefined {
+  return WARM_STARTS.find((m) => m.sha256 === sha256);
+}
+
+/** Reads a shipped Warm-Start graph (Node) and checks it against its recorded SHA-256. */
+export async function loadWarmStart(name: string = DEFAULT_WARM_START): Promise<WarmStartInfo & { readonly graph: Uint8Array }> {
+  const info = warmStartInfo(name);
+  return { ...info, graph: await readGraph(info.name, 'warmstart.onnx', info.sha256) };
+}

@@ -4,8 +4,10 @@ import {
   DEFAULT_GENERATOR,
   DEFAULT_MODEL,
   DENOISERS,
+  DEFAULT_WARM_START,
   GENERATORS,
   MODELS,
+  WARM_STARTS,
   ModelError,
   checkModelFiles,
   denoiserInfo,
@@ -13,9 +15,12 @@ import {
   loadDenoiser,
   loadGenerator,
   loadModel,
+  loadWarmStart,
   modelByDecoderHash,
   modelInfo,
   sha256Hex,
+  warmStartByHash,
+  warmStartInfo,
 } from '../src/index.js';
 
 describe('@seqcoder/models', () => {
@@ -50,6 +55,16 @@ describe('@seqcoder/models', () => {
     expect(denoiserInfo(DEFAULT_DENOISER)).toBe(DENOISERS[0]);
     expect(() => denoiserInfo('no-such-denoiser')).toThrow(ModelError);
     await expect(loadDenoiser('no-such-denoiser')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
+  });
+
+  it('loads the shipped DeepGeCo Warm-Start model, whose graph matches its recorded SHA-256', async () => {
+    const warm = await loadWarmStart();
+    expect(warm).toMatchObject({ name: DEFAULT_WARM_START, k: 3, context: 16 });
+    expect(await sha256Hex(warm.graph)).toBe(warm.sha256);
+    expect(warmStartInfo(DEFAULT_WARM_START)).toBe(WARM_STARTS[0]);
+    expect(warmStartByHash(warm.sha256)).toBe(WARM_STARTS[0]);
+    expect(warmStartByHash('0'.repeat(64))).toBeUndefined();
+    await expect(loadWarmStart('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 
   it('loads the shipped genome generator, whose decoder matches its recorded SHA-256', async () => {
