@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_REVISION, listCodecs } from '@seqcoder/format';
 import { appendCommand } from './commands/append.js';
-import { compressCommand } from './commands/compress.js';
+import { compressCommand, MODE_NAMES } from './commands/compress.js';
 import { catCommand, decompressCommand } from './commands/decompress.js';
 import { getCommand } from './commands/get.js';
 import { infoCommand, listCommand } from './commands/info.js';
@@ -54,6 +54,14 @@ Examples:
 function parseLevel(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+}
+
+/** compress's `--level`: also DeepGeCo's mode names, which compress checks against the codec. */
+function parseLevelOrMode(value: string): number | string {
+  if (MODE_NAMES.includes(value.toLowerCase())) return value.toLowerCase();
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`must be an integer (or, for deepgeco, a mode: ${MODE_NAMES.join(', ')})`);
   return n;
 }
 
@@ -135,7 +143,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       new Option('--codec <name>', `sequence codec (default: ${DEFAULT_CODEC}; ${DEFAULT_COLLECTION_CODEC} for an archive of several files)`).choices(codecNames),
     )
     .addOption(
-      new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own)').argParser(parseLevel),
+      new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own); deepgeco also takes its mode names (mini = 1)').argParser(parseLevelOrMode),
     )
     .addOption(
       new Option(

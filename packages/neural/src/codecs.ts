@@ -1,11 +1,13 @@
 /**
- * The two neural codecs. Both store the same latents and checksummed reconstruction (payload.ts);
- * they differ in how they store what the reconstruction got wrong:
+ * The neural codecs. The two of the SeqCoder paper store the same latents and checksummed
+ * reconstruction (payload.ts); they differ in how they store what the reconstruction got wrong:
  *
  * - `seqcoder-classic` (id 3): the paper's pipeline exactly. residual = (original − reconstruction)
  *   mod 4 in the paper's codes, 2-bit packed after its 4-byte length, zstd level 22.
  * - `seqcoder` (id 4): the original bases coded by cm with the reconstruction as side information
  *   (a context of one of its mixer inputs), so a wrong guess costs what a DNA model says it costs.
+ *
+ * The third, `deepgeco` (id 6, deepgeco/), is the DeepGeCo paper's: a network predicts every token.
  */
 import { CorruptError, InvalidArgumentError, cmStreamError, isSeqCoderError, type SequenceCodec } from '@seqcoder/format';
 import { ModelUnavailableError } from './errors.js';
@@ -15,6 +17,7 @@ import { engineCache, type Engine, type EngineOptions } from './engine.js';
 import { wasmRuntime } from './runtimes.js';
 import { checkExpansion, checkReconstruction, readHead, unzstdExactly, writeHead, type NeuralHead, type ZstdCompress } from './payload.js';
 import { FROM_PAPER, TO_PAPER } from './windows.js';
+import { createDeepGeCoCodec } from './deepgeco/codec.js';
 
 /** Both codecs run the autoencoder on every window: on one CPU core, hundreds of times slower than cm (see the model card). */
 const NETWORK_ROUGH_MBPS = [0.04];
@@ -39,6 +42,8 @@ export interface NeuralRecordReport {
 export interface NeuralCodecs {
   classic: SequenceCodec;
   guided: SequenceCodec;
+  /** DeepGeCo (deepgeco/codec.ts): a pre-trained network predicts every token; no residual. */
+  deepgeco: SequenceCodec;
 }
 
 /** Builds the two codecs; register them with `registerCodec` from @seqcoder/format (or use registerNeuralCodecs). */
@@ -143,7 +148,8 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
     },
   };
 
-  return { classic, guided };
+  const deepgeco = createDeepGeCoCodec({ canonicalRuntime: options.canonicalRuntime ?? wasmRuntime });
+  return { classic, guided, deepgeco };
 }
 
 /** A model that cannot be loaded (files missing or changed) is MODEL_UNAVAILABLE, not damage to the file. */

@@ -15,6 +15,7 @@ export { wasmRuntime } from './runtimes.js';
 export { KmerDenoiser, DENOISE_BATCH_KMERS, type DenoiseResult } from './denoiser.js';
 export { GenomeGenerator, GENERATE_BATCH_CHUNKS, Random, type GeneratorShape } from './generator.js';
 export { exp } from './exact.js';
+export { createDeepGeCoCodec, DEEPGECO_CODEC_ID, DEEPGECO_MODES, type DeepGeCoOptions } from './deepgeco/codec.js';
 export { ModelUnavailableError, ReconstructionMismatchError, type NeuralErrorCode } from './errors.js';
 export { CHECK_GROUP_WINDOWS, reconstructionChecksums } from './payload.js';
 export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';
@@ -22,7 +23,7 @@ export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';
 let registered: NeuralCodecs | undefined;
 
 /**
- * Registers `seqcoder-classic` and `seqcoder` with @seqcoder/format, once per process: the options
+ * Registers `seqcoder-classic`, `seqcoder` and `deepgeco` with @seqcoder/format, once per process: the options
  * of the first call win (a second call with other options is refused, rather than silently ignored).
  */
 export function registerNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCodecs {
@@ -33,5 +34,6 @@ export function registerNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCo
   registered = createNeuralCodecs(options);
   registerCodec(registered.classic);
   registerCodec(registered.guided);
+  registerCodec(registered.deepgeco);
   return registered;
 }

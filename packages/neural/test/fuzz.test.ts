@@ -32,7 +32,7 @@ beforeAll(() => {
   registerNeuralCodecs({ zstd });
 });
 
-describe.each(['seqcoder-classic', 'seqcoder'])('%s record fuzzing', (codec) => {
+describe.each(['seqcoder-classic', 'seqcoder', 'deepgeco'])('%s record fuzzing', (codec) => {
   it(`ends ${CASES} damaged records in a typed error or the exact file`, async () => {
     const file = await compress(fasta, { codec, zstd });
     const frame = sequenceFrame(file);

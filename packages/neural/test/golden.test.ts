@@ -11,19 +11,26 @@ import { registerNeuralCodecs } from '../src/index.js';
 import { awkwardFasta, zstd } from './helpers.js';
 
 const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
+/** The golden files: each codec at its default level, and deepgeco's other mode. */
+const GOLDEN: { codec: string; level?: number; file: string }[] = [
+  { codec: 'seqcoder-classic', file: 'seqcoder-classic' },
+  { codec: 'seqcoder', file: 'seqcoder' },
+  { codec: 'deepgeco', file: 'deepgeco' },
+  { codec: 'deepgeco', level: 1, file: 'deepgeco.mini' },
+];
 
 beforeAll(() => {
   registerNeuralCodecs({ zstd });
 });
 
-describe.each(['seqcoder-classic', 'seqcoder'])('%s golden file', (codec) => {
+describe.each(GOLDEN)('$file golden file', ({ codec, level, file }) => {
   it('decodes to the original FASTA and is rewritten byte for byte', async () => {
     const fasta = awkwardFasta();
-    const written = await compress(fasta, { codec, zstd });
+    const written = await compress(fasta, { codec, level, zstd });
     // A golden file is written only on request, never because it is missing: a missing one fails.
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(goldenPath(codec), written);
-    expect(existsSync(goldenPath(codec)), `missing golden file ${goldenPath(codec).pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
-    const golden = new Uint8Array(readFileSync(goldenPath(codec)));
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(goldenPath(file), written);
+    expect(existsSync(goldenPath(file)), `missing golden file ${goldenPath(file).pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    const golden = new Uint8Array(readFileSync(goldenPath(file)));
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(fasta))).toBe(0);
     expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
   }, 60_000);

@@ -9,6 +9,9 @@ import { eachInput, forInput, formatBytes, inputsOf, log, withWorkers, type Comm
 import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
+/** DeepGeCo's modes by level (the deepgeco codec's levels 1, 2, 3). */
+export const MODE_NAMES = ['mini', 'plus', 'ultra'];
+
 /** How every input of one command is coded: the codec, made once, its level, zstd and the workers. */
 interface Coding {
   codec: string | SequenceCodec;
@@ -22,11 +25,19 @@ export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
   /** A file listing more inputs, one path a line (- for stdin). */
   filesFrom?: string;
   codec?: string;
-  level?: number;
+  /** A number, or a DeepGeCo mode name (`mini`), which only the deepgeco codec takes. */
+  level?: number | string;
   /** --block-size: cm records longer than this in independent blocks. */
   blockSize?: number;
 }
 
+
+/** `--level` as a number: DeepGeCo's mode names (mini, plus, ultra = 1, 2, 3) only for `--codec deepgeco`. */
+function levelOf(level: number | string | undefined, codec: string): number | undefined {
+  if (typeof level !== 'string') return level;
+  if (codec !== 'deepgeco') throw new CliError(`--level ${level}: mode names are for --codec deepgeco; ${codec} takes a number`, Exit.usage);
+  return MODE_NAMES.indexOf(level) + 1;
+}
 
 /** `x.fa` → `x.fa.seqc`; a gzip suffix is dropped because the archive holds the FASTA it contained. */
 export function compressedName(path: string): string {
@@ -38,9 +49,10 @@ export function compressedName(path: string): string {
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
   const archive = await archiveOutput(files, flags);
   // Made once: a neural codec for --runtime/--device loads its network once for all the files.
+  const codecName = flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC);
   const coding = {
-    codec: writingCodec(flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC), flags),
-    level: flags.level,
+    codec: writingCodec(codecName, flags),
+    level: levelOf(flags.level, codecName),
     blockBases: flags.blockSize,
     zstd: zstdCompress,
   };

@@ -291,6 +291,7 @@ const CODECS: SequenceCodec[] = [packCodec, cmCodec, refCodec];
 const EXTERNAL_CODECS: ReadonlyMap<number, { name: string; from: string }> = new Map([
   [3, { name: 'seqcoder-classic', from: '@seqcoder/neural' }],
   [4, { name: 'seqcoder', from: '@seqcoder/neural' }],
+  [6, { name: 'deepgeco', from: '@seqcoder/neural' }],
 ]);
 
 /**

@@ -1,0 +1,64 @@
+/**
+ * Coding a token with the network's distribution over its 4^k values, on the binary arithmetic
+ * coder of `@seqcoder/residual`: the token's bits are coded from the most significant down, each
+ * with P(1) = the weight of the tokens that continue with a 1 among those still possible.
+ *
+ * Every step from logits to the coder's 12-bit probabilities is exact on every engine: the
+ * softmax uses our own exp (exact.ts), the weights become integers, and the split of each bit is
+ * an integer division. So the decoder computes the same probabilities as the encoder did from
+ * the same logits, and the logits themselves come from the canonical WASM runtime.
+ */
+import type { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
+import { exp } from '../exact.js';
+
+/** The integer weights sum to about this (every token gets at least 1, so none is impossible). */
+const WEIGHT_SCALE = 1 << 20;
+
+/** The softmax of row `row` of `logits` (rows of `size` values) into `probabilities`, with our own exp. */
+export function softmax(logits: ArrayLike<number>, row: number, size: number, probabilities: Float64Array): void {
+  const base = row * size;
+  let max = -Infinity;
+  for (let i = 0; i < size; i++) if (logits[base + i]! > max) max = logits[base + i]!;
+  if (!Number.isFinite(max)) throw new RangeError(`the network gave a non-finite logit (${max})`);
+  let total = 0;
+  for (let i = 0; i < size; i++) total += probabilities[i] = exp(logits[base + i]! - max);
+  for (let i = 0; i < size; i++) probabilities[i] = probabilities[i]! / total;
+}
+
+/**
+ * Cumulative integer weights of `probabilities` (`size` of them): cum[0] = 0, cum[i + 1] − cum[i] =
+ * the weight of token i, 1 + floor(p_i · 2^20) ≥ 1.
+ */
+export function cumulativeWeights(probabilities: Float64Array, size: number, cum: Float64Array): void {
+  cum[0] = 0;
+  for (let i = 0; i < size; i++) cum[i + 1] = cum[i]! + 1 + Math.floor(probabilities[i]! * WEIGHT_SCALE);
+}
+
+/** P(the bit is 1) in 1..4095 when the tokens still possible are lo..lo + 2·half − 1 and a 1 keeps the upper half. */
+function split(cum: Float64Array, lo: number, half: number): number {
+  const zero = cum[lo + half]! - cum[lo]!;
+  const one = cum[lo + 2 * half]! - cum[lo + half]!;
+  const p = Math.floor((one * 4096) / (zero + one));
+  return p < 1 ? 1 : p > 4095 ? 4095 : p;
+}
+
+/** Codes `token` (bits = log2 of the alphabet) with the weights `cum`. */
+export function encodeToken(coder: BinaryEncoder, cum: Float64Array, bits: number, token: number): void {
+  let lo = 0;
+  for (let b = bits - 1; b >= 0; b--) {
+    const half = 1 << b;
+    const bit = (token >>> b) & 1;
+    coder.encode(bit, split(cum, lo, half));
+    if (bit) lo += half;
+  }
+}
+
+/** Decodes a token coded by encodeToken with the same weights. */
+export function decodeToken(coder: BinaryDecoder, cum: Float64Array, bits: number): number {
+  let lo = 0;
+  for (let b = bits - 1; b >= 0; b--) {
+    const half = 1 << b;
+    if (coder.decode(split(cum, lo, half))) lo += half;
+  }
+  return lo;
+}

@@ -1,0 +1,73 @@
+/**
+ * DeepGeCo's (s, k)-mer encoding and its parallel streams.
+ *
+ * A record's bases become tokens of k bases each, stepping s bases at a time (first base most
+ * significant: token = Σ base_i · 4^(k−1−i)). This version writes s = k, tokens that do not
+ * overlap; the bases after the last whole token (fewer than k) are the remainder, coded apart.
+ *
+ * The tokens are cut into `streams` contiguous runs of equal length (the last may be shorter), and
+ * the coder walks them side by side: at step t it predicts token t of every stream in one batch
+ * of the network, the decoder doing the same once the tokens before are known. This is the
+ * paper's batch of bs parallel streams; its price is that the first tokens of every stream see
+ * no context before the stream's start (they see padding).
+ */
+
+/** Tokens per stream that the writer aims for at least: the first `context` tokens of each have padding in their context. */
+export const MIN_STREAM_TOKENS = 2048;
+/** Streams at most: the paper's batch size bs = 320. */
+export const MAX_STREAMS = 320;
+/** The token id that stands for "before the stream's start" in a context. */
+export const PADDING_TOKEN = 0;
+
+/** Token ids of the bases of `symbols` (0..3), `k` bases each without overlap; the remainder is left out. */
+export function toTokens(symbols: Uint8Array, k: number): Uint8Array {
+  const count = Math.floor(symbols.length / k);
+  const tokens = new Uint8Array(count);
+  for (let t = 0, at = 0; t < count; t++) {
+    let token = 0;
+    for (let i = 0; i < k; i++) token = (token << 2) | symbols[at++]!;
+    tokens[t] = token;
+  }
+  return tokens;
+}
+
+/** Writes the bases of `tokens` into `out` (as many as k × tokens). */
+export function fromTokens(tokens: Uint8Array, k: number, out: Uint8Array): void {
+  for (let t = 0, at = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    for (let i = k - 1; i >= 0; i--) out[at++] = (token >>> (2 * i)) & 3;
+  }
+}
+
+/** The writer's choice of streams for `tokens` tokens (stored in the payload, so it may change). */
+export function chooseStreams(tokens: number): number {
+  const wanted = Math.min(MAX_STREAMS, Math.max(1, Math.floor(tokens / MIN_STREAM_TOKENS)));
+  return streamLayout(tokens, wanted).streams;
+}
+
+/** How `tokens` tokens are cut for `streams` streams: each stream's length, and the streams that are not empty. */
+export function streamLayout(tokens: number, streams: number): { length: number; streams: number } {
+  const length = Math.max(1, Math.ceil(tokens / streams));
+  return { length, streams: Math.max(1, Math.ceil(tokens / length)) };
+}
+
+/**
+ * The network's input for step `step`: for each stream with a token at this step, the `context`
+ * tokens before it in its stream (padding before the stream's start), as float32 ids. Returns how
+ * many streams take part (a prefix of them: only the last stream can be shorter).
+ */
+export function contexts(tokens: Uint8Array, total: number, layout: { length: number; streams: number }, step: number, context: number, into: Float32Array): number {
+  let active = 0;
+  for (let j = 0; j < layout.streams; j++) {
+    const start = j * layout.length;
+    const at = start + step;
+    if (at >= total) break;
+    const row = active * context;
+    for (let i = 0; i < context; i++) {
+      const from = at - context + i;
+      into[row + i] = from >= start ? tokens[from]! : PADDING_TOKEN;
+    }
+    active++;
+  }
+  return active;
+}

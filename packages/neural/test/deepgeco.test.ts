@@ -1,0 +1,256 @@
+/**
+ * The deepgeco codec (MINI mode): its tokens and streams, the exactness of the coding, round trips
+ * through @seqcoder/format, the same bytes in a fresh process, and typed errors on damage.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compress, decompress, openArchive } from '@seqcoder/format';
+import { WARM_STARTS } from '@seqcoder/models';
+import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
+import { OnnxNodeRuntime } from '@seqcoder/runtime-onnx-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime, type NeuralCodecs } from '../src/index.js';
+import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/deepgeco/coding.js';
+import { Supporter } from '../src/deepgeco/supporter.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
+import { awkwardFasta, lambda, symbolsOf, zstd } from './helpers.js';
+
+let codecs: NeuralCodecs;
+beforeAll(() => {
+  codecs = registerNeuralCodecs({ zstd });
+});
+
+describe('(s, k)-mer tokens and streams', () => {
+  it('makes 3-base tokens, first base most significant, and gives the bases back', () => {
+    const symbols = Uint8Array.from([0, 1, 2, 3, 3, 3, 1, 0]); // ACG TTT (CA left over)
+    const tokens = toTokens(symbols, 3);
+    expect([...tokens]).toEqual([0 * 16 + 1 * 4 + 2, 63]);
+    const back = new Uint8Array(6);
+    fromTokens(tokens, 3, back);
+    expect([...back]).toEqual([0, 1, 2, 3, 3, 3]);
+  });
+
+  it('cuts tokens into streams of one length, the last shorter, and bounds their number', () => {
+    expect(streamLayout(10, 4)).toEqual({ length: 3, streams: 4 });
+    expect(streamLayout(9, 4)).toEqual({ length: 3, streams: 3 }); // a fourth stream would be empty
+    expect(chooseStreams(0)).toBe(1);
+    expect(chooseStreams(MIN_STREAM_TOKENS * 2 - 1)).toBe(1);
+    expect(chooseStreams(MIN_STREAM_TOKENS * 5)).toBe(5);
+    expect(chooseStreams(1e9)).toBe(MAX_STREAMS);
+  });
+
+  it('gives each stream its own context, padded before the stream starts', () => {
+    const tokens = Uint8Array.from({ length: 10 }, (_, i) => i + 1);
+    const layout = streamLayout(10, 4); // streams start at 0, 3, 6, 9
+    const into = new Float32Array(4 * 2);
+    expect(contexts(tokens, 10, layout, 1, 2, into)).toBe(3); // stream 4 (token 9 alone) has no step 1
+    expect([...into.subarray(0, 6)]).toEqual([PADDING_TOKEN, 1, PADDING_TOKEN, 4, PADDING_TOKEN, 7]);
+    expect(contexts(tokens, 10, layout, 0, 2, into)).toBe(4);
+    expect(contexts(tokens, 10, layout, 2, 2, into)).toBe(3);
+    expect([...into.subarray(0, 6)]).toEqual([1, 2, 4, 5, 7, 8]);
+  });
+});
+
+describe('coding a token with a distribution', () => {
+  it('decodes every token of a stream coded with varied and extreme logits', () => {
+    const size = 64;
+    const rows = 300;
+    const logits = new Float32Array(rows * size);
+    let s = 7;
+    for (let i = 0; i < logits.length; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      logits[i] = ((s >>> 8) / 2 ** 24 - 0.5) * (i % 7 === 0 ? 80 : 6); // some rows nearly certain
+    }
+    const tokens = Uint8Array.from({ length: rows }, (_, i) => (i * 37) % size);
+    const cum = new Float64Array(size + 1);
+    const probabilities = new Float64Array(size);
+    const weigh = (r: number) => {
+      softmax(logits, r, size, probabilities);
+      cumulativeWeights(probabilities, size, cum);
+    };
+    const encoder = new BinaryEncoder();
+    for (let r = 0; r < rows; r++) {
+      weigh(r);
+      for (let i = 0; i < size; i++) expect(cum[i + 1]! - cum[i]!).toBeGreaterThanOrEqual(1); // no token impossible
+      encodeToken(encoder, cum, 6, tokens[r]!);
+    }
+    const decoder = new BinaryDecoder(encoder.finish().slice());
+    for (let r = 0; r < rows; r++) {
+      weigh(r);
+      expect(decodeToken(decoder, cum, 6)).toBe(tokens[r]);
+    }
+    decoder.finish();
+  });
+
+  it('refuses logits that are not finite', () => {
+    expect(() => softmax(Float32Array.from({ length: 64 }, () => Number.NaN), 0, 64, new Float64Array(64))).toThrow(/non-finite/);
+  });
+});
+
+describe('the deepgeco codec', () => {
+  it.each([0, 1, 2, 3, 4, 5, 100, 7001])('round-trips %i bases (whole tokens and every remainder)', async (n) => {
+    const symbols = symbolsOf(lambda).subarray(1000, 1000 + n);
+    const payload = await codecs.deepgeco.encode(symbols, 1);
+    expect(Buffer.from(await codecs.deepgeco.decode(payload, n, 0, n))).toEqual(Buffer.from(symbols));
+  }, 60_000);
+
+  it('refuses to write a mode it does not have', async () => {
+    await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 3)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 3/) });
+  });
+
+  it('writes its mode, (s, k), streams and the Warm-Start graph\'s SHA-256 in the payload head', async () => {
+    const symbols = symbolsOf(lambda).subarray(0, 3 * MIN_STREAM_TOKENS * 2 + 1);
+    const payload = await codecs.deepgeco.encode(symbols, 1);
+    expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, 2, 0]);
+    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(WARM_STARTS[0]!.sha256);
+  }, 60_000);
+
+  it('predicts better than 2 bits per base on a genome it never saw (phage lambda)', async () => {
+    const symbols = symbolsOf(lambda);
+    const payload = await codecs.deepgeco.encode(symbols, 1);
+    expect((payload.length * 8) / symbols.length).toBeLessThan(2);
+  }, 60_000);
+
+  it('round-trips a FASTA with soft-masking, N runs, IUPAC, CRLF and empty records through the format, and reads a range', async () => {
+    const fasta = awkwardFasta();
+    const file = await compress(fasta, { codec: 'deepgeco', zstd });
+    expect(Buffer.compare(Buffer.from(await decompress(file)), Buffer.from(fasta))).toBe(0);
+    const archive = await openArchive(file);
+    expect(archive.records.map((r) => r.codec)).toContain('deepgeco');
+    const whole = await archive.readSequence(0, 0, archive.records[0]!.length);
+    expect(await archive.readSequence(0, 1000, 1100)).toEqual(whole.subarray(1000, 1100));
+  }, 60_000);
+
+  it('decodes in a fresh process to the same bytes', async () => {
+    const fasta = awkwardFasta();
+    const file = await compress(fasta, { codec: 'deepgeco', zstd });
+    const dir = mkdtempSync(join(tmpdir(), 'deepgeco-'));
+    writeFileSync(join(dir, 'a.seqc'), file);
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { decompress } from '@seqcoder/format';
+      import { registerNeuralCodecs } from '@seqcoder/neural';
+      registerNeuralCodecs();
+      process.stdout.write(Buffer.from(await decompress(new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'a.seqc'))})))).toString('base64'));
+    `;
+    const packageDir = fileURLToPath(new URL('..', import.meta.url));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: packageDir, maxBuffer: 1 << 26 });
+    expect(Buffer.compare(Buffer.from(out.toString(), 'base64'), Buffer.from(fasta))).toBe(0);
+  }, 60_000);
+});
+
+describe('damaged or foreign deepgeco payloads', () => {
+  const symbols = symbolsOf(lambda).subarray(0, 3000);
+  let payload: Uint8Array;
+  beforeAll(async () => {
+    payload = await codecs.deepgeco.encode(symbols, 1);
+  });
+  const decode = (p: Uint8Array, count = symbols.length) => codecs.deepgeco.decode(p, count, 0, Math.min(10, count));
+  const altered = (at: number, value: number) => {
+    const p = payload.slice();
+    p[at] = value;
+    return p;
+  };
+
+  it('names a Warm-Start model this installation lacks by its hash (MODEL_UNAVAILABLE)', async () => {
+    await expect(decode(altered(5, payload[5]! ^ 0xff))).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/SHA-256 [0-9a-f]{64}/) });
+  });
+
+  it('refuses an unknown mode, a (s, k) the model does not have and impossible stream counts (CORRUPT)', async () => {
+    await expect(decode(altered(0, 9))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/mode 9/) });
+    await expect(decode(altered(1, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/\(s, k\)/) });
+    await expect(decode(altered(3, 0))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 0/) });
+    await expect(decode(altered(4, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 513/) }); // over 320
+  });
+
+  it('never returns bases that differ from what was coded: a changed checksum or body ends in a typed error', async () => {
+    await expect(decode(altered(37, payload[37]! ^ 1))).rejects.toMatchObject({ code: 'RECONSTRUCTION_MISMATCH' });
+    const at = 41 + Math.floor((payload.length - 41) / 2);
+    await expect(decode(altered(at, payload[at]! ^ 0x10))).rejects.toMatchObject({ code: expect.stringMatching(/^(CORRUPT|RECONSTRUCTION_MISMATCH)$/) });
+  }, 60_000);
+
+  it('ends every truncation in a typed error', async () => {
+    for (let cut = 0; cut < payload.length; cut += Math.max(1, Math.floor(payload.length / 23))) {
+      await expect(decode(payload.subarray(0, cut))).rejects.toMatchObject({ code: expect.stringMatching(/^(CORRUPT|MODEL_UNAVAILABLE|RECONSTRUCTION_MISMATCH)$/) });
+    }
+  }, 120_000);
+
+  it('refuses a record that claims far more bases than the payload can hold, before running the network', async () => {
+    const started = performance.now();
+    await expect(decode(payload, 2 ** 30)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/cannot hold/) });
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('the runtime of the Warm-Start network', () => {
+  it('must be deterministic: a native runtime is refused before anything is coded', async () => {
+    const unsafe = createDeepGeCoCodec({ canonicalRuntime: () => new OnnxNodeRuntime({ onNotice: () => {} }) });
+    await expect(unsafe.encode(symbolsOf(lambda).subarray(0, 300), 1)).rejects.toMatchObject({ code: 'CONTRACT_MISMATCH', message: expect.stringMatching(/not deterministic/) });
+  });
+
+  it('gives the same payload from two codec instances (a fresh load of the model)', async () => {
+    const symbols = symbolsOf(lambda).subarray(0, 4000);
+    const a = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime }).encode(symbols, 1);
+    const b = await codecs.deepgeco.encode(symbols, 1);
+    expect(Buffer.from(a)).toEqual(Buffer.from(b));
+  }, 60_000);
+});
+
+describe('the Supporter (PLUS)', () => {
+  it('computes the gradient of its loss: every weight against a finite difference', () => {
+    const preset = { context: 3, dim: 4, heads: 2, ffn: 5, lr: 0.01, seed: 5 };
+    const vocab = 8;
+    const rows = 2;
+    const supporter = new Supporter(preset, vocab, rows);
+    const input = Float32Array.from([1, 7, 3, 0, 2, 5, 5, 6]); // rows of width 4: the newest 3 are read
+    const weights = Float64Array.from({ length: rows * vocab }, (_, i) => Math.cos(i)); // loss = mean of Σ weights · logits
+    const loss = () => {
+      supporter.forward(input, rows, 4);
+      let total = 0;
+      for (let i = 0; i < rows * vocab; i++) total += weights[i]! * supporter.logits[i]!;
+      return total / rows;
+    };
+    loss();
+    const gradient = supporter.gradient(weights).slice();
+    const w = supporter.weights;
+    let worst = 0;
+    for (let i = 0; i < w.length; i++) {
+      const keep = w[i]!;
+      w[i] = keep + 1e-6;
+      const up = loss();
+      w[i] = keep - 1e-6;
+      const down = loss();
+      w[i] = keep;
+      worst = Math.max(worst, Math.abs((up - down) / 2e-6 - gradient[i]!));
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+});
+
+describe('PLUS', () => {
+  it('round-trips, names its preset, and learns: much smaller than MINI on a source the Warm-Start never saw', async () => {
+    // 30,000 bases from a seeded order-2 chain whose next base is nearly fixed by the last two:
+    // the pre-trained Warm-Start knows nothing of it, the Supporter learns it as it codes.
+    const symbols = new Uint8Array(30_000);
+    let s = 11;
+    for (let i = 2; i < symbols.length; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      const favourite = (symbols[i - 1]! * 3 + symbols[i - 2]! + 1) & 3;
+      symbols[i] = (s >>> 24) < 230 ? favourite : (s >>> 8) & 3;
+    }
+    const plus = await codecs.deepgeco.encode(symbols, 2);
+    expect([plus[0], plus[41]]).toEqual([2, 1]);
+    expect(Buffer.from(await codecs.deepgeco.decode(plus, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+    const mini = await codecs.deepgeco.encode(symbols, 1);
+    expect(plus.length).toBeLessThan(0.75 * mini.length);
+  }, 120_000);
+
+  it('refuses a preset that does not exist (CORRUPT)', async () => {
+    const plus = await codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 600), 2);
+    plus[41] = 99;
+    await expect(codecs.deepgeco.decode(plus, 600, 0, 600)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/preset 99/) });
+  });
+});
