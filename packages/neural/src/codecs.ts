@@ -9,8 +9,8 @@
  *
  * The third, `deepgeco` (id 6, deepgeco/), is the DeepGeCo paper's: a network predicts every token.
  */
-import { CorruptError, InvalidArgumentError, cmStreamError, isSeqCoderError, type SequenceCodec } from '@seqcoder/format';
-import { ModelUnavailableError } from './errors.js';
+import { CorruptError, InvalidArgumentError, cmStreamError, type SequenceCodec } from '@seqcoder/format';
+import { asUnavailable } from './errors.js';
 import { DEFAULT_MODEL, modelByDecoderHash, modelInfo } from '@seqcoder/models';
 import { CM_LEVEL_RANGE, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
 import { engineCache, type Engine, type EngineOptions } from './engine.js';
@@ -150,16 +150,6 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
 
   const deepgeco = createDeepGeCoCodec({ canonicalRuntime: options.canonicalRuntime ?? wasmRuntime });
   return { classic, guided, deepgeco };
-}
-
-/** A model that cannot be loaded (files missing or changed) is MODEL_UNAVAILABLE, not damage to the file. */
-async function asUnavailable<T>(loading: Promise<T>): Promise<T> {
-  try {
-    return await loading;
-  } catch (e) {
-    if (isSeqCoderError(e, 'UNKNOWN_MODEL', 'MODEL_FILES_MISSING', 'MODEL_FILES_CHANGED')) throw new ModelUnavailableError(e.message);
-    throw e;
-  }
 }
 
 function u32(value: number): Uint8Array {

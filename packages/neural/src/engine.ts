@@ -42,15 +42,24 @@ export interface Engine {
 export type EngineRuntimes = Omit<EngineOptions, 'canonicalRuntime'> & { canonicalRuntime: RuntimeFactory };
 
 /**
+ * The runtime `factory` makes, for a network whose output steers an entropy coder (`network` names
+ * it in the error): refused unless it describes itself as deterministic.
+ */
+export async function deterministicRuntime(factory: RuntimeFactory, network: string): Promise<ModelRuntime> {
+  const runtime = checkContract(await factory());
+  if (!runtime.describe().deterministic) {
+    throw new RuntimeError('CONTRACT_MISMATCH', `${runtime.describe().engine} is not deterministic: it cannot run ${network}`);
+  }
+  return runtime;
+}
+
+/**
  * Builds an engine for a model; the encoder graph is only loaded when latents are first asked for.
  * The engine knows runtimes only through the contract of `@seqcoder/runtime`.
  */
 export async function createEngine(model: LoadedModelFiles, options: EngineRuntimes): Promise<Engine> {
   const canonical = options.canonicalRuntime;
-  const decoderRuntime = checkContract(await canonical());
-  if (!decoderRuntime.describe().deterministic) {
-    throw new RuntimeError('CONTRACT_MISMATCH', `${decoderRuntime.describe().engine} is not deterministic: it cannot run the decoder network`);
-  }
+  const decoderRuntime = await deterministicRuntime(canonical, 'the decoder network');
   const decoder = await decoderRuntime.load(model.decoder);
   let encoder: Promise<LoadedModel> | undefined;
   const encoderModel = (): Promise<LoadedModel> =>

@@ -3,7 +3,7 @@
  * `isSeqCoderError(e, 'MODEL_UNAVAILABLE')`). Both say that this installation cannot decode the
  * file as it is, not that the file is damaged.
  */
-import { SeqCoderError } from '@seqcoder/errors';
+import { isSeqCoderError, SeqCoderError } from '@seqcoder/errors';
 
 export type NeuralErrorCode = 'MODEL_UNAVAILABLE' | 'RECONSTRUCTION_MISMATCH';
 
@@ -22,5 +22,15 @@ export class ModelUnavailableError extends SeqCoderError<NeuralErrorCode> {
 export class ReconstructionMismatchError extends SeqCoderError<NeuralErrorCode> {
   constructor(message: string, offset?: number) {
     super('RECONSTRUCTION_MISMATCH', message, offset);
+  }
+}
+
+/** A model that cannot be loaded (files missing or changed) is MODEL_UNAVAILABLE, not damage to the file. */
+export async function asUnavailable<T>(loading: Promise<T>): Promise<T> {
+  try {
+    return await loading;
+  } catch (e) {
+    if (isSeqCoderError(e, 'UNKNOWN_MODEL', 'MODEL_FILES_MISSING', 'MODEL_FILES_CHANGED')) throw new ModelUnavailableError(e.message);
+    throw e;
   }
 }

@@ -62,7 +62,9 @@ export interface NeuralHead {
   residualAt: number;
 }
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/** A SHA-256 (or any bytes) as lower-case hex, as @seqcoder/models records them, and back. */
+export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g)!, (h) => parseInt(h, 16));
 const u32 = (value: number): Uint8Array => {
   const out = new Uint8Array(4);
   new DataView(out.buffer).setUint32(0, value, true);
@@ -79,7 +81,7 @@ export function reconstructionChecksums(reconstruction: Uint8Array, K: number): 
 
 export function writeHead(engine: Engine, latents: Quantised, reconstruction: Uint8Array, zstd: ZstdCompress): Uint8Array[] {
   const runtime = new TextEncoder().encode(`${engine.decoderRuntime.engine} ${engine.decoderRuntime.version}`);
-  const hash = Uint8Array.from(engine.model.decoderSha256.match(/../g)!, (h) => parseInt(h, 16));
+  const hash = fromHex(engine.model.decoderSha256);
   const packedLatents = zstd(serialise(latents), 22);
   const checksums = reconstructionChecksums(reconstruction, engine.model.K);
   const sums = new Uint8Array(4 * checksums.length);

@@ -46,10 +46,10 @@ describe('(s, k)-mer tokens and streams', () => {
     const tokens = Uint8Array.from({ length: 10 }, (_, i) => i + 1);
     const layout = streamLayout(10, 4); // streams start at 0, 3, 6, 9
     const into = new Float32Array(4 * 2);
-    expect(contexts(tokens, 10, layout, 1, 2, into)).toBe(3); // stream 4 (token 9 alone) has no step 1
+    expect(contexts(tokens, layout, 1, 2, into)).toBe(3); // stream 4 (token 9 alone) has no step 1
     expect([...into.subarray(0, 6)]).toEqual([PADDING_TOKEN, 1, PADDING_TOKEN, 4, PADDING_TOKEN, 7]);
-    expect(contexts(tokens, 10, layout, 0, 2, into)).toBe(4);
-    expect(contexts(tokens, 10, layout, 2, 2, into)).toBe(3);
+    expect(contexts(tokens, layout, 0, 2, into)).toBe(4);
+    expect(contexts(tokens, layout, 2, 2, into)).toBe(3);
     expect([...into.subarray(0, 6)]).toEqual([1, 2, 4, 5, 7, 8]);
   });
 });
@@ -66,10 +66,10 @@ describe('coding a token with a distribution', () => {
     }
     const tokens = Uint8Array.from({ length: rows }, (_, i) => (i * 37) % size);
     const cum = new Float64Array(size + 1);
-    const probabilities = new Float64Array(size);
+    const probabilities = new Float64Array(rows * size);
     const weigh = (r: number) => {
       softmax(logits, r, size, probabilities);
-      cumulativeWeights(probabilities, size, cum);
+      cumulativeWeights(probabilities, r, size, cum);
     };
     const encoder = new BinaryEncoder();
     for (let r = 0; r < rows; r++) {

@@ -31,12 +31,13 @@
  * bit. The CRC32C is checked before any base is returned: a runtime that computed other numbers
  * ends in RECONSTRUCTION_MISMATCH, never in wrong bases.
  */
-import { CorruptError, crc32c, cmStreamError, InvalidArgumentError, isSeqCoderError, type SequenceCodec } from '@seqcoder/format';
+import { CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
 import { DEFAULT_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartInfo } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
-import { checkContract, RuntimeError, type LoadedModel } from '@seqcoder/runtime';
-import type { RuntimeFactory } from '../engine.js';
-import { ModelUnavailableError, ReconstructionMismatchError } from '../errors.js';
+import type { LoadedModel } from '@seqcoder/runtime';
+import { deterministicRuntime, type RuntimeFactory } from '../engine.js';
+import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } from '../errors.js';
+import { fromHex, hex } from '../payload.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.js';
 import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS } from './mixer.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens } from './tokens.js';
@@ -68,17 +69,8 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
     let entry = loaded.get(info.sha256);
     if (!entry) {
       entry = (async () => {
-        const runtime = checkContract(await options.canonicalRuntime());
-        if (!runtime.describe().deterministic) {
-          throw new RuntimeError('CONTRACT_MISMATCH', `${runtime.describe().engine} is not deterministic: it cannot run the Warm-Start network`);
-        }
-        let graph: Uint8Array;
-        try {
-          graph = (await loadWarmStart(info.name)).graph;
-        } catch (e) {
-          if (isSeqCoderError(e, 'UNKNOWN_MODEL', 'MODEL_FILES_MISSING', 'MODEL_FILES_CHANGED')) throw new ModelUnavailableError(e.message);
-          throw e;
-        }
+        const runtime = await deterministicRuntime(options.canonicalRuntime, 'the Warm-Start network');
+        const { graph } = await asUnavailable(loadWarmStart(info.name));
         return { info, model: await runtime.load(graph) };
       })();
       loaded.set(info.sha256, entry);
@@ -123,7 +115,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       out[1] = k;
       out[2] = k;
       view.setUint16(3, streams, true);
-      out.set(hexBytes(info.sha256), 5);
+      out.set(fromHex(info.sha256), 5);
       view.setUint32(37, crc32c(symbols), true);
       if (mode === DEEPGECO_MODES.plus) out[HEAD_BYTES] = DEFAULT_PRESET;
       out.set(body, at);
@@ -177,12 +169,8 @@ function predictorFor(mode: number, preset: number, model: LoadedModel, info: Wa
   const size = 4 ** info.k;
   const layout = streamLayout(tokens, streams);
   const probabilities = new Float64Array(layout.streams * size);
-  const row = new Float64Array(size);
   const softmaxRows = (logits: ArrayLike<number>, active: number) => {
-    for (let j = 0; j < active; j++) {
-      softmax(logits, j, size, row);
-      probabilities.set(row, j * size);
-    }
+    for (let j = 0; j < active; j++) softmax(logits, j, size, probabilities);
     return probabilities;
   };
   if (mode === DEEPGECO_MODES.mini) {
@@ -216,11 +204,11 @@ async function walk(
   const input = new Float32Array(layout.streams * info.context);
   const cum = new Float64Array(size + 1);
   for (let step = 0; step < layout.length && tokens.length > 0; step++) {
-    const active = contexts(tokens, tokens.length, layout, step, info.context, input);
+    const active = contexts(tokens, layout, step, info.context, input);
     const probabilities = await predictor.predict(input, active, step);
     for (let j = 0; j < active; j++) {
       const at = j * layout.length + step;
-      cumulativeWeights(probabilities.subarray(j * size, (j + 1) * size), size, cum);
+      cumulativeWeights(probabilities, j, size, cum);
       code(cum, tokens[at]!, at);
     }
     predictor.learn(tokens, (j) => j * layout.length + step, active);
@@ -237,7 +225,7 @@ function readHead(payload: Uint8Array, count: number): { mode: number; preset: n
   const preset = mode === DEEPGECO_MODES.plus ? payload[HEAD_BYTES]! : 0;
   if (mode === DEEPGECO_MODES.plus && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
   const [s, k] = [payload[1]!, payload[2]!];
-  const sha256 = Array.from(payload.subarray(5, 37), (b) => b.toString(16).padStart(2, '0')).join('');
+  const sha256 = hex(payload.subarray(5, 37));
   const info = warmStartByHash(sha256);
   if (!info) {
     throw new ModelUnavailableError(`this record was written with the Warm-Start model whose graph has SHA-256 ${sha256}, which this installation of @seqcoder/models does not have`);
@@ -249,8 +237,4 @@ function readHead(payload: Uint8Array, count: number): { mode: number; preset: n
   const coded = payload.length - headBytes(mode);
   if (tokens * 2 * k * MIN_BITS_PER_CODED_BIT > coded * 8) throw new CorruptError(`${coded} coded bytes cannot hold ${tokens} tokens`);
   return { mode, preset, info, streams, crc: view.getUint32(37, true) };
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
 }

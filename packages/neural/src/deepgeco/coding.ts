@@ -14,24 +14,25 @@ import { exp } from '../exact.js';
 /** The integer weights sum to about this (every token gets at least 1, so none is impossible). */
 const WEIGHT_SCALE = 1 << 20;
 
-/** The softmax of row `row` of `logits` (rows of `size` values) into `probabilities`, with our own exp. */
+/** The softmax of row `row` of `logits` into the same row of `probabilities` (rows of `size` values), with our own exp. */
 export function softmax(logits: ArrayLike<number>, row: number, size: number, probabilities: Float64Array): void {
   const base = row * size;
   let max = -Infinity;
   for (let i = 0; i < size; i++) if (logits[base + i]! > max) max = logits[base + i]!;
   if (!Number.isFinite(max)) throw new RangeError(`the network gave a non-finite logit (${max})`);
   let total = 0;
-  for (let i = 0; i < size; i++) total += probabilities[i] = exp(logits[base + i]! - max);
-  for (let i = 0; i < size; i++) probabilities[i] = probabilities[i]! / total;
+  for (let i = 0; i < size; i++) total += probabilities[base + i] = exp(logits[base + i]! - max);
+  for (let i = 0; i < size; i++) probabilities[base + i] = probabilities[base + i]! / total;
 }
 
 /**
- * Cumulative integer weights of `probabilities` (`size` of them): cum[0] = 0, cum[i + 1] − cum[i] =
- * the weight of token i, 1 + floor(p_i · 2^20) ≥ 1.
+ * Cumulative integer weights of row `row` of `probabilities` (rows of `size`): cum[0] = 0,
+ * cum[i + 1] − cum[i] = the weight of token i, 1 + floor(p_i · 2^20) ≥ 1.
  */
-export function cumulativeWeights(probabilities: Float64Array, size: number, cum: Float64Array): void {
+export function cumulativeWeights(probabilities: Float64Array, row: number, size: number, cum: Float64Array): void {
+  const base = row * size;
   cum[0] = 0;
-  for (let i = 0; i < size; i++) cum[i + 1] = cum[i]! + 1 + Math.floor(probabilities[i]! * WEIGHT_SCALE);
+  for (let i = 0; i < size; i++) cum[i + 1] = cum[i]! + 1 + Math.floor(probabilities[base + i]! * WEIGHT_SCALE);
 }
 
 /** P(the bit is 1) in 1..4095 when the tokens still possible are lo..lo + 2·half − 1 and a 1 keeps the upper half. */

@@ -78,6 +78,7 @@ export class Supporter {
   private readonly f: Float64Array;
   private rows = 0;
   // per-row scratch of the backward pass
+  private readonly dl: Float64Array;
   private readonly df: Float64Array;
   private readonly dr: Float64Array;
   private readonly dh: Float64Array;
@@ -134,6 +135,7 @@ export class Supporter {
     this.h = new Float64Array(maxRows * d);
     this.u = new Float64Array(maxRows * ffn);
     this.f = new Float64Array(maxRows * d);
+    this.dl = new Float64Array(vocab);
     this.df = new Float64Array(d);
     this.dr = new Float64Array(ffn);
     this.dh = new Float64Array(d);
@@ -244,7 +246,7 @@ export class Supporter {
   /** The gradient of the mean loss of the last forward's rows with respect to every weight (see train). */
   gradient(dlogits: Float64Array): Float64Array {
     const { context: c, dim: d, heads, ffn } = this.preset;
-    const { p, g, x, k, vv, q, att, o, h, u, f, tokens, vocab, df, dr, dh, dO, dq, dk, dv, dx, da } = this;
+    const { p, g, x, k, vv, q, att, o, h, u, f, tokens, vocab, dl, df, dr, dh, dO, dq, dk, dv, dx, da } = this;
     const hd = d / heads;
     const rows = this.rows;
     g.fill(0);
@@ -255,18 +257,13 @@ export class Supporter {
     for (let b = 0; b < rows; b++) {
       const xb = b * c * d;
       const last = b * d;
-      // logits = Wout f + bout
-      df.fill(0);
+      // logits = Wout f + bout, for the mean over the rows
       for (let t = 0; t < vocab; t++) {
         const gl = dlogits[b * vocab + t]! / rows;
-        if (gl === 0) continue;
+        dl[t] = gl;
         g[this.obOut + t] = g[this.obOut + t]! + gl;
-        const row = this.oOut + t * d;
-        for (let j = 0; j < d; j++) {
-          g[row + j] = g[row + j]! + gl * f[b * d + j]!;
-          df[j] = df[j]! + gl * p[row + j]!;
-        }
       }
+      outerAndBack(p, g, this.oOut, vocab, d, dl, 0, f, b * d, df);
       // f = h + W2 relu(u) + b2;  u = W1 h + b1
       dr.fill(0);
       for (let j = 0; j < d; j++) {
@@ -281,17 +278,12 @@ export class Supporter {
           }
         }
       }
-      for (let j = 0; j < d; j++) dh[j] = df[j]!;
       for (let m = 0; m < ffn; m++) {
-        const gm = u[b * ffn + m]! > 0 ? dr[m]! : 0;
-        if (gm === 0) continue;
-        g[this.ob1 + m] = g[this.ob1 + m]! + gm;
-        const row = this.o1 + m * d;
-        for (let j = 0; j < d; j++) {
-          g[row + j] = g[row + j]! + gm * h[b * d + j]!;
-          dh[j] = dh[j]! + gm * p[row + j]!;
-        }
+        if (!(u[b * ffn + m]! > 0)) dr[m] = 0; // through the ReLU
+        g[this.ob1 + m] = g[this.ob1 + m]! + dr[m]!;
       }
+      for (let j = 0; j < d; j++) dh[j] = df[j]!;
+      outerAndBackAdd(p, g, this.o1, ffn, d, dr, 0, h, b * d, dh);
       // h = x_last + Wo o
       outerAndBack(p, g, this.oO, d, d, dh, 0, o, b * d, dO);
       // attention, head by head: o_h = Σ att_i v_i,h; att = softmax(scale q_h·k_i,h)

@@ -56,12 +56,12 @@ export function streamLayout(tokens: number, streams: number): { length: number;
  * tokens before it in its stream (padding before the stream's start), as float32 ids. Returns how
  * many streams take part (a prefix of them: only the last stream can be shorter).
  */
-export function contexts(tokens: Uint8Array, total: number, layout: { length: number; streams: number }, step: number, context: number, into: Float32Array): number {
+export function contexts(tokens: Uint8Array, layout: { length: number; streams: number }, step: number, context: number, into: Float32Array): number {
   let active = 0;
   for (let j = 0; j < layout.streams; j++) {
     const start = j * layout.length;
     const at = start + step;
-    if (at >= total) break;
+    if (at >= tokens.length) break;
     const row = active * context;
     for (let i = 0; i < context; i++) {
       const from = at - context + i;
