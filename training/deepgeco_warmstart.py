@@ -21,7 +21,8 @@ Each batch draws windows at random offsets of random genomes (weighted by length
 strand, so the token frame relative to a record's start does not matter.
 
 Writes `warmstart.onnx` (input `tokens` [N, c] float32 token ids 0..63, output `logits` [N, 64];
-opset 17, dynamic batch), `curve.csv` and `metrics.json` into --out.
+opset 17, dynamic batch), its twin `warmstart-features.onnx` (deepgeco_features.py), `curve.csv`
+and `metrics.json` into --out.
 """
 import argparse
 import csv
@@ -35,6 +36,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from deepgeco_features import derive as derive_features
 from genomes import load_codes
 
 HELD_OUT = "Salmonella_enterica_Typhimurium_LT2_GCF_000006945.1.fa"
@@ -166,6 +168,7 @@ def main() -> None:
         opset_version=17,
         do_constant_folding=True,
     )
+    derive_features(args.out)  # the same graph with the output layer's input as a second output (ULTRA)
     metrics = {
         "tokenBases": K,
         "context": args.context,

@@ -1,6 +1,6 @@
 """Writes the SHA-256 of a model's ONNX graphs into packages/models/src/index.ts (the MODELS table,
 or, for a model of one graph, the DENOISERS table (denoiser.onnx), GENERATORS (a decoder.onnx
-alone) or WARM_STARTS (warmstart.onnx)).
+alone) or WARM_STARTS (warmstart.onnx, and its twin warmstart-features.onnx)).
 
     /usr/bin/python3 training/record_hashes.py seqcoder-p4k1280
     /usr/bin/python3 training/record_hashes.py kmer-denoiser-k31
@@ -24,11 +24,19 @@ folder = os.path.join(root, "models", name)
 single = [g for g in ("denoiser.onnx", "decoder.onnx", "warmstart.onnx") if os.path.exists(os.path.join(folder, g))]
 if single and not os.path.exists(os.path.join(folder, "encoder.onnx")):
     digest = hashlib.sha256(open(os.path.join(folder, single[0]), "rb").read()).hexdigest()
-    pattern = re.compile(r"(name: '" + re.escape(name) + r"', [^}]*?sha256: ')([^']*)(')")
+    pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?sha256: ')([^']*)(')")
     source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
     if n != 1:
         sys.exit(f"no DENOISERS, GENERATORS or WARM_STARTS entry for {name} in {source_path}")
     print(f"{name} {single[0]} sha256 {digest}")
+    twin = os.path.join(folder, "warmstart-features.onnx")  # a warm-start model's ULTRA graph (deepgeco_features.py)
+    if single[0] == "warmstart.onnx" and os.path.exists(twin):
+        digest = hashlib.sha256(open(twin, "rb").read()).hexdigest()
+        pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?featuresSha256: ')([^']*)(')")
+        source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
+        if n != 1:
+            sys.exit(f"no featuresSha256 in the WARM_STARTS entry for {name} in {source_path}")
+        print(f"{name} warmstart-features.onnx sha256 {digest}")
     open(source_path, "w").write(source)
     sys.exit(0)
 for graph in ("decoder", "encoder"):

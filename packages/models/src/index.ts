@@ -171,6 +171,10 @@ export async function loadGenerator(name: string = DEFAULT_GENERATOR): Promise<G
  * other genomes, `models/<name>/warmstart.onnx`. In: the last `context` tokens `tokens` [N, context]
  * as float32 token ids 0..4^k − 1 (a token is k bases, A C G T = 0 1 2 3, first base most
  * significant); out: the next token's logits `logits` [N, 4^k]. See its MODEL_CARD.md.
+ *
+ * Its twin `warmstart-features.onnx` (training/deepgeco_features.py) is the same network whose one
+ * output `logits_features` [N, 4^k + features] is the logits followed by the input of the output
+ * layer, which DeepGeCo's ULTRA mode fine-tunes on the record it codes.
  */
 export interface WarmStartInfo {
   readonly name: string;
@@ -180,10 +184,24 @@ export interface WarmStartInfo {
   readonly context: number;
   /** SHA-256 of warmstart.onnx, lower-case hex: the identity stored in `deepgeco` files. */
   readonly sha256: string;
+  /** Width of the output layer's input: the twin graph's columns after the logits. */
+  readonly features: number;
+  /** SHA-256 of warmstart-features.onnx: the identity stored in files of the ULTRA mode. */
+  readonly featuresSha256: string;
 }
 
+/** A Warm-Start graph: the network (`logits`), or its twin with the features too (`features`). */
+export type WarmStartGraph = 'logits' | 'features';
+
 export const WARM_STARTS: readonly WarmStartInfo[] = [
-  { name: 'deepgeco-warmstart-h32c16', k: 3, context: 16, sha256: '934b7f8205f5de5fee42c21860c501565337b6899e978d1a4d43b56a4f498387' },
+  {
+    name: 'deepgeco-warmstart-h32c16',
+    k: 3,
+    context: 16,
+    sha256: '934b7f8205f5de5fee42c21860c501565337b6899e978d1a4d43b56a4f498387',
+    features: 192,
+    featuresSha256: '570a733380e8d525b1060ede6321e3380b75924a3eee09743abcc10c7c319289',
+  },
 ];
 
 export const DEFAULT_WARM_START = 'deepgeco-warmstart-h32c16';
@@ -192,13 +210,14 @@ export function warmStartInfo(name: string): WarmStartInfo {
   return byName(WARM_STARTS, 'warm-start model', name);
 }
 
-/** The shipped Warm-Start model with this SHA-256, if any. */
-export function warmStartByHash(sha256: string): WarmStartInfo | undefined {
-  return WARM_STARTS.find((m) => m.sha256 === sha256);
+/** The shipped Warm-Start model whose `graph` (warmstart.onnx, or its twin) has this SHA-256, if any. */
+export function warmStartByHash(sha256: string, graph: WarmStartGraph = 'logits'): WarmStartInfo | undefined {
+  return WARM_STARTS.find((m) => (graph === 'logits' ? m.sha256 : m.featuresSha256) === sha256);
 }
 
-/** Reads a shipped Warm-Start graph (Node) and checks it against its recorded SHA-256. */
-export async function loadWarmStart(name: string = DEFAULT_WARM_START): Promise<WarmStartInfo & { readonly graph: Uint8Array }> {
+/** Reads a shipped Warm-Start graph (Node), or its twin with the features, and checks it against its recorded SHA-256. */
+export async function loadWarmStart(name: string = DEFAULT_WARM_START, graph: WarmStartGraph = 'logits'): Promise<WarmStartInfo & { readonly graph: Uint8Array }> {
   const info = warmStartInfo(name);
-  return { ...info, graph: await readGraph(info.name, 'warmstart.onnx', info.sha256) };
+  const [file, sha256] = graph === 'logits' ? ['warmstart.onnx', info.sha256] : ['warmstart-features.onnx', info.featuresSha256];
+  return { ...info, graph: await readGraph(info.name, file, sha256) };
 }

@@ -64,6 +64,12 @@ describe('@seqcoder/models', () => {
     expect(warmStartInfo(DEFAULT_WARM_START)).toBe(WARM_STARTS[0]);
     expect(warmStartByHash(warm.sha256)).toBe(WARM_STARTS[0]);
     expect(warmStartByHash('0'.repeat(64))).toBeUndefined();
+    // its twin with the features (ULTRA), named by its own hash
+    const twin = await loadWarmStart(DEFAULT_WARM_START, 'features');
+    expect(await sha256Hex(twin.graph)).toBe(warm.featuresSha256);
+    expect(warmStartByHash(warm.featuresSha256, 'features')).toBe(WARM_STARTS[0]);
+    expect(warmStartByHash(warm.featuresSha256)).toBeUndefined();
+    expect(warmStartByHash(warm.sha256, 'features')).toBeUndefined();
     await expect(loadWarmStart('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 
