@@ -50,3 +50,24 @@ export function sinUnit(x: number): number {
   }
   return sum;
 }
+
+/**
+ * log2 x for x > 0 from + − × ÷ only: x = m · 2^e with m in [1, 2), and ln m = 2 atanh(s),
+ * s = (m − 1)/(m + 1) ≤ 1/3, summed to s^41 (error below 2^-60).
+ */
+export function log2(x: number): number {
+  SCALE.setFloat64(0, x);
+  const high = SCALE.getUint32(0);
+  const exponent = ((high >>> 20) & 0x7ff) - 1023;
+  SCALE.setUint32(0, ((high & 0x800fffff) | (1023 << 20)) >>> 0);
+  const m = SCALE.getFloat64(0);
+  const s = (m - 1) / (m + 1);
+  const s2 = s * s;
+  let term = s;
+  let sum = 0;
+  for (let n = 1; n <= 41; n += 2) {
+    sum += term / n;
+    term *= s2;
+  }
+  return exponent + (2 * sum) / 0.6931471805599453;
+}

@@ -1,6 +1,7 @@
 /**
- * The deepgeco codec (MINI mode): its tokens and streams, the exactness of the coding, round trips
- * through @seqcoder/format, the same bytes in a fresh process, and typed errors on damage.
+ * The deepgeco codec: its tokens and streams, the exactness of the coding, round trips through
+ * @seqcoder/format, the same bytes in a fresh process, typed errors on damage, the Supporter's
+ * gradients (PLUS) and the fine-tuned output layer (ULTRA).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime, type NeuralCodecs } from '../src/index.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/deepgeco/coding.js';
 import { Supporter } from '../src/deepgeco/supporter.js';
+import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
-import { awkwardFasta, lambda, symbolsOf, zstd } from './helpers.js';
+import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 
 let codecs: NeuralCodecs;
 beforeAll(() => {
@@ -98,7 +100,7 @@ describe('the deepgeco codec', () => {
   }, 60_000);
 
   it('refuses to write a mode it does not have', async () => {
-    await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 3)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 3/) });
+    await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 4)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 4/) });
   });
 
   it('writes its mode, (s, k), streams and the Warm-Start graph\'s SHA-256 in the payload head', async () => {
@@ -253,4 +255,123 @@ describe('PLUS', () => {
     plus[41] = 99;
     await expect(codecs.deepgeco.decode(plus, 600, 0, 600)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/preset 99/) });
   });
+});
+
+describe('ULTRA\'s fine-tuned output layer', () => {
+  const size = 8;
+  const width = 5;
+  // rows whose logits and features are seeded noise, and whose tokens favour 2 and 5, which the logits do not know
+  const rows = 64;
+  const logits = new Float32Array(rows * size);
+  const features = new Float32Array(rows * width);
+  const tokens = new Uint8Array(rows);
+  let seed = 5;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
+  for (let i = 0; i < logits.length; i++) logits[i] = next() - 0.5;
+  for (let i = 0; i < features.length; i++) features[i] = next();
+  for (let j = 0; j < rows; j++) tokens[j] = next() < 0.8 ? (next() < 0.5 ? 2 : 5) : Math.floor(next() * size);
+
+  const fitted = (rank: number, passes = 40) => {
+    const tuner = new HeadTuner(size, width, rank);
+    for (let pass = 0; pass < passes; pass++) tuner.step(logits, features, tokens, (j) => j, rows);
+    return tuner; // gainBits summed over every pass
+  };
+
+  it('learns what the logits miss, and both ends rebuild exactly the stored int8 values', () => {
+    for (const rank of [0, 1, 3]) {
+      const tuner = fitted(rank);
+      expect(tuner.gainBits).toBeGreaterThan(0);
+      const bytes = tuner.bytes();
+      expect(bytes.length).toBe(HeadAdaptation.byteLength(rank, size, width));
+      expect(bytes[0]).toBe(rank + 1);
+      const layer = HeadAdaptation.read(bytes, 0, size, width);
+      expect(Buffer.from(layer.bytes)).toEqual(Buffer.from(bytes));
+      const out = layer.apply(logits, features, rows, new Float64Array(rows * size));
+      // the same sums, from the bytes, by the layout FORMAT gives: b, then U (size × rank), then V (rank × width)
+      const view = new DataView(bytes.buffer);
+      const base = rank > 0 ? 13 : 5;
+      const b = (o: number) => view.getInt8(base + o) * view.getFloat32(1, true);
+      const u = (o: number, r: number) => view.getInt8(base + size + o * rank + r) * view.getFloat32(5, true);
+      const v = (r: number, i: number) => view.getInt8(base + size + size * rank + r * width + i) * view.getFloat32(9, true);
+      for (let j = 0; j < rows; j++) {
+        const hidden = Array.from({ length: rank }, (_, r) => {
+          let sum = 0;
+          for (let i = 0; i < width; i++) sum += v(r, i) * features[j * width + i]!;
+          return sum;
+        });
+        for (let o = 0; o < size; o++) {
+          let sum = logits[j * size + o]! + b(o);
+          for (let r = 0; r < rank; r++) sum += u(o, r) * hidden[r]!;
+          expect(out[j * size + o]).toBe(sum);
+        }
+      }
+      // and the favoured tokens became more likely
+      expect(out[2]! - logits[2]!).toBeGreaterThan(out[0]! - logits[0]!);
+    }
+  });
+
+  it('the form byte 0 changes nothing', () => {
+    const layer = HeadAdaptation.read(new Uint8Array([0]), 0, size, width);
+    expect(layer.rank).toBe(-1);
+    expect(Array.from(layer.apply(logits, features, rows, new Float64Array(rows * size)))).toEqual(Array.from(logits));
+  });
+
+  it('the writer keeps the candidate that pays best, and none that does not pay', () => {
+    const small = fitted(0);
+    const large = fitted(3);
+    const margin = (t: HeadTuner) => t.gainBits / 8 - t.byteLength;
+    const chosen = chooseAdaptation([small, large])!;
+    expect(chosen[0]).toBe(margin(small) >= margin(large) ? 1 : 4);
+    const unfitted = new HeadTuner(size, width, 2);
+    expect(chooseAdaptation([unfitted])).toBeUndefined();
+    expect(chooseAdaptation([unfitted], true)![0]).toBe(3);
+  });
+
+  it('refuses a rank above the bound, a layer cut short and a scale that is not finite (CORRUPT)', () => {
+    expect(() => HeadAdaptation.read(new Uint8Array(4000).fill(MAX_RANK + 2, 0, 1), 0, size, width)).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringMatching(/rank/) }));
+    const bytes = fitted(1).bytes();
+    expect(() => HeadAdaptation.read(bytes.subarray(0, bytes.length - 1), 0, size, width)).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    expect(() => HeadAdaptation.read(new Uint8Array(), 0, size, width)).toThrow(expect.objectContaining({ code: 'CORRUPT' }));
+    const nan = bytes.slice();
+    new DataView(nan.buffer).setFloat32(5, Number.NaN, true);
+    expect(() => HeadAdaptation.read(nan, 0, size, width)).toThrow(expect.objectContaining({ code: 'CORRUPT', message: expect.stringMatching(/finite/) }));
+  });
+});
+
+describe('ULTRA', () => {
+  const symbols = skewedSymbols(60_000);
+  const always = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ultraLayer: 'always' });
+  let ultra: Uint8Array;
+  beforeAll(async () => {
+    ultra = await always.encode(symbols, 3);
+  }, 120_000);
+
+  it('writes the fitted layer after the preset, names the twin graph, and round-trips', async () => {
+    expect([ultra[0], ultra[41]]).toEqual([3, 1]);
+    expect(Buffer.from(ultra.subarray(5, 37)).toString('hex')).toBe(WARM_STARTS[0]!.featuresSha256);
+    const layer = HeadAdaptation.read(ultra, 42, 64, WARM_STARTS[0]!.features);
+    expect(layer.rank).toBeGreaterThanOrEqual(0);
+    // any codec instance reads it
+    expect(Buffer.from(await codecs.deepgeco.decode(ultra, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+  }, 120_000);
+
+  it('by default keeps the smaller of ULTRA and PLUS, so it is never larger than PLUS', async () => {
+    const plus = await codecs.deepgeco.encode(symbols, 2);
+    const chosen = await codecs.deepgeco.encode(symbols, 3);
+    expect(Buffer.from(chosen)).toEqual(Buffer.from(ultra.length < plus.length ? ultra : plus));
+    expect(Buffer.from(await codecs.deepgeco.decode(chosen, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+  }, 240_000);
+
+  it('ends a changed layer, or a payload cut inside it, in a typed error, never in other bases', async () => {
+    const decode = (p: Uint8Array) => codecs.deepgeco.decode(p, symbols.length, 0, symbols.length);
+    for (const at of [43, 50, 42 + Math.floor(HeadAdaptation.byteLength(HeadAdaptation.read(ultra, 42, 64, 192).rank, 64, 192) / 2)]) {
+      const bad = ultra.slice();
+      bad[at]! ^= 0x40;
+      await expect(decode(bad)).rejects.toMatchObject({ code: expect.stringMatching(/^(CORRUPT|RECONSTRUCTION_MISMATCH)$/) });
+    }
+    await expect(decode(ultra.subarray(0, 44))).rejects.toMatchObject({ code: 'CORRUPT' });
+    const unknown = ultra.slice();
+    unknown.set(Buffer.from(WARM_STARTS[0]!.sha256, 'hex'), 5); // the logits graph's hash where ULTRA needs the twin's
+    await expect(decode(unknown)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  }, 240_000);
 });

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compress, decompress } from '@seqcoder/format';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerNeuralCodecs } from '../src/index.js';
-import { awkwardFasta, zstd } from './helpers.js';
+import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime } from '../src/index.js';
+import { awkwardFasta, skewedSymbols, zstd } from './helpers.js';
 
 const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
 /** The golden files: each codec at its default level, and deepgeco's other mode. */
@@ -34,6 +34,28 @@ describe.each(GOLDEN)('$file golden file', ({ codec, level, file }) => {
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(fasta))).toBe(0);
     expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
   }, 60_000);
+});
+
+describe('deepgeco ULTRA', () => {
+  it('writes PLUS\'s bytes where its fitted layer does not pay (the awkward FASTA)', async () => {
+    const written = await compress(awkwardFasta(), { codec: 'deepgeco', level: 3, zstd });
+    expect(Buffer.compare(Buffer.from(written), readFileSync(goldenPath('deepgeco')))).toBe(0);
+  }, 120_000);
+
+  // A payload with the layer in it (written with ultraLayer 'always'), not a whole file: the awkward
+  // FASTA is too short for the layer to pay, and compress() takes the registered codec.
+  it('skewed.deepgeco.ultra.payload decodes to its source and is rewritten byte for byte', async () => {
+    const symbols = skewedSymbols(30_000);
+    const path = new URL('./__fixtures__/skewed.deepgeco.ultra.payload', import.meta.url);
+    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ultraLayer: 'always' });
+    const written = await codec.encode(symbols, 3);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, written);
+    expect(existsSync(path), `missing golden file ${path.pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    const golden = new Uint8Array(readFileSync(path));
+    expect(golden[0]).toBe(3);
+    expect(Buffer.compare(Buffer.from(await codec.decode(golden, symbols.length, 0, symbols.length)), Buffer.from(symbols))).toBe(0);
+    expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
+  }, 120_000);
 });
 
 describe('older golden files still decode', () => {

@@ -27,3 +27,18 @@ export function awkwardFasta(): Uint8Array {
   ];
   return new TextEncoder().encode(parts.join(''));
 }
+
+/**
+ * `n` bases of a seeded source whose bases are 90% A: far from any genome the Warm-Start learned, so
+ * that ULTRA's fit finds something to change.
+ */
+export function skewedSymbols(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let s = 7;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = (s >>> 8) / 2 ** 24;
+    out[i] = u < 0.9 ? 0 : 1 + Math.floor((u - 0.9) / (0.1 / 3));
+  }
+  return out;
+}

@@ -9,21 +9,24 @@
  * - 2 = PLUS, the adaptive mode: the Supporter (supporter.ts), a transformer that learns the record
  *   while it is coded, mixed with the Warm-Start by the paper's equations 2 and 3 (mixer.ts) over
  *   the first steps; after those, the Supporter alone.
- * - ULTRA (3), which fine-tunes the Warm-Start on the record first, is not built yet.
+ * - 3 = ULTRA, the semi-adaptive mode: PLUS with the Warm-Start's output layer first fine-tuned on
+ *   the record (ultra.ts); the change is stored in the payload and counted in its size.
  *
  * Payload:
  *
  * | offset | size | field                                                                 |
  * |--------|------|-----------------------------------------------------------------------|
- * | 0      | 1    | mode: 1 = MINI, 2 = PLUS                                              |
+ * | 0      | 1    | mode: 1 = MINI, 2 = PLUS, 3 = ULTRA                                   |
  * | 1      | 1    | s, the stride of the tokens (this version: s = k)                     |
  * | 2      | 1    | k, bases per token (the Warm-Start model's)                           |
  * | 3      | 2    | streams (u16 LE), 1..320: the tokens cut into this many parallel runs  |
- * | 5      | 32   | SHA-256 of the Warm-Start graph (`warmstart.onnx`)                    |
+ * | 5      | 32   | SHA-256 of the Warm-Start graph (`warmstart.onnx`; ULTRA: its twin     |
+ * |        |      | `warmstart-features.onnx`, which gives the features too)              |
  * | 37     | 4    | CRC32C of the bases (one byte each, 0..3), u32 LE                     |
- * | 41     | 1    | PLUS only: the Supporter preset (mixer.ts: its shape, step size, seed, |
- * |        |      | and the mixer's ts and δ)                                               |
- * | 41/42  | rest | the arithmetic-coded tokens, step by step across the streams, then    |
+ * | 41     | 1    | PLUS and ULTRA: the Supporter preset (mixer.ts: its shape, step size, |
+ * |        |      | seed, and the mixer's ts and δ)                                         |
+ * | 42     | var  | ULTRA only: the fine-tuned output layer (ultra.ts, HeadAdaptation)    |
+ * | 41/42/…| rest | the arithmetic-coded tokens, step by step across the streams, then    |
  * |        |      | the remainder bases at 1/2 each bit; ends with the coder's 4-byte flush |
  *
  * The network runs on the canonical runtime (WASM) at both ends with the same batches (one per
@@ -32,21 +35,25 @@
  * ends in RECONSTRUCTION_MISMATCH, never in wrong bases.
  */
 import { CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
-import { DEFAULT_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartInfo } from '@seqcoder/models';
+import { DEFAULT_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import type { LoadedModel } from '@seqcoder/runtime';
 import { deterministicRuntime, type RuntimeFactory } from '../engine.js';
 import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } from '../errors.js';
 import { fromHex, hex } from '../payload.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.js';
-import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS } from './mixer.js';
+import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, type PlusPreset } from './mixer.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens } from './tokens.js';
+import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 
 export const DEEPGECO_CODEC_ID = 6;
-export const DEEPGECO_MODES = { mini: 1, plus: 2 } as const;
-/** The head's bytes before the stream: MINI's, and PLUS's (one more: the preset). */
+export const DEEPGECO_MODES = { mini: 1, plus: 2, ultra: 3 } as const;
+const { mini: MINI, plus: PLUS, ultra: ULTRA } = DEEPGECO_MODES;
+/** The head's bytes before MINI's stream; PLUS and ULTRA have one more, the preset (ULTRA's layer follows it). */
 const HEAD_BYTES = 41;
-const headBytes = (mode: number) => (mode === DEEPGECO_MODES.plus ? HEAD_BYTES + 1 : HEAD_BYTES);
+const isMode = (mode: number) => mode === MINI || mode === PLUS || mode === ULTRA;
+/** Passes of ULTRA's fit over the steps that use the Warm-Start. */
+const TUNE_EPOCHS = 3;
 /** Each coded bit costs at least log2(4096/4095) bits: what bounds the tokens a payload can hold, so that a forged count fails before the network runs. */
 const MIN_BITS_PER_CODED_BIT = Math.log2(4096 / 4095);
 
@@ -55,25 +62,33 @@ export interface DeepGeCoOptions {
   canonicalRuntime: RuntimeFactory;
   /** The Warm-Start model new files are written with (default the shipped one). */
   warmStart?: string;
+  /**
+   * ULTRA writes its fine-tuned layer only where that codes smaller than PLUS (`smaller`, the
+   * default); `always` writes the fitted layer that looks best whether or not it pays, to measure
+   * the layer or to test its decoder.
+   */
+  ultraLayer?: 'smaller' | 'always';
 }
 
-/** A loaded Warm-Start network, by the SHA-256 of its graph. */
+/** A loaded Warm-Start network: the graph with logits alone, or ULTRA's twin with the features too. */
 interface WarmStart {
   info: WarmStartInfo;
   model: LoadedModel;
+  graph: WarmStartGraph;
 }
 
 export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
   const loaded = new Map<string, Promise<WarmStart>>();
-  const load = (info: WarmStartInfo): Promise<WarmStart> => {
-    let entry = loaded.get(info.sha256);
+  const load = (info: WarmStartInfo, graph: WarmStartGraph): Promise<WarmStart> => {
+    const key = `${info.name}/${graph}`;
+    let entry = loaded.get(key);
     if (!entry) {
       entry = (async () => {
         const runtime = await deterministicRuntime(options.canonicalRuntime, 'the Warm-Start network');
-        const { graph } = await asUnavailable(loadWarmStart(info.name));
-        return { info, model: await runtime.load(graph) };
+        const { graph: bytes } = await asUnavailable(loadWarmStart(info.name, graph));
+        return { info, graph, model: await runtime.load(bytes) };
       })();
-      loaded.set(info.sha256, entry);
+      loaded.set(key, entry);
     }
     return entry;
   };
@@ -84,9 +99,10 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
     description: 'DeepGeCo: networks predict each 3-base token (a research codec: hundreds of times slower than cm, and larger)',
     levels: {
       min: 1,
-      max: 2,
+      max: 3,
       default: 2,
-      meaning: 'the DeepGeCo mode: 1 = MINI (the pre-trained Warm-Start model alone), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start)',
+      meaning:
+        'the DeepGeCo mode: 1 = MINI (the pre-trained Warm-Start model alone), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record)',
       modelsBases: true,
       roughMBps: [0.03, 0.01],
     },
@@ -94,44 +110,34 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
 
     async encode(symbols, level) {
       const { warmStart = DEFAULT_WARM_START } = options;
-      const mode = level;
-      if (mode !== DEEPGECO_MODES.mini && mode !== DEEPGECO_MODES.plus) throw new InvalidArgumentError(`deepgeco level ${level} is not a mode this version writes (1 = MINI, 2 = PLUS)`);
-      const { info, model } = await load(warmStartInfo(warmStart));
-      const k = info.k;
-      const tokens = toTokens(symbols, k);
+      if (!isMode(level)) throw new InvalidArgumentError(`deepgeco level ${level} is not a mode this version writes (1 = MINI, 2 = PLUS, 3 = ULTRA)`);
+      const info = warmStartInfo(warmStart);
+      const tokens = toTokens(symbols, info.k);
       const streams = chooseStreams(tokens.length);
-      const coder = new BinaryEncoder(Math.ceil(symbols.length / 4) + 64);
-      const predictor = predictorFor(mode, DEFAULT_PRESET, model, info, tokens.length, streams);
-      await walk(predictor, info, tokens, streams, (cum, token) => encodeToken(coder, cum, 2 * k, token));
-      for (let i = tokens.length * k; i < symbols.length; i++) {
-        coder.encode(symbols[i]! >> 1, 2048);
-        coder.encode(symbols[i]! & 1, 2048);
-      }
-      const body = coder.finish();
-      const at = headBytes(mode);
-      const out = new Uint8Array(at + body.length);
-      const view = new DataView(out.buffer);
-      out[0] = mode;
-      out[1] = k;
-      out[2] = k;
-      view.setUint16(3, streams, true);
-      out.set(fromHex(info.sha256), 5);
-      view.setUint32(37, crc32c(symbols), true);
-      if (mode === DEEPGECO_MODES.plus) out[HEAD_BYTES] = DEFAULT_PRESET;
-      out.set(body, at);
-      return out;
+      const code = async (mode: number, layer?: HeadAdaptation) =>
+        encodeAs(mode, await load(info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
+      if (level !== ULTRA) return code(level);
+      // ULTRA fits the output layer, then codes with what the decoder will read back. PLUS is coded
+      // too and the smaller kept: the fit's estimate leaves out what the Supporter learns anyway.
+      const always = options.ultraLayer === 'always';
+      const bytes = await tune(await load(info, 'features'), SUPPORTER_PRESETS[DEFAULT_PRESET]!, tokens, streams, always);
+      if (!bytes) return code(PLUS);
+      const ultra = await code(ULTRA, HeadAdaptation.read(bytes, 0, 4 ** info.k, info.features));
+      if (always) return ultra;
+      const plus = await code(PLUS);
+      return ultra.length < plus.length ? ultra : plus;
     },
 
     async decode(payload, count, start, end) {
       const head = readHead(payload, count);
-      const { info, model } = await load(head.info);
-      const k = info.k;
+      const warm = await load(head.info, head.mode === ULTRA ? 'features' : 'logits');
+      const k = head.info.k;
       const tokens = new Uint8Array(Math.floor(count / k));
-      const coder = new BinaryDecoder(payload.subarray(headBytes(head.mode)));
+      const coder = new BinaryDecoder(payload.subarray(head.bodyAt));
       const symbols = new Uint8Array(count);
-      const predictor = predictorFor(head.mode, head.preset, model, info, tokens.length, head.streams);
+      const predictor = predictorFor(head.mode, head.preset, warm, tokens.length, head.streams, head.layer);
       try {
-        await walk(predictor, info, tokens, head.streams, (cum, _token, at) => (tokens[at] = decodeToken(coder, cum, 2 * k)));
+        await walk(predictor, head.info, tokens, head.streams, (cum, _token, at) => (tokens[at] = decodeToken(coder, cum, 2 * k)));
         for (let i = tokens.length * k; i < count; i++) symbols[i] = (coder.decode(2048) << 1) | coder.decode(2048);
         coder.finish();
       } catch (e) {
@@ -146,6 +152,41 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
   };
 }
 
+/** Codes `tokens` (and the remainder bases of `symbols`) in `mode`; ULTRA with its fitted `layer`. */
+async function encodeAs(mode: number, warm: WarmStart, symbols: Uint8Array, tokens: Uint8Array, streams: number, layer?: HeadAdaptation): Promise<Uint8Array> {
+  const { info } = warm;
+  const k = info.k;
+  const preset = DEFAULT_PRESET;
+  const coder = new BinaryEncoder(Math.ceil(symbols.length / 4) + 64);
+  const predictor = predictorFor(mode, preset, warm, tokens.length, streams, layer);
+  await walk(predictor, info, tokens, streams, (cum, token) => encodeToken(coder, cum, 2 * k, token));
+  for (let i = tokens.length * k; i < symbols.length; i++) {
+    coder.encode(symbols[i]! >> 1, 2048);
+    coder.encode(symbols[i]! & 1, 2048);
+  }
+  const body = coder.finish();
+  const head = new Uint8Array(mode === MINI ? HEAD_BYTES : HEAD_BYTES + 1);
+  const view = new DataView(head.buffer);
+  head[0] = mode;
+  head[1] = k;
+  head[2] = k;
+  view.setUint16(3, streams, true);
+  head.set(fromHex(mode === ULTRA ? info.featuresSha256 : info.sha256), 5);
+  view.setUint32(37, crc32c(symbols), true);
+  if (mode !== MINI) head[HEAD_BYTES] = preset;
+  return concat([head, layer?.bytes ?? new Uint8Array(0), body]);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /**
  * What predicts the tokens of one step: `predict` gives the probabilities of each active stream's
  * token (rows of 4^k), `learn` is told the tokens once they are known (PLUS trains on them).
@@ -155,17 +196,30 @@ interface StepPredictor {
   learn(tokens: Uint8Array, at: (row: number) => number, active: number): void;
 }
 
-/** Runs the Warm-Start network on a batch of contexts: logits, rows × 4^k. */
-async function warmLogits(model: LoadedModel, info: WarmStartInfo, input: Float32Array, active: number): Promise<Float32Array> {
+/**
+ * Runs the Warm-Start network on a batch of contexts: logits, rows × 4^k, and for the features
+ * graph also the features, rows × info.features (the graph gives both in one row each).
+ */
+async function runWarm(warm: WarmStart, input: Float32Array, active: number): Promise<{ logits: Float32Array; features: Float32Array }> {
+  const { info, model, graph } = warm;
   const size = 4 ** info.k;
+  const width = graph === 'features' ? size + info.features : size;
   const { data, dims } = await model.run({ data: input.subarray(0, active * info.context), dims: [active, info.context] });
-  if (dims.length !== 2 || dims[0] !== active || dims[1] !== size) {
-    throw new RangeError(`the Warm-Start network returned dims [${dims.join(', ')}], expected [${active}, ${size}]`);
+  if (dims.length !== 2 || dims[0] !== active || dims[1] !== width) {
+    throw new RangeError(`the Warm-Start network returned dims [${dims.join(', ')}], expected [${active}, ${width}]`);
   }
-  return data;
+  if (graph === 'logits') return { logits: data, features: new Float32Array(0) };
+  const logits = new Float32Array(active * size);
+  const features = new Float32Array(active * info.features);
+  for (let j = 0; j < active; j++) {
+    logits.set(data.subarray(j * width, j * width + size), j * size);
+    features.set(data.subarray(j * width + size, (j + 1) * width), j * info.features);
+  }
+  return { logits, features };
 }
 
-function predictorFor(mode: number, preset: number, model: LoadedModel, info: WarmStartInfo, tokens: number, streams: number): StepPredictor {
+function predictorFor(mode: number, preset: number, warm: WarmStart, tokens: number, streams: number, layer?: HeadAdaptation): StepPredictor {
+  const { info } = warm;
   const size = 4 ** info.k;
   const layout = streamLayout(tokens, streams);
   const probabilities = new Float64Array(layout.streams * size);
@@ -173,17 +227,46 @@ function predictorFor(mode: number, preset: number, model: LoadedModel, info: Wa
     for (let j = 0; j < active; j++) softmax(logits, j, size, probabilities);
     return probabilities;
   };
-  if (mode === DEEPGECO_MODES.mini) {
-    return { predict: async (input, active) => softmaxRows(await warmLogits(model, info, input, active), active), learn: () => {} };
+  if (mode === MINI) {
+    return { predict: async (input, active) => softmaxRows((await runWarm(warm, input, active)).logits, active), learn: () => {} };
   }
   const mixer = new PlusMixer(SUPPORTER_PRESETS[preset]!, size, layout.streams, layout.length);
+  const tuned = new Float64Array(layout.streams * size);
+  const warmLogits = async (input: Float32Array, active: number) => {
+    const { logits, features } = await runWarm(warm, input, active);
+    return layer ? layer.apply(logits, features, active, tuned) : logits;
+  };
   return {
     async predict(input, active, step) {
-      const warm = mixer.usesWarmStart(step) ? await warmLogits(model, info, input, active) : undefined;
+      const warm = mixer.usesWarmStart(step) ? await warmLogits(input, active) : undefined;
       return softmaxRows(mixer.mix(input, active, info.context, step, warm), active);
     },
     learn: (tokens, at, active) => mixer.learn(probabilities, tokens, at, active),
   };
+}
+
+/**
+ * ULTRA's fit (ultra.ts): the features graph over the steps where the mixer will use the Warm-Start,
+ * TUNE_EPOCHS times, in the coder's order, fitting every candidate rank side by side; the last pass
+ * also counts what each saves there, weighted by the mixer's γ. Returns the bytes of the one that
+ * pays best, or undefined when none does (chooseAdaptation).
+ */
+async function tune(warm: WarmStart, preset: PlusPreset, tokens: Uint8Array, streams: number, always: boolean): Promise<Uint8Array | undefined> {
+  const { info } = warm;
+  const tuners = ULTRA_RANKS.map((rank) => new HeadTuner(4 ** info.k, info.features, rank));
+  const layout = streamLayout(tokens.length, streams);
+  const threshold = tokens.length > 0 ? warmSteps(preset, layout.length) : 0;
+  const input = new Float32Array(layout.streams * info.context);
+  for (let epoch = 0; epoch < TUNE_EPOCHS; epoch++) {
+    for (const tuner of tuners) tuner.gainBits = 0;
+    for (let step = 0; step < threshold; step++) {
+      const active = contexts(tokens, layout, step, info.context, input);
+      const { logits, features } = await runWarm(warm, input, active);
+      const weight = warmWeight(preset, step, threshold);
+      for (const tuner of tuners) tuner.step(logits, features, tokens, (j) => j * layout.length + step, active, weight);
+    }
+  }
+  return chooseAdaptation(tuners, always);
 }
 
 /**
@@ -215,26 +298,44 @@ async function walk(
   }
 }
 
-function readHead(payload: Uint8Array, count: number): { mode: number; preset: number; info: WarmStartInfo; streams: number; crc: number } {
+interface Head {
+  mode: number;
+  preset: number;
+  info: WarmStartInfo;
+  streams: number;
+  crc: number;
+  layer?: HeadAdaptation;
+  /** Where the coded stream starts. */
+  bodyAt: number;
+}
+
+function readHead(payload: Uint8Array, count: number): Head {
   const shorter = () => new CorruptError(`a deepgeco payload of ${payload.length} bytes is shorter than its head`);
   if (payload.length < HEAD_BYTES + 4) throw shorter();
   const mode = payload[0]!;
-  if (mode !== DEEPGECO_MODES.mini && mode !== DEEPGECO_MODES.plus) throw new CorruptError(`deepgeco mode ${mode} is not one this version reads (1 = MINI, 2 = PLUS)`);
-  if (payload.length < headBytes(mode) + 4) throw shorter();
+  if (!isMode(mode)) throw new CorruptError(`deepgeco mode ${mode} is not one this version reads (1 = MINI, 2 = PLUS, 3 = ULTRA)`);
+  let bodyAt = mode === MINI ? HEAD_BYTES : HEAD_BYTES + 1;
+  if (payload.length < bodyAt + 4) throw shorter();
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
-  const preset = mode === DEEPGECO_MODES.plus ? payload[HEAD_BYTES]! : 0;
-  if (mode === DEEPGECO_MODES.plus && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
+  const preset = mode === MINI ? 0 : payload[HEAD_BYTES]!;
+  if (mode !== MINI && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
   const [s, k] = [payload[1]!, payload[2]!];
   const sha256 = hex(payload.subarray(5, 37));
-  const info = warmStartByHash(sha256);
+  const info = warmStartByHash(sha256, mode === ULTRA ? 'features' : 'logits');
   if (!info) {
     throw new ModelUnavailableError(`this record was written with the Warm-Start model whose graph has SHA-256 ${sha256}, which this installation of @seqcoder/models does not have`);
   }
   if (s !== info.k || k !== info.k) throw new CorruptError(`deepgeco (s, k) = (${s}, ${k}) does not fit the Warm-Start model's ${info.k}-base tokens`);
+  let layer: HeadAdaptation | undefined;
+  if (mode === ULTRA) {
+    layer = HeadAdaptation.read(payload, bodyAt, 4 ** info.k, info.features);
+    bodyAt += layer.bytes.length;
+    if (payload.length < bodyAt + 4) throw shorter();
+  }
   const streams = view.getUint16(3, true);
   const tokens = Math.floor(count / k);
   if (streams < 1 || streams > MAX_STREAMS || streams > Math.max(1, tokens)) throw new CorruptError(`deepgeco streams ${streams} do not fit ${tokens} tokens`);
-  const coded = payload.length - headBytes(mode);
+  const coded = payload.length - bodyAt;
   if (tokens * 2 * k * MIN_BITS_PER_CODED_BIT > coded * 8) throw new CorruptError(`${coded} coded bytes cannot hold ${tokens} tokens`);
-  return { mode, preset, info, streams, crc: view.getUint32(37, true) };
+  return { mode, preset, info, streams, crc: view.getUint32(37, true), layer, bodyAt };
 }

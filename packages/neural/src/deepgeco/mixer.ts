@@ -28,6 +28,16 @@ export const SUPPORTER_PRESETS: Readonly<Record<number, PlusPreset>> = {
 };
 export const DEFAULT_PRESET = 1;
 
+/** The steps that mix in the Warm-Start: T = ⌈steps · ts⌉. */
+export function warmSteps(preset: PlusPreset, steps: number): number {
+  return Math.ceil((steps * preset.tsPercent) / 100);
+}
+
+/** γ, the Warm-Start's weight at step `step` (0-based) of T = `threshold`: equation 3. */
+export function warmWeight(preset: PlusPreset, step: number, threshold: number): number {
+  return step < threshold ? (1 - sinUnit((step + 1) / threshold)) * (1 - preset.delta) : 0;
+}
+
 export class PlusMixer {
   private readonly supporter: Supporter;
   /** Steps that use the Warm-Start: T = ⌈steps · ts⌉. */
@@ -43,7 +53,7 @@ export class PlusMixer {
     steps: number,
   ) {
     this.supporter = new Supporter(preset, size, maxRows);
-    this.threshold = Math.ceil((steps * preset.tsPercent) / 100);
+    this.threshold = warmSteps(preset, steps);
     this.mixed = new Float64Array(maxRows * size);
     this.dlogits = new Float64Array(maxRows * size);
   }
@@ -54,10 +64,10 @@ export class PlusMixer {
   }
 
   /** The mixed logits of the step's rows; `warm` is the Warm-Start's where usesWarmStart(step). */
-  mix(input: Float32Array, rows: number, width: number, step: number, warm: Float32Array | undefined): Float64Array {
+  mix(input: Float32Array, rows: number, width: number, step: number, warm: Float32Array | Float64Array | undefined): Float64Array {
     const supporter = this.supporter;
     supporter.forward(input, rows, width);
-    const gamma = warm ? (1 - sinUnit((step + 1) / this.threshold)) * (1 - this.preset.delta) : 0;
+    const gamma = warm ? warmWeight(this.preset, step, this.threshold) : 0;
     this.gamma = gamma;
     if (!warm) return supporter.logits;
     const { mixed } = this;
