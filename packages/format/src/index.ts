@@ -17,6 +17,7 @@ export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';
 export { crc32c } from './checksum.js';
 export { FILE_EXTENSION, FORMAT_MAJOR, FORMAT_MINOR, FORMAT_REVISION, LIMITS, MAGIC } from './constants.js';
+export { concatBytes } from './bytes.js';
 export {
   SeqCoderError,
   BadMagicError,

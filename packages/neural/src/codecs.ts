@@ -9,7 +9,7 @@
  *
  * The third, `deepgeco` (id 6, deepgeco/), is the DeepGeCo paper's: a network predicts every token.
  */
-import { CorruptError, InvalidArgumentError, cmStreamError, type SequenceCodec } from '@seqcoder/format';
+import { concatBytes, CorruptError, InvalidArgumentError, cmStreamError, type SequenceCodec } from '@seqcoder/format';
 import { asUnavailable } from './errors.js';
 import { DEFAULT_MODEL, modelByDecoderHash, modelInfo } from '@seqcoder/models';
 import { CM_LEVEL_RANGE, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
@@ -85,16 +85,6 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
     return { head, reconstruction };
   }
 
-  const join = (parts: Uint8Array[]): Uint8Array => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-
   const classic: SequenceCodec = {
     id: 3,
     name: 'seqcoder-classic',
@@ -105,10 +95,10 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
       const residual = new Uint8Array(symbols.length);
       for (let i = 0; i < symbols.length; i++) residual[i] = (TO_PAPER[symbols[i]!]! - TO_PAPER[reconstruction[i]!]! + 4) & 3;
-      const packed = join([u32(symbols.length), pack2bit(residual)]);
+      const packed = concatBytes([u32(symbols.length), pack2bit(residual)]);
       const stored = zstd()(packed, 22);
       options.onRecord?.({ codec: 'seqcoder-classic', bases: symbols.length, latentBytes, residualBytes: stored.length, matches });
-      return join([...head, stored]);
+      return concatBytes([...head, stored]);
     },
     async decode(payload, count, start, end) {
       const residualBytes = 4 + packedLength(count);
@@ -134,7 +124,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
       const residual = cmEncode(symbols, { level, hints: reconstruction });
       options.onRecord?.({ codec: 'seqcoder', bases: symbols.length, latentBytes, residualBytes: residual.length, matches });
-      return join([...head, residual]);
+      return concatBytes([...head, residual]);
     },
     async decode(payload, count, start, end) {
       const { head, reconstruction } = await recover(payload, count, (stored) => {

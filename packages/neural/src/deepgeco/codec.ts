@@ -34,7 +34,7 @@
  * bit. The CRC32C is checked before any base is returned: a runtime that computed other numbers
  * ends in RECONSTRUCTION_MISMATCH, never in wrong bases.
  */
-import { CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
+import { concatBytes, CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
 import { DEFAULT_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import type { LoadedModel } from '@seqcoder/runtime';
@@ -174,17 +174,7 @@ async function encodeAs(mode: number, warm: WarmStart, symbols: Uint8Array, toke
   head.set(fromHex(mode === ULTRA ? info.featuresSha256 : info.sha256), 5);
   view.setUint32(37, crc32c(symbols), true);
   if (mode !== MINI) head[HEAD_BYTES] = preset;
-  return concat([head, layer?.bytes ?? new Uint8Array(0), body]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([head, layer?.bytes ?? new Uint8Array(0), body]);
 }
 
 /**
