@@ -125,7 +125,7 @@ export function chooseAdaptation(tuners: readonly HeadTuner[], always = false): 
 /**
  * The encoder's fit: Adam on the mean cross-entropy of each step's rows, one step at a time, U
  * started small and seeded (V and b at 0, so the first logits are the Warm-Start's own). It also
- * counts, before each update, how many bits the changed layer saves on the rows it has not yet seen.
+ * counts how many bits the changed layer saves on each step's rows, before it learns from them.
  */
 export class HeadTuner {
   private readonly params: Float64Array;
