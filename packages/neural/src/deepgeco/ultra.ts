@@ -22,6 +22,7 @@
  */
 import { CorruptError } from '@seqcoder/format';
 import { exp, log2, sqrt } from '../exact.js';
+import { softmax } from './coding.js';
 
 /** The forms the writer fits side by side and chooses from: the rank of U V, 0 = the bias b alone. */
 export const ULTRA_RANKS = [0, 1, 2, 4, 8] as const;
@@ -45,10 +46,11 @@ export class HeadAdaptation {
     private readonly size: number,
     private readonly width: number,
     /** size × rank, row-major. */
-    private readonly u: Float64Array,
+    readonly u: Float64Array,
     /** rank × width, row-major. */
-    private readonly v: Float64Array,
-    private readonly b: Float64Array,
+    readonly v: Float64Array,
+    /** size; empty for no change. */
+    readonly b: Float64Array,
     /** The bytes this change was read from (what the payload holds). */
     readonly bytes: Uint8Array,
   ) {
@@ -89,21 +91,36 @@ export class HeadAdaptation {
 
   /** `logits` (rows × size) changed by the layer, into `into`; the rows' features are rows × width. */
   apply(logits: Float32Array, features: Float32Array, rows: number, into: Float64Array): Float64Array {
-    const { rank, size, width, u, v, b, hidden } = this;
-    for (let j = 0; j < rows; j++) {
-      const z = j * width;
-      for (let r = 0; r < rank; r++) {
-        let sum = 0;
-        for (let i = 0, w = r * width; i < width; i++, w++) sum += v[w]! * features[z + i]!;
-        hidden[r] = sum;
-      }
-      for (let o = 0, row = j * size; o < size; o++) {
-        let sum = logits[row + o]! + (rank >= 0 ? b[o]! : 0);
-        for (let r = 0; r < rank; r++) sum += u[o * rank + r]! * hidden[r]!;
-        into[row + o] = sum;
-      }
-    }
+    for (let j = 0; j < rows; j++) changeRow(this, this.size, this.width, logits, features, j, this.hidden, into, j * this.size);
     return into;
+  }
+}
+
+/** A change of the output layer: U (size × rank), V (rank × width), b (size; empty for no change). */
+interface LowRankChange {
+  readonly rank: number;
+  readonly u: Float64Array;
+  readonly v: Float64Array;
+  readonly b: Float64Array;
+}
+
+/**
+ * Row j of `logits` changed by `change` into `out` from `outAt`: h = V z_j, then
+ * (l_o + b_o) + Σ_r U[o][r] · h_r, summed in this order. The decoder, the encoder and the fit all
+ * compute it here, so they agree to the bit.
+ */
+function changeRow(change: LowRankChange, size: number, width: number, logits: Float32Array, features: Float32Array, j: number, hidden: Float64Array, out: Float64Array, outAt: number): void {
+  const { rank, u, v, b } = change;
+  const z = j * width;
+  for (let r = 0; r < rank; r++) {
+    let sum = 0;
+    for (let i = 0, w = r * width; i < width; i++, w++) sum += v[w]! * features[z + i]!;
+    hidden[r] = sum;
+  }
+  for (let o = 0, row = j * size; o < size; o++) {
+    let sum = logits[row + o]! + (b.length > 0 ? b[o]! : 0);
+    for (let r = 0; r < rank; r++) sum += u[o * rank + r]! * hidden[r]!;
+    out[outAt + o] = sum;
   }
 }
 
@@ -127,8 +144,12 @@ export function chooseAdaptation(tuners: readonly HeadTuner[], always = false): 
  * started small and seeded (V and b at 0, so the first logits are the Warm-Start's own). It also
  * counts how many bits the changed layer saves on each step's rows, before it learns from them.
  */
-export class HeadTuner {
+export class HeadTuner implements LowRankChange {
+  /** U, then V, then b (the change's parameters, one array for Adam); u, v and b are views of it. */
   private readonly params: Float64Array;
+  readonly u: Float64Array;
+  readonly v: Float64Array;
+  readonly b: Float64Array;
   private readonly grad: Float64Array;
   private readonly second: Float64Array;
   private readonly hidden: Float64Array;
@@ -150,6 +171,9 @@ export class HeadTuner {
   ) {
     const count = size * rank + rank * width + size;
     this.params = new Float64Array(count);
+    this.u = this.params.subarray(0, size * rank);
+    this.v = this.params.subarray(size * rank, size * rank + rank * width);
+    this.b = this.params.subarray(size * rank + rank * width);
     this.grad = new Float64Array(count);
     this.first = new Float64Array(count);
     this.second = new Float64Array(count);
@@ -177,19 +201,11 @@ export class HeadTuner {
     grad.fill(0);
     for (let j = 0; j < rows; j++) {
       const z = j * width;
-      for (let r = 0; r < rank; r++) {
-        let sum = 0;
-        for (let i = 0; i < width; i++) sum += params[vAt + r * width + i]! * features[z + i]!;
-        hidden[r] = sum;
-      }
-      for (let o = 0; o < size; o++) {
-        base[o] = logits[j * size + o]!;
-        let sum = base[o]! + params[bAt + o]!;
-        for (let r = 0; r < rank; r++) sum += params[o * rank + r]! * hidden[r]!;
-        p[o] = sum;
-      }
+      base.set(logits.subarray(j * size, (j + 1) * size));
+      changeRow(this, size, width, logits, features, j, hidden, p, 0);
       const token = tokens[at(j)]!;
-      this.gainBits += weight * (crossEntropyBits(base, size, token) - softmaxBits(p, size, token));
+      this.gainBits += weight * (crossEntropyBits(base, size, token) - crossEntropyBits(p, size, token));
+      softmax(p, 0, size, p);
       dHidden.fill(0);
       for (let o = 0; o < size; o++) {
         const g = (p[o]! - (o === token ? 1 : 0)) / rows;
@@ -254,15 +270,4 @@ function crossEntropyBits(logits: Float64Array, size: number, token: number): nu
   let sum = 0;
   for (let o = 0; o < size; o++) sum += exp(logits[o]! - top);
   return log2(sum) - (logits[token]! - top) / Math.LN2;
-}
-
-/** Turns `x` (size logits) into its softmax in place; returns −log2 of `token`'s probability. */
-function softmaxBits(x: Float64Array, size: number, token: number): number {
-  let top = -Infinity;
-  for (let o = 0; o < size; o++) top = Math.max(top, x[o]!);
-  const logit = x[token]! - top;
-  let sum = 0;
-  for (let o = 0; o < size; o++) sum += x[o] = exp(x[o]! - top);
-  for (let o = 0; o < size; o++) x[o]! /= sum;
-  return log2(sum) - logit / Math.LN2;
 }
