@@ -30,12 +30,19 @@ function randomRecord(seed: number): string {
 }
 
 describe('renderRecord and renderResidues', () => {
+  it('refuse to render a record into a buffer of another length', () => {
+    const { layout, symbols } = parseRecord(new TextEncoder().encode('>r\nACGT\nAC\n'));
+    expect(() => renderRecord(layout, symbols, new Uint8Array(12))).toThrow(RangeError);
+  });
+
   it('give back every generated record byte for byte, and any range of its residues', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const original = randomRecord(seed);
       const bytes = new TextEncoder().encode(original);
       const { layout, symbols } = parseRecord(bytes);
       expect(text(renderRecord(layout, symbols)), `seed ${seed}`).toBe(original);
+      // into a buffer that held something else: every byte is written
+      expect(text(renderRecord(layout, symbols, new Uint8Array(bytes.length).fill(0x7e))), `seed ${seed}`).toBe(original);
 
       const residues = original
         .split('\n')

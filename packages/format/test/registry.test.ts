@@ -110,6 +110,30 @@ describe('records decoded in workers (DecompressOptions.workers)', () => {
     expect(workers.most).toBe(3); // a file's start does not wait for the records before it
   });
 
+  it('with reusePieces, renders later records into the memory of pieces already consumed, each right when it comes', async () => {
+    // records no longer than the first, so that each fits in a buffer given back
+    const genomes = Array.from({ length: 24 }, (_, i) => new TextEncoder().encode(`>g${i}\n${'ACGGT'.repeat(300 - i)}\n`));
+    const file = await collect(compressFiles(genomes.map((bytes, i) => ({ name: `g${i}.fa`, content: [bytes] })), { codec: 'cm' }));
+    const expected = Buffer.concat(genomes);
+    for (const workers of [undefined, shuffledWorkers(3)]) {
+      const copies: Uint8Array[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      for await (const piece of decompressStream([file], { workers, reusePieces: true })) {
+        copies.push(piece.slice()); // a consumer is done with a piece before it asks for the next
+        buffers.add(piece.buffer);
+      }
+      expect(Buffer.concat(copies)).toEqual(expected);
+      // one record at a time: one buffer; records in flight (up to twice the threads) each hold one
+      if (workers) expect(buffers.size).toBeLessThanOrEqual(7);
+      else expect(buffers.size).toBe(1);
+    }
+    // without the option every piece is the consumer's; decompress() keeps them all, so never reuses
+    const kept = new Set<ArrayBufferLike>();
+    for await (const piece of decompressStream([file])) kept.add(piece.buffer);
+    expect(kept.size).toBe(genomes.length);
+    expect(Buffer.from(await decompress(file, { reusePieces: true }))).toEqual(expected);
+  });
+
   it('raises a record that fails, in its turn', async () => {
     const file = await compress(fasta, { codec: 'cm' });
     await expect(decompress(file, { workers: shuffledWorkers(4, new Error('worker died')) })).rejects.toThrow(/worker died/);

@@ -45,7 +45,9 @@ async function decompressOne(file: string, flags: DecompressFlags, options: Deco
   await forInput(input.name, async () => {
     try {
       // Progress counts the compressed bytes whose content has been decoded and verified.
-      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update });
+      // A file's writes are awaited piece by piece, so its pieces may share memory (reusePieces);
+      // stdout's are queued, so they may not.
+      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, reusePieces: output !== undefined });
       if (output === undefined) await writeAll(process.stdout, pieces);
       else await writeFileAtomic(output, pieces, { force: !!flags.force });
     } finally {
@@ -160,7 +162,8 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
   };
   await forInput(input.name, async () => {
     try {
-      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, onFile: (f) => starts.push({ name: f.name }) });
+      // each piece is written, and the write awaited, before the next is asked for (reusePieces)
+      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, onFile: (f) => starts.push({ name: f.name }), reusePieces: true });
       for await (const piece of pieces) {
         await advance();
         if (!current) throw new CliError(`${input.name}: not a multi-file archive (decompress it without -C)`, Exit.usage);

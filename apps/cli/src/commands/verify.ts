@@ -77,7 +77,8 @@ async function check(file: string, archive: Archive, against: string | undefined
   };
   let started = single ? 1 : 0;
   const input = await openInput(file);
-  for await (const piece of decompressStream(readInput(input), { onFile: (f) => void (started = f.index + 1) })) {
+  // each piece is hashed and compared before the next is asked for (reusePieces)
+  for await (const piece of decompressStream(readInput(input), { onFile: (f) => void (started = f.index + 1), reusePieces: true })) {
     await advance(started);
     await current!.take(piece);
   }

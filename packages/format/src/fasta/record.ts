@@ -315,9 +315,14 @@ export function renderResidues(layout: RecordLayout, symbols: Uint8Array, start:
   return out;
 }
 
-/** The original bytes of a record from its layout and its base symbols. */
-export function renderRecord(layout: RecordLayout, symbols: Uint8Array): Uint8Array {
-  const out = new Uint8Array(recordByteLength(layout));
+/**
+ * The original bytes of a record from its layout and its base symbols; written into `out` when
+ * given (it must hold exactly recordByteLength(layout) bytes, and every one of them is written).
+ */
+export function renderRecord(layout: RecordLayout, symbols: Uint8Array, out?: Uint8Array): Uint8Array {
+  const length = recordByteLength(layout);
+  if (out === undefined) out = new Uint8Array(length);
+  else if (out.length !== length) throw new RangeError(`a record of ${length} bytes rendered into ${out.length}`);
   const residues = new ResidueWriter(layout, symbols, out);
   const def = layout.crlf ? Eol.Crlf : Eol.Lf;
   const eolExceptions = layout.eolExceptions;
