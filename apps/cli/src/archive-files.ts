@@ -89,7 +89,8 @@ export async function* memberFiles(members: MemberInput[], progress: Progress): 
   const open = (i: number, before: number) => {
     const m = members[i]!;
     const report = (n: number) => progress.update((shown = Math.max(shown, before + n)));
-    return readAhead(readMaybeGzip({ name: m.path, path: m.path, size: m.size }, report, true));
+    // the format's writer copies what it keeps of a piece, so the read buffer can be reused
+    return readAhead(readMaybeGzip({ name: m.path, path: m.path, size: m.size }, report, true, true));
   };
   let before = 0;
   let next = members.length > 0 ? open(0, 0) : undefined;

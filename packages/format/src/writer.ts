@@ -63,7 +63,11 @@ export interface CompressOptions {
 const GENERIC_FRAME_BYTES = 8 << 20;
 const DEFAULT_CHUNK_BYTES = 8 << 20;
 
-/** One input of a multi-file archive: its name (a relative path, stored as given) and its bytes. */
+/**
+ * One input of a multi-file archive: its name (a relative path, stored as given) and its bytes.
+ * As with compressStream's input, the producer may write a piece's memory again once the next
+ * piece is asked for: the writer copies what it keeps.
+ */
 export interface ArchiveFile {
   name: string | Uint8Array;
   content: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -87,7 +91,11 @@ function chooseCodec(options: CompressOptions, fallback: string): { codec: Seque
   return { codec, level: checkLevel(codec, options.level) };
 }
 
-/** Compresses a stream of input bytes; yields the SeqCoder file in pieces. */
+/**
+ * Compresses a stream of input bytes; yields the SeqCoder file in pieces. The input's producer may
+ * write a piece's memory again once the next piece is asked for (a reader that reuses one buffer:
+ * fresh memory is the costliest part of reading, measured): the writer copies what it keeps.
+ */
 export async function* compressStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: CompressOptions = {},
@@ -274,8 +282,9 @@ async function sniff(
       exhausted = true;
       break;
     }
-    head.push(value);
     headBytes += value.length;
+    // asking for another piece may let its producer overwrite this one: keep a copy
+    head.push(headBytes < SNIFF_BYTES ? value.slice() : value);
   }
   // the first piece usually holds the sample: a view of it, not a copy (a fresh megabyte a file)
   const sample = head.length === 1 ? head[0]! : concatBytes(head);
@@ -442,7 +451,8 @@ async function* genericFrames(
   for await (const piece of source) {
     for (let at = 0; at < piece.length; ) {
       const take = Math.min(piece.length - at, GENERIC_FRAME_BYTES - size);
-      parts.push(piece.subarray(at, at + take));
+      // a copy: the piece's producer may overwrite it once the next is asked for
+      parts.push(piece.slice(at, at + take));
       size += take;
       at += take;
       if (size === GENERIC_FRAME_BYTES) yield frame();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFiles, compress, compressFiles, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
+import { appendFiles, compress, compressFiles, compressStream, decompress, decompressStream, openArchive, type ArchiveFile } from '../src/index.js';
 import { encodeFrame } from '../src/container/frames.js';
 import { RequiredFlag } from '../src/constants.js';
 import { collect, fixture, pieces, rng, zstdCompress } from './helpers.js';
@@ -54,6 +54,31 @@ describe('multi-file archives', () => {
     // records know their file; the whole archive reads as the files one after another
     expect(archive.records.find((r) => r.name === 'g2 second')!.file).toBe(2);
     expect(await decompress(packed)).toEqual(new Uint8Array(Buffer.concat(list.map((f) => f.bytes))));
+  });
+
+  it('keep a copy of what they hold of a piece: its producer may overwrite it once the next is asked for', async () => {
+    /** `bytes` in pieces of `size` in one buffer, scribbled over when the next piece is asked for. */
+    function* reusing(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+      const buffer = new Uint8Array(size);
+      for (let at = 0; at < bytes.length; at += size) {
+        const n = Math.min(size, bytes.length - at);
+        buffer.set(bytes.subarray(at, at + n));
+        yield buffer.subarray(0, n);
+        buffer.fill(0x23); // '#': what the writer kept of the last piece without copying is now wrong
+      }
+    }
+    const random = rng(7);
+    // longer than the sniff sample, so that pieces reach the generic frames after it
+    const notFasta = text(Array.from({ length: 300_000 }, () => String.fromCharCode(33 + Math.floor(random() * 90))).join(''));
+    const list = [...inputs(), { name: 'not-fasta.txt', bytes: notFasta }];
+    // pieces smaller than the sniff's sample (it holds several) and larger (it holds one)
+    for (const size of [1000, 3 << 17]) {
+      const packed = await collect(compressFiles(list.map(({ name, bytes }) => ({ name, content: reusing(bytes, size) })), { zstd: zstdCompress }));
+      expect(await decompress(packed), `pieces of ${size}`).toEqual(new Uint8Array(Buffer.concat(list.map((f) => f.bytes))));
+      for (const { bytes } of [list[0]!, { bytes: notFasta }]) {
+        expect(await decompress(await collect(compressStream(reusing(bytes, size), { codec: 'cm', zstd: zstdCompress }))), `pieces of ${size}`).toEqual(bytes);
+      }
+    }
   });
 
   it('code the genomes of different files against each other by default', async () => {

@@ -120,7 +120,8 @@ async function compressOne(file: string, flags: CompressFlags, coding: Coding): 
   if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
 
   const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
-  const pieces = compressStream(readMaybeGzip(input, progress.update), coding);
+  // the format's writer copies what it keeps of a piece, so the read buffer can be reused
+  const pieces = compressStream(readMaybeGzip(input, progress.update, false, true), coding);
   await forInput(input.name, async () => {
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);

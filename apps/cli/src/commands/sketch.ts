@@ -32,7 +32,8 @@ async function sketchLine(path: string, kmer: number, size: number, pieces: Asyn
 async function* filePieces(path: string): AsyncGenerator<Uint8Array> {
   const info = await stat(path); // its errors are told with the path (forInput)
   if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
-  yield* readMaybeGzip({ name: path, path, size: info.size }, undefined, true);
+  // sketching is done with a piece before it asks for the next: the read buffer can be reused
+  yield* readMaybeGzip({ name: path, path, size: info.size }, undefined, true, true);
 }
 
 export async function sketchCommand(files: string[], flags: SketchFlags): Promise<void> {
