@@ -131,7 +131,7 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
   const gunzip = createGunzip();
   // the stream queues what it is given: copies, where the reader writes its buffer again
   const source = Readable.from(reuse ? (async function* () {
-    for await (const piece of rest()) yield piece.slice();
+    for await (const piece of rest()) yield Buffer.from(piece); // a copy (a Buffer's slice() is a view)
   })() : rest());
   source.on('error', (e) => gunzip.destroy(e));
   source.pipe(gunzip);

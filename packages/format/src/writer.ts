@@ -283,8 +283,9 @@ async function sniff(
       break;
     }
     headBytes += value.length;
-    // asking for another piece may let its producer overwrite this one: keep a copy
-    head.push(headBytes < SNIFF_BYTES ? value.slice() : value);
+    // asking for another piece may let its producer overwrite this one: keep a copy (a new
+    // Uint8Array of it; a Node Buffer's slice() would be a view)
+    head.push(headBytes < SNIFF_BYTES ? new Uint8Array(value) : value);
   }
   // the first piece usually holds the sample: a view of it, not a copy (a fresh megabyte a file)
   const sample = head.length === 1 ? head[0]! : concatBytes(head);
@@ -452,7 +453,7 @@ async function* genericFrames(
     for (let at = 0; at < piece.length; ) {
       const take = Math.min(piece.length - at, GENERIC_FRAME_BYTES - size);
       // a copy: the piece's producer may overwrite it once the next is asked for
-      parts.push(piece.slice(at, at + take));
+      parts.push(new Uint8Array(piece.subarray(at, at + take)));
       size += take;
       at += take;
       if (size === GENERIC_FRAME_BYTES) yield frame();
