@@ -203,12 +203,14 @@ async function* fileFrames(
   const chunks = new ChunkWriter(codec, level, options, totals.progress, fileFlags, continues);
   // one splitter for every file: its buffer grows to the largest record once, not once a file
   const splitter = new RecordSplitter();
+  // and one sniffing buffer: a file is read to its end before the next is sniffed
+  const sniffing = new SniffBuffer();
   let previous = names.previous;
   for await (const file of files) {
     const name = typeof file.name === 'string' ? new TextEncoder().encode(file.name) : file.name;
     const marker = encodeFrame(FrameType.File, encodeFileFrame(name, names.share ? previous : undefined));
     previous = name;
-    const input$ = await sniff(file.content, options.mode ?? 'auto', totals);
+    const input$ = await sniff(file.content, options.mode ?? 'auto', totals, sniffing);
     if (input$.fasta || input$.empty) {
       // (an empty file has no frames of its own: it does not end the chunk)
       chunks.mark(marker);
@@ -266,11 +268,27 @@ class Totals {
   }
 }
 
-/** Looks at the first bytes of an input to choose the path, then replays them. */
+/**
+ * Where the sniffer copies the pieces it holds while it asks for more: SNIFF_BYTES, made when first
+ * needed, used again for every file of an archive. A copy of its own for each piece wrote the
+ * whole of every file under SNIFF_BYTES into fresh memory (0.1-0.2 s for 500 genomes of 250 kb).
+ */
+class SniffBuffer {
+  private bytes: Uint8Array | undefined;
+  get(): Uint8Array {
+    return (this.bytes ??= new Uint8Array(SNIFF_BYTES));
+  }
+}
+
+/**
+ * Looks at the first bytes of an input to choose the path, then replays them. The pieces it holds
+ * are copied into `buffer`, which must not be used again before the replayed pieces are consumed.
+ */
 async function sniff(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   mode: NonNullable<CompressOptions['mode']>,
   totals: Totals,
+  buffer = new SniffBuffer(),
 ): Promise<{ fasta: boolean; empty: boolean; pieces: AsyncIterable<Uint8Array> }> {
   const it = (Symbol.asyncIterator in input ? input : toAsync(input))[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
@@ -282,13 +300,27 @@ async function sniff(
       exhausted = true;
       break;
     }
+    // asking for another piece may let its producer overwrite this one: keep a copy, one after
+    // another in the buffer (so that together they are the sample), of every piece that does not
+    // complete the sample
+    if (headBytes + value.length < SNIFF_BYTES) {
+      const copy = buffer.get().subarray(headBytes, headBytes + value.length);
+      copy.set(value);
+      head.push(copy);
+    } else {
+      head.push(value);
+    }
     headBytes += value.length;
-    // asking for another piece may let its producer overwrite this one: keep a copy (a new
-    // Uint8Array of it; a Node Buffer's slice() would be a view)
-    head.push(headBytes < SNIFF_BYTES ? new Uint8Array(value) : value);
   }
-  // the first piece usually holds the sample: a view of it, not a copy (a fresh megabyte a file)
-  const sample = head.length === 1 ? head[0]! : concatBytes(head);
+  // The sample: one piece is its own (a view, not a copy); several, the copies with the start of
+  // the last piece after them.
+  let sample = head[0] ?? new Uint8Array(0);
+  if (head.length > 1) {
+    const copied = headBytes - head.at(-1)!.length;
+    sample = buffer.get();
+    if (!exhausted) sample.set(head.at(-1)!.subarray(0, SNIFF_BYTES - copied), copied);
+    sample = sample.subarray(0, Math.min(headBytes, SNIFF_BYTES));
+  }
   const fasta = mode === 'fasta' || (mode === 'auto' && looksLikeNucleotide(sample.subarray(0, SNIFF_BYTES)));
   // FASTA input is done when its records are coded (ChunkWriter); other input when it is read
   const consume = (piece: Uint8Array): Uint8Array => {
