@@ -47,6 +47,17 @@ const SPARSE_STEP = 16;
  */
 const COPY_EDGE = 64;
 const HASH_BITS = 22;
+/**
+ * Deep in a run of new bases (LONG_RUN since the last match), the parse looks up every
+ * LONG_RUN_STEP-th position instead of every one: nothing has matched for a while, and a match
+ * found late is extended backwards over the bases it skipped ("take back"). A step of 3, prime to
+ * the index's grids of 4 and 16, still meets every entry's phase: matches of 27 bases against new
+ * material and of 63 against copies are always found there (19 and 31 elsewhere). Unrelated
+ * genomes (15 bacteria, 50 MB, level 1) then compress in 36% less time and 0.14% larger; close and
+ * divergent collections change by at most 0.07% (ADR 0026).
+ */
+const LONG_RUN = 1024;
+const LONG_RUN_STEP = 3;
 /** The most bases reserved at once for a group's history (its index reserves 5 bytes per 4 bases; memory is only touched where used). */
 const MAX_RESERVE = 2 ** 30;
 /** Candidates tried per lookup, newest first. */
@@ -248,13 +259,20 @@ export class RefGroupEncoder {
       const highest = Math.min(pos, n - K);
       const heads = this.heads;
       let count = 0;
-      if (highest >= lowest && bestLen < GOOD_ENOUGH) {
+      // the k-mer at `pos` (forward and reverse complement), rolled on from the one before
+      if (highest === pos && kmerAt === pos - 1) {
+        const x = history[a + K - 1]!;
+        fw = (fw << 2) | x;
+        rc = ((rc >> 2) & 0x3fffffff) | ((3 - x) << 30);
+        kmerAt = pos;
+      }
+      const fresh = pos - litStart; // new bases since the last match
+      if ((fresh < LONG_RUN || fresh % LONG_RUN_STEP === 0) && highest >= lowest && bestLen < GOOD_ENOUGH) {
         let f: number;
         let c: number;
-        if (highest === pos && kmerAt === pos - 1) {
-          const x = history[a + K - 1]!;
-          f = (fw << 2) | x;
-          c = ((rc >> 2) & 0x3fffffff) | ((3 - x) << 30);
+        if (highest === pos && kmerAt === pos) {
+          f = fw;
+          c = rc;
         } else {
           f = 0;
           c = 0;
