@@ -4,10 +4,11 @@
  *
  * A greedy parse finds long matches through an index of sampled 16-mers of the history (a hash
  * table with chains, newest first, so the most recent genomes are tried first; of a copy, only
- * the k-mers at its two ends) and keeps the candidate that extends furthest; after a difference it first tries to resume the previous
- * alignment (a substitution), then a nearby one (an indel), then a new one. What matches nothing
- * becomes literal bases, which all records of the group share in one `cm` stream, so the model of
- * what is new keeps learning across genomes. Time and size follow what is new, not the input.
+ * the k-mers at its two ends) and keeps the candidate that extends furthest; after a difference
+ * it first tries to resume the previous alignment (a substitution), then a nearby one (an indel),
+ * then a new one. What matches nothing becomes literal bases, which all records of the group
+ * share in one `cm` stream, so the model of what is new keeps learning across genomes. Time and
+ * size follow what is new, not the input.
  *
  * A group of divergent genomes is instead coded "aligned" (ADR 0016): the token streams only
  * describe the alignment (a run of substitutions no longer ends a match), and every base of the
