@@ -282,11 +282,12 @@ export class RefGroupEncoder {
             f = (f << 2) | x;
             c = ((c >> 2) & 0x3fffffff) | ((3 - x) << 30);
           }
-        }
-        if (highest === pos) {
-          fw = f;
-          rc = c;
-          kmerAt = pos;
+          if (highest === pos) {
+            // from here on rolled on, base by base
+            fw = f;
+            rc = c;
+            kmerAt = pos;
+          }
         }
         // The newest entry of each k-mer from `highest` down to `lowest`, forward and reverse, read
         // before any is followed: the reads are cache misses, which the processor overlaps only
