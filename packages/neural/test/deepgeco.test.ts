@@ -18,7 +18,7 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/dee
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
-import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
+import { awkwardFasta, chainSymbols, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 
 let codecs: NeuralCodecs;
 beforeAll(() => {
@@ -234,15 +234,7 @@ describe('the Supporter (PLUS)', () => {
 
 describe('PLUS', () => {
   it('round-trips, names its preset, and learns: much smaller than MINI on a source the Warm-Start never saw', async () => {
-    // 30,000 bases from a seeded order-2 chain whose next base is nearly fixed by the last two:
-    // the pre-trained Warm-Start knows nothing of it, the Supporter learns it as it codes.
-    const symbols = new Uint8Array(30_000);
-    let s = 11;
-    for (let i = 2; i < symbols.length; i++) {
-      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-      const favourite = (symbols[i - 1]! * 3 + symbols[i - 2]! + 1) & 3;
-      symbols[i] = (s >>> 24) < 230 ? favourite : (s >>> 8) & 3;
-    }
+    const symbols = chainSymbols(30_000);
     const plus = await codecs.deepgeco.encode(symbols, 2);
     expect([plus[0], plus[41]]).toEqual([2, 1]);
     expect(Buffer.from(await codecs.deepgeco.decode(plus, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
@@ -250,8 +242,20 @@ describe('PLUS', () => {
     expect(plus.length).toBeLessThan(0.75 * mini.length);
   }, 120_000);
 
+  it('keeps MINI\'s payload on a short record where that codes smaller (a source the Warm-Start was trained on)', async () => {
+    const symbols = symbolsOf(lambda).subarray(0, 6_000);
+    const alone = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbols, 2);
+    const mini = await codecs.deepgeco.encode(symbols, 1);
+    expect(alone[0]).toBe(2);
+    expect(mini.length).toBeLessThan(alone.length); // the case under test: PLUS alone is larger here
+    const plus = await codecs.deepgeco.encode(symbols, 2);
+    expect(Buffer.from(plus)).toEqual(Buffer.from(mini));
+    expect(Buffer.from(await codecs.deepgeco.decode(plus, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+  }, 120_000);
+
   it('refuses a preset that does not exist (CORRUPT)', async () => {
-    const plus = await codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 600), 2);
+    // PLUS alone: on these 600 bases of lambda, MINI's payload (which has no preset) is smaller
+    const plus = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbolsOf(lambda).subarray(0, 600), 2);
     plus[41] = 99;
     await expect(codecs.deepgeco.decode(plus, 600, 0, 600)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/preset 99/) });
   });

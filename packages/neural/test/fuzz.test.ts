@@ -75,17 +75,22 @@ describe.each(['seqcoder-classic', 'seqcoder', 'deepgeco'])('%s record fuzzing',
   }, 300_000);
 });
 
-// ULTRA's payload carries its fitted layer, which the awkward-free file above (written by the
-// registered codec, which keeps PLUS where the layer does not pay) never holds: fuzz one that does.
-describe('deepgeco ULTRA payload fuzzing', () => {
-  it(`ends ${CASES} damaged payloads with a fitted layer in a typed error or the exact bases`, async () => {
-    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ultraLayer: 'always' });
+// The records above hold what the registered codec keeps: for these 3,000 bases of lambda, which
+// the Warm-Start was trained on, MINI's payload (PLUS keeps it on a short record where it is
+// smaller), and never ULTRA's fitted layer (kept only where it pays). PLUS's own payload and one
+// with a fitted layer are fuzzed here as payloads.
+describe.each([
+  { mode: 'PLUS', level: 2, options: { miniTrial: false } },
+  { mode: 'ULTRA', level: 3, options: { ultraLayer: 'always' as const } },
+])('deepgeco $mode payload fuzzing', ({ mode, level, options }) => {
+  it(`ends ${CASES} damaged payloads in a typed error or the exact bases`, async () => {
+    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ...options });
     const symbols = symbolsOf(lambda).subarray(0, 1200); // shorter than above: every case decodes
-    const payload = await codec.encode(symbols, 3);
-    expect(payload[0]).toBe(3);
+    const payload = await codec.encode(symbols, level);
+    expect(payload[0]).toBe(level);
     const size = payload.length;
     const outcomes: Record<string, number> = {};
-    // half the cases in the head and the layer, where a change is not caught by the coded stream
+    // half the cases in the head (and ULTRA's layer), where a change is not caught by the coded stream
     const at = fc.oneof(fc.nat(Math.min(size, 400) - 1), fc.nat(size - 1));
     const damage = fc.oneof(
       fc.record({ kind: fc.constant('flip'), at, bit: fc.nat(7) }),
@@ -102,6 +107,6 @@ describe('deepgeco ULTRA payload fuzzing', () => {
       }),
       { numRuns: CASES, seed: SEED },
     );
-    if (PROGRESS) console.log('deepgeco ULTRA', outcomes);
+    if (PROGRESS) console.log(`deepgeco ${mode}`, outcomes);
   }, 300_000);
 });

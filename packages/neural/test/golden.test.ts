@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compress, decompress } from '@seqcoder/format';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime } from '../src/index.js';
-import { awkwardFasta, skewedSymbols, zstd } from './helpers.js';
+import { awkwardFasta, chainSymbols, skewedSymbols, zstd } from './helpers.js';
 
 const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
 /** The golden files: each codec at its default level, and deepgeco's other mode. */
@@ -42,6 +42,21 @@ describe('deepgeco ULTRA', () => {
     expect(Buffer.compare(Buffer.from(written), readFileSync(goldenPath('deepgeco')))).toBe(0);
   }, 120_000);
 
+  // PLUS's own payload: the awkward FASTA's records are short and the Warm-Start knows lambda, so
+  // PLUS keeps MINI's payloads there; on a source the Warm-Start never saw it keeps its own.
+  it('chain.deepgeco.plus.payload decodes to its source and is rewritten byte for byte', async () => {
+    const symbols = chainSymbols(6_000);
+    const path = new URL('./__fixtures__/chain.deepgeco.plus.payload', import.meta.url);
+    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime });
+    const written = await codec.encode(symbols, 2);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, written);
+    expect(existsSync(path), `missing golden file ${path.pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    const golden = new Uint8Array(readFileSync(path));
+    expect(golden[0]).toBe(2);
+    expect(Buffer.compare(Buffer.from(await codec.decode(golden, symbols.length, 0, symbols.length)), Buffer.from(symbols))).toBe(0);
+    expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
+  }, 120_000);
+
   // A payload with the layer in it (written with ultraLayer 'always'), not a whole file: the awkward
   // FASTA is too short for the layer to pay, and compress() takes the registered codec.
   it('skewed.deepgeco.ultra.payload decodes to its source and is rewritten byte for byte', async () => {
@@ -61,8 +76,10 @@ describe('deepgeco ULTRA', () => {
 describe('older golden files still decode', () => {
   // `seqcoder` files hold a cm payload; these were written when the default level wrote cm
   // model 2 (before the reading-frame models) and model 6 (before the counter priors). The
-  // all-sections files were written before chunks left out their empty sections.
+  // all-sections files were written before chunks left out their empty sections; plus-alone
+  // before deepgeco's PLUS also tried MINI on short records.
   it.each([
+    'awkward.deepgeco.plus-alone.seqc',
     'awkward.seqcoder.cm-model-2.seqc',
     'awkward.seqcoder.cm-model-6.seqc',
     'awkward.seqcoder.all-sections.seqc',

@@ -8,7 +8,8 @@
  *   other genomes (training/deepgeco_warmstart.py, `@seqcoder/models`).
  * - 2 = PLUS, the adaptive mode: the Supporter (supporter.ts), a transformer that learns the record
  *   while it is coded, mixed with the Warm-Start by the paper's equations 2 and 3 (mixer.ts) over
- *   the first steps; after those, the Supporter alone.
+ *   the first steps; after those, the Supporter alone. A short record gets MINI's payload where
+ *   that is smaller (MINI_TRIAL_BASES).
  * - 3 = ULTRA, the semi-adaptive mode: PLUS with the Warm-Start's output layer first fine-tuned on
  *   the record (ultra.ts); the change is stored in the payload and counted in its size.
  *
@@ -54,6 +55,15 @@ const HEAD_BYTES = 41;
 const isMode = (mode: number) => mode === MINI || mode === PLUS || mode === ULTRA;
 /** Passes of ULTRA's fit over the steps that use the Warm-Start. */
 const TUNE_EPOCHS = 3;
+/**
+ * PLUS codes a record of at most MINI_TRIAL_BASES bases in MINI too and keeps the smaller payload
+ * (it names its mode, so the decoder is unchanged), as cm's top levels try other models on short
+ * records (ADR 0011). On a short record the Supporter has little to learn from before the mixer
+ * drops the Warm-Start, and MINI can code smaller: YeMi (73 kb) 17,084 against PLUS's 17,086
+ * bytes; on the megabase files PLUS was 0.8-7% smaller, and coding MINI too would more than double
+ * the time there (ADR 0023).
+ */
+const MINI_TRIAL_BASES = 2 ** 18;
 /** Each coded bit costs at least log2(4096/4095) bits: what bounds the tokens a payload can hold, so that a forged count fails before the network runs. */
 const MIN_BITS_PER_CODED_BIT = Math.log2(4096 / 4095);
 
@@ -68,6 +78,11 @@ export interface DeepGeCoOptions {
    * the layer or to test its decoder.
    */
   ultraLayer?: 'smaller' | 'always';
+  /**
+   * Whether PLUS also codes a short record in MINI and keeps the smaller (MINI_TRIAL_BASES; the
+   * default, true); false codes PLUS alone, to measure it.
+   */
+  miniTrial?: boolean;
 }
 
 /** A loaded Warm-Start network: the graph with logits alone, or ULTRA's twin with the features too. */
@@ -116,16 +131,22 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       const streams = chooseStreams(tokens.length);
       const code = async (mode: number, layer?: HeadAdaptation) =>
         encodeAs(mode, await load(info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
-      if (level !== ULTRA) return code(level);
+      const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
+      const plusOrMini = async () => {
+        const plus = await code(PLUS);
+        if (options.miniTrial === false || symbols.length > MINI_TRIAL_BASES) return plus;
+        return smaller(plus, await code(MINI));
+      };
+      if (level === MINI) return code(MINI);
+      if (level === PLUS) return plusOrMini();
       // ULTRA fits the output layer, then codes with what the decoder will read back. PLUS is coded
       // too and the smaller kept: the fit's estimate leaves out what the Supporter learns anyway.
       const always = options.ultraLayer === 'always';
       const bytes = await tune(await load(info, 'features'), SUPPORTER_PRESETS[DEFAULT_PRESET]!, tokens, streams, always);
-      if (!bytes) return code(PLUS);
+      if (!bytes) return plusOrMini();
       const ultra = await code(ULTRA, HeadAdaptation.read(bytes, 0, 4 ** info.k, info.features));
       if (always) return ultra;
-      const plus = await code(PLUS);
-      return ultra.length < plus.length ? ultra : plus;
+      return smaller(await plusOrMini(), ultra);
     },
 
     async decode(payload, count, start, end) {
