@@ -38,51 +38,42 @@ for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
   CODE[c.toLowerCase().charCodeAt(0)] = i;
 }
 
-/** Keeps the `size` smallest distinct values seen: a max-heap, so that most values cost one compare. */
+/**
+ * Keeps the `size` smallest distinct values seen. Values under the threshold are gathered in a
+ * buffer of twice the size; when it is full, it is sorted, its repeats dropped and its tail cut,
+ * and the threshold becomes the largest value kept. A sort every `size` values costs less than a
+ * heap and a set of members updated on every one.
+ */
 class BottomSet {
-  private readonly heap: Uint32Array;
+  private readonly buffer: Uint32Array;
   private count = 0;
-  private readonly members = new Set<number>();
+  /** Values at or above this cannot enter: the largest of `size` kept values, once there are that many. */
+  threshold = 0x80000000;
 
   constructor(private readonly size: number) {
-    this.heap = new Uint32Array(size);
+    this.buffer = new Uint32Array(2 * size);
   }
 
-  /** Values at or above this cannot enter. */
-  get threshold(): number {
-    return this.count < this.size ? 0x80000000 : this.heap[0]!;
-  }
-
+  /** Takes a value under `threshold` (the caller's loop checks, with the threshold in a local). */
   add(value: number): void {
-    if (value >= this.threshold || this.members.has(value)) return;
-    const heap = this.heap;
-    if (this.count < this.size) {
-      let i = this.count++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (heap[parent]! >= value) break;
-        heap[i] = heap[parent]!;
-        i = parent;
-      }
-      heap[i] = value;
-    } else {
-      this.members.delete(heap[0]!);
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= this.size) break;
-        const child = left + 1 < this.size && heap[left + 1]! > heap[left]! ? left + 1 : left;
-        if (heap[child]! <= value) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = value;
+    if (this.count === this.buffer.length) this.compact();
+    this.buffer[this.count++] = value;
+  }
+
+  /** Sorts the buffer, drops repeats and keeps the `size` smallest; sets the threshold from them. */
+  private compact(): void {
+    const sorted = this.buffer.subarray(0, this.count).sort();
+    let kept = 0;
+    for (let i = 0; i < sorted.length && kept < this.size; i++) {
+      if (kept === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i]!;
     }
-    this.members.add(value);
+    this.count = kept;
+    if (kept === this.size) this.threshold = sorted[kept - 1]!;
   }
 
   sorted(): number[] {
-    return Array.from(this.heap.subarray(0, this.count)).sort((a, b) => a - b);
+    this.compact();
+    return Array.from(this.buffer.subarray(0, this.count));
   }
 }
 
@@ -161,9 +152,11 @@ export class Sketcher {
         rLo = (rLo >>> 2) | ((3 - c) << rcShift);
       }
       if (++run < k) continue;
-      // compare the low halves as unsigned: flip their sign bits
-      const forward = fHi < rHi || (fHi === rHi && (fLo ^ 0x80000000) <= (rLo ^ 0x80000000));
-      const h = forward ? hashKmer(fHi, fLo) : hashKmer(rHi, rLo);
+      // The canonical k-mer without a branch (which way it goes is a coin toss, so a branch is
+      // mispredicted half the time): all ones where the forward code is the smaller, comparing
+      // the low halves as unsigned (their sign bits flipped).
+      const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
+      const h = hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
       if (h < threshold) {
         kept.add(h);
         threshold = kept.threshold;
