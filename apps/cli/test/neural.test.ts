@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chainSymbols } from '../../../test-support/seeded.js';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'apps', 'cli', 'dist', 'cli.js');
@@ -26,19 +27,12 @@ function hasUsableCuda(): boolean {
 }
 
 /**
- * A FASTA of `n` bases from a seeded order-2 chain that the Warm-Start never saw: there PLUS keeps
- * its Supporter's payload. On lambda, which the Warm-Start was trained on, MINI codes smaller and
- * PLUS keeps MINI's payload (a short record), so lambda does not exercise the Supporter.
+ * A FASTA of `n` bases of a seeded source that the Warm-Start never saw: there PLUS keeps its
+ * Supporter's payload. On lambda, which the Warm-Start was trained on, MINI codes smaller and PLUS
+ * keeps MINI's payload (a short record), so lambda does not exercise the Supporter.
  */
 function chainFasta(n: number): Uint8Array {
-  const symbols = new Uint8Array(n);
-  let s = 11;
-  for (let i = 2; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const favourite = (symbols[i - 1]! * 3 + symbols[i - 2]! + 1) & 3;
-    symbols[i] = (s >>> 24) < 230 ? favourite : (s >>> 8) & 3;
-  }
-  const bases = Array.from(symbols, (x) => 'ACGT'[x]).join('').replace(/(.{70})/g, '$1\n');
+  const bases = Array.from(chainSymbols(n), (x) => 'ACGT'[x]).join('').replace(/(.{70})/g, '$1\n');
   return new TextEncoder().encode(`>chain\n${bases}\n`);
 }
 

@@ -18,7 +18,8 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/dee
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
-import { awkwardFasta, chainSymbols, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
+import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
+import { chainSymbols } from '../../../test-support/seeded.js';
 
 let codecs: NeuralCodecs;
 beforeAll(() => {

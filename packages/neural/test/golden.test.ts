@@ -8,7 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compress, decompress } from '@seqcoder/format';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime } from '../src/index.js';
-import { awkwardFasta, chainSymbols, skewedSymbols, zstd } from './helpers.js';
+import { awkwardFasta, skewedSymbols, zstd } from './helpers.js';
+import { chainSymbols } from '../../../test-support/seeded.js';
 
 const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
 /** The golden files: each codec at its default level, and deepgeco's other mode. */

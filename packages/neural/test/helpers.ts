@@ -29,21 +29,6 @@ export function awkwardFasta(): Uint8Array {
 }
 
 /**
- * `n` bases of a seeded order-2 chain whose next base is nearly fixed by the last two: the
- * pre-trained Warm-Start knows nothing of it, PLUS's Supporter learns it as it codes.
- */
-export function chainSymbols(n: number): Uint8Array {
-  const symbols = new Uint8Array(n);
-  let s = 11;
-  for (let i = 2; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const favourite = (symbols[i - 1]! * 3 + symbols[i - 2]! + 1) & 3;
-    symbols[i] = (s >>> 24) < 230 ? favourite : (s >>> 8) & 3;
-  }
-  return symbols;
-}
-
-/**
  * `n` bases of a seeded source whose bases are 90% A: far from any genome the Warm-Start learned, so
  * that ULTRA's fit finds something to change.
  */
