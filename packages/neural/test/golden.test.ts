@@ -42,33 +42,25 @@ describe('deepgeco ULTRA', () => {
     const written = await compress(awkwardFasta(), { codec: 'deepgeco', level: 3, zstd });
     expect(Buffer.compare(Buffer.from(written), readFileSync(goldenPath('deepgeco')))).toBe(0);
   }, 120_000);
+});
 
-  // PLUS's own payload: the awkward FASTA's records are short and the Warm-Start knows lambda, so
-  // PLUS keeps MINI's payloads there; on a source the Warm-Start never saw it keeps its own.
-  it('chain.deepgeco.plus.payload decodes to its source and is rewritten byte for byte', async () => {
-    const symbols = chainSymbols(6_000);
-    const path = new URL('./__fixtures__/chain.deepgeco.plus.payload', import.meta.url);
-    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime });
-    const written = await codec.encode(symbols, 2);
+// Payloads, not whole files (compress() takes the registered codec): the awkward FASTA's records
+// are short pieces of lambda, which the Warm-Start was trained on, so PLUS keeps MINI's payloads
+// there and ULTRA's layer never pays. PLUS keeps its own on a source the Warm-Start never saw; the
+// ULTRA payload has its layer in it (written with ultraLayer 'always').
+describe.each([
+  { file: 'chain.deepgeco.plus.payload', mode: 2, symbols: () => chainSymbols(6_000), options: {} },
+  { file: 'skewed.deepgeco.ultra.payload', mode: 3, symbols: () => skewedSymbols(30_000), options: { ultraLayer: 'always' as const } },
+])('$file golden payload', ({ file, mode, symbols: source, options }) => {
+  it('decodes to its source and is rewritten byte for byte', async () => {
+    const symbols = source();
+    const path = new URL(`./__fixtures__/${file}`, import.meta.url);
+    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ...options });
+    const written = await codec.encode(symbols, mode);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, written);
     expect(existsSync(path), `missing golden file ${path.pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
     const golden = new Uint8Array(readFileSync(path));
-    expect(golden[0]).toBe(2);
-    expect(Buffer.compare(Buffer.from(await codec.decode(golden, symbols.length, 0, symbols.length)), Buffer.from(symbols))).toBe(0);
-    expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
-  }, 120_000);
-
-  // A payload with the layer in it (written with ultraLayer 'always'), not a whole file: the awkward
-  // FASTA is too short for the layer to pay, and compress() takes the registered codec.
-  it('skewed.deepgeco.ultra.payload decodes to its source and is rewritten byte for byte', async () => {
-    const symbols = skewedSymbols(30_000);
-    const path = new URL('./__fixtures__/skewed.deepgeco.ultra.payload', import.meta.url);
-    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ultraLayer: 'always' });
-    const written = await codec.encode(symbols, 3);
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, written);
-    expect(existsSync(path), `missing golden file ${path.pathname} (UPDATE_GOLDEN=1 writes it)`).toBe(true);
-    const golden = new Uint8Array(readFileSync(path));
-    expect(golden[0]).toBe(3);
+    expect(golden[0]).toBe(mode);
     expect(Buffer.compare(Buffer.from(await codec.decode(golden, symbols.length, 0, symbols.length)), Buffer.from(symbols))).toBe(0);
     expect(Buffer.compare(Buffer.from(written), Buffer.from(golden))).toBe(0);
   }, 120_000);
