@@ -51,8 +51,9 @@ describe('MinHash sketches', () => {
 
   it('gives the hashes it always gave, however the input is cut (inside headers, between CR and LF)', () => {
     // records with CRLF and LF ends, a blank line, lower case, an N run, '>' inside a line, an
-    // empty record and no final newline; the pinned values were computed by the first version,
-    // which read byte by byte: sketches kept by the scale workflow stay comparable
+    // empty record and no final newline. The pinned values were computed before the canonical
+    // k-mer was chosen without a branch and the smallest hashes kept in a sorted buffer (ADR 0017):
+    // sketches kept by the scale workflow stay comparable with new ones
     const text = `>one record\r\n${genome.slice(0, 20000).toLowerCase().replace(/(.{61})/g, '$1\r\n')}\r\n\n>two > not a header\n${genome.slice(20000, 35000)}NNNN${genome.slice(35000)}\n>empty\n>three, no final newline\n${genome.slice(1000, 3000)}`;
     const whole = sketch(text);
     expect(whole.bases).toBe(52_000);
