@@ -206,9 +206,9 @@ describe('the Supporter (PLUS)', () => {
   it('computes the gradient of its loss: every weight against a finite difference', () => {
     const preset = { context: 3, dim: 4, heads: 2, ffn: 5, lr: 0.01, seed: 5 };
     const vocab = 8;
-    const rows = 2;
+    const rows = 3; // odd, and dims that are not multiples of 4: the blocked products' edges are checked too
     const supporter = new Supporter(preset, vocab, rows);
-    const input = Float32Array.from([1, 7, 3, 0, 2, 5, 5, 6]); // rows of width 4: the newest 3 are read
+    const input = Float32Array.from([1, 7, 3, 0, 2, 5, 5, 6, 4, 4, 0, 1]); // rows of width 4: the newest 3 are read
     const weights = Float64Array.from({ length: rows * vocab }, (_, i) => Math.cos(i)); // loss = mean of Σ weights · logits
     const loss = () => {
       supporter.forward(input, rows, 4);

@@ -44,7 +44,7 @@ import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } fro
 import { fromHex, hex } from '../payload.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.js';
 import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, type PlusPreset } from './mixer.js';
-import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens } from './tokens.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens, vocabulary } from './tokens.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 
 export const DEEPGECO_CODEC_ID = 6;
@@ -144,7 +144,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       const always = options.ultraLayer === 'always';
       const bytes = await tune(await load(info, 'features'), SUPPORTER_PRESETS[DEFAULT_PRESET]!, tokens, streams, always);
       if (!bytes) return plusOrMini();
-      const ultra = await code(ULTRA, HeadAdaptation.read(bytes, 0, 4 ** info.k, info.features));
+      const ultra = await code(ULTRA, HeadAdaptation.read(bytes, 0, vocabulary(info.k), info.features));
       if (always) return ultra;
       return smaller(await plusOrMini(), ultra);
     },
@@ -213,7 +213,7 @@ interface StepPredictor {
  */
 async function runWarm(warm: WarmStart, input: Float32Array, active: number): Promise<{ logits: Float32Array; features: Float32Array }> {
   const { info, model, graph } = warm;
-  const size = 4 ** info.k;
+  const size = vocabulary(info.k);
   const width = graph === 'features' ? size + info.features : size;
   const { data, dims } = await model.run({ data: input.subarray(0, active * info.context), dims: [active, info.context] });
   if (dims.length !== 2 || dims[0] !== active || dims[1] !== width) {
@@ -231,7 +231,7 @@ async function runWarm(warm: WarmStart, input: Float32Array, active: number): Pr
 
 function predictorFor(mode: number, preset: number, warm: WarmStart, tokens: number, streams: number, layer?: HeadAdaptation): StepPredictor {
   const { info } = warm;
-  const size = 4 ** info.k;
+  const size = vocabulary(info.k);
   const layout = streamLayout(tokens, streams);
   const probabilities = new Float64Array(layout.streams * size);
   const softmaxRows = (logits: ArrayLike<number>, active: number) => {
@@ -264,7 +264,7 @@ function predictorFor(mode: number, preset: number, warm: WarmStart, tokens: num
  */
 async function tune(warm: WarmStart, preset: PlusPreset, tokens: Uint8Array, streams: number, always: boolean): Promise<Uint8Array | undefined> {
   const { info } = warm;
-  const tuners = ULTRA_RANKS.map((rank) => new HeadTuner(4 ** info.k, info.features, rank));
+  const tuners = ULTRA_RANKS.map((rank) => new HeadTuner(vocabulary(info.k), info.features, rank));
   const layout = streamLayout(tokens.length, streams);
   const threshold = tokens.length > 0 ? warmSteps(preset, layout.length) : 0;
   const input = new Float32Array(layout.streams * info.context);
@@ -294,7 +294,7 @@ async function walk(
   code: (cum: Float64Array, token: number, at: number) => void,
 ): Promise<void> {
   const layout = streamLayout(tokens.length, streams);
-  const size = 4 ** info.k;
+  const size = vocabulary(info.k);
   const input = new Float32Array(layout.streams * info.context);
   const cum = new Float64Array(size + 1);
   for (let step = 0; step < layout.length && tokens.length > 0; step++) {
@@ -339,7 +339,7 @@ function readHead(payload: Uint8Array, count: number): Head {
   if (s !== info.k || k !== info.k) throw new CorruptError(`deepgeco (s, k) = (${s}, ${k}) does not fit the Warm-Start model's ${info.k}-base tokens`);
   let layer: HeadAdaptation | undefined;
   if (mode === ULTRA) {
-    layer = HeadAdaptation.read(payload, bodyAt, 4 ** info.k, info.features);
+    layer = HeadAdaptation.read(payload, bodyAt, vocabulary(info.k), info.features);
     bodyAt += layer.bytes.length;
     if (payload.length < bodyAt + 4) throw shorter();
   }

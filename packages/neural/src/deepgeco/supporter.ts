@@ -18,7 +18,7 @@
  * + − × ÷ on doubles in a fixed order (no Math.exp or Math.sqrt: exact.ts), and the initial
  * weights come from a seeded stream. The gradients are written out by hand for this one shape.
  */
-import { exp, sqrt } from '../exact.js';
+import { exp, sqrt, sqrtMany } from '../exact.js';
 import { Random } from '../generator.js';
 
 /** A frozen Supporter configuration: a payload names it by number, like cm's models. */
@@ -40,6 +40,8 @@ export class Supporter {
   private readonly p: Float64Array; // every weight
   private readonly g: Float64Array; // their gradients for the current step
   private readonly v: Float64Array; // Adam's second moments
+  private readonly moving: Int32Array; // Adam's scratch: the weights with a gradient, and their √v̂
+  private readonly roots: Float64Array;
   private beta2Power = 1;
   // offsets of each weight block in p (and g, v)
   private readonly oE: number;
@@ -55,8 +57,18 @@ export class Supporter {
   private readonly oOut: number;
   private readonly obOut: number;
   private readonly scale: number;
-  // activations of the current batch, kept for the backward pass
+  private rows = 0;
+  // the current step's rows, layer by layer (row b of a layer of width w at b × w), kept for the backward pass
   private readonly tokens: Int32Array;
+  private readonly x: Float64Array;
+  private readonly q: Float64Array;
+  private readonly att: Float64Array;
+  private readonly o: Float64Array;
+  private readonly h: Float64Array;
+  /** The feed-forward layer before its ReLU, and after it. */
+  private readonly u: Float64Array;
+  private readonly relu: Float64Array;
+  private readonly f: Float64Array;
   /** Per step: Wk E[t], Wv E[t] for every token, Wk P_i, Wv P_i for every position. */
   private readonly keyOfToken: Float64Array;
   private readonly valueOfToken: Float64Array;
@@ -67,27 +79,20 @@ export class Supporter {
   private readonly dValueOfToken: Float64Array;
   private readonly dKeyOfPosition: Float64Array;
   private readonly dValueOfPosition: Float64Array;
-  private readonly x: Float64Array;
-  private readonly k: Float64Array;
-  private readonly vv: Float64Array;
-  private readonly q: Float64Array;
-  private readonly att: Float64Array;
-  private readonly o: Float64Array;
-  private readonly h: Float64Array;
-  private readonly u: Float64Array;
-  private readonly f: Float64Array;
-  private rows = 0;
-  // per-row scratch of the backward pass
+  // the backward pass's rows, layer by layer, and one row's attention scratch
   private readonly dl: Float64Array;
   private readonly df: Float64Array;
   private readonly dr: Float64Array;
   private readonly dh: Float64Array;
   private readonly dO: Float64Array;
   private readonly dq: Float64Array;
+  private readonly dx: Float64Array;
   private readonly dk: Float64Array;
   private readonly dv: Float64Array;
-  private readonly dx: Float64Array;
   private readonly da: Float64Array;
+  /** Per step: the embeddings' gradients through the key and value tables. */
+  private readonly dEmbeddingOfKey: Float64Array;
+  private readonly dEmbeddingOfValue: Float64Array;
 
   constructor(
     private readonly preset: SupporterPreset,
@@ -113,11 +118,21 @@ export class Supporter {
     this.p = new Float64Array(at);
     this.g = new Float64Array(at);
     this.v = new Float64Array(at);
+    this.moving = new Int32Array(at);
+    this.roots = new Float64Array(at);
     this.scale = 1 / sqrt(d / heads);
     this.initialise();
 
     this.logits = new Float64Array(maxRows * vocab);
     this.tokens = new Int32Array(maxRows * c);
+    this.x = new Float64Array(maxRows * d);
+    this.q = new Float64Array(maxRows * d);
+    this.att = new Float64Array(maxRows * heads * c);
+    this.o = new Float64Array(maxRows * d);
+    this.h = new Float64Array(maxRows * d);
+    this.u = new Float64Array(maxRows * ffn);
+    this.relu = new Float64Array(maxRows * ffn);
+    this.f = new Float64Array(maxRows * d);
     this.keyOfToken = new Float64Array(vocab * d);
     this.valueOfToken = new Float64Array(vocab * d);
     this.keyOfPosition = new Float64Array(c * d);
@@ -126,25 +141,18 @@ export class Supporter {
     this.dValueOfToken = new Float64Array(vocab * d);
     this.dKeyOfPosition = new Float64Array(c * d);
     this.dValueOfPosition = new Float64Array(c * d);
-    this.x = new Float64Array(maxRows * d);
-    this.k = new Float64Array(maxRows * c * d);
-    this.vv = new Float64Array(maxRows * c * d);
-    this.q = new Float64Array(maxRows * d);
-    this.att = new Float64Array(maxRows * heads * c);
-    this.o = new Float64Array(maxRows * d);
-    this.h = new Float64Array(maxRows * d);
-    this.u = new Float64Array(maxRows * ffn);
-    this.f = new Float64Array(maxRows * d);
-    this.dl = new Float64Array(vocab);
-    this.df = new Float64Array(d);
-    this.dr = new Float64Array(ffn);
-    this.dh = new Float64Array(d);
-    this.dO = new Float64Array(d);
-    this.dq = new Float64Array(d);
+    this.dl = new Float64Array(maxRows * vocab);
+    this.df = new Float64Array(maxRows * d);
+    this.dr = new Float64Array(maxRows * ffn);
+    this.dh = new Float64Array(maxRows * d);
+    this.dO = new Float64Array(maxRows * d);
+    this.dq = new Float64Array(maxRows * d);
+    this.dx = new Float64Array(maxRows * d);
     this.dk = new Float64Array(c * d);
     this.dv = new Float64Array(c * d);
-    this.dx = new Float64Array(d);
     this.da = new Float64Array(c);
+    this.dEmbeddingOfKey = new Float64Array(Math.max(vocab, c) * d);
+    this.dEmbeddingOfValue = new Float64Array(Math.max(vocab, c) * d);
   }
 
   /** Uniform in ±1/√fan-in for the matrices, ±0.1 for the embeddings, zero biases; seeded. */
@@ -167,37 +175,28 @@ export class Supporter {
    */
   forward(input: Float32Array, rows: number, width: number): void {
     const { context: c, dim: d, heads, ffn } = this.preset;
-    const { p, x, k, vv, q, att, o, h, u, f, logits, tokens, vocab } = this;
+    const { p, x, q, att, o, h, u, relu, f, logits, tokens, vocab, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
     const hd = d / heads;
     this.rows = rows;
-    for (let t = 0; t < vocab; t++) {
-      matVec(p, this.oK, d, d, p, this.oE + t * d, this.keyOfToken, t * d);
-      matVec(p, this.oV, d, d, p, this.oE + t * d, this.valueOfToken, t * d);
-    }
-    for (let i = 0; i < c; i++) {
-      matVec(p, this.oK, d, d, p, this.oP + i * d, this.keyOfPosition, i * d);
-      matVec(p, this.oV, d, d, p, this.oP + i * d, this.valueOfPosition, i * d);
-    }
+    linear(p, this.oK, d, d, p, this.oE, keyOfToken, 0, vocab);
+    linear(p, this.oV, d, d, p, this.oE, valueOfToken, 0, vocab);
+    linear(p, this.oK, d, d, p, this.oP, keyOfPosition, 0, c);
+    linear(p, this.oV, d, d, p, this.oP, valueOfPosition, 0, c);
     for (let b = 0; b < rows; b++) {
-      const xb = b * c * d;
-      for (let i = 0; i < c; i++) {
-        const token = input[b * width + width - c + i]!;
-        tokens[b * c + i] = token;
-        for (let j = 0; j < d; j++) {
-          k[xb + i * d + j] = this.keyOfToken[token * d + j]! + this.keyOfPosition[i * d + j]!;
-          vv[xb + i * d + j] = this.valueOfToken[token * d + j]! + this.valueOfPosition[i * d + j]!;
-        }
-      }
-      const newest = tokens[b * c + c - 1]!;
-      for (let j = 0; j < d; j++) x[b * d + j] = p[this.oE + newest * d + j]! + p[this.oP + (c - 1) * d + j]!;
-      const last = b * d;
-      matVec(p, this.oQ, d, d, x, last, q, b * d);
+      for (let i = 0; i < c; i++) tokens[b * c + i] = input[b * width + width - c + i]!;
+      const newest = this.oE + tokens[b * c + c - 1]! * d;
+      for (let j = 0; j < d; j++) x[b * d + j] = p[newest + j]! + p[this.oP + (c - 1) * d + j]!;
+    }
+    linear(p, this.oQ, d, d, x, 0, q, 0, rows);
+    // attention read at the newest position; a key (value) is Wk E[t] + Wk P_i from the tables
+    for (let b = 0; b < rows; b++) {
       for (let head = 0; head < heads; head++) {
         const a = (b * heads + head) * c;
         let max = -Infinity;
         for (let i = 0; i < c; i++) {
+          const kt = tokens[b * c + i]! * d;
           let s = 0;
-          for (let j = head * hd; j < (head + 1) * hd; j++) s += q[b * d + j]! * k[xb + i * d + j]!;
+          for (let j = head * hd; j < (head + 1) * hd; j++) s += q[b * d + j]! * (keyOfToken[kt + j]! + keyOfPosition[i * d + j]!);
           s *= this.scale;
           att[a + i] = s;
           if (s > max) max = s;
@@ -207,24 +206,26 @@ export class Supporter {
         for (let i = 0; i < c; i++) att[a + i] = att[a + i]! / total;
         for (let j = head * hd; j < (head + 1) * hd; j++) {
           let s = 0;
-          for (let i = 0; i < c; i++) s += att[a + i]! * vv[xb + i * d + j]!;
+          for (let i = 0; i < c; i++) s += att[a + i]! * (valueOfToken[tokens[b * c + i]! * d + j]! + valueOfPosition[i * d + j]!);
           o[b * d + j] = s;
         }
       }
-      matVec(p, this.oO, d, d, o, b * d, h, b * d);
-      for (let j = 0; j < d; j++) h[b * d + j] = h[b * d + j]! + x[last + j]!;
-      matVec(p, this.o1, ffn, d, h, b * d, u, b * ffn);
-      for (let j = 0; j < ffn; j++) u[b * ffn + j] = u[b * ffn + j]! + p[this.ob1 + j]!;
-      for (let j = 0; j < d; j++) {
-        let s = p[this.ob2 + j]! + h[b * d + j]!;
-        const row = this.o2 + j * ffn;
-        for (let m = 0; m < ffn; m++) {
-          const um = u[b * ffn + m]!;
-          if (um > 0) s += p[row + m]! * um;
-        }
-        f[b * d + j] = s;
+    }
+    // h = x + Wo o;  u = W1 h + b1;  f = h + b2 + W2 relu(u);  logits = Wout f + bout
+    linear(p, this.oO, d, d, o, 0, h, 0, rows);
+    for (let i = 0; i < rows * d; i++) h[i] = h[i]! + x[i]!;
+    linear(p, this.o1, ffn, d, h, 0, u, 0, rows);
+    for (let b = 0; b < rows; b++) {
+      for (let m = 0; m < ffn; m++) {
+        const um = (u[b * ffn + m] = u[b * ffn + m]! + p[this.ob1 + m]!);
+        relu[b * ffn + m] = um > 0 ? um : 0;
       }
-      matVec(p, this.oOut, vocab, d, f, b * d, logits, b * vocab);
+      for (let j = 0; j < d; j++) f[b * d + j] = p[this.ob2 + j]! + h[b * d + j]!;
+    }
+    // a unit the ReLU shut adds W2 × 0 = ±0 to f: the same sum (up to the sign of an exact zero, which no later value depends on)
+    linearAdd(p, this.o2, d, ffn, relu, 0, f, 0, rows);
+    linear(p, this.oOut, vocab, d, f, 0, logits, 0, rows);
+    for (let b = 0; b < rows; b++) {
       for (let t = 0; t < vocab; t++) logits[b * vocab + t] = logits[b * vocab + t]! + p[this.obOut + t]!;
     }
   }
@@ -243,154 +244,328 @@ export class Supporter {
     this.adam();
   }
 
-  /** The gradient of the mean loss of the last forward's rows with respect to every weight (see train). */
+  /**
+   * The gradient of the mean loss of the last forward's rows with respect to every weight (see
+   * train), layer by layer over the rows. A weight's gradient is summed over the rows in their
+   * order, whichever way the loops are blocked, so it is the same number on every engine.
+   */
   gradient(dlogits: Float64Array): Float64Array {
     const { context: c, dim: d, heads, ffn } = this.preset;
-    const { p, g, x, k, vv, q, att, o, h, u, f, tokens, vocab, dl, df, dr, dh, dO, dq, dk, dv, dx, da } = this;
+    const { p, g, x, q, att, o, h, u, relu, f, tokens, vocab, dl, df, dr, dh, dO, dq, dx, dk, dv, da } = this;
+    const { keyOfToken, valueOfToken, keyOfPosition, valueOfPosition, dKeyOfToken, dValueOfToken, dKeyOfPosition, dValueOfPosition } = this;
     const hd = d / heads;
     const rows = this.rows;
     g.fill(0);
-    this.dKeyOfToken.fill(0);
-    this.dValueOfToken.fill(0);
-    this.dKeyOfPosition.fill(0);
-    this.dValueOfPosition.fill(0);
+    dKeyOfToken.fill(0);
+    dValueOfToken.fill(0);
+    dKeyOfPosition.fill(0);
+    dValueOfPosition.fill(0);
+    // logits = Wout f + bout, for the mean over the rows
+    for (let i = 0; i < rows * vocab; i++) dl[i] = dlogits[i]! / rows;
+    columnSums(dl, vocab, rows, g, this.obOut);
+    outer(g, this.oOut, vocab, d, dl, f, rows);
+    linearBack(p, this.oOut, vocab, d, dl, df, rows, false);
+    // f = h + b2 + W2 relu(u);  u = W1 h + b1
+    columnSums(df, d, rows, g, this.ob2);
+    outer(g, this.o2, d, ffn, df, relu, rows);
+    linearBack(p, this.o2, d, ffn, df, dr, rows, false);
+    for (let i = 0; i < rows * ffn; i++) if (!(u[i]! > 0)) dr[i] = 0; // through the ReLU
+    columnSums(dr, ffn, rows, g, this.ob1);
+    outer(g, this.o1, ffn, d, dr, h, rows);
+    dh.set(df.subarray(0, rows * d));
+    linearBack(p, this.o1, ffn, d, dr, dh, rows, true);
+    // h = x + Wo o
+    outer(g, this.oO, d, d, dh, o, rows);
+    linearBack(p, this.oO, d, d, dh, dO, rows, false);
+    // attention, row by row and head by head: o_h = Σ att_i v_i,h; att = softmax(scale q_h·k_i,h)
     for (let b = 0; b < rows; b++) {
-      const xb = b * c * d;
-      const last = b * d;
-      // logits = Wout f + bout, for the mean over the rows
-      for (let t = 0; t < vocab; t++) {
-        const gl = dlogits[b * vocab + t]! / rows;
-        dl[t] = gl;
-        g[this.obOut + t] = g[this.obOut + t]! + gl;
-      }
-      outerAndBack(p, g, this.oOut, vocab, d, dl, 0, f, b * d, df);
-      // f = h + W2 relu(u) + b2;  u = W1 h + b1
-      dr.fill(0);
-      for (let j = 0; j < d; j++) {
-        const gj = df[j]!;
-        g[this.ob2 + j] = g[this.ob2 + j]! + gj;
-        const row = this.o2 + j * ffn;
-        for (let m = 0; m < ffn; m++) {
-          const um = u[b * ffn + m]!;
-          if (um > 0) {
-            g[row + m] = g[row + m]! + gj * um;
-            dr[m] = dr[m]! + gj * p[row + m]!;
-          }
-        }
-      }
-      for (let m = 0; m < ffn; m++) {
-        if (!(u[b * ffn + m]! > 0)) dr[m] = 0; // through the ReLU
-        g[this.ob1 + m] = g[this.ob1 + m]! + dr[m]!;
-      }
-      for (let j = 0; j < d; j++) dh[j] = df[j]!;
-      outerAndBackAdd(p, g, this.o1, ffn, d, dr, 0, h, b * d, dh);
-      // h = x_last + Wo o
-      outerAndBack(p, g, this.oO, d, d, dh, 0, o, b * d, dO);
-      // attention, head by head: o_h = Σ att_i v_i,h; att = softmax(scale q_h·k_i,h)
-      dq.fill(0);
+      for (let j = 0; j < d; j++) dq[b * d + j] = 0;
       for (let head = 0; head < heads; head++) {
         const a = (b * heads + head) * c;
         let mean = 0;
         for (let i = 0; i < c; i++) {
+          const vt = tokens[b * c + i]! * d;
           let s = 0;
           for (let j = head * hd; j < (head + 1) * hd; j++) {
-            s += dO[j]! * vv[xb + i * d + j]!;
-            dv[i * d + j] = att[a + i]! * dO[j]!;
+            s += dO[b * d + j]! * (valueOfToken[vt + j]! + valueOfPosition[i * d + j]!);
+            dv[i * d + j] = att[a + i]! * dO[b * d + j]!;
           }
           da[i] = s;
           mean += att[a + i]! * s;
         }
         for (let i = 0; i < c; i++) {
+          const kt = tokens[b * c + i]! * d;
           const ds = att[a + i]! * (da[i]! - mean) * this.scale;
           for (let j = head * hd; j < (head + 1) * hd; j++) {
-            dq[j] = dq[j]! + ds * k[xb + i * d + j]!;
+            dq[b * d + j] = dq[b * d + j]! + ds * (keyOfToken[kt + j]! + keyOfPosition[i * d + j]!);
             dk[i * d + j] = ds * q[b * d + j]!;
           }
         }
       }
-      // q = Wq x_last, x_last = E[newest] + P_last; the keys' and values' gradients gathered by token and position
-      for (let j = 0; j < d; j++) dx[j] = dh[j]!;
-      outerAndBackAdd(p, g, this.oQ, d, d, dq, 0, x, last, dx);
-      const newest = this.oE + tokens[b * c + c - 1]! * d;
-      const lastPosition = this.oP + (c - 1) * d;
-      for (let j = 0; j < d; j++) {
-        g[newest + j] = g[newest + j]! + dx[j]!;
-        g[lastPosition + j] = g[lastPosition + j]! + dx[j]!;
-      }
+      // the keys' and values' gradients gathered by token and position
       for (let i = 0; i < c; i++) {
         const t = tokens[b * c + i]! * d;
         for (let j = 0; j < d; j++) {
           const gk = dk[i * d + j]!;
           const gv = dv[i * d + j]!;
-          this.dKeyOfToken[t + j] = this.dKeyOfToken[t + j]! + gk;
-          this.dValueOfToken[t + j] = this.dValueOfToken[t + j]! + gv;
-          this.dKeyOfPosition[i * d + j] = this.dKeyOfPosition[i * d + j]! + gk;
-          this.dValueOfPosition[i * d + j] = this.dValueOfPosition[i * d + j]! + gv;
+          dKeyOfToken[t + j] = dKeyOfToken[t + j]! + gk;
+          dValueOfToken[t + j] = dValueOfToken[t + j]! + gv;
+          dKeyOfPosition[i * d + j] = dKeyOfPosition[i * d + j]! + gk;
+          dValueOfPosition[i * d + j] = dValueOfPosition[i * d + j]! + gv;
         }
       }
     }
+    // q = Wq x, x = E[newest] + P_last
+    outer(g, this.oQ, d, d, dq, x, rows);
+    dx.set(dh.subarray(0, rows * d));
+    linearBack(p, this.oQ, d, d, dq, dx, rows, true);
+    const lastPosition = this.oP + (c - 1) * d;
+    for (let b = 0; b < rows; b++) {
+      const newest = this.oE + tokens[b * c + c - 1]! * d;
+      for (let j = 0; j < d; j++) {
+        g[newest + j] = g[newest + j]! + dx[b * d + j]!;
+        g[lastPosition + j] = g[lastPosition + j]! + dx[b * d + j]!;
+      }
+    }
     // k = Wk (E[t] + P_i), v = Wv (E[t] + P_i): once per step, for every token and position
-    for (let t = 0; t < vocab; t++) {
-      this.backThrough(this.oK, this.dKeyOfToken, t * d, this.oE + t * d);
-      this.backThrough(this.oV, this.dValueOfToken, t * d, this.oE + t * d);
-    }
-    for (let i = 0; i < c; i++) {
-      this.backThrough(this.oK, this.dKeyOfPosition, i * d, this.oP + i * d);
-      this.backThrough(this.oV, this.dValueOfPosition, i * d, this.oP + i * d);
-    }
+    this.backThroughTables(this.oE, vocab, dKeyOfToken, dValueOfToken);
+    this.backThroughTables(this.oP, c, dKeyOfPosition, dValueOfPosition);
     return g;
   }
 
-  /** For y = W e, e the embedding row at `embedding` in p: W's gradient += dy ⊗ e, e's gradient += Wᵀ dy. */
-  private backThrough(w: number, dy: Float64Array, dyAt: number, embedding: number): void {
+  /**
+   * For the keys' and values' tables of `count` embedding rows at `embedding` in p (k = Wk e,
+   * v = Wv e): Wk's and Wv's gradients += Σ dk ⊗ e and Σ dv ⊗ e over the rows, and each row's
+   * gradient += Wkᵀ dk, then += Wvᵀ dv.
+   */
+  private backThroughTables(embedding: number, count: number, dKey: Float64Array, dValue: Float64Array): void {
     const d = this.preset.dim;
-    const { p, g, dx } = this;
-    dx.fill(0);
-    outerAndBackAdd(p, g, w, d, d, dy, dyAt, p, embedding, dx);
-    for (let j = 0; j < d; j++) g[embedding + j] = g[embedding + j]! + dx[j]!;
+    const { p, g, dEmbeddingOfKey, dEmbeddingOfValue } = this;
+    const e = p.subarray(embedding, embedding + count * d);
+    outer(g, this.oK, d, d, dKey, e, count);
+    outer(g, this.oV, d, d, dValue, e, count);
+    linearBack(p, this.oK, d, d, dKey, dEmbeddingOfKey, count, false);
+    linearBack(p, this.oV, d, d, dValue, dEmbeddingOfValue, count, false);
+    for (let i = 0; i < count * d; i++) g[embedding + i] = g[embedding + i]! + dEmbeddingOfKey[i]! + dEmbeddingOfValue[i]!;
   }
 
-  /** Adam with β1 = 0 (the paper's setting): each weight moves by lr · g / (√v̂ + ε). */
+  /** Adam with β1 = 0 (the paper's setting): each weight moves by lr · g / (√v̂ + ε); a weight whose gradient is 0 stays. */
   private adam(): void {
-    const { p, g, v } = this;
+    const { p, g, v, moving, roots } = this;
     const beta2 = 0.999;
     this.beta2Power *= beta2;
     const correction = 1 / (1 - this.beta2Power);
     const lr = this.preset.lr;
+    let n = 0;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]!;
       const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
       v[i] = vi;
-      if (gi !== 0) p[i] = p[i]! - (lr * gi) / (sqrt(vi * correction) + 1e-8);
+      if (gi !== 0) {
+        moving[n] = i;
+        roots[n++] = vi * correction;
+      }
+    }
+    sqrtMany(roots, n);
+    for (let j = 0; j < n; j++) {
+      const i = moving[j]!;
+      p[i] = p[i]! - (lr * g[i]!) / (roots[j]! + 1e-8);
     }
   }
 }
 
-/** y[yAt + r] = Σ_c W[r][c] x[xAt + c] for the rows × cols matrix W at `w` in `p`. */
-function matVec(p: Float64Array, w: number, rows: number, cols: number, x: Float64Array, xAt: number, y: Float64Array, yAt: number): void {
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    const row = w + r * cols;
-    for (let c = 0; c < cols; c++) s += p[row + c]! * x[xAt + c]!;
-    y[yAt + r] = s;
+/*
+ * The matrix products, for `rows` rows at once. Each output is a sum taken in one fixed order
+ * (from 0, or from the value already there, over the inner index upwards; a weight's gradient over
+ * the rows in their order), so blocking the loops (two rows by four outputs here, which gives the
+ * processor eight independent sums to overlap) changes the speed and never a bit of the result.
+ */
+
+/** Y[b][r] = Σ_c W[r][c] X[b][c] for the out × inn matrix W at `w` in p; X's rows at xAt + b·inn, Y's at yAt + b·out. */
+function linear(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
+  for (let i = 0; i < rows * out; i++) Y[yAt + i] = 0;
+  linearAdd(p, w, out, inn, X, xAt, Y, yAt, rows);
+}
+
+/** As linear, adding W X[b] to what Y holds. */
+function linearAdd(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
+  let b = 0;
+  for (; b + 1 < rows; b += 2) {
+    const x0 = xAt + b * inn;
+    const x1 = x0 + inn;
+    const y0 = yAt + b * out;
+    const y1 = y0 + out;
+    let r = 0;
+    for (; r + 3 < out; r += 4) {
+      const w0 = w + r * inn;
+      const w1 = w0 + inn;
+      const w2 = w1 + inn;
+      const w3 = w2 + inn;
+      let s00 = Y[y0 + r]!, s01 = Y[y0 + r + 1]!, s02 = Y[y0 + r + 2]!, s03 = Y[y0 + r + 3]!;
+      let s10 = Y[y1 + r]!, s11 = Y[y1 + r + 1]!, s12 = Y[y1 + r + 2]!, s13 = Y[y1 + r + 3]!;
+      for (let c = 0; c < inn; c++) {
+        const a = X[x0 + c]!;
+        const e = X[x1 + c]!;
+        const p0 = p[w0 + c]!, p1 = p[w1 + c]!, p2 = p[w2 + c]!, p3 = p[w3 + c]!;
+        s00 += p0 * a;
+        s01 += p1 * a;
+        s02 += p2 * a;
+        s03 += p3 * a;
+        s10 += p0 * e;
+        s11 += p1 * e;
+        s12 += p2 * e;
+        s13 += p3 * e;
+      }
+      Y[y0 + r] = s00;
+      Y[y0 + r + 1] = s01;
+      Y[y0 + r + 2] = s02;
+      Y[y0 + r + 3] = s03;
+      Y[y1 + r] = s10;
+      Y[y1 + r + 1] = s11;
+      Y[y1 + r + 2] = s12;
+      Y[y1 + r + 3] = s13;
+    }
+    for (; r < out; r++) {
+      let s0 = Y[y0 + r]!, s1 = Y[y1 + r]!;
+      for (let c = 0; c < inn; c++) {
+        s0 += p[w + r * inn + c]! * X[x0 + c]!;
+        s1 += p[w + r * inn + c]! * X[x1 + c]!;
+      }
+      Y[y0 + r] = s0;
+      Y[y1 + r] = s1;
+    }
+  }
+  for (; b < rows; b++) {
+    for (let r = 0; r < out; r++) {
+      let s = Y[yAt + b * out + r]!;
+      for (let c = 0; c < inn; c++) s += p[w + r * inn + c]! * X[xAt + b * inn + c]!;
+      Y[yAt + b * out + r] = s;
+    }
   }
 }
 
-/** For y = W x: adds dy ⊗ x to W's gradient and writes Wᵀ dy into dx. */
-function outerAndBack(p: Float64Array, g: Float64Array, w: number, rows: number, cols: number, dy: Float64Array, dyAt: number, x: Float64Array, xAt: number, dx: Float64Array): void {
-  dx.fill(0, 0, cols);
-  outerAndBackAdd(p, g, w, rows, cols, dy, dyAt, x, xAt, dx);
+/**
+ * For Y = W X: DX[b][c] = Σ_r DY[b][r] W[r][c] (summed over r upwards, from 0, or from what DX
+ * holds when `add`); DY's rows at b·out, DX's at b·inn.
+ */
+function linearBack(p: Float64Array, w: number, out: number, inn: number, DY: Float64Array, DX: Float64Array, rows: number, add: boolean): void {
+  let b = 0;
+  for (; b < rows; b += 2) {
+    const two = b + 1 < rows;
+    const d0 = b * out;
+    const d1 = two ? d0 + out : d0; // an odd last row is computed twice and written once
+    const x0 = b * inn;
+    const x1 = x0 + inn;
+    let c = 0;
+    for (; c + 3 < inn; c += 4) {
+      let s00 = add ? DX[x0 + c]! : 0, s01 = add ? DX[x0 + c + 1]! : 0, s02 = add ? DX[x0 + c + 2]! : 0, s03 = add ? DX[x0 + c + 3]! : 0;
+      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      if (two && add) {
+        s10 = DX[x1 + c]!;
+        s11 = DX[x1 + c + 1]!;
+        s12 = DX[x1 + c + 2]!;
+        s13 = DX[x1 + c + 3]!;
+      } else if (!two) {
+        s10 = s00;
+        s11 = s01;
+        s12 = s02;
+        s13 = s03;
+      }
+      for (let r = 0; r < out; r++) {
+        const a = DY[d0 + r]!;
+        const e = DY[d1 + r]!;
+        const wr = w + r * inn + c;
+        const p0 = p[wr]!, p1 = p[wr + 1]!, p2 = p[wr + 2]!, p3 = p[wr + 3]!;
+        s00 += a * p0;
+        s01 += a * p1;
+        s02 += a * p2;
+        s03 += a * p3;
+        s10 += e * p0;
+        s11 += e * p1;
+        s12 += e * p2;
+        s13 += e * p3;
+      }
+      DX[x0 + c] = s00;
+      DX[x0 + c + 1] = s01;
+      DX[x0 + c + 2] = s02;
+      DX[x0 + c + 3] = s03;
+      if (two) {
+        DX[x1 + c] = s10;
+        DX[x1 + c + 1] = s11;
+        DX[x1 + c + 2] = s12;
+        DX[x1 + c + 3] = s13;
+      }
+    }
+    for (; c < inn; c++) {
+      let s0 = add ? DX[x0 + c]! : 0;
+      let s1 = two && add ? DX[x1 + c]! : 0;
+      for (let r = 0; r < out; r++) {
+        s0 += DY[d0 + r]! * p[w + r * inn + c]!;
+        s1 += DY[d1 + r]! * p[w + r * inn + c]!;
+      }
+      DX[x0 + c] = s0;
+      if (two) DX[x1 + c] = s1;
+    }
+  }
 }
 
-/** As outerAndBack, adding Wᵀ dy to dx. */
-function outerAndBackAdd(p: Float64Array, g: Float64Array, w: number, rows: number, cols: number, dy: Float64Array, dyAt: number, x: Float64Array, xAt: number, dx: Float64Array): void {
-  for (let r = 0; r < rows; r++) {
-    const gr = dy[dyAt + r]!;
-    if (gr === 0) continue;
-    const row = w + r * cols;
-    for (let c = 0; c < cols; c++) {
-      g[row + c] = g[row + c]! + gr * x[xAt + c]!;
-      dx[c] = dx[c]! + gr * p[row + c]!;
+/** For Y = W X: W's gradient (at `w` in g) += Σ_b DY[b] ⊗ X[b], over the rows in their order. */
+function outer(g: Float64Array, w: number, out: number, inn: number, DY: Float64Array, X: Float64Array, rows: number): void {
+  let r = 0;
+  for (; r + 1 < out; r += 2) {
+    const g0 = w + r * inn;
+    const g1 = g0 + inn;
+    let c = 0;
+    for (; c + 3 < inn; c += 4) {
+      let s00 = g[g0 + c]!, s01 = g[g0 + c + 1]!, s02 = g[g0 + c + 2]!, s03 = g[g0 + c + 3]!;
+      let s10 = g[g1 + c]!, s11 = g[g1 + c + 1]!, s12 = g[g1 + c + 2]!, s13 = g[g1 + c + 3]!;
+      for (let b = 0; b < rows; b++) {
+        const a = DY[b * out + r]!;
+        const e = DY[b * out + r + 1]!;
+        const xb = b * inn + c;
+        const x0 = X[xb]!, x1 = X[xb + 1]!, x2 = X[xb + 2]!, x3 = X[xb + 3]!;
+        s00 += a * x0;
+        s01 += a * x1;
+        s02 += a * x2;
+        s03 += a * x3;
+        s10 += e * x0;
+        s11 += e * x1;
+        s12 += e * x2;
+        s13 += e * x3;
+      }
+      g[g0 + c] = s00;
+      g[g0 + c + 1] = s01;
+      g[g0 + c + 2] = s02;
+      g[g0 + c + 3] = s03;
+      g[g1 + c] = s10;
+      g[g1 + c + 1] = s11;
+      g[g1 + c + 2] = s12;
+      g[g1 + c + 3] = s13;
     }
+    for (; c < inn; c++) {
+      let s0 = g[g0 + c]!, s1 = g[g1 + c]!;
+      for (let b = 0; b < rows; b++) {
+        s0 += DY[b * out + r]! * X[b * inn + c]!;
+        s1 += DY[b * out + r + 1]! * X[b * inn + c]!;
+      }
+      g[g0 + c] = s0;
+      g[g1 + c] = s1;
+    }
+  }
+  for (; r < out; r++) {
+    for (let c = 0; c < inn; c++) {
+      let s = g[w + r * inn + c]!;
+      for (let b = 0; b < rows; b++) s += DY[b * out + r]! * X[b * inn + c]!;
+      g[w + r * inn + c] = s;
+    }
+  }
+}
+
+/** g[at + j] += Σ_b M[b][j] for the rows × width matrix M, over the rows in their order. */
+function columnSums(M: Float64Array, width: number, rows: number, g: Float64Array, at: number): void {
+  for (let j = 0; j < width; j++) {
+    let s = g[at + j]!;
+    for (let b = 0; b < rows; b++) s += M[b * width + j]!;
+    g[at + j] = s;
   }
 }
