@@ -12,7 +12,9 @@
  * The keys and values are linear in x_i = E[token_i] + P_i, so within a step (the weights fixed)
  * they are Wk E[t] + Wk P_i from per-step tables of every token and position, and their gradients
  * are gathered per token and position and turned into weight gradients once per step: the cost of
- * the context's 16 positions is paid once per batch instead of once per row.
+ * the context's 16 positions is paid once per batch instead of once per row. Each layer is computed
+ * for all of the step's rows at once, so that its products can be blocked for speed (the functions
+ * at the end of this file), each sum still taken in one fixed order.
  *
  * Decoding replays this training, so it must compute the same numbers on every engine: all of it is
  * + − × ÷ on doubles in a fixed order (no Math.exp or Math.sqrt: exact.ts), and the initial
