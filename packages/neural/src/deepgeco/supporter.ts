@@ -377,188 +377,100 @@ export class Supporter {
 }
 
 /*
- * The matrix products, for `rows` rows at once. Each output is a sum taken in one fixed order
- * (from 0, or from the value already there, over the inner index upwards; a weight's gradient over
- * the rows in their order), so blocking the loops (two rows by four outputs here, which gives the
- * processor eight independent sums to overlap) changes the speed and never a bit of the result.
+ * The matrix products, for `rows` rows at once. Each output is a sum taken in one fixed order (from
+ * 0, or from the value already there, over the inner index upwards: a weight's gradient over the
+ * rows in their order), so blocking the loops changes the speed and never a bit of the result.
  */
 
 /** Y[b][r] = Σ_c W[r][c] X[b][c] for the out × inn matrix W at `w` in p; X's rows at xAt + b·inn, Y's at yAt + b·out. */
 function linear(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
-  for (let i = 0; i < rows * out; i++) Y[yAt + i] = 0;
+  Y.fill(0, yAt, yAt + rows * out);
   linearAdd(p, w, out, inn, X, xAt, Y, yAt, rows);
 }
 
 /** As linear, adding W X[b] to what Y holds. */
 function linearAdd(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
-  let b = 0;
-  for (; b + 1 < rows; b += 2) {
-    const x0 = xAt + b * inn;
-    const x1 = x0 + inn;
-    const y0 = yAt + b * out;
-    const y1 = y0 + out;
-    let r = 0;
-    for (; r + 3 < out; r += 4) {
-      const w0 = w + r * inn;
-      const w1 = w0 + inn;
-      const w2 = w1 + inn;
-      const w3 = w2 + inn;
-      let s00 = Y[y0 + r]!, s01 = Y[y0 + r + 1]!, s02 = Y[y0 + r + 2]!, s03 = Y[y0 + r + 3]!;
-      let s10 = Y[y1 + r]!, s11 = Y[y1 + r + 1]!, s12 = Y[y1 + r + 2]!, s13 = Y[y1 + r + 3]!;
-      for (let c = 0; c < inn; c++) {
-        const a = X[x0 + c]!;
-        const e = X[x1 + c]!;
-        const p0 = p[w0 + c]!, p1 = p[w1 + c]!, p2 = p[w2 + c]!, p3 = p[w3 + c]!;
-        s00 += p0 * a;
-        s01 += p1 * a;
-        s02 += p2 * a;
-        s03 += p3 * a;
-        s10 += p0 * e;
-        s11 += p1 * e;
-        s12 += p2 * e;
-        s13 += p3 * e;
-      }
-      Y[y0 + r] = s00;
-      Y[y0 + r + 1] = s01;
-      Y[y0 + r + 2] = s02;
-      Y[y0 + r + 3] = s03;
-      Y[y1 + r] = s10;
-      Y[y1 + r + 1] = s11;
-      Y[y1 + r + 2] = s12;
-      Y[y1 + r + 3] = s13;
-    }
-    for (; r < out; r++) {
-      let s0 = Y[y0 + r]!, s1 = Y[y1 + r]!;
-      for (let c = 0; c < inn; c++) {
-        s0 += p[w + r * inn + c]! * X[x0 + c]!;
-        s1 += p[w + r * inn + c]! * X[x1 + c]!;
-      }
-      Y[y0 + r] = s0;
-      Y[y1 + r] = s1;
-    }
-  }
-  for (; b < rows; b++) {
-    for (let r = 0; r < out; r++) {
-      let s = Y[yAt + b * out + r]!;
-      for (let c = 0; c < inn; c++) s += p[w + r * inn + c]! * X[xAt + b * inn + c]!;
-      Y[yAt + b * out + r] = s;
-    }
-  }
+  product(rows, out, inn, X, xAt, inn, 1, p, w, 1, inn, Y, yAt, out, 1);
 }
 
 /**
- * For Y = W X: DX[b][c] = Σ_r DY[b][r] W[r][c] (summed over r upwards, from 0, or from what DX
- * holds when `add`); DY's rows at b·out, DX's at b·inn.
+ * For Y = W X: DX[b][c] = Σ_r DY[b][r] W[r][c] (from 0, or from what DX holds when `add`); DY's
+ * rows at b·out, DX's at b·inn.
  */
 function linearBack(p: Float64Array, w: number, out: number, inn: number, DY: Float64Array, DX: Float64Array, rows: number, add: boolean): void {
-  let b = 0;
-  for (; b < rows; b += 2) {
-    const two = b + 1 < rows;
-    const d0 = b * out;
-    const d1 = two ? d0 + out : d0; // an odd last row is computed twice and written once
-    const x0 = b * inn;
-    const x1 = x0 + inn;
-    let c = 0;
-    for (; c + 3 < inn; c += 4) {
-      let s00 = add ? DX[x0 + c]! : 0, s01 = add ? DX[x0 + c + 1]! : 0, s02 = add ? DX[x0 + c + 2]! : 0, s03 = add ? DX[x0 + c + 3]! : 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      if (two && add) {
-        s10 = DX[x1 + c]!;
-        s11 = DX[x1 + c + 1]!;
-        s12 = DX[x1 + c + 2]!;
-        s13 = DX[x1 + c + 3]!;
-      } else if (!two) {
-        s10 = s00;
-        s11 = s01;
-        s12 = s02;
-        s13 = s03;
-      }
-      for (let r = 0; r < out; r++) {
-        const a = DY[d0 + r]!;
-        const e = DY[d1 + r]!;
-        const wr = w + r * inn + c;
-        const p0 = p[wr]!, p1 = p[wr + 1]!, p2 = p[wr + 2]!, p3 = p[wr + 3]!;
-        s00 += a * p0;
-        s01 += a * p1;
-        s02 += a * p2;
-        s03 += a * p3;
-        s10 += e * p0;
-        s11 += e * p1;
-        s12 += e * p2;
-        s13 += e * p3;
-      }
-      DX[x0 + c] = s00;
-      DX[x0 + c + 1] = s01;
-      DX[x0 + c + 2] = s02;
-      DX[x0 + c + 3] = s03;
-      if (two) {
-        DX[x1 + c] = s10;
-        DX[x1 + c + 1] = s11;
-        DX[x1 + c + 2] = s12;
-        DX[x1 + c + 3] = s13;
-      }
-    }
-    for (; c < inn; c++) {
-      let s0 = add ? DX[x0 + c]! : 0;
-      let s1 = two && add ? DX[x1 + c]! : 0;
-      for (let r = 0; r < out; r++) {
-        s0 += DY[d0 + r]! * p[w + r * inn + c]!;
-        s1 += DY[d1 + r]! * p[w + r * inn + c]!;
-      }
-      DX[x0 + c] = s0;
-      if (two) DX[x1 + c] = s1;
-    }
-  }
+  if (!add) DX.fill(0, 0, rows * inn);
+  product(rows, inn, out, DY, 0, out, 1, p, w, inn, 1, DX, 0, inn, 1);
 }
 
 /** For Y = W X: W's gradient (at `w` in g) += Σ_b DY[b] ⊗ X[b], over the rows in their order. */
 function outer(g: Float64Array, w: number, out: number, inn: number, DY: Float64Array, X: Float64Array, rows: number): void {
-  let r = 0;
-  for (; r + 1 < out; r += 2) {
-    const g0 = w + r * inn;
-    const g1 = g0 + inn;
-    let c = 0;
-    for (; c + 3 < inn; c += 4) {
-      let s00 = g[g0 + c]!, s01 = g[g0 + c + 1]!, s02 = g[g0 + c + 2]!, s03 = g[g0 + c + 3]!;
-      let s10 = g[g1 + c]!, s11 = g[g1 + c + 1]!, s12 = g[g1 + c + 2]!, s13 = g[g1 + c + 3]!;
-      for (let b = 0; b < rows; b++) {
-        const a = DY[b * out + r]!;
-        const e = DY[b * out + r + 1]!;
-        const xb = b * inn + c;
-        const x0 = X[xb]!, x1 = X[xb + 1]!, x2 = X[xb + 2]!, x3 = X[xb + 3]!;
-        s00 += a * x0;
-        s01 += a * x1;
-        s02 += a * x2;
-        s03 += a * x3;
-        s10 += e * x0;
-        s11 += e * x1;
-        s12 += e * x2;
-        s13 += e * x3;
+  product(out, inn, rows, DY, 0, 1, out, X, 0, inn, 1, g, w, inn, 1);
+}
+
+/**
+ * C[i][j] += Σ_k A[i][k] B[k][j] for i < m, j < n, k < depth, each sum over k upwards from what C
+ * holds. Each matrix is given by its offset and the steps of its two indices (A's element [i][k] is
+ * at a + i·ai + k·ak), so the one loop serves a layer, its backward pass and its weights' gradient.
+ * Blocked two i by four j: eight independent sums for the processor to overlap.
+ */
+function product(
+  m: number, n: number, depth: number,
+  A: Float64Array, a: number, ai: number, ak: number,
+  B: Float64Array, b: number, bk: number, bj: number,
+  C: Float64Array, c: number, ci: number, cj: number,
+): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = a + i * ai;
+    const a1 = a0 + ai;
+    const c0 = c + i * ci;
+    const c1 = c0 + ci;
+    const bj2 = 2 * bj;
+    const bj3 = 3 * bj;
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const j0 = j * cj, j1 = j0 + cj, j2 = j1 + cj, j3 = j2 + cj;
+      let s00 = C[c0 + j0]!, s01 = C[c0 + j1]!, s02 = C[c0 + j2]!, s03 = C[c0 + j3]!;
+      let s10 = C[c1 + j0]!, s11 = C[c1 + j1]!, s12 = C[c1 + j2]!, s13 = C[c1 + j3]!;
+      // running offsets of A[i][k], A[i + 1][k] and B[k][j]
+      for (let k = 0, x = a0, y = b + j * bj; k < depth; k++, x += ak, y += bk) {
+        const x0 = A[x]!;
+        const x1 = A[x + ai]!;
+        const y0 = B[y]!, y1 = B[y + bj]!, y2 = B[y + bj2]!, y3 = B[y + bj3]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      g[g0 + c] = s00;
-      g[g0 + c + 1] = s01;
-      g[g0 + c + 2] = s02;
-      g[g0 + c + 3] = s03;
-      g[g1 + c] = s10;
-      g[g1 + c + 1] = s11;
-      g[g1 + c + 2] = s12;
-      g[g1 + c + 3] = s13;
+      C[c0 + j0] = s00;
+      C[c0 + j1] = s01;
+      C[c0 + j2] = s02;
+      C[c0 + j3] = s03;
+      C[c1 + j0] = s10;
+      C[c1 + j1] = s11;
+      C[c1 + j2] = s12;
+      C[c1 + j3] = s13;
     }
-    for (; c < inn; c++) {
-      let s0 = g[g0 + c]!, s1 = g[g1 + c]!;
-      for (let b = 0; b < rows; b++) {
-        s0 += DY[b * out + r]! * X[b * inn + c]!;
-        s1 += DY[b * out + r + 1]! * X[b * inn + c]!;
+    for (; j < n; j++) {
+      let s0 = C[c0 + j * cj]!, s1 = C[c1 + j * cj]!;
+      for (let k = 0; k < depth; k++) {
+        const y = B[b + j * bj + k * bk]!;
+        s0 += A[a0 + k * ak]! * y;
+        s1 += A[a1 + k * ak]! * y;
       }
-      g[g0 + c] = s0;
-      g[g1 + c] = s1;
+      C[c0 + j * cj] = s0;
+      C[c1 + j * cj] = s1;
     }
   }
-  for (; r < out; r++) {
-    for (let c = 0; c < inn; c++) {
-      let s = g[w + r * inn + c]!;
-      for (let b = 0; b < rows; b++) s += DY[b * out + r]! * X[b * inn + c]!;
-      g[w + r * inn + c] = s;
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = C[c + i * ci + j * cj]!;
+      for (let k = 0; k < depth; k++) s += A[a + i * ai + k * ak]! * B[b + j * bj + k * bk]!;
+      C[c + i * ci + j * cj] = s;
     }
   }
 }
