@@ -24,6 +24,9 @@ export function exp(x: number): number {
   return p * SCALE.getFloat64(0);
 }
 
+/** sqrt's Newton steps: fixed, since a decoder must take exactly the encoder's. */
+const NEWTON_STEPS = 7;
+
 /**
  * √x for x ≥ 0 from + × ÷ only (the language leaves Math.sqrt's last bit to the engine): a first
  * guess from halving the exponent, then Newton steps y ← (y + x/y) / 2, a fixed number of them.
@@ -34,8 +37,6 @@ export function sqrt(x: number): number {
   for (let i = 0; i < NEWTON_STEPS; i++) y = (y + x / y) / 2;
   return y;
 }
-
-const NEWTON_STEPS = 7;
 
 /** 2^⌊e/2⌋ for x = m · 2^e: sqrt's first guess. */
 function sqrtGuess(x: number): number {
