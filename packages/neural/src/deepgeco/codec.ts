@@ -269,12 +269,12 @@ async function tune(warm: WarmStart, preset: PlusPreset, tokens: Uint8Array, str
   const threshold = tokens.length > 0 ? warmSteps(preset, layout.length) : 0;
   const input = new Float32Array(layout.streams * info.context);
   for (let epoch = 0; epoch < TUNE_EPOCHS; epoch++) {
-    for (const tuner of tuners) tuner.gainBits = 0;
+    const last = epoch === TUNE_EPOCHS - 1; // only the last pass's estimate of the gain is used
     for (let step = 0; step < threshold; step++) {
       const active = contexts(tokens, layout, step, info.context, input);
       const { logits, features } = await runWarm(warm, input, active);
       const weight = warmWeight(preset, step, threshold);
-      for (const tuner of tuners) tuner.step(logits, features, tokens, (j) => j * layout.length + step, active, weight);
+      for (const tuner of tuners) tuner.step(logits, features, tokens, (j) => j * layout.length + step, active, weight, last);
     }
   }
   return chooseAdaptation(tuners, always);

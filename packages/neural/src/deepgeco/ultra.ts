@@ -192,19 +192,22 @@ export class HeadTuner implements LowRankChange {
 
   /**
    * One step: `logits` and `features` of `rows` rows, whose tokens are `tokens[at(j)]`; the bits the
-   * change saves on them before the update count `weight` times in gainBits.
+   * change saves on them before the update count `weight` times in gainBits (unless `count` is
+   * false: a pass whose estimate is not used need not pay for it).
    */
-  step(logits: Float32Array, features: Float32Array, tokens: Uint8Array, at: (row: number) => number, rows: number, weight = 1): void {
+  step(logits: Float32Array, features: Float32Array, tokens: Uint8Array, at: (row: number) => number, rows: number, weight = 1, count = true): void {
     const { size, width, rank, params, grad, hidden, dHidden, p, base } = this;
     const vAt = size * rank;
     const bAt = vAt + rank * width;
     grad.fill(0);
     for (let j = 0; j < rows; j++) {
       const z = j * width;
-      base.set(logits.subarray(j * size, (j + 1) * size));
       changeRow(this, size, width, logits, features, j, hidden, p, 0);
       const token = tokens[at(j)]!;
-      this.gainBits += weight * (crossEntropyBits(base, size, token) - crossEntropyBits(p, size, token));
+      if (count) {
+        base.set(logits.subarray(j * size, (j + 1) * size));
+        this.gainBits += weight * (crossEntropyBits(base, size, token) - crossEntropyBits(p, size, token));
+      }
       softmax(p, 0, size, p);
       dHidden.fill(0);
       for (let o = 0; o < size; o++) {
