@@ -67,8 +67,7 @@ export class Supporter {
   private readonly att: Float64Array;
   private readonly o: Float64Array;
   private readonly h: Float64Array;
-  /** The feed-forward layer before its ReLU, and after it. */
-  private readonly u: Float64Array;
+  /** The feed-forward layer after its ReLU (a unit is open where this is > 0, as its input was). */
   private readonly relu: Float64Array;
   private readonly f: Float64Array;
   /** Per step: Wk E[t], Wv E[t] for every token, Wk P_i, Wv P_i for every position. */
@@ -132,7 +131,6 @@ export class Supporter {
     this.att = new Float64Array(maxRows * heads * c);
     this.o = new Float64Array(maxRows * d);
     this.h = new Float64Array(maxRows * d);
-    this.u = new Float64Array(maxRows * ffn);
     this.relu = new Float64Array(maxRows * ffn);
     this.f = new Float64Array(maxRows * d);
     this.keyOfToken = new Float64Array(vocab * d);
@@ -177,7 +175,7 @@ export class Supporter {
    */
   forward(input: Float32Array, rows: number, width: number): void {
     const { context: c, dim: d, heads, ffn } = this.preset;
-    const { p, x, q, att, o, h, u, relu, f, logits, tokens, vocab, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
+    const { p, x, q, att, o, h, relu, f, logits, tokens, vocab, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
     const hd = d / heads;
     this.rows = rows;
     linear(p, this.oK, d, d, p, this.oE, keyOfToken, 0, vocab);
@@ -216,10 +214,10 @@ export class Supporter {
     // h = x + Wo o;  u = W1 h + b1;  f = h + b2 + W2 relu(u);  logits = Wout f + bout
     linear(p, this.oO, d, d, o, 0, h, 0, rows);
     for (let i = 0; i < rows * d; i++) h[i] = h[i]! + x[i]!;
-    linear(p, this.o1, ffn, d, h, 0, u, 0, rows);
+    linear(p, this.o1, ffn, d, h, 0, relu, 0, rows);
     for (let b = 0; b < rows; b++) {
       for (let m = 0; m < ffn; m++) {
-        const um = (u[b * ffn + m] = u[b * ffn + m]! + p[this.ob1 + m]!);
+        const um = relu[b * ffn + m]! + p[this.ob1 + m]!;
         relu[b * ffn + m] = um > 0 ? um : 0;
       }
       for (let j = 0; j < d; j++) f[b * d + j] = p[this.ob2 + j]! + h[b * d + j]!;
@@ -253,7 +251,7 @@ export class Supporter {
    */
   gradient(dlogits: Float64Array): Float64Array {
     const { context: c, dim: d, heads, ffn } = this.preset;
-    const { p, g, x, q, att, o, h, u, relu, f, tokens, vocab, dl, df, dr, dh, dO, dq, dx, dk, dv, da } = this;
+    const { p, g, x, q, att, o, h, relu, f, tokens, vocab, dl, df, dr, dh, dO, dq, dx, dk, dv, da } = this;
     const { keyOfToken, valueOfToken, keyOfPosition, valueOfPosition, dKeyOfToken, dValueOfToken, dKeyOfPosition, dValueOfPosition } = this;
     const hd = d / heads;
     const rows = this.rows;
@@ -271,7 +269,7 @@ export class Supporter {
     columnSums(df, d, rows, g, this.ob2);
     outer(g, this.o2, d, ffn, df, relu, rows);
     linearBack(p, this.o2, d, ffn, df, dr, rows, false);
-    for (let i = 0; i < rows * ffn; i++) if (!(u[i]! > 0)) dr[i] = 0; // through the ReLU
+    for (let i = 0; i < rows * ffn; i++) if (!(relu[i]! > 0)) dr[i] = 0; // through the ReLU
     columnSums(dr, ffn, rows, g, this.ob1);
     outer(g, this.o1, ffn, d, dr, h, rows);
     dh.set(df.subarray(0, rows * d));
