@@ -49,6 +49,19 @@ const SPARSE_STEP = 16;
 const COPY_EDGE = 64;
 const HASH_BITS = 22;
 /**
+ * The k-mers in the index are also marked in a bitmap of 2^PRESENT_BITS bits (1 MB), by a second
+ * hash, so that a lookup reads the table only for a k-mer that is likely there. Most lookups are
+ * of k-mers that hold a new difference, which nothing earlier has: 79% of the table's entries
+ * they read were empty, and a further share held other k-mers of the same hash, each a cache and
+ * TLB miss in a 16 MB table where the bitmap's read is most often a hit. The parse of a batch of
+ * 500 synthetic genomes takes 12-17% less time, of 50 Chlamydia 15-20% less (ADR 0017).
+ */
+const PRESENT_BITS = 23;
+
+function markKmer(code: number): number {
+  return Math.imul(code, 0x85ebca6b) >>> (32 - PRESENT_BITS);
+}
+/**
  * Deep in a run of new bases (LONG_RUN since the last match), the parse looks up every
  * LONG_RUN_STEP-th position instead of every one: nothing has matched for a while, and a match
  * found late is extended backwards over the bases it skipped ("take back"). A step of 3, prime to
@@ -126,6 +139,9 @@ export class RefGroupEncoder {
    * as the history itself, where copies need one per 16 (and most of a close collection is copies).
    */
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
+  /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
+  private readonly present = new Int32Array(1 << (PRESENT_BITS - 5));
+  private readonly marks = new Int32Array(256);
   private copyLinks = new Int32Array(1 << 12);
   private literalLinks = new Int32Array(1 << 14);
   private readonly grammar: TokenGrammar;
@@ -292,9 +308,13 @@ export class RefGroupEncoder {
         // The newest entry of each k-mer from `highest` down to `lowest`, forward and reverse, read
         // before any is followed: the reads are cache misses, which the processor overlaps only
         // when nothing between them waits on one. Each k-mer is the next one shifted by a base.
+        const head = this.head;
+        const present = this.present;
         for (let q = highest; ; q--) {
-          heads[count++] = this.head[hashKmer(f)]!;
-          heads[count++] = this.head[hashKmer(c)]!;
+          const mf = markKmer(f);
+          const mc = markKmer(c);
+          heads[count++] = (present[mf >>> 5]! >>> mf) & 1 ? head[hashKmer(f)]! : -1;
+          heads[count++] = (present[mc >>> 5]! >>> mc) & 1 ? head[hashKmer(c)]! : -1;
           if (q === lowest) break;
           const x = history[base + q - 1]!;
           f = (x << 30) | (f >>> 2);
@@ -485,10 +505,14 @@ export class RefGroupEncoder {
           const w = view.getUint32(p + j, true);
           code = (code << 8) | ((w & 3) << 6) | ((w >> 4) & 0x30) | ((w >> 14) & 0x0c) | ((w >>> 24) & 3);
         }
+        this.marks[m] = markKmer(code);
         hashes[m++] = hashKmer(code);
       }
       const head = this.head;
+      const present = this.present;
+      const marks = this.marks;
       for (let i = 0; i < m; i++) {
+        present[marks[i]! >>> 5] |= 1 << marks[i]!;
         const p = first + i * step;
         const h = hashes[i]!;
         if (copies) {
