@@ -31,8 +31,14 @@ function hashKmer(hi: number, lo: number): number {
   return fmix32(lo ^ fmix32(hi ^ 0x9e3779b9)) >>> 1;
 }
 
-/** A → 0, C → 1, G → 2, T → 3 in either case; 4 for any other residue. */
-const CODE = new Uint8Array(256).fill(4);
+/** A → 0, C → 1, G → 2, T → 3 in either case; the bytes that steer the reading above 3. */
+const OTHER = 4; // breaks the k-mers that span it
+const NEWLINE = 5; // skipped: a k-mer goes on over line breaks, and CR of CRLF
+const HEADER = 6; // '>': a header line when at a line's start, else OTHER
+const CODE = new Uint8Array(256).fill(OTHER);
+CODE[10] = NEWLINE;
+CODE[13] = NEWLINE;
+CODE[62] = HEADER;
 for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
   CODE[c.charCodeAt(0)] = i;
   CODE[c.toLowerCase().charCodeAt(0)] = i;
@@ -40,18 +46,23 @@ for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
 
 /**
  * Keeps the `size` smallest distinct values seen. Values under the threshold are gathered in a
- * buffer of twice the size; when it is full, it is sorted, its repeats dropped and its tail cut,
- * and the threshold becomes the largest value kept. A sort every `size` values costs less than a
- * heap and a set of members updated on every one.
+ * buffer after the ones kept, which stay sorted; when it is full, the new ones are sorted and
+ * merged with the kept ones, repeats dropped and the tail cut, and the threshold becomes the
+ * largest value kept. A sort every `size` values costs less than a heap and a set of members
+ * updated on every one, and sorting only the new half, then merging, half of sorting it all.
  */
 class BottomSet {
-  private readonly buffer: Uint32Array;
+  private buffer: Uint32Array;
+  private spare: Uint32Array;
+  /** The first `kept` values of `buffer` are the smallest so far, ascending and distinct. */
+  private kept = 0;
   private count = 0;
   /** Values at or above this cannot enter: the largest of `size` kept values, once there are that many. */
   threshold = 0x80000000;
 
   constructor(private readonly size: number) {
     this.buffer = new Uint32Array(2 * size);
+    this.spare = new Uint32Array(2 * size);
   }
 
   /** Takes a value under `threshold` (the caller's loop checks, with the threshold in a local). */
@@ -60,20 +71,28 @@ class BottomSet {
     this.buffer[this.count++] = value;
   }
 
-  /** Sorts the buffer, drops repeats and keeps the `size` smallest; sets the threshold from them. */
+  /** Merges the new values (sorted) with the kept ones into `spare`, keeps the `size` smallest distinct. */
   private compact(): void {
-    const sorted = this.buffer.subarray(0, this.count).sort();
+    const { buffer, spare, size } = this;
+    const old = this.kept;
+    const fresh = buffer.subarray(old, this.count).sort();
+    let i = 0;
+    let j = 0;
     let kept = 0;
-    for (let i = 0; i < sorted.length && kept < this.size; i++) {
-      if (kept === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i]!;
+    let last = -1;
+    while (kept < size && (i < old || j < fresh.length)) {
+      const value = j === fresh.length || (i < old && buffer[i]! <= fresh[j]!) ? buffer[i++]! : fresh[j++]!;
+      if (value !== last) spare[kept++] = last = value;
     }
-    this.count = kept;
-    if (kept === this.size) this.threshold = sorted[kept - 1]!;
+    this.buffer = spare;
+    this.spare = buffer;
+    this.kept = this.count = kept;
+    if (kept === size) this.threshold = spare[kept - 1]!;
   }
 
   sorted(): number[] {
     this.compact();
-    return Array.from(this.buffer.subarray(0, this.count));
+    return Array.from(this.buffer.subarray(0, this.kept));
   }
 }
 
@@ -117,24 +136,31 @@ export class Sketcher {
     const hiMask = this.hiMask;
     const rcShift = this.rcShift;
     const kept = this.kept;
-    let { fHi, fLo, rHi, rLo, run, bases, inHeader, lineStart } = this;
+    const n = bytes.length;
+    let { fHi, fLo, rHi, rLo, run, bases } = this;
     let threshold = kept.threshold;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i]!;
-      if (byte === 10) {
-        inHeader = false;
-        lineStart = true;
-        continue;
-      }
-      if (lineStart && byte === 62) {
-        inHeader = true;
-        run = 0; // a k-mer never spans two records
-      }
-      lineStart = false;
-      if (inHeader || byte === 13) continue;
-      const c = CODE[byte]!;
-      if (c === 4) {
-        run = 0;
+    let i = 0;
+    if (this.inHeader) {
+      // the rest of a header line that began in an earlier piece
+      const end = bytes.indexOf(10);
+      if (end < 0) return;
+      this.inHeader = false;
+      i = end + 1;
+    }
+    for (; i < n; i++) {
+      const c = CODE[bytes[i]!]!;
+      if (c > 3) {
+        if (c === HEADER && (i > 0 ? bytes[i - 1] === 10 : this.lineStart)) {
+          run = 0; // a k-mer never spans two records
+          const end = bytes.indexOf(10, i + 1);
+          if (end < 0) {
+            this.inHeader = true;
+            break;
+          }
+          i = end;
+        } else if (c === OTHER || c === HEADER) {
+          run = 0;
+        }
         continue;
       }
       bases++;
@@ -162,7 +188,8 @@ export class Sketcher {
         threshold = kept.threshold;
       }
     }
-    Object.assign(this, { fHi, fLo, rHi, rLo, run, bases, inHeader, lineStart });
+    if (n > 0) this.lineStart = bytes[n - 1] === 10;
+    Object.assign(this, { fHi, fLo, rHi, rLo, run, bases });
   }
 
   digest(): Sketch {
