@@ -49,6 +49,49 @@ describe('SiteSet (revision 14)', () => {
     expect(copy.ahead(0, 203_970, 0)).toBe(300_000);
     expect(set.ahead(0, 203_970, 0)).toBe(-1);
   });
+
+  it('copies as the definition says: every site of the reference range, in order, also those a copy puts there', () => {
+    let seed = 11;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 20; round++) {
+      const set = new SiteSet();
+      const model = new Set<number>();
+      const density = [0.001, 0.02, 0.3][round % 3]!;
+      for (let p = 0; p < 5000; p++) {
+        if (random() < density) {
+          set.add(p);
+          model.add(p);
+        }
+      }
+      let end = 5000;
+      for (let c = 0; c < 60; c++) {
+        const strand = random() < 0.8 ? 0 : 1;
+        const length = 1 + Math.floor(random() * (random() < 0.5 ? 40 : 3000));
+        // a target after the range (word-aligned or not), or overlapping it (a repeat in tandem)
+        const r = Math.floor(random() * end);
+        const a = strand === 0 && random() < 0.3 ? r + 1 + Math.floor(random() * length) : Math.max(r + 1, end + Math.floor(random() * 100));
+        if (strand === 1 && r - length + 1 < 0) continue;
+        set.copy(strand, r, a, length);
+        if (strand === 0) {
+          for (let p = r; p < r + length; p++) if (model.has(p)) model.add(a + p - r);
+        } else {
+          for (let p = r; p > r - length; p--) if (model.has(p)) model.add(a + r - p);
+        }
+        end = Math.max(end, a + length);
+      }
+      const sorted = [...model].sort((x, y) => x - y);
+      const listed: number[] = [];
+      for (let p = set.ahead(0, -1, 0); p >= 0; p = set.ahead(0, p, 0)) listed.push(p);
+      expect(listed, `round ${round}`).toEqual(sorted);
+      // the counts per block, through the k-th site ahead from anywhere
+      for (let t = 0; t < 200; t++) {
+        const r = Math.floor(random() * (end + 100));
+        const strand = random() < 0.5 ? 0 : 1;
+        const k = Math.floor(random() * 60);
+        expect(set.ahead(strand, r, k)).toBe(expectedAhead(sorted, strand, r, k));
+      }
+    }
+  });
 });
 
 describe('DifferenceSites (revisions 10-13)', () => {

@@ -175,10 +175,53 @@ export class SiteSet implements Sites {
   }
 
   copy(strand: number, r: number, a: number, length: number): void {
-    if (strand === 0) {
+    if (strand === 0 && r + length <= a) {
+      this.copyWords(r, a, length);
+    } else if (strand === 0) {
+      // overlapping: a site copied into the range is met again further on, as the bases are
       for (let p = this.forward(r, 0); p >= 0 && p < r + length; p = this.forward(p + 1, 0)) this.add(a + p - r);
     } else {
       for (let p = this.backward(r, 0); p >= 0 && p > r - length; p = this.backward(p - 1, 0)) this.add(a + r - p);
+    }
+  }
+
+  /**
+   * A forward copy whose target lies after its reference range, 32 positions at a time: the bits
+   * of r.. shifted onto a... Site by site, each copy looked for the next site, which reads up to a
+   * block of words when sites are sparse: a fifth of the time of decoding a batch of 500 genomes.
+   */
+  private copyWords(r: number, a: number, length: number): void {
+    if (length <= 0) return;
+    const lastWord = (a + length - 1) >>> 5;
+    if (lastWord >= this.bits.length) {
+      this.bits = grow(this.bits, lastWord + 2);
+      this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
+    }
+    const bits = this.bits;
+    for (let done = 0; done < length; done += 32) {
+      const n = Math.min(32, length - done);
+      // the n sites of the reference from r + done, as the low bits of x
+      const from = r + done;
+      const w = from >>> 5;
+      const o = from & 31;
+      let x = o === 0 ? bits[w]! : (bits[w]! >>> o) | ((w + 1 < bits.length ? bits[w + 1]! : 0) << (32 - o));
+      if (n < 32) x &= (1 << n) - 1;
+      if (x === 0) continue;
+      const to = a + done;
+      const t = to >>> 5;
+      const shift = to & 31;
+      this.orWord(t, x << shift);
+      if (shift !== 0) this.orWord(t + 1, x >>> (32 - shift));
+    }
+  }
+
+  /** Sets the bits of `x` in word `w`, counting those that were not set. */
+  private orWord(w: number, x: number): void {
+    const before = this.bits[w]!;
+    const after = before | x;
+    if (after !== before) {
+      this.bits[w] = after;
+      this.counts[w >>> 5]! += popcount(after ^ before);
     }
   }
 
