@@ -37,7 +37,7 @@ export async function fileSource(path: string): Promise<RandomAccessSource> {
     }
     return done === length ? buffer : buffer.subarray(0, done);
   }
-  let block = new Uint8Array(0);
+  let block: Uint8Array = new Uint8Array(0);
   let blockAt = 0;
   return {
     size,
