@@ -34,7 +34,7 @@ export interface CompressOptions {
    * browsers) they are stored raw: the file is still valid, just larger.
    */
   zstd?: ZstdCompress;
-  /** `auto` (default) looks at the first 256 KiB; `fasta` and `generic` force a path. */
+  /** `auto` (default) looks at the first 64 KiB (SNIFF_BYTES); `fasta` and `generic` force a path. */
   mode?: 'auto' | 'fasta' | 'generic';
   /** Input bytes gathered into one chunk frame (default 8 MiB; for a group codec, its group size). */
   chunkBytes?: number;
