@@ -54,7 +54,7 @@ const HASH_BITS = 22;
  * of k-mers that hold a new difference, which nothing earlier has: 79% of the table's entries
  * they read were empty, and a further share held other k-mers of the same hash, each a cache and
  * TLB miss in a 16 MB table where the bitmap's read is most often a hit. The parse of a batch of
- * 500 synthetic genomes takes 12-17% less time, of 50 Chlamydia 15-20% less (ADR 0017).
+ * 500 synthetic genomes, and of 50 Chlamydia, takes about 15% less time (ADR 0017).
  */
 const PRESENT_BITS = 23;
 
@@ -141,6 +141,7 @@ export class RefGroupEncoder {
   private readonly head = new Int32Array(1 << HASH_BITS).fill(-1);
   /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
   private readonly present = new Int32Array(1 << (PRESENT_BITS - 5));
+  /** The marks of the k-mers whose hashes are in `batch` (index). */
   private readonly marks = new Int32Array(256);
   private copyLinks = new Int32Array(1 << 12);
   private literalLinks = new Int32Array(1 << 14);
