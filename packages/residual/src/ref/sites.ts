@@ -139,15 +139,20 @@ export class SiteSet implements Sites {
    */
   reserve(positions: number): this {
     const words = (positions + 31) >>> 5;
-    if (words > this.bits.length) {
-      try {
-        this.bits = grow(this.bits, words);
-        this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
-      } catch {
-        // no room: grow as sites come
-      }
+    try {
+      this.room(words - 1);
+    } catch {
+      // no room: grow as sites come
     }
     return this;
+  }
+
+  /** Makes room for word `w` of the bitmap, and for the count of its block. */
+  private room(w: number): void {
+    if (w >= this.bits.length) {
+      this.bits = grow(this.bits, w + 1);
+      this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
+    }
   }
 
   clone(): SiteSet {
@@ -159,15 +164,8 @@ export class SiteSet implements Sites {
 
   add(position: number): void {
     const w = position >>> 5;
-    if (w >= this.bits.length) {
-      this.bits = grow(this.bits, w + 1);
-      this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
-    }
-    const bit = 1 << (position & 31);
-    if ((this.bits[w]! & bit) === 0) {
-      this.bits[w]! |= bit;
-      this.counts[w >>> 5]!++;
-    }
+    this.room(w);
+    this.orWord(w, 1 << (position & 31));
   }
 
   addReference(position: number): void {
@@ -192,11 +190,9 @@ export class SiteSet implements Sites {
    */
   private copyWords(r: number, a: number, length: number): void {
     if (length <= 0) return;
-    const lastWord = (a + length - 1) >>> 5;
-    if (lastWord >= this.bits.length) {
-      this.bits = grow(this.bits, lastWord + 2);
-      this.counts = grow(this.counts, (this.bits.length + 31) >>> 5);
-    }
+    // one word past the target's last: a piece's high part is written to the word after its own,
+    // and the reference, which ends before the target, is read a word ahead
+    this.room(((a + length - 1) >>> 5) + 1);
     const bits = this.bits;
     for (let done = 0; done < length; done += 32) {
       const n = Math.min(32, length - done);
@@ -204,7 +200,7 @@ export class SiteSet implements Sites {
       const from = r + done;
       const w = from >>> 5;
       const o = from & 31;
-      let x = o === 0 ? bits[w]! : (bits[w]! >>> o) | ((w + 1 < bits.length ? bits[w + 1]! : 0) << (32 - o));
+      let x = o === 0 ? bits[w]! : (bits[w]! >>> o) | (bits[w + 1]! << (32 - o));
       if (n < 32) x &= (1 << n) - 1;
       if (x === 0) continue;
       const to = a + done;
