@@ -4,7 +4,8 @@
  * are data from whoever wrote it: `safeRelativePath` accepts only plain relative paths, and
  * `extractionPath` also refuses to follow a link out of the output folder.
  */
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { ArchiveFile } from '@seqcoder/format';
 import { CliError, Exit } from './errors.js';
@@ -57,11 +58,16 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
   const members: MemberInput[] = [];
   for (const path of paths) {
     if (path === '-') throw new CliError('standard input cannot be a member of a multi-file archive', Exit.usage);
-    const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-      throw new CliError(`${path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-    });
+    // synchronous: an asynchronous stat waits on the I/O threads, once a member (of hundreds)
+    let info;
+    try {
+      info = statSync(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    }
     if (info.isDirectory()) {
-      for (const file of await walk(path)) members.push({ path: file, name: storedName(file, normalize(path)), size: (await stat(file)).size });
+      for (const file of await walk(path)) members.push({ path: file, name: storedName(file, normalize(path)), size: statSync(file).size });
     } else if (info.isFile()) {
       members.push({ path, name: storedName(path), size: info.size });
     } else {
@@ -83,8 +89,8 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
  * the bytes read over all of them to `progress`. Empty files are kept.
  */
 export async function* memberFiles(members: MemberInput[], progress: Progress): AsyncGenerator<ArchiveFile> {
-  // Each file is opened and its first piece read while the one before is coded: one after another,
-  // the thread waited on the disk for a tenth of the time (50 files of 1 MB, measured).
+  // Each file's first piece is asked for before the one before it is coded (readAhead): a gzipped
+  // file is then decompressed on the I/O threads meanwhile.
   let shown = 0;
   const open = (i: number, before: number) => {
     const m = members[i]!;

@@ -3,7 +3,7 @@
  * temporary name that is renamed only once everything was written and verified, so that an
  * interrupted or failed run never leaves a file that looks complete.
  */
-import { createReadStream, constants as fsConstants, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, unlinkSync } from 'node:fs';
 import { access, link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
@@ -93,14 +93,20 @@ export async function* readInput(input: Input, onBytes?: (n: number) => void, al
   if (total === 0 && !allowEmpty) throw new CliError(`${input.name}: input is empty`);
 }
 
-/** readInput with `reuse`, of a file: every piece is read into the same buffer. */
+/**
+ * readInput with `reuse`, of a file: every piece is read into the same buffer, synchronously. Its
+ * readers (compressing, sketching) hold the thread with their work on each piece anyway, and an
+ * asynchronous read is delivered only when the thread next waits: a batch of 500 genomes (120 MB)
+ * compressed in 6% less time and sketched in 4-8% less with the files cached, and in the same
+ * time with them not (measured).
+ */
 async function* readReusing(input: Input, onBytes: ((n: number) => void) | undefined, allowEmpty: boolean): AsyncGenerator<Uint8Array> {
-  const handle = await open(input.path!, 'r');
+  const fd = openSync(input.path!, 'r');
   const buffer = readBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BYTES);
   let total = 0;
   try {
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;
       onBytes?.(total);
@@ -108,7 +114,7 @@ async function* readReusing(input: Input, onBytes: ((n: number) => void) | undef
     }
   } finally {
     readBuffers.push(buffer);
-    await handle.close();
+    closeSync(fd);
   }
   if (total === 0 && !allowEmpty) throw new CliError(`${input.name}: input is empty`);
 }
@@ -130,7 +136,9 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
     yield* rest();
     return;
   }
-  const gunzip = createGunzip();
+  // Pieces of a megabyte, not zlib's 16 kB: each piece is a round trip to the I/O threads, and
+  // 150 gzipped genomes (37 MB) compressed in 15% less time (measured).
+  const gunzip = createGunzip({ chunkSize: READ_BYTES });
   // the stream queues what it is given: copies, where the reader writes its buffer again
   const source = Readable.from(reuse ? (async function* () {
     for await (const piece of rest()) yield Buffer.from(piece); // a copy (a Buffer's slice() is a view)
@@ -146,8 +154,9 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
 }
 
 /**
- * `source` with its first piece asked for now, so that opening and reading it overlaps with other
- * work. Its failure is reported where the pieces are read; `stop` closes it if they never are.
+ * `source` with its first piece asked for now: a gzipped file's first piece is then decompressed
+ * on the I/O threads while other work goes on (a plain file's is read there and then, see
+ * readReusing). Its failure is reported where the pieces are read; `stop` closes it if they never are.
  */
 export function readAhead<T>(source: AsyncGenerator<T>): { pieces: AsyncGenerator<T>; stop: () => Promise<unknown> } {
   const first = source.next();

@@ -87,6 +87,23 @@ describe('multi-file archives', () => {
     expect(together.stdout.toString()).toBe(alone);
   });
 
+  it('read files of megabytes in pieces: a plain one, and a .gz of two gzip members; verify --against compares both', () => {
+    // Plain files are read a megabyte at a time and gunzipped files come out of zlib a megabyte
+    // at a time: a file of several pieces, and a gzip member ending inside one, must come back whole.
+    const [a, b] = strains(2, 1_500_000);
+    const plainText = `>a\n${wrap(a!, 60)}`;
+    const gzText = `>b\n${wrap(b!, 60)}>b2\nACGT\n`;
+    const cut = 700_001; // the second gzip member starts mid-line, inside zlib's first output piece
+    write('in/a.fa', plainText);
+    write('in/b.fa.gz', Buffer.concat([gzipSync(gzText.slice(0, cut)), gzipSync(gzText.slice(cut))]));
+    expect(runCli(join(dir, 'in'), ['compress', '-o', '../set.seqc', 'a.fa', 'b.fa.gz']).code).toBe(0);
+    expect(seqcoder(['decompress', 'set.seqc', '-C', 'out']).code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'a.fa')).toString()).toBe(plainText);
+    expect(readFileSync(join(dir, 'out', 'b.fa')).toString()).toBe(gzText);
+    expect(seqcoder(['verify', '--against', 'in', 'set.seqc']).code).toBe(0);
+    expect(seqcoder(['sketch', 'in/b.fa.gz']).stdout.toString()).toBe(seqcoder(['sketch', 'out/b.fa']).stdout.toString().replace('out/b.fa', 'in/b.fa.gz'));
+  });
+
   it('verify --against compares every file with its original and reports size, SHA-256 and records', () => {
     const [a, b, c] = strains(3, 8000);
     const files: Record<string, string | Uint8Array> = {

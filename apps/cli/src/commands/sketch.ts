@@ -3,7 +3,8 @@
  * similar genomes before they are archived together (the scale workflow's first step). See
  * minhash.ts for the method; `sketch --help` for the output.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Sketcher } from '../minhash.js';
 import { CliError, Exit } from '../errors.js';
 import { readAhead, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
@@ -30,7 +31,7 @@ async function sketchLine(path: string, kmer: number, size: number, pieces: Asyn
 
 /** The pieces of a file to sketch; an empty file is a genome without k-mers here, not an error. */
 async function* filePieces(path: string): AsyncGenerator<Uint8Array> {
-  const info = await stat(path); // its errors are told with the path (forInput)
+  const info = statSync(path); // its errors are told with the path (forInput)
   if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
   // sketching is done with a piece before it asks for the next: the read buffer can be reused
   yield* readMaybeGzip({ name: path, path, size: info.size }, undefined, true, true);
@@ -44,7 +45,7 @@ export async function sketchCommand(files: string[], flags: SketchFlags): Promis
   }
   if (paths.length === 0) throw new CliError('sketch: name the files to sketch (or --files-from LIST)', Exit.usage);
   const lines = (async function* () {
-    // each file is opened and read while the one before is sketched
+    // each file's first piece is asked for before the one before is sketched (readAhead)
     let next = readAhead(filePieces(paths[0]!));
     try {
       for (let i = 0; i < paths.length; i++) {
