@@ -45,10 +45,10 @@ for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
 }
 
 /**
- * Keeps the `size` smallest distinct values seen. Values under the threshold are gathered in a
+ * Keeps the `size` smallest distinct values seen. Values up to the threshold are gathered in a
  * buffer after the ones kept, which stay sorted; when it is full, the new ones are sorted and
- * merged with the kept ones, repeats dropped and the tail cut, and the threshold becomes the
- * largest value kept. A sort every `size` values costs less than a heap and a set of members
+ * merged with the kept ones, repeats dropped and the tail cut, and the threshold becomes one less
+ * than the largest value kept. A sort every `size` values costs less than a heap and a set of members
  * updated on every one, and sorting only the new half, then merging, half of sorting it all.
  */
 class BottomSet {
@@ -57,15 +57,19 @@ class BottomSet {
   /** The first `kept` values of `buffer` are the smallest so far, ascending and distinct. */
   private kept = 0;
   private count = 0;
-  /** Values at or above this cannot enter: the largest of `size` kept values, once there are that many. */
-  threshold = 0x80000000;
+  /**
+   * The largest value that can enter: one less than the largest of `size` kept values, once there
+   * are that many. An int32 (2^31 as the bound of 31-bit hashes was a double, and comparing every
+   * k-mer's hash with a double cost 5% of sketching).
+   */
+  threshold = 0x7fffffff;
 
   constructor(private readonly size: number) {
     this.buffer = new Uint32Array(2 * size);
     this.spare = new Uint32Array(2 * size);
   }
 
-  /** Takes a value under `threshold` (the caller's loop checks, with the threshold in a local). */
+  /** Takes a value at most `threshold` (the caller's loop checks, with the threshold in a local). */
   add(value: number): void {
     if (this.count === this.buffer.length) this.compact();
     this.buffer[this.count++] = value;
@@ -87,7 +91,7 @@ class BottomSet {
     this.buffer = spare;
     this.spare = buffer;
     this.kept = this.count = kept;
-    if (kept === size) this.threshold = spare[kept - 1]!;
+    if (kept === size) this.threshold = spare[kept - 1]! - 1;
   }
 
   sorted(): number[] {
@@ -183,7 +187,7 @@ export class Sketcher {
       // the low halves as unsigned (their sign bits flipped).
       const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
       const h = hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
-      if (h < threshold) {
+      if (h <= threshold) {
         kept.add(h);
         threshold = kept.threshold;
       }
