@@ -48,8 +48,8 @@ for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
  * Keeps the `size` smallest distinct values seen. Values up to the threshold are gathered in a
  * buffer after the ones kept, which stay sorted; when it is full, the new ones are sorted and
  * merged with the kept ones, repeats dropped and the tail cut, and the threshold becomes one less
- * than the largest value kept. A sort every `size` values costs less than a heap and a set of members
- * updated on every one, and sorting only the new half, then merging, half of sorting it all.
+ * than the largest value kept. A sort every `size` values costs less than a heap and a set of
+ * members updated on every one, and sorting only the new half, then merging, half of sorting it all.
  */
 class BottomSet {
   private buffer: Uint32Array;
