@@ -6,7 +6,7 @@
  * every file to disk, and read it back (about 40% of that step's time on a 500-genome batch).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decompressStream, type Archive, type FileInfo, type RecordInfo } from '@seqcoder/format';
@@ -119,32 +119,6 @@ async function originalFile(path: string, archive: string): Promise<Original> {
   return { path, size: info.size };
 }
 
-/** Where originals are read into: one buffer for all, as each piece is compared before the next is read. */
-const scratch = Buffer.allocUnsafe(1 << 20);
-
-/**
- * The bytes of an original: a plain file through `scratch`, a .gz through gunzip. Plain files are
- * read synchronously: decoding holds the thread anyway, and fresh buffers and a round trip to
- * the I/O threads for every piece cost about a third of comparing a batch of 500 genomes.
- */
-async function* readOriginal(path: string, size: number): AsyncGenerator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  try {
-    if (readSync(fd, scratch, 0, 2, 0) === 2 && scratch[0] === 0x1f && scratch[1] === 0x8b) {
-      yield* readMaybeGzip({ name: path, path, size }, undefined, true);
-      return;
-    }
-    for (let at = 0; ; ) {
-      const n = readSync(fd, scratch, 0, scratch.length, at);
-      if (n === 0) return;
-      at += n;
-      yield scratch.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** One file as it is decoded: its hash, and the comparison with its original's bytes. */
 class FileCheck {
   private readonly hash: Hash = createHash('sha256');
@@ -160,7 +134,9 @@ class FileCheck {
     private readonly records: readonly RecordInfo[],
     original: Original | undefined,
   ) {
-    this.original = original && { path: original.path, pieces: readOriginal(original.path, original.size) };
+    // a plain original is read synchronously into a reused buffer (readInput's `reuse`): each of
+    // its pieces is compared to the end before the next is asked for
+    this.original = original && { path: original.path, pieces: readMaybeGzip({ name: original.path, path: original.path, size: original.size }, undefined, true, true) };
   }
 
   async take(piece: Uint8Array): Promise<void> {
