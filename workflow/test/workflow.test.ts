@@ -180,8 +180,8 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     }
     const submitted = readFileSync(log, 'utf8').trim().split('\n');
     const batches = new Set(batchesOf(out).values()).size;
-    // sketch shards + the batch checkpoint + compress and verify per batch; all and catalogue run locally
-    expect(submitted.length).toBe(2 + 1 + 2 * batches);
+    // sketch shards + the batch checkpoint + compress (and verify, in the same job) per batch; all and catalogue run locally
+    expect(submitted.length).toBe(2 + 1 + batches);
     expect(new Set(submitted.map((line) => line.split(' ')[0])).size).toBe(submitted.length);
     expectRestored(input, join(out, 'catalogue.tsv'));
 

@@ -40,6 +40,7 @@ Examples:
   seqcoder verify *.seqc                # full decode and checksum check, nothing written
   seqcoder verify strains.seqc --against .   # and compare each file with the one its name names under .
   seqcoder compress -o strains.seqc strains/*.fa   # one archive, the genomes coded against each other
+  seqcoder compress --verify -o strains.seqc strains/   # and check it restores every file before it is kept
   seqcoder list strains.seqc            # its files and records
   seqcoder decompress strains.seqc -C out/   # every file back, byte for byte, under its name
   seqcoder append strains.seqc new/*.fa       # more genomes, without coding the others again
@@ -157,6 +158,12 @@ function buildProgram(setExit: (code: number) => void): Command {
         .choices(['wasm', 'onnx'])
         .default('wasm'),
     )
+    .option(
+      '--verify',
+      'before a new file takes its name, decode it completely and compare it with its inputs, read again, byte for byte ' +
+        '(as `verify --against` does); if anything differs nothing is written and the exit code is 3',
+    )
+    .option('--json', "with --verify: print each file's size, SHA-256 and records as JSON on stdout, as `verify --json` does")
     .addOption(threadsOption())
     .addOption(new Option('--device <name>', 'neural codecs with --runtime onnx: cpu, or cuda (falls back to cpu with a message); cuda implies --runtime onnx').choices(['cpu', 'cuda']).default('cpu'))
     .addHelpText(
@@ -235,6 +242,12 @@ Examples:
         'about 10x smaller for genomes of one species; reading them then rebuilds that group first)',
     )
     .option('-q, --quiet', 'no progress bar and no summary')
+    .option(
+      '--verify',
+      'before the new archive replaces the old one, decode it completely: the files added are compared with their inputs, ' +
+        'byte for byte, the ones it held have their checksums checked; if anything differs the old archive stays and the exit code is 3',
+    )
+    .option('--json', "with --verify: print each file's size, SHA-256 and records as JSON on stdout, as `verify --json` does")
     .action((archive, files, flags) => appendCommand(archive, files, flags));
 
   program

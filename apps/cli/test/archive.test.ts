@@ -148,6 +148,46 @@ describe('multi-file archives', () => {
     expect(seqcoder(['verify', '--against', 'in', 'one.fa.seqc', 'set.seqc']).code).toBe(2);
   });
 
+  it('compress --verify and append --verify decode the new archive and report what verify --json reports', async () => {
+    const [a, b, c] = strains(3, 8000);
+    write('in/a.fa', `>a one\n${wrap(a!, 60)}`);
+    write('in/sub/b.fa.gz', gzipSync(`>b\n${wrap(b!, 70)}`));
+    write('in/c.fa', `>c\n${wrap(c!, 80)}`);
+    const inside = (args: string[], input?: Uint8Array) => runCli(join(dir, 'in'), args, input);
+    const made = inside(['compress', '-q', '--verify', '--json', '-o', '../set.seqc', 'a.fa', 'sub/b.fa.gz']);
+    expect(made.stderr).toBe('');
+    expect(made.code).toBe(0);
+    const verified = inside(['verify', '--json', '--against', '.', '../set.seqc']);
+    expect(JSON.parse(made.stdout.toString())).toEqual(JSON.parse(verified.stdout.toString()));
+    expect(JSON.parse(made.stdout.toString())[0].files.map((f: { against: string }) => f.against)).toEqual(['a.fa', 'sub/b.fa.gz']);
+
+    // append: the files added are compared with their inputs, the ones held are decoded and hashed
+    const appended = inside(['append', '-q', '--verify', '--json', '../set.seqc', 'c.fa']);
+    expect(appended.code).toBe(0);
+    const report = JSON.parse(appended.stdout.toString());
+    expect(report[0].file).toBe('../set.seqc');
+    expect(report[0].files.map((f: { name: string; against?: string }) => [f.name, f.against])).toEqual([['a.fa', undefined], ['sub/b.fa', undefined], ['c.fa', 'c.fa']]);
+    const all = JSON.parse(inside(['verify', '--json', '--against', '.', '../set.seqc']).stdout.toString());
+    expect(report[0].files.map((f: { sha256: string }) => f.sha256)).toEqual(all[0].files.map((f: { sha256: string }) => f.sha256));
+
+    // one input, one archive: compared with that input
+    const one = inside(['compress', '-q', '--verify', '--json', 'c.fa']);
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout.toString())[0].files[0]).toMatchObject({ name: 'c.fa', against: 'c.fa', bytes: readFileSync(join(dir, 'in', 'c.fa')).length });
+
+    // what cannot be verified is refused before anything is written
+    expect(inside(['compress', '--json', '-o', '../x.seqc', 'a.fa', 'c.fa'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--json prints what --verify found/) });
+    expect(inside(['compress', '--verify', '-c', 'a.fa'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs an output file, not -c/) });
+    expect(inside(['compress', '--verify', '-o', '../x.seqc'], Buffer.from('>x\nACGT\n'))).toMatchObject({ code: 2, stderr: expect.stringMatching(/not stdin/) });
+    expect(inside(['append', '--json', '../set.seqc', 'a.fa'])).toMatchObject({ code: 2 });
+    expect(existsSync(join(dir, 'x.seqc'))).toBe(false);
+
+    // the check itself: a file that is not what the archive restores fails it, naming the file
+    const { verifyArchive, original } = await import('../src/commands/verify.js');
+    const wrong = verifyArchive(join(dir, 'set.seqc'), 'set.seqc', async (name) => original(join(dir, 'in', name === 'a.fa' ? 'c.fa' : name)));
+    await expect(wrong).rejects.toMatchObject({ exitCode: 3, message: expect.stringMatching(/a\.fa is not its original .*c\.fa/) });
+  });
+
   it('from -c with several inputs is one readable archive (never an unreadable file)', () => {
     const [a, b] = strains(2, 5000);
     write('a.fa', `>a\n${wrap(a!, 60)}`);

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, formatBytes, log } from '../shared.js';
 import { zstdCompress } from '../zstd.js';
+import { original, printReports, verifyNew, type VerifyReport } from './verify.js';
 
 export interface AppendFlags {
   filesFrom?: string;
@@ -18,10 +19,15 @@ export interface AppendFlags {
   level?: number;
   newGroup?: boolean;
   quiet?: boolean;
+  /** Decode the new archive and compare the files added with their inputs before it replaces the old one. */
+  verify?: boolean;
+  /** With --verify: print what `verify --json` prints for the new archive. */
+  json?: boolean;
 }
 
 export async function appendCommand(archivePath: string, files: string[], flags: AppendFlags): Promise<void> {
   if (files.length === 0 && flags.filesFrom === undefined) throw new CliError('append: name the files to add', Exit.usage);
+  if (flags.json && !flags.verify) throw new CliError('--json prints what --verify found: give --verify too', Exit.usage);
   const members = await memberInputs(files, flags.filesFrom);
   const archive = await forInput(archivePath, () => openArchive(archivePath));
   try {
@@ -32,6 +38,13 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     const total = members.reduce((sum, m) => sum + m.size, 0);
     const progress = startProgress(`append to ${archivePath}`, total, !!flags.quiet);
     const before = archive.compressedBytes;
+    // --verify: the files added are compared with their inputs; the ones the archive held (copied
+    // as they were, never coded again) are decoded and their checksums checked
+    const added = new Map(members.map((m) => [m.name, m.path]));
+    let report: VerifyReport | undefined;
+    const verifyAppended = async (temp: string): Promise<void> => {
+      report = await verifyNew(temp, archivePath, async (name) => (added.has(name) ? original(added.get(name)!) : undefined), `${archivePath} left as it was`);
+    };
     await forInput(archivePath, async () => {
       try {
         const pieces = appendFiles(archive, memberFiles(members, progress), {
@@ -40,11 +53,12 @@ export async function appendCommand(archivePath: string, files: string[], flags:
           newGroup: flags.newGroup,
           zstd: zstdCompress,
         });
-        await writeFileAtomic(archivePath, pieces, { force: true });
+        await writeFileAtomic(archivePath, pieces, { force: true, verify: flags.verify ? (temp) => verifyAppended(temp) : undefined });
       } finally {
         progress.stop();
       }
     });
+    if (flags.json && report) printReports([report]);
     if (!flags.quiet) {
       const after = await openArchive(archivePath);
       log(`${archivePath}: ${members.length} file(s), ${formatBytes(total)} added in ${formatBytes(after.compressedBytes - before)}; ${after.files.length} files in all`);

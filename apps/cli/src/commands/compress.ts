@@ -4,6 +4,7 @@ import { memberFiles, memberInputs, type MemberInput } from '../archive-files.js
 import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { describeArchive } from './info.js';
+import { original, printReports, verifyNew, type Originals, type VerifyReport } from './verify.js';
 import { startProgress } from '../progress.js';
 import { eachInput, forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 import { writingCodec, type RuntimeFlags } from '../neural.js';
@@ -29,6 +30,10 @@ export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
   level?: number | string;
   /** --block-size: cm records longer than this in independent blocks. */
   blockSize?: number;
+  /** Decode each new file and compare it with its input before it takes its name. */
+  verify?: boolean;
+  /** With --verify: print what `verify --json` prints for each new file. */
+  json?: boolean;
 }
 
 
@@ -47,6 +52,8 @@ export function compressedName(path: string): string {
 
 /** Returns the exit code: with several inputs, each is compressed even when one before failed. */
 export async function compressCommand(files: string[], flags: CompressFlags): Promise<number> {
+  if (flags.json && !flags.verify) throw new CliError('--json prints what --verify found: give --verify too', Exit.usage);
+  if (flags.verify && flags.stdout) throw new CliError('--verify reads the new file back: it needs an output file, not -c', Exit.usage);
   const archive = await archiveOutput(files, flags);
   // Made once: a neural codec for --runtime/--device loads its network once for all the files.
   const codecName = flags.codec ?? (archive ? DEFAULT_COLLECTION_CODEC : DEFAULT_CODEC);
@@ -56,11 +63,28 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
     blockBases: flags.blockSize,
     zstd: zstdCompress,
   };
-  return withWorkers(flags, async (workers) => {
-    if (!archive) return eachInput(inputsOf(files, flags), (file) => compressOne(file, flags, { ...coding, workers }));
-    await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers });
-    return Exit.ok;
-  });
+  const reports: VerifyReport[] = [];
+  try {
+    return await withWorkers(flags, async (workers) => {
+      if (!archive) return eachInput(inputsOf(files, flags), (file) => compressOne(file, flags, { ...coding, workers }, reports));
+      await compressArchive(await memberInputs(files, flags.filesFrom), archive.output, flags, { ...coding, workers }, reports);
+      return Exit.ok;
+    });
+  } finally {
+    if (flags.json) printReports(reports);
+  }
+}
+
+/**
+ * What writeFileAtomic runs on a new file before it takes its name: with --verify, a complete
+ * decode compared byte for byte with the inputs (`originals`), its report kept in `reports`;
+ * with --rm alone, a complete decode that checks every checksum; else nothing.
+ */
+function verifyStep(flags: CompressFlags, output: string, originals: Originals, reports: VerifyReport[]): ((temp: string) => Promise<void>) | undefined {
+  if (flags.verify) {
+    return async (temp) => void reports.push(await verifyNew(temp, output, originals, 'nothing written'));
+  }
+  return flags.rm ? verifyWritten : undefined;
 }
 
 /**
@@ -92,6 +116,7 @@ async function compressArchive(
   output: string | undefined,
   flags: CompressFlags,
   coding: Coding,
+  reports: VerifyReport[],
 ): Promise<void> {
   if (output !== undefined && members.some((m) => m.path === output)) throw new CliError(`${output}: is also an input`);
   const total = members.reduce((sum, m) => sum + m.size, 0);
@@ -101,7 +126,11 @@ async function compressArchive(
   await forInput(name, async () => {
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);
-      else await writeFileAtomic(output, pieces, { force: !!flags.force, verify: flags.rm ? verifyWritten : undefined });
+      else {
+        const inputs = new Map(members.map((m) => [m.name, m.path]));
+        const originals: Originals = async (stored) => original(inputs.get(stored)!);
+        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, originals, reports) });
+      }
     } finally {
       progress.stop();
     }
@@ -112,8 +141,9 @@ async function compressArchive(
   }
 }
 
-async function compressOne(file: string, flags: CompressFlags, coding: Coding): Promise<void> {
+async function compressOne(file: string, flags: CompressFlags, coding: Coding, reports: VerifyReport[]): Promise<void> {
   const input = await openInput(file);
+  if (flags.verify && input.path === undefined) throw new CliError('--verify reads the input again: it needs input files, not stdin', Exit.usage);
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? compressedName(input.path!));
   if (toStdout) checkBinaryStdout();
@@ -126,11 +156,8 @@ async function compressOne(file: string, flags: CompressFlags, coding: Coding): 
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);
       else {
-        await writeFileAtomic(output, pieces, {
-          force: !!flags.force,
-          // --rm deletes the only other copy, so decode the new file completely first.
-          verify: flags.rm ? verifyWritten : undefined,
-        });
+        // --rm deletes the only other copy, so the new file is decoded completely first.
+        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, () => original(input.path!), reports) });
       }
     } finally {
       progress.stop();

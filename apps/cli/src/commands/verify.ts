@@ -1,9 +1,11 @@
 /**
  * `verify`: decode an archive completely and check every checksum, writing nothing. With
  * `--against`, also compare what comes out with the original files, byte for byte; with `--json`,
- * print each file's size, SHA-256 and records. Together they are the scale workflow's verify step
- * in one process: extracting a batch to a scratch folder and comparing it there wrote and synced
- * every file to disk, and read it back (about 40% of that step's time on a 500-genome batch).
+ * print each file's size, SHA-256 and records. `compress --verify` and `append --verify` run the
+ * same check on the archive they have just written (verifyArchive), which is how the scale
+ * workflow's compress step checks each batch. Decoding into memory and comparing there replaced
+ * extracting a batch to a scratch folder, which wrote and synced every file to disk and read it
+ * back (about 40% of the check's time on a 500-genome batch).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -39,32 +41,98 @@ export interface VerifiedFile {
 /** Decodes every archive named; reports each, and fails if any fails. */
 export async function verifyCommand(files: string[], flags: VerifyFlags): Promise<number> {
   const inputs = files.length > 0 ? files : ['-'];
-  if (flags.against !== undefined && (inputs.length !== 1 || inputs[0] === '-')) {
+  const against = flags.against;
+  if (against !== undefined && (inputs.length !== 1 || inputs[0] === '-')) {
     throw new CliError('--against compares one archive file (not stdin) with its originals', Exit.usage);
   }
-  const reports: { file: string; files: VerifiedFile[] }[] = [];
+  const reports: VerifyReport[] = [];
   const exit = await eachInput(inputs, async (file) => {
     const archive = await open(file);
     try {
-      if (flags.json || flags.against !== undefined) reports.push({ file, files: await forInput(file, () => check(file, archive, flags.against)) });
-      else await forInput(file, () => archive.verify());
+      if (flags.json || against !== undefined) {
+        // an archive of one input is compared with the file --against names, a multi-file
+        // archive's files with the files of that folder
+        const originals: Originals | undefined =
+          against === undefined ? undefined : archive.files.length === 0 ? () => original(against, file) : (name) => originalIn(against, name);
+        reports.push({ file, files: await forInput(file, () => check(file, archive, originals)) });
+      } else await forInput(file, () => archive.verify());
     } finally {
       await archive.close();
     }
-    if (!flags.quiet && !flags.json) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)}${flags.against !== undefined ? `, identical to ${flags.against}` : ''})`);
+    if (!flags.quiet && !flags.json) log(`${file}: OK (${archive.records.length} record(s), ${formatBytes(archive.originalBytes)}${against !== undefined ? `, identical to ${against}` : ''})`);
   });
-  if (flags.json) process.stdout.write(JSON.stringify(reports, null, 1) + '\n');
+  if (flags.json) printReports(reports);
   return exit;
 }
 
-/** Decodes `file` (whose index is `archive`) as `decompress` would, hashing each file and comparing it with its original. */
-async function check(file: string, archive: Archive, against: string | undefined): Promise<VerifiedFile[]> {
+/** What `verify --json` prints for one archive (and `compress --verify --json` for each it writes). */
+export interface VerifyReport {
+  file: string;
+  files: VerifiedFile[];
+}
+
+export function printReports(reports: VerifyReport[]): void {
+  process.stdout.write(JSON.stringify(reports, null, 1) + '\n');
+}
+
+/**
+ * The original of each stored name (of an archive of one input: its only file), or undefined
+ * where there is none to compare with: that file is then only hashed and its checksums checked.
+ */
+export type Originals = (name: string) => Promise<Original | undefined>;
+
+/**
+ * Decodes the archive at `path` completely, as `verify --json` does, comparing each file with the
+ * original `originals` names; reports the archive under the name `file`. `compress --verify` and
+ * `append --verify` run it on the new archive before it takes its name.
+ */
+export async function verifyArchive(path: string, file: string, originals: Originals): Promise<VerifyReport> {
+  const archive = await open(path);
+  try {
+    return { file, files: await forInput(file, () => check(path, archive, originals, file)) };
+  } finally {
+    await archive.close();
+  }
+}
+
+/**
+ * verifyArchive on a file just written under a temporary name, before it takes the name `file`
+ * (`compress --verify`, `append --verify`); a failure says so, and what became of the output.
+ */
+export async function verifyNew(temp: string, file: string, originals: Originals, outcome: string): Promise<VerifyReport> {
+  try {
+    return await verifyArchive(temp, file, originals);
+  } catch (e) {
+    // a file that differs, or an archive that does not decode, is damage; a missing input is not
+    throw new CliError(`verification of the new file failed, ${outcome}: ${(e as Error).message}`, e instanceof CliError ? e.exitCode : Exit.damaged);
+  }
+}
+
+/**
+ * The original at `path`, which must be a regular file. `archive`: the archive of one input it is
+ * compared with, for `verify --against`, where a folder is a mistake of usage.
+ */
+export async function original(path: string, archive?: string): Promise<Original> {
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+  });
+  if (archive !== undefined && info.isDirectory()) throw new CliError(`${archive} holds one file: --against names that file, not a folder`, Exit.usage);
+  if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
+  return { path, size: info.size };
+}
+
+/**
+ * Decodes `path` (whose index is `archive`) as `decompress` would, hashing each file and comparing
+ * it with its original. `name` is the archive's name in the report (an archive of one input
+ * reports its file under that name without .seqc).
+ */
+async function check(path: string, archive: Archive, originals: Originals | undefined, name = path): Promise<VerifiedFile[]> {
   const single = archive.files.length === 0;
-  // an archive of one input is compared with the file --against names, checked before decoding
-  const only = single && against !== undefined ? await originalFile(against, file) : undefined;
   const members: FileInfo[] = single
-    ? [{ index: 0, name: file.replace(/\.seqc$/, ''), nameBytes: new Uint8Array(), kind: archive.kind === 'fasta' ? 'fasta' : 'generic', firstRecord: 0, records: archive.records.length, originalBytes: archive.originalBytes }]
+    ? [{ index: 0, name: name.replace(/\.seqc$/, ''), nameBytes: new Uint8Array(), kind: archive.kind === 'fasta' ? 'fasta' : 'generic', firstRecord: 0, records: archive.records.length, originalBytes: archive.originalBytes }]
     : [...archive.files];
+  // an archive of one input: its original is found (or found missing) before decoding
+  const only = single ? await originals?.(members[0]!.name) : undefined;
   const done: VerifiedFile[] = [];
   let current: FileCheck | undefined;
   let next = 0;
@@ -72,11 +140,11 @@ async function check(file: string, archive: Archive, against: string | undefined
   const advance = async (upTo: number): Promise<void> => {
     for (; next < upTo; next++) {
       if (current) done.push(await current.finish());
-      current = new FileCheck(members[next]!, archive.records, single ? only : against !== undefined ? await originalIn(against, members[next]!.name) : undefined);
+      current = new FileCheck(members[next]!, archive.records, single ? only : await originals?.(members[next]!.name));
     }
   };
   let started = single ? 1 : 0;
-  const input = await openInput(file);
+  const input = await openInput(path);
   // each piece is hashed and compared before the next is asked for (reusePieces)
   for await (const piece of decompressStream(readInput(input), { onFile: (f) => void (started = f.index + 1), reusePieces: true })) {
     await advance(started);
@@ -88,7 +156,7 @@ async function check(file: string, archive: Archive, against: string | undefined
 }
 
 /** An original file to compare with, and its size. */
-interface Original {
+export interface Original {
   path: string;
   size: number;
 }
@@ -107,16 +175,6 @@ async function originalIn(dir: string, name: string): Promise<Original> {
     if (info.isFile()) return { path: candidate, size: info.size };
   }
   throw new CliError(`${name}: no original under ${dir} (looked for ${path} and ${path}.gz)`);
-}
-
-/** The original file of `archive`, an archive of one input. */
-async function originalFile(path: string, archive: string): Promise<Original> {
-  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new CliError(`${path}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
-  });
-  if (info.isDirectory()) throw new CliError(`${archive} holds one file: --against names that file, not a folder`, Exit.usage);
-  if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
-  return { path, size: info.size };
 }
 
 /** One file as it is decoded: its hash, and the comparison with its original's bytes. */
