@@ -4,12 +4,16 @@ archive when it can instead of compressing everything again.
 
 The archive lives in out/state/archives/BATCH.seqc, outside Snakemake's outputs (Snakemake deletes
 a job's outputs before running it again), and the job's output out/archives/BATCH.seqc is a hard
-link to it (a copy where links are not possible). Genomes join a batch at its end (the ledger
-keeps their order), so when the earlier archive holds exactly the first genomes of the batch, the
-new ones are added with `seqcoder append`: they continue the archive's group, coded against the
-genomes there, and nothing already stored is coded again. Otherwise (a first run, a genome gone
-from the batch, another level) the batch is compressed whole. Both write a new file and rename
-it over the old one only when complete, so an interrupted job leaves the earlier archive intact.
+link to it (a copy where links are not possible). Beside it, BATCH.json records what the archive
+was made from: the level, the archive's size and SHA-256, each genome's file size and time, and
+the report below. Genomes join a batch at its end (the ledger keeps their order), so when the
+archive, as recorded, holds the first genomes of the batch and none of their files has changed
+since, the new ones are added with `seqcoder append`: they continue the archive's group, coded
+against the genomes there, and nothing already stored is coded again. Otherwise (a first run, a
+genome gone from the batch or changed in place, another level, an archive without its record)
+the batch is compressed whole. Both write a new file and rename it over the old one only when
+complete, so an interrupted job leaves the earlier archive intact (and a record that no longer
+matches it, so the next run compresses whole).
 
 Both run with --verify: before the new archive takes its name, the same process decodes it
 completely and compares every file it coded with its input, byte for byte (append: the genomes
@@ -19,6 +23,7 @@ per batch more. The job's second output, out/archives/BATCH.verified.json, is wh
 needs of each genome: its stored name, bytes, SHA-256 and records, as the decode found them.
 """
 import argparse
+import hashlib
 import json
 import os
 import shlex
@@ -28,16 +33,33 @@ import subprocess
 from common import read_list, stored_name, write_atomic
 
 
-def held(seqcoder, archive):
-    """The names of the files an archive holds, in order; None when it cannot be read."""
-    r = subprocess.run([*seqcoder, "list", "--json", archive], capture_output=True)
-    if r.returncode != 0:
+def stamp(path):
+    """A file's size and modification time: what tells that it changed."""
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns]
+
+
+def fingerprint(path):
+    """An archive's size and SHA-256: what tells that it is the one recorded (its time does not:
+    Snakemake may touch a job's output, which is a link to it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return [os.path.getsize(path), digest.hexdigest()]
+
+
+def read_record(path):
+    """The record of what a state archive was made from, or None when there is none to trust."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
         return None
-    return [f["name"] for f in json.loads(r.stdout)[0]["files"]]
 
 
 def report(args, genomes, printed):
-    """Writes --verified from what `seqcoder ... --json` printed of the batch's archive."""
+    """What the catalogue needs of the batch's archive, from what `seqcoder ... --json` printed."""
     files = {f["name"]: f for f in json.loads(printed)[0]["files"]}
     if len(files) != len(genomes):
         raise SystemExit(f"pack.py: {args.state} holds {len(files)} files, the batch {len(genomes)}")
@@ -49,8 +71,7 @@ def report(args, genomes, printed):
         info = files[name]
         records = info["records"] if info["kind"] == "fasta" else []
         entries.append({"genome": genome, "stored": name, "bytes": info["bytes"], "sha256": info["sha256"], "records": records})
-    result = {"batch": args.batch, "archive": os.path.basename(args.output), "archiveBytes": os.path.getsize(args.state), "genomes": entries}
-    write_atomic(args.verified, json.dumps(result, indent=1))
+    return {"batch": args.batch, "archive": os.path.basename(args.output), "archiveBytes": os.path.getsize(args.state), "genomes": entries}
 
 
 def main():
@@ -68,13 +89,15 @@ def main():
     genomes = read_list(args.genomes)
     seqcoder = shlex.split(args.seqcoder)
     os.makedirs(os.path.dirname(args.state), exist_ok=True)
-    # the level the state archive was made at, so that a changed level compresses again
-    level_file = args.state + ".level"
-    earlier = held(seqcoder, args.state) if os.path.exists(args.state) else None
-    same_level = os.path.exists(level_file) and open(level_file, encoding="utf-8").read().strip() == str(args.level)
-    names = [stored_name(g) for g in genomes]
+    stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}
+    record_path = os.path.splitext(args.state)[0] + ".json"
+    record = read_record(record_path) if os.path.exists(args.state) else None
+    if record and (record.get("level") != str(args.level) or record.get("archive") != fingerprint(args.state)):
+        record = None  # another level, or an archive that is not the one recorded
+    earlier = [g["genome"] for g in record["verified"]["genomes"]] if record else []
+    unchanged = earlier and earlier == genomes[: len(earlier)] and all(record["stamps"].get(g) == stamps[g] for g in earlier)
     # stdout of seqcoder is the report; stderr (what went wrong, if anything) goes to the job's log
-    if earlier is not None and same_level and earlier == names[: len(earlier)] and earlier:
+    if unchanged:
         new = genomes[len(earlier) :]
         if new:
             printed = subprocess.run(
@@ -85,11 +108,11 @@ def main():
                 check=True,
                 stdout=subprocess.PIPE,
             ).stdout
+            verified = report(args, genomes, printed)
         else:
-            # nothing to add (the job runs again for another reason): the archive is checked as it is
-            printed = subprocess.run(
-                [*seqcoder, "verify", "--json", "--against", args.input, os.path.abspath(args.state)], text=True, check=True, stdout=subprocess.PIPE
-            ).stdout
+            # nothing to add (the job runs again for another reason, such as a new version of the
+            # workflow): the archive and its genomes are as they were when it was verified
+            verified = record["verified"]
         print(f"pack.py: {os.path.basename(args.output)}: appended {len(new)} genome(s) to the {len(earlier)} it held")
     else:
         printed = subprocess.run(
@@ -100,10 +123,11 @@ def main():
             check=True,
             stdout=subprocess.PIPE,
         ).stdout
-        with open(level_file, "w", encoding="utf-8") as f:
-            f.write(f"{args.level}\n")
+        verified = report(args, genomes, printed)
         print(f"pack.py: {os.path.basename(args.output)}: compressed {len(genomes)} genome(s)")
-    report(args, genomes, printed)
+    # the record last: an archive renamed without it is compressed whole next time
+    write_atomic(record_path, json.dumps({"level": str(args.level), "archive": fingerprint(args.state), "stamps": stamps, "verified": verified}))
+    write_atomic(args.verified, json.dumps(verified, indent=1))
     if os.path.lexists(args.output):
         os.remove(args.output)
     try:

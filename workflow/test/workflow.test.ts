@@ -155,6 +155,17 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expect(readFileSync(join(archives, `${goneBatch}.seqc`)).equals(archivedBefore)).toBe(false);
     expectRestored(input, join(out, 'catalogue.tsv'));
 
+    // a genome changed in place (its name kept) is compressed again with its batch, whole
+    const changed = 'group000/syn00012.fa';
+    const changedBatch = batchesOf(out).get(changed)!;
+    const text = readFileSync(join(input, changed), 'utf8').split('\n');
+    text[3] = text[3]!.slice(0, 5) + (text[3]![5] === 'A' ? 'C' : 'A') + text[3]!.slice(6);
+    writeFileSync(join(input, changed), text.join('\n'));
+    const edited = snakemake(input, out, limits);
+    expect(edited.ran('compress')).toBe(1);
+    expect(edited.stdout + edited.stderr).toMatch(new RegExp(`${changedBatch}\\.seqc: compressed`));
+    expectRestored(input, join(out, 'catalogue.tsv'));
+
     // get: a whole genome as it was, and a region of a one-record genome
     const genome = 'group000/syn00003.fa';
     expect(run(process.execPath, [CLI, 'get', join(out, 'catalogue.tsv'), 'syn00003']).stdout).toBe(readFileSync(join(input, genome), 'utf8'));
