@@ -46,11 +46,17 @@ def mash_distance(j, k):
 
 
 def read_sketches(paths):
+    """Every genome's sketch; all of one k, size and sample, as only those can be compared."""
     sketches = {}
+    kind = None
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 s = json.loads(line)
+                this = (s["kmer"], s["size"], s.get("sample", 1))
+                if kind is not None and this != kind:
+                    raise SystemExit(f"batch.py: {path}: {s['name']} is sketched with k, size, sample {this}, others with {kind}")
+                kind = this
                 sketches[s["name"]] = s
     return sketches
 

@@ -18,7 +18,7 @@ from common import read_list, write_atomic
 
 
 def head(line):
-    """The fields of a sketch line before its hashes (name, bases, kmer, size, and in the cache the
+    """The fields of a sketch line before its hashes (name, bases, kmer, size, sample, and in the cache the
     file's bytes and mtimeNs), without parsing the hashes: a shard's lines hold 500,000 of them,
     which took a tenth of the step's time to parse and print again. The key `,"hashes":` cannot
     occur inside a JSON string (its quotes would be escaped there), so its first occurrence is the key."""
@@ -30,15 +30,15 @@ def stamped(line, stamp):
     return '{"bytes":%d,"mtimeNs":%d,%s' % (stamp[0], stamp[1], line[1:])
 
 
-def read_cache(path, kmer, size):
-    """name -> (line, fields before the hashes) of the shard's cached sketches of this kmer and size."""
+def read_cache(path, kmer, size, sample):
+    """name -> (line, fields before the hashes) of the shard's cached sketches of this kmer, size and sample."""
     if not os.path.exists(path):
         return {}
     cache = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             fields = head(line)
-            if fields["kmer"] == kmer and fields["size"] == size:
+            if fields["kmer"] == kmer and fields["size"] == size and fields.get("sample", 1) == sample:
                 cache[fields["name"]] = (line, fields)
     return cache
 
@@ -51,11 +51,12 @@ def main():
     parser.add_argument("--output", required=True)
     parser.add_argument("--kmer", type=int, required=True)
     parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--sample", type=int, default=1, help="sketch one k-mer in this many (a power of two)")
     parser.add_argument("--genomes", required=True, help="the shard's genomes, one a line (- for stdin)")
     args = parser.parse_args()
 
     genomes = read_list(args.genomes)
-    cache = read_cache(args.cache, args.kmer, args.size)
+    cache = read_cache(args.cache, args.kmer, args.size, args.sample)
     stamps = {}
     for g in genomes:
         info = os.stat(os.path.join(args.input, g))
@@ -66,7 +67,7 @@ def main():
             fresh_path = out.name
         try:
             subprocess.run(
-                [*shlex.split(args.seqcoder), "sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "-o", fresh_path],
+                [*shlex.split(args.seqcoder), "sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path],
                 input="\n".join(todo) + "\n",
                 text=True,
                 cwd=args.input,

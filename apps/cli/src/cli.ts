@@ -12,7 +12,7 @@ import { getCommand } from './commands/get.js';
 import { infoCommand, listCommand } from './commands/info.js';
 import { verifyCommand } from './commands/verify.js';
 import { sketchCommand } from './commands/sketch.js';
-import { MAX_KMER } from './minhash.js';
+import { MAX_KMER, MAX_SAMPLE } from './minhash.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
 import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
@@ -51,6 +51,12 @@ Examples:
   seqcoder compress --block-size 1M genome.fa   # cm in independent blocks: any region decodes at most one block
   seqcoder compress --codec seqcoder-classic genome.fa   # the SeqCoder paper's autoencoder method (slow)
   zcat big.fa.gz | seqcoder compress -c > big.fa.seqc`;
+
+function parseSample(value: string): number {
+  const n = parseInteger(value, 1, MAX_SAMPLE);
+  if ((n & (n - 1)) !== 0) throw new InvalidArgumentError('must be a power of two');
+  return n;
+}
 
 function parseLevel(value: string): number {
   const n = Number(value);
@@ -346,6 +352,11 @@ Examples:
     .option('--files-from <list>', 'also sketch the files listed in this file, one path a line (- for stdin)')
     .addOption(new Option('-k, --kmer <k>', 'k-mer length').default(21).argParser((v) => parseInteger(v, 1, MAX_KMER)))
     .addOption(new Option('-s, --size <n>', 'hashes kept per file').default(1000).argParser((v) => parseInteger(v, 1, 1 << 20)))
+    .addOption(
+      new Option('--sample <n>', 'sketch one k-mer in n, the same ones in every file (a power of two): about 3x faster at 32, for genomes of many times n x size k-mers')
+        .default(1)
+        .argParser((v) => parseSample(v)),
+    )
     .option('-o, --output <path>', 'write the lines to this file instead of standard output')
     .option('-f, --force', 'overwrite an existing output file')
     .option('-q, --quiet', 'no summary')
@@ -356,7 +367,9 @@ Each line is {"name", "bases", "kmer", "size", "hashes"}: the file's path as giv
 count, and the smallest 31-bit hashes of its canonical k-mers, ascending (Mash's method; any other
 letter breaks the k-mers across it). Two sketches of one k and size estimate the Jaccard index J
 of the files' k-mer sets (the share of both among the smallest hashes of their union), and the
-Mash distance -ln(2J/(1+J))/k, about 1 - identity for close genomes.
+Mash distance -ln(2J/(1+J))/k, about 1 - identity for close genomes. With --sample n the line
+also holds "sample": n, and the hashes are those of the k-mers in one fixed n-th of all k-mers
+(both strands alike), which estimates the same J; compare only sketches of one k, size and sample.
 
 Examples:
   seqcoder sketch genomes/*.fa > sketches.jsonl

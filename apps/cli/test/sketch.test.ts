@@ -27,8 +27,8 @@ function reverseComplement(s: string): string {
   return [...s].reverse().map((c) => ({ A: 'T', C: 'G', G: 'C', T: 'A' })[c as 'A']).join('');
 }
 
-function sketch(text: string, k = 21, size = 200) {
-  const s = new Sketcher(k, size);
+function sketch(text: string, k = 21, size = 200, sample = 1) {
+  const s = new Sketcher(k, size, sample);
   s.update(new TextEncoder().encode(text));
   return s.digest();
 }
@@ -83,6 +83,33 @@ describe('MinHash sketches', () => {
     expect(() => new Sketcher(32)).toThrow(RangeError);
   });
 
+  it('samples one k-mer in n: a subset of the full sketch, the same on both strands and in any pieces, for every k', () => {
+    const text = `>a\n${genome.slice(0, 30000)}NN${genome.slice(30000).toLowerCase().replace(/(.{61})/g, '$1\r\n')}\n>b\n${genome.slice(0, 5000)}\n`;
+    for (const k of [1, 5, 15, 16, 17, 21, 31]) {
+      // every k-mer's hash (a size larger than the k-mers), and the sampled ones
+      const all = new Set(sketch(text, k, 1 << 17).hashes);
+      for (const n of [2, 32]) {
+        const sampled = sketch(text, k, 1 << 17, n);
+        expect(sampled.bases, `k=${k}`).toBe(55_000);
+        // each sampled hash is the hash of a k-mer there (the rebuilt high halves are right) ...
+        expect(sampled.hashes.filter((h) => !all.has(h)), `k=${k}, sample ${n}`).toEqual([]);
+        // ... and about one in n of them is sampled
+        if (all.size > 1000) expect(Math.abs(sampled.hashes.length * n - all.size) / all.size, `k=${k}, sample ${n}`).toBeLessThan(0.15);
+        // the reverse complement, another layout, pieces of any size: the same sketch
+        expect(sketch(`>r\n${reverseComplement(genome.slice(0, 5000))}\n>s\n${reverseComplement(genome.slice(30000))}\n>t\n${reverseComplement(genome.slice(0, 30000))}\n`, k, 1 << 17, n).hashes).toEqual(sampled.hashes);
+        const s = new Sketcher(k, 1 << 17, n);
+        const bytes = new TextEncoder().encode(text);
+        for (let at = 0; at < bytes.length; at += 61) s.update(bytes.subarray(at, at + 61));
+        expect(s.digest(), `k=${k}, sample ${n}, in pieces`).toEqual(sampled);
+      }
+    }
+    // the smallest `size` of the sampled hashes
+    const full = sketch(text, 21, 1 << 17, 32).hashes;
+    expect(sketch(text, 21, 100, 32).hashes).toEqual(full.slice(0, 100));
+    expect(() => new Sketcher(21, 100, 3)).toThrow(RangeError);
+    expect(() => new Sketcher(21, 100, 0)).toThrow(RangeError);
+  });
+
   it('estimates the distance of a mutated copy from its divergence', () => {
     const size = 1000;
     const a = new Sketcher(21, size);
@@ -102,6 +129,11 @@ describe('MinHash sketches', () => {
     expect(d).toBeLessThan(0.014);
     expect(mashDistance(jaccard(a.digest().hashes, a.digest().hashes, size), 21)).toBe(0);
     expect(mashDistance(jaccard(a.digest().hashes, sketch(randomBases(400_000, 77), 21, size).hashes, size), 21)).toBe(1);
+    // one k-mer in 32 (the scale workflow's sketches): the same estimate, as noisy
+    const sampled = (text: string) => sketch(text, 21, size, 32).hashes;
+    const ds = mashDistance(jaccard(sampled(source), sampled(mutated), size), 21);
+    expect(ds).toBeGreaterThan(0.006);
+    expect(ds).toBeLessThan(0.014);
   });
 });
 
@@ -120,6 +152,10 @@ describe('seqcoder sketch', () => {
     expect(lines[0]).toMatchObject({ bases: 5000, kmer: 15, size: 50 });
     expect(lines[1].hashes).toEqual(lines[0].hashes);
     expect(lines[2]).toMatchObject({ bases: 0, hashes: [] });
+    expect('sample' in lines[0]).toBe(false);
+    const sampled = runCli(dir, ['sketch', 'a.fa', '--sample', '4', '-s', '50', '-k', '15']);
+    expect(JSON.parse(sampled.stdout.toString())).toMatchObject({ name: 'a.fa', bases: 5000, kmer: 15, size: 50, sample: 4 });
+    expect(runCli(dir, ['sketch', 'a.fa', '--sample', '6'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/power of two/) });
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(0);
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(1); // exists: -f to overwrite
   });

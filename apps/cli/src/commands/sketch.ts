@@ -14,19 +14,22 @@ export interface SketchFlags {
   filesFrom?: string;
   kmer: number;
   size: number;
+  /** Sketch one k-mer in this many (a power of two; 1: all). */
+  sample: number;
   output?: string;
   force?: boolean;
   quiet?: boolean;
 }
 
-/** One JSON line: the file's name as given, its bases, k, the sketch size and the hashes. */
-async function sketchLine(path: string, kmer: number, size: number, pieces: AsyncIterable<Uint8Array>): Promise<string> {
-  const sketcher = new Sketcher(kmer, size);
+/** One JSON line: the file's name as given, its bases, k, the sketch size, the sample (when not 1) and the hashes. */
+async function sketchLine(path: string, flags: SketchFlags, pieces: AsyncIterable<Uint8Array>): Promise<string> {
+  const { kmer, size, sample } = flags;
+  const sketcher = new Sketcher(kmer, size, sample);
   await forInput(path, async () => {
     for await (const piece of pieces) sketcher.update(piece);
   });
   const { bases, hashes } = sketcher.digest();
-  return JSON.stringify({ name: path, bases, kmer, size, hashes }) + '\n';
+  return JSON.stringify({ name: path, bases, kmer, size, ...(sample > 1 ? { sample } : {}), hashes }) + '\n';
 }
 
 /** The pieces of a file to sketch; an empty file is a genome without k-mers here, not an error. */
@@ -51,7 +54,7 @@ export async function sketchCommand(files: string[], flags: SketchFlags): Promis
       for (let i = 0; i < paths.length; i++) {
         const pieces = next.pieces;
         if (i + 1 < paths.length) next = readAhead(filePieces(paths[i + 1]!));
-        yield new TextEncoder().encode(await sketchLine(paths[i]!, flags.kmer, flags.size, pieces));
+        yield new TextEncoder().encode(await sketchLine(paths[i]!, flags, pieces));
       }
     } finally {
       await next.stop();
