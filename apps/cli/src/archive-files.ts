@@ -9,7 +9,7 @@ import { readFile, readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { ArchiveFile } from '@seqcoder/format';
 import { CliError, Exit } from './errors.js';
-import { readAhead, readMaybeGzip } from './io.js';
+import { readAhead, readMaybeGzip, statPath } from './io.js';
 import type { Progress } from './progress.js';
 
 export interface MemberInput {
@@ -58,14 +58,7 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
   const members: MemberInput[] = [];
   for (const path of paths) {
     if (path === '-') throw new CliError('standard input cannot be a member of a multi-file archive', Exit.usage);
-    // synchronous: an asynchronous stat waits on the I/O threads, once a member (of hundreds)
-    let info;
-    try {
-      info = statSync(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
-    }
+    const info = statPath(path);
     if (info.isDirectory()) {
       for (const file of await walk(path)) members.push({ path: file, name: storedName(file, normalize(path)), size: statSync(file).size });
     } else if (info.isFile()) {

@@ -3,7 +3,7 @@
  * temporary name that is renamed only once everything was written and verified, so that an
  * interrupted or failed run never leaves a file that looks complete.
  */
-import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { access, link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
@@ -34,14 +34,32 @@ export interface Input {
   size: number | undefined;
 }
 
+/** A failed stat of `path`, told with the path. */
+function statError(path: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new CliError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+}
+
+/**
+ * The stat of `path`, synchronous: an asynchronous stat waits on the I/O threads, and a coder
+ * that stats hundreds of files (the members of an archive, the originals it is compared with)
+ * left its thread idle once a file. An error names the path.
+ */
+export function statPath(path: string): Stats {
+  try {
+    return statSync(path);
+  } catch (e) {
+    throw statError(path, e);
+  }
+}
+
 /** Checks that a path names a readable, non-empty regular file. */
 async function checkInputFile(path: string): Promise<Input> {
   let info;
   try {
     info = await stat(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw statError(path, e);
   }
   if (info.isDirectory()) throw new CliError(`${path}: is a directory`);
   if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
