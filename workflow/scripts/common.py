@@ -37,3 +37,10 @@ def write_atomic(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def stamp(path):
+    """A file's size and modification time, [bytes, mtime_ns]: what tells the workflow that a
+    genome changed (a list, as it comes back from JSON)."""
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns]

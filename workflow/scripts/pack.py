@@ -30,13 +30,7 @@ import shlex
 import shutil
 import subprocess
 
-from common import read_list, stored_name, write_atomic
-
-
-def stamp(path):
-    """A file's size and modification time: what tells that it changed."""
-    info = os.stat(path)
-    return [info.st_size, info.st_mtime_ns]
+from common import read_list, stamp, stored_name, write_atomic
 
 
 def fingerprint(path):

@@ -14,7 +14,7 @@ import shlex
 import subprocess
 import tempfile
 
-from common import read_list, write_atomic
+from common import read_list, stamp, write_atomic
 
 
 def head(line):
@@ -57,11 +57,8 @@ def main():
 
     genomes = read_list(args.genomes)
     cache = read_cache(args.cache, args.kmer, args.size, args.sample)
-    stamps = {}
-    for g in genomes:
-        info = os.stat(os.path.join(args.input, g))
-        stamps[g] = (info.st_size, info.st_mtime_ns)
-    todo = [g for g in genomes if g not in cache or (cache[g][1].get("bytes"), cache[g][1].get("mtimeNs")) != stamps[g]]
+    stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}
+    todo = [g for g in genomes if g not in cache or [cache[g][1].get("bytes"), cache[g][1].get("mtimeNs")] != stamps[g]]
     if todo:
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=os.path.dirname(os.path.abspath(args.output)), delete=False) as out:
             fresh_path = out.name
