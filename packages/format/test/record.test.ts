@@ -1,6 +1,9 @@
 /** A record's layout and bases give its bytes back, whole (renderRecord) and in any residue range (renderResidues). */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { basesBefore, parseRecord, renderRecord, renderResidues } from '../src/fasta/record.js';
+import { RecordSplitter } from '../src/fasta/splitter.js';
+import { useByteSearch } from '../src/fasta/search.js';
+import { bufferSearch } from '../src/fasta/search.node.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -57,6 +60,44 @@ describe('renderRecord and renderResidues', () => {
         const from = basesBefore(layout, start);
         expect(text(renderResidues(layout, symbols.subarray(from), start, end)), `seed ${seed} ${start}..${end}`).toBe(residues.slice(start, end));
       }
+    }
+  });
+});
+
+describe("the Node entry's byte search (Buffer.indexOf)", () => {
+  afterEach(() => useByteSearch(undefined));
+
+  it('parses every generated record as the array\'s own indexOf does', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      // inside a larger buffer, so that an offset into it would show
+      const original = new TextEncoder().encode(`>before\n${randomRecord(seed)}`).subarray(8);
+      useByteSearch(undefined);
+      const plain = parseRecord(original);
+      useByteSearch(bufferSearch);
+      const fast = parseRecord(original);
+      expect(fast, `seed ${seed}`).toEqual(plain);
+      expect(text(renderRecord(fast.layout, fast.symbols)), `seed ${seed}`).toBe(text(original));
+    }
+  });
+
+  it('splits a stream into the same records, pieces of any size', () => {
+    const whole = Array.from({ length: 60 }, (_, i) => randomRecord(i + 1)).join('\n>\n>>x\n');
+    const bytes = new TextEncoder().encode(whole);
+    const split = (piece: number) => {
+      const splitter = new RecordSplitter();
+      const records: string[] = [];
+      for (let at = 0; at < bytes.length; at += piece) records.push(...splitter.push(bytes.subarray(at, at + piece)).map(text));
+      records.push(...splitter.finish().map(text));
+      return records;
+    };
+    for (const piece of [1, 7, 4096, bytes.length]) {
+      useByteSearch(undefined);
+      const plain = split(piece);
+      useByteSearch(bufferSearch);
+      const fast = split(piece);
+      expect(fast, `pieces of ${piece}`).toEqual(plain);
+      expect(fast.join(''), `pieces of ${piece}`).toBe(whole);
+      expect(fast.length).toBeGreaterThan(60);
     }
   });
 });

@@ -13,6 +13,7 @@
  * original bytes exactly; nothing is normalised.
  */
 import { Eol } from '../constants.js';
+import { searchable } from './search.js';
 
 /** Everything about a record except its bases. Stored in the chunk frame's side sections. */
 export interface RecordLayout {
@@ -98,6 +99,7 @@ export function parseRecord(bytes: Uint8Array, into?: Uint8Array): ParsedRecord 
   const n = bytes.length;
   const hasHeader = n > 0 && bytes[0] === GT;
   const symbols = into !== undefined && into.length >= n ? into : new Uint8Array(n);
+  const search = searchable(bytes);
   const lineRuns: number[] = [];
   const eolExceptions: number[] = [];
   const caseRuns: number[] = [];
@@ -121,7 +123,7 @@ export function parseRecord(bytes: Uint8Array, into?: Uint8Array): ParsedRecord 
 
   while (pos < n) {
     // the line: content pos..end, terminator kind, next line at next
-    const nl = bytes.indexOf(LF, pos);
+    const nl = search.indexOf(LF, pos);
     let end = n;
     let next = n;
     let kind: number = Eol.None;

@@ -1,3 +1,5 @@
+import { searchable } from './search.js';
+
 /**
  * Cuts a byte stream into FASTA records without holding more than the current record:
  * a record starts at the file's first byte or at a '>' that follows a LF.
@@ -19,8 +21,9 @@ export class RecordSplitter {
     this.append(chunk);
     const records: Uint8Array[] = [];
     const view = this.buf.subarray(0, this.end);
+    const search = searchable(view);
     let k = Math.max(this.scanFrom, this.start + 1);
-    while ((k = view.indexOf(62 /* '>' */, k)) !== -1) {
+    while ((k = search.indexOf(62 /* '>' */, k)) !== -1) {
       if (view[k - 1] === 10 /* LF */) {
         records.push(view.subarray(this.start, k));
         this.start = k;
