@@ -111,6 +111,16 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     const again = snakemake(input, out, limits);
     expect(again.stdout + again.stderr).toMatch(/Nothing to be done/);
 
+    // an archive deleted by hand comes back, the same bytes, without coding anything again
+    const firstArchive = join(out, 'archives', `${[...sizes.keys()].sort()[0]}.seqc`);
+    const kept = readFileSync(firstArchive);
+    rmSync(firstArchive);
+    const restored = snakemake(input, out, limits);
+    expect(restored.ran('compress')).toBe(1);
+    expect(restored.stdout + restored.stderr).toMatch(/appended 0 genome\(s\)/);
+    expect(readFileSync(firstArchive).equals(kept)).toBe(true);
+    expectRestored(input, join(out, 'catalogue.tsv'));
+
     // four more genomes of the same family: only the batches they join are compressed again (appended to)
     const archives = join(out, 'archives');
     const before = new Map(readdirSync(archives).map((f) => [f, statSync(join(archives, f)).mtimeMs]));
