@@ -86,7 +86,8 @@ def main():
     stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}
     record_path = os.path.splitext(args.state)[0] + ".json"
     record = read_record(record_path) if os.path.exists(args.state) else None
-    if record and (record.get("level") != str(args.level) or record.get("archive") != fingerprint(args.state)):
+    archive = fingerprint(args.state) if record else None
+    if record and (record.get("level") != str(args.level) or record.get("archive") != archive):
         record = None  # another level, or an archive that is not the one recorded
     earlier = [g["genome"] for g in record["verified"]["genomes"]] if record else []
     unchanged = earlier and earlier == genomes[: len(earlier)] and all(record["stamps"].get(g) == stamps[g] for g in earlier)
@@ -103,6 +104,7 @@ def main():
                 stdout=subprocess.PIPE,
             ).stdout
             verified = report(args, genomes, printed)
+            archive = fingerprint(args.state)
         else:
             # nothing to add (the job runs again for another reason, such as a new version of the
             # workflow): the archive and its genomes are as they were when it was verified
@@ -118,9 +120,10 @@ def main():
             stdout=subprocess.PIPE,
         ).stdout
         verified = report(args, genomes, printed)
+        archive = fingerprint(args.state)
         print(f"pack.py: {os.path.basename(args.output)}: compressed {len(genomes)} genome(s)")
     # the record last: an archive renamed without it is compressed whole next time
-    write_atomic(record_path, json.dumps({"level": str(args.level), "archive": fingerprint(args.state), "stamps": stamps, "verified": verified}))
+    write_atomic(record_path, json.dumps({"level": str(args.level), "archive": archive, "stamps": stamps, "verified": verified}))
     write_atomic(args.verified, json.dumps(verified, indent=1))
     if os.path.lexists(args.output):
         os.remove(args.output)
