@@ -28,7 +28,7 @@ from common import write_atomic
 def jaccard(a, b, size):
     """Mash's estimate: the share of both sketches among the `size` smallest hashes of their union.
     (Lengths and elements in locals: 27% less time than len() and indexing at every step, on 4,000
-    pairs of sketches; this loop is about half of the batch step's time.)"""
+    pairs of sketches; under a profiler this loop was 40% of the batch step.)"""
     i = j = seen = shared = 0
     la = len(a)
     lb = len(b)
