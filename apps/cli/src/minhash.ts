@@ -48,6 +48,17 @@ function hashKmer(hi: number, lo: number): number {
   return fmix32(lo ^ fmix32(hi ^ 0x9e3779b9)) >>> 1;
 }
 
+/**
+ * The hash of the canonical k-mer of a forward code and its reverse complement (high and low
+ * halves), the one both sketch loops keep. The choice is made without a branch (which way it goes
+ * is a coin toss, so a branch is mispredicted half the time): all ones where the forward code is
+ * the smaller, comparing the low halves as unsigned (their sign bits flipped).
+ */
+function canonicalHash(fHi: number, fLo: number, rHi: number, rLo: number): number {
+  const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
+  return hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
+}
+
 /** A → 0, C → 1, G → 2, T → 3 in either case; the bytes that steer the reading above 3. */
 const OTHER = 4; // breaks the k-mers that span it
 const NEWLINE = 5; // skipped: a k-mer goes on over line breaks, and CR of CRLF
@@ -225,11 +236,7 @@ export class Sketcher {
         rLo = (rLo >>> 2) | ((3 - c) << rcShift);
       }
       if (++run < k) continue;
-      // The canonical k-mer without a branch (which way it goes is a coin toss, so a branch is
-      // mispredicted half the time): all ones where the forward code is the smaller, comparing
-      // the low halves as unsigned (their sign bits flipped).
-      const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
-      const h = hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
+      const h = canonicalHash(fHi, fLo, rHi, rLo);
       if (h <= threshold) {
         kept.add(h);
         threshold = kept.threshold;
@@ -279,8 +286,7 @@ export class Sketcher {
       // code's lowest ones, and the reverse code's top bases that of the forward code's lowest
       const fHi = long ? reverseComplement(rLo, k - 16) : 0;
       const rHi = long ? reverseComplement(fLo, k - 16) : 0;
-      const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
-      const h = hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
+      const h = canonicalHash(fHi, fLo, rHi, rLo);
       if (h <= threshold) {
         kept.add(h);
         threshold = kept.threshold;
