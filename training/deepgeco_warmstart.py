@@ -70,6 +70,41 @@ class WarmStart(nn.Module):
         return self.from_dense(torch.relu(self.dense(flat))) + self.from_gru(flat)
 
 
+class TrimmedWarmStart(nn.Module):
+    """A trained WarmStart as a cheaper graph that computes the same function, for export.
+
+    The last GRU layer's backward direction feeds only the output at the newest step, where it has
+    read that one step: running it over the whole context, as a two-layer bidirectional nn.GRU
+    does, is wasted work (a quarter of the multiply-adds at GRUs of 16 over 8 tokens). Here that
+    direction runs on the newest step alone. The weights are the trained model's, and PyTorch gives
+    the same logits to the bit on random windows; the runtime runs the graph about 1.5 times as
+    fast. Only for models whose one picked output is the newest step (jump >= context).
+    """
+
+    def __init__(self, model: WarmStart):
+        super().__init__()
+        gru = model.gru
+        if model.picked != [model.context - 1]:
+            raise ValueError("a trimmed graph needs jump >= context (the newest output alone)")
+        hidden = gru.hidden_size
+        weights = gru.state_dict()
+        self.embedding = model.embedding
+        self.first = nn.GRU(gru.input_size, hidden, bidirectional=True, batch_first=True)
+        self.first.load_state_dict({k: v for k, v in weights.items() if k.endswith("_l0") or k.endswith("_l0_reverse")})
+        self.second_forward = nn.GRU(2 * hidden, hidden, batch_first=True)
+        self.second_forward.load_state_dict({k[: -len("_l1")] + "_l0": v for k, v in weights.items() if k.endswith("_l1")})
+        self.second_backward = nn.GRU(2 * hidden, hidden, batch_first=True)
+        self.second_backward.load_state_dict({k[: -len("_l1_reverse")] + "_l0": v for k, v in weights.items() if k.endswith("_l1_reverse")})
+        self.dense, self.from_dense, self.from_gru = model.dense, model.from_dense, model.from_gru
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        first, _ = self.first(self.embedding(tokens.long()))
+        forward, _ = self.second_forward(first)
+        backward, _ = self.second_backward(first[:, -1:, :])
+        flat = torch.cat([forward[:, -1, :], backward[:, 0, :]], dim=1)
+        return self.from_dense(torch.relu(self.dense(flat))) + self.from_gru(flat)
+
+
 def training_genomes(data: str) -> list[str]:
     paths = [p for p in sorted(glob.glob(os.path.join(data, "genomes", "*.fa"))) if os.path.basename(p) not in EXCLUDED]
     paths += sorted(glob.glob(os.path.join(data, "collections", "Blochmannia", "*")))
@@ -111,6 +146,13 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument(
+        "--graph",
+        choices=("full", "trimmed"),
+        default="full",
+        help="exported graph: the model as trained (full), or TrimmedWarmStart, the same function at less cost "
+        "(deepgeco-warmstart-h32c16 shipped full; h16c8 trimmed)",
+    )
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -158,8 +200,15 @@ def main() -> None:
     with open(os.path.join(args.out, "curve.csv"), "w", newline="") as f:
         csv.writer(f).writerows(curve)
     model.eval()
+    exported = model
+    if args.graph == "trimmed":
+        exported = TrimmedWarmStart(model).eval()
+        with torch.no_grad():
+            check = val_x[:2000].float()
+            if not torch.equal(model(check), exported(check)):
+                raise SystemExit("the trimmed graph does not compute the model's logits")
     torch.onnx.export(
-        model,
+        exported,
         torch.zeros(2, args.context),
         os.path.join(args.out, "warmstart.onnx"),
         input_names=["tokens"],

@@ -6,6 +6,7 @@ import {
   DENOISERS,
   DEFAULT_WARM_START,
   GENERATORS,
+  MINI_WARM_START,
   MODELS,
   WARM_STARTS,
   ModelError,
@@ -57,19 +58,23 @@ describe('@seqcoder/models', () => {
     await expect(loadDenoiser('no-such-denoiser')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 
-  it('loads the shipped DeepGeCo Warm-Start model, whose graph matches its recorded SHA-256', async () => {
+  it('loads the shipped DeepGeCo Warm-Start models, whose graphs match their recorded SHA-256', async () => {
     const warm = await loadWarmStart();
-    expect(warm).toMatchObject({ name: DEFAULT_WARM_START, k: 3, context: 16 });
-    expect(await sha256Hex(warm.graph)).toBe(warm.sha256);
+    expect(warm).toMatchObject({ name: DEFAULT_WARM_START, k: 3, context: 16, features: 192 });
+    expect(warmStartInfo(MINI_WARM_START)).toMatchObject({ k: 3, context: 8, features: 160 });
     expect(warmStartInfo(DEFAULT_WARM_START)).toBe(WARM_STARTS[0]);
-    expect(warmStartByHash(warm.sha256)).toBe(WARM_STARTS[0]);
     expect(warmStartByHash('0'.repeat(64))).toBeUndefined();
-    // its twin with the features (ULTRA), named by its own hash
-    const twin = await loadWarmStart(DEFAULT_WARM_START, 'features');
-    expect(await sha256Hex(twin.graph)).toBe(warm.featuresSha256);
-    expect(warmStartByHash(warm.featuresSha256, 'features')).toBe(WARM_STARTS[0]);
-    expect(warmStartByHash(warm.featuresSha256)).toBeUndefined();
-    expect(warmStartByHash(warm.sha256, 'features')).toBeUndefined();
+    for (const info of WARM_STARTS) {
+      const { graph } = await loadWarmStart(info.name);
+      expect(await sha256Hex(graph)).toBe(info.sha256);
+      expect(warmStartByHash(info.sha256)).toBe(info);
+      // its twin with the features (ULTRA), named by its own hash
+      const twin = await loadWarmStart(info.name, 'features');
+      expect(await sha256Hex(twin.graph)).toBe(info.featuresSha256);
+      expect(warmStartByHash(info.featuresSha256, 'features')).toBe(info);
+      expect(warmStartByHash(info.featuresSha256)).toBeUndefined();
+      expect(warmStartByHash(info.sha256, 'features')).toBeUndefined();
+    }
     await expect(loadWarmStart('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 

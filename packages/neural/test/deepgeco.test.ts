@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress, decompress, openArchive } from '@seqcoder/format';
-import { WARM_STARTS } from '@seqcoder/models';
+import { DEFAULT_WARM_START, MINI_WARM_START, warmStartInfo, WARM_STARTS } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import { OnnxNodeRuntime } from '@seqcoder/runtime-onnx-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,10 +108,23 @@ describe('the deepgeco codec', () => {
     const symbols = symbolsOf(lambda).subarray(0, 3 * MIN_STREAM_TOKENS * 2 + 1);
     const payload = await codecs.deepgeco.encode(symbols, 1);
     expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, 2, 0]);
-    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(WARM_STARTS[0]!.sha256);
+    // MINI writes with its own, smaller Warm-Start; PLUS with the default one
+    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(MINI_WARM_START).sha256);
+    const plus = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbols, 2);
+    expect(Buffer.from(plus.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(DEFAULT_WARM_START).sha256);
+    expect(MINI_WARM_START).not.toBe(DEFAULT_WARM_START);
   }, 60_000);
 
-  it('predicts better than 2 bits per base on a genome it never saw (phage lambda)', async () => {
+  it('decodes MINI payloads of either shipped Warm-Start, each named by its hash', async () => {
+    const symbols = symbolsOf(lambda).subarray(0, 5_000);
+    for (const { name, sha256 } of WARM_STARTS) {
+      const payload = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniWarmStart: name }).encode(symbols, 1);
+      expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(sha256);
+      expect(Buffer.from(await codecs.deepgeco.decode(payload, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+    }
+  }, 60_000);
+
+  it('predicts better than 2 bits per base on phage lambda (one of its training genomes)', async () => {
     const symbols = symbolsOf(lambda);
     const payload = await codecs.deepgeco.encode(symbols, 1);
     expect((payload.length * 8) / symbols.length).toBeLessThan(2);

@@ -70,9 +70,11 @@ describe('older golden files still decode', () => {
   // `seqcoder` files hold a cm payload; these were written when the default level wrote cm
   // model 2 (before the reading-frame models) and model 6 (before the counter priors). The
   // all-sections files were written before chunks left out their empty sections; plus-alone
-  // before deepgeco's PLUS also tried MINI on short records.
+  // before deepgeco's PLUS also tried MINI on short records; mini-h32c16 when MINI wrote with the
+  // default Warm-Start (so did PLUS on these records, which kept MINI's payloads).
   it.each([
     'awkward.deepgeco.plus-alone.seqc',
+    'awkward.deepgeco.mini-h32c16.seqc',
     'awkward.seqcoder.cm-model-2.seqc',
     'awkward.seqcoder.cm-model-6.seqc',
     'awkward.seqcoder.all-sections.seqc',

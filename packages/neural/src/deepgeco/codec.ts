@@ -5,7 +5,9 @@
  *
  * Modes (`--level`):
  * - 1 = MINI, the paper's static mode: the frozen Warm-Start model alone, trained beforehand on
- *   other genomes (training/deepgeco_warmstart.py, `@seqcoder/models`).
+ *   other genomes (training/deepgeco_warmstart.py, `@seqcoder/models`). MINI runs it on every
+ *   token, so it writes with a smaller one than PLUS and ULTRA (MINI_WARM_START: GRUs of 16 over
+ *   8 tokens, a quarter of the work, for the paper's speed on one core; ADR 0023).
  * - 2 = PLUS, the adaptive mode: the Supporter (supporter.ts), a transformer that learns the record
  *   while it is coded, mixed with the Warm-Start by the paper's equations 2 and 3 (mixer.ts) over
  *   the first steps; after those, the Supporter alone. A short record gets MINI's payload where
@@ -36,7 +38,7 @@
  * ends in RECONSTRUCTION_MISMATCH, never in wrong bases.
  */
 import { concatBytes, CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
-import { DEFAULT_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
+import { DEFAULT_WARM_START, MINI_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import type { LoadedModel } from '@seqcoder/runtime';
 import { deterministicRuntime, type RuntimeFactory } from '../engine.js';
@@ -70,8 +72,10 @@ const MIN_BITS_PER_CODED_BIT = Math.log2(4096 / 4095);
 export interface DeepGeCoOptions {
   /** Runs the Warm-Start model at both ends; must be deterministic. Default: the WASM adapter. */
   canonicalRuntime: RuntimeFactory;
-  /** The Warm-Start model new files are written with (default the shipped one). */
+  /** The Warm-Start model new PLUS and ULTRA payloads are written with (default DEFAULT_WARM_START). */
   warmStart?: string;
+  /** The Warm-Start model new MINI payloads are written with (default MINI_WARM_START, a smaller network). */
+  miniWarmStart?: string;
   /**
    * ULTRA writes its fine-tuned layer only where that codes smaller than PLUS (`smaller`, the
    * default); `always` writes the fitted layer that looks best whether or not it pays, to measure
@@ -117,20 +121,22 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       max: 3,
       default: 2,
       meaning:
-        'the DeepGeCo mode: 1 = MINI (the pre-trained Warm-Start model alone), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record)',
+        'the DeepGeCo mode: 1 = MINI (a small pre-trained Warm-Start model alone; the fastest), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record)',
       modelsBases: true,
       roughMBps: [0.03, 0.01],
     },
     sideLevel: () => 19,
 
     async encode(symbols, level) {
-      const { warmStart = DEFAULT_WARM_START } = options;
+      const { warmStart = DEFAULT_WARM_START, miniWarmStart = MINI_WARM_START } = options;
       if (!isMode(level)) throw new InvalidArgumentError(`deepgeco level ${level} is not a mode this version writes (1 = MINI, 2 = PLUS, 3 = ULTRA)`);
       const info = warmStartInfo(warmStart);
+      const miniInfo = warmStartInfo(miniWarmStart);
+      if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
       const tokens = toTokens(symbols, info.k);
       const streams = chooseStreams(tokens.length);
       const code = async (mode: number, layer?: HeadAdaptation) =>
-        encodeAs(mode, await load(info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
+        encodeAs(mode, await load(mode === MINI ? miniInfo : info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
       const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
       const plusOrMini = async () => {
         const plus = await code(PLUS);
