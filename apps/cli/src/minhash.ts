@@ -4,8 +4,8 @@
  * complement count as one) estimate the Jaccard index of two genomes' k-mer sets, and from it the
  * Mash distance, which tracks 1 − average nucleotide identity for close genomes.
  *
- * Hashes are 31-bit: two 32-bit mixes (MurmurHash3's finaliser) of the k-mer's 2-bit code, which
- * JavaScript computes with Math.imul and no BigInt, less their low bit. With s = 1000 and bacterial genomes of a few
+ * Hashes are 31-bit: two 32-bit mixes (MurmurHash3's finaliser) of the k-mer's 2-bit code (its high
+ * and low 32 bits), less their low bit. With s = 1000 and bacterial genomes of a few
  * million k-mers the chance that two different k-mers of a pair share a kept hash is negligible
  * (Mash itself uses 32-bit hashes for k ≤ 16; the sketches are not Mash's own). Anything that is not A, C, G or T (either case),
  * N runs and IUPAC letters included, breaks the k-mers that span it; header lines are skipped.
@@ -16,61 +16,20 @@
  * sketches estimate the Jaccard index of the two sampled sets, which is that of the whole sets up
  * to sampling noise; a genome needs about n × s k-mers to fill its sketch. The scale workflow
  * sketches at n = 32, where most bases cost only the rolling of two codes and the key's test.
+ *
+ * The loop over the bases is WebAssembly (assembly/sketch.ts, compiled into sketch-wasm.ts), where a
+ * k-mer's code is one 64-bit integer: 2.5 times as fast as it was in JavaScript (ADR 0017). This
+ * module keeps what is per sketch: the smallest hashes, headers, and the state between pieces.
  */
 
-/** k-mers up to 31 bases: the 2k-bit code is kept in two halves, a high one of at most 30 bits (never negative as an int32). */
+import { CliError } from './errors.js';
+import { SKETCH_WASM } from './sketch-wasm.js';
+
+/** k-mers up to 31 bases: the 2k-bit code fits one 64-bit integer, and the high half of a hash's input is at most 30 bits. */
 export const MAX_KMER = 31;
 
 /** The largest `sample` of a sketch. */
 export const MAX_SAMPLE = 1 << 16;
-
-/** The reverse complement of the `m` bases in the low 2m bits of `code`, as an m-base code. */
-function reverseComplement(code: number, m: number): number {
-  let out = 0;
-  for (let j = 0; j < m; j++) out = (out << 2) | (3 - ((code >>> (2 * j)) & 3));
-  return out;
-}
-
-/** MurmurHash3's 32-bit finaliser: every input bit moves every output bit. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-/**
- * The hash of a k-mer code given as its high and low 32 bits: 31 bits, so that it stays a small
- * integer in V8 (a uint32 above 2^31 is a double, which made the loop twice as slow).
- */
-function hashKmer(hi: number, lo: number): number {
-  return fmix32(lo ^ fmix32(hi ^ 0x9e3779b9)) >>> 1;
-}
-
-/**
- * The hash of the canonical k-mer of a forward code and its reverse complement (high and low
- * halves), the one both sketch loops keep. The choice is made without a branch (which way it goes
- * is a coin toss, so a branch is mispredicted half the time): all ones where the forward code is
- * the smaller, comparing the low halves as unsigned (their sign bits flipped).
- */
-function canonicalHash(fHi: number, fLo: number, rHi: number, rLo: number): number {
-  const forward = -(+(fHi < rHi) | (+(fHi === rHi) & +((fLo ^ 0x80000000) <= (rLo ^ 0x80000000))));
-  return hashKmer((fHi & forward) | (rHi & ~forward), (fLo & forward) | (rLo & ~forward));
-}
-
-/** A → 0, C → 1, G → 2, T → 3 in either case; the bytes that steer the reading above 3. */
-const OTHER = 4; // breaks the k-mers that span it
-const NEWLINE = 5; // skipped: a k-mer goes on over line breaks, and CR of CRLF
-const HEADER = 6; // '>': a header line when at a line's start, else OTHER
-const CODE = new Uint8Array(256).fill(OTHER);
-CODE[10] = NEWLINE;
-CODE[13] = NEWLINE;
-CODE[62] = HEADER;
-for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
-  CODE[c.charCodeAt(0)] = i;
-  CODE[c.toLowerCase().charCodeAt(0)] = i;
-}
 
 /**
  * Keeps the `size` smallest distinct values seen. Values up to the threshold are gathered in a
@@ -135,46 +94,107 @@ export interface Sketch {
   hashes: number[];
 }
 
+/** The class of each byte, as the kernel reads it: A C G T (either case) = 0..3, then these. */
+const OTHER = 4; // breaks the k-mers that span it
+const NEWLINE = 5; // skipped: a k-mer goes on over line breaks, and CR of CRLF
+const HEADER = 6; // '>': a header line when at a line's start, else OTHER
+const CLASSES = new Uint8Array(256).fill(OTHER);
+CLASSES[10] = NEWLINE;
+CLASSES[13] = NEWLINE;
+CLASSES[62] = HEADER;
+for (const [i, c] of ['A', 'C', 'G', 'T'].entries()) {
+  CLASSES[c.charCodeAt(0)] = i;
+  CLASSES[c.toLowerCase().charCodeAt(0)] = i;
+}
+
+/** The kernel's exports (assembly/sketch.ts). */
+interface Kernel {
+  memory: WebAssembly.Memory;
+  OUT: WebAssembly.Global;
+  OUT_CAP: WebAssembly.Global;
+  INPUT: WebAssembly.Global;
+  configure(k: number, shift: number): void;
+  setState(forwardLo: number, forwardHi: number, reverseLo: number, reverseHi: number, length: number): void;
+  forwardLo(): number;
+  forwardHi(): number;
+  reverseLo(): number;
+  reverseHi(): number;
+  runLength(): number;
+  hashesFound(): number;
+  basesRead(): number;
+  scan(from: number, to: number, threshold: number): number;
+}
+
+let instance: Kernel | undefined;
+
+/** The most bytes copied into the kernel's memory at once (a larger piece is fed in parts): bounds its memory. */
+const WINDOW = 1 << 24;
+
+/** The kernel, instantiated on first use (synchronously: the module is under a kilobyte). */
+function kernel(): Kernel {
+  if (!instance) {
+    const module = new WebAssembly.Module(Buffer.from(SKETCH_WASM, 'base64'));
+    let exports: Kernel;
+    try {
+      exports = new WebAssembly.Instance(module, {
+        env: { abort: () => { throw new Error('the sketch kernel aborted'); } },
+      }).exports as unknown as Kernel;
+    } catch (e) {
+      // V8 reserves several GB of address space for a WebAssembly memory (its bounds checks are
+      // guard pages), which a limit on virtual memory refuses
+      if (!(e instanceof RangeError)) throw e;
+      throw new CliError(
+        `cannot reserve the sketching kernel's memory (${e.message}): where virtual memory is limited ` +
+          '(ulimit -v, a scheduler\'s h_vmem), run Node with --disable-wasm-trap-handler, e.g. NODE_OPTIONS=--disable-wasm-trap-handler',
+      );
+    }
+    growTo(exports, exports.INPUT.value as number);
+    new Uint8Array(exports.memory.buffer, 0, 256).set(CLASSES);
+    instance = exports;
+  }
+  return instance;
+}
+
+/** Grows the kernel's memory to at least `bytes` (its pages are 64 KiB). */
+function growTo(wasm: Kernel, bytes: number): void {
+  const missing = bytes - wasm.memory.buffer.byteLength;
+  if (missing > 0) wasm.memory.grow(Math.ceil(missing / 65536));
+}
+
 /** Builds the sketch of one genome from its FASTA bytes, fed in pieces of any size. */
 export class Sketcher {
   private readonly kept: BottomSet;
-  /** Forward and reverse-complement codes of the current k-mer, high and low 32 bits. */
-  private fHi = 0;
-  private fLo = 0;
-  private rHi = 0;
-  private rLo = 0;
-  /** Bases of the current k-mer so far (it is complete at k). */
-  private run = 0;
+  /** The current k-mer's forward and reverse-complement codes (32-bit halves) and its bases so far, between pieces. */
+  private state = [0, 0, 0, 0, 0];
   private bases = 0;
   /** Inside a header line (from '>' at a line start to its end). */
   private inHeader = false;
   private lineStart = true;
-  private readonly hiMask: number;
-  private readonly rcShift: number;
-  /** A sampled sketch keeps k-mers whose sample key, mixed, has this many leading zero bits. */
+  /** A sampled sketch keeps k-mers whose sample key, mixed, has this many leading zero bits (32: every k-mer). */
   private readonly sampleShift: number;
 
   /**
    * `sample`: 1 sketches every k-mer; a power of two n sketches the k-mers of one n-th of all
-   * possible k-mers (see updateSampled), which is several times faster.
+   * possible k-mers (see the module's comment), which is several times faster.
    */
   constructor(
     private readonly k = 21,
     size = 1000,
-    private readonly sample = 1,
+    sample = 1,
   ) {
     if (!Number.isInteger(k) || k < 1 || k > MAX_KMER) throw new RangeError(`k must be 1..${MAX_KMER}`);
     if (!Number.isInteger(sample) || sample < 1 || sample > MAX_SAMPLE || (sample & (sample - 1)) !== 0) {
       throw new RangeError(`sample must be a power of two from 1 to ${MAX_SAMPLE}`);
     }
     this.kept = new BottomSet(size);
-    // the code of a k-mer is 2k bits: up to 32 in lo, the rest in hi
-    this.hiMask = k > 16 ? 2 ** (2 * k - 32) - 1 : 0;
-    this.rcShift = 2 * k - 2;
     this.sampleShift = 32 - Math.log2(sample);
   }
 
   update(bytes: Uint8Array): void {
+    if (bytes.length > WINDOW) {
+      for (let at = 0; at < bytes.length; at += WINDOW) this.update(bytes.subarray(at, at + WINDOW));
+      return;
+    }
     let i = 0;
     if (this.inHeader) {
       // the rest of a header line that began in an earlier piece
@@ -183,116 +203,36 @@ export class Sketcher {
       this.inHeader = false;
       i = end + 1;
     }
-    if (this.sample === 1) this.updateAll(bytes, i);
-    else this.updateSampled(bytes, i);
-    if (bytes.length > 0) this.lineStart = bytes[bytes.length - 1] === 10;
-  }
-
-  /**
-   * At a '>' that is not a header (inside a line), or at another letter: the k-mer breaks. At a
-   * header's '>': the k-mer breaks and the line is skipped; returns where the reading goes on (-1:
-   * the header goes on into the next piece). Else (a line break): `i`, nothing broken.
-   */
-  private other(bytes: Uint8Array, i: number, c: number): number {
-    if (c === HEADER && (i > 0 ? bytes[i - 1] === 10 : this.lineStart)) {
-      const end = bytes.indexOf(10, i + 1);
-      if (end < 0) this.inHeader = true;
-      return end;
-    }
-    return i;
-  }
-
-  /** Every k-mer: the forward and reverse codes rolled on whole, high and low halves. */
-  private updateAll(bytes: Uint8Array, from: number): void {
-    const k = this.k;
-    const hiMask = this.hiMask;
-    const rcShift = this.rcShift;
+    const wasm = kernel();
+    const input = wasm.INPUT.value as number;
+    const out = wasm.OUT.value as number;
+    growTo(wasm, input + bytes.length);
+    new Uint8Array(wasm.memory.buffer, input, bytes.length).set(bytes);
+    wasm.configure(this.k, this.sampleShift);
+    wasm.setState(...(this.state as [number, number, number, number, number]));
     const kept = this.kept;
-    const n = bytes.length;
-    let { fHi, fLo, rHi, rLo, run, bases } = this;
-    let threshold = kept.threshold;
-    for (let i = from; i < n; i++) {
-      const c = CODE[bytes[i]!]!;
-      if (c > 3) {
-        if (c !== NEWLINE) {
-          run = 0; // a k-mer never spans two records, nor another letter
-          i = this.other(bytes, i, c);
-          if (i < 0) break;
+    const capacity = wasm.OUT_CAP.value as number;
+    while (i < bytes.length) {
+      i = wasm.scan(i, bytes.length, kept.threshold);
+      this.bases += wasm.basesRead();
+      const found = wasm.hashesFound();
+      for (const h of new Uint32Array(wasm.memory.buffer, out, found)) if (h <= kept.threshold) kept.add(h);
+      // Stopped with its buffer full: go on. Else at a '>', where it broke the k-mer: a header
+      // when at a line's start (its line is skipped), another letter inside a line.
+      if (found === capacity || i === bytes.length) continue;
+      if (i > 0 ? bytes[i - 1] === 10 : this.lineStart) {
+        const end = bytes.indexOf(10, i + 1);
+        if (end < 0) {
+          this.inHeader = true;
+          break;
         }
-        continue;
-      }
-      bases++;
-      // The codes stay int32 (no `>>> 0`): V8 keeps them in registers as small integers.
-      if (k > 16) {
-        // forward: shift the 2k-bit code left by 2 and add c
-        fHi = ((fHi << 2) | (fLo >>> 30)) & hiMask;
-        fLo = (fLo << 2) | c;
-        // reverse complement: shift right by 2 and put 3 − c on top
-        rLo = (rLo >>> 2) | ((rHi & 3) << 30);
-        rHi = (rHi >>> 2) | ((3 - c) << (rcShift - 32));
+        i = end + 1;
       } else {
-        fLo = (fLo << 2) | c;
-        if (k < 16) fLo &= (1 << (2 * k)) - 1;
-        rLo = (rLo >>> 2) | ((3 - c) << rcShift);
-      }
-      if (++run < k) continue;
-      const h = canonicalHash(fHi, fLo, rHi, rLo);
-      if (h <= threshold) {
-        kept.add(h);
-        threshold = kept.threshold;
+        i++;
       }
     }
-    Object.assign(this, { fHi, fLo, rHi, rLo, run, bases });
-  }
-
-  /**
-   * One k-mer in `sample`, the same for every genome and on both strands: a k-mer is sketched when
-   * its sample key, the low 32 bits of its forward code XOR those of its reverse complement (which
-   * a strand swap exchanges), mixed by a multiplication, falls in one `sample`-th of its range.
-   * The sketch is then the `size` smallest hashes (the same hash as updateAll's) of those k-mers:
-   * a MinHash of a fixed subset of all k-mers, which estimates the same Jaccard index. Only the
-   * two low halves are rolled on; the high halves are rebuilt from them for the k-mers sampled.
-   * At 32 a base costs about 60% of what updateAll spends on it (5.5 against 9 ns, ADR 0017).
-   */
-  private updateSampled(bytes: Uint8Array, from: number): void {
-    const k = this.k;
-    const kept = this.kept;
-    const n = bytes.length;
-    const long = k > 16;
-    const loMask = k >= 16 ? -1 : (1 << (2 * k)) - 1;
-    // The base that enters the reverse code's low half, complemented, at its top: for k ≤ 16 the
-    // base just read (the forward code's lowest), for k > 16 the one k − 16 bases back (which the
-    // forward low half still holds), as the low half holds the first 16 bases of the k-mer.
-    const lag = long ? 2 * (k - 16) : 0;
-    const top = long ? 30 : this.rcShift;
-    const sampleShift = this.sampleShift;
-    let { fLo, rLo, run, bases } = this;
-    let threshold = kept.threshold;
-    for (let i = from; i < n; i++) {
-      const c = CODE[bytes[i]!]!;
-      if (c > 3) {
-        if (c !== NEWLINE) {
-          run = 0;
-          i = this.other(bytes, i, c);
-          if (i < 0) break;
-        }
-        continue;
-      }
-      bases++;
-      fLo = ((fLo << 2) | c) & loMask;
-      rLo = (rLo >>> 2) | (((~fLo >>> lag) & 3) << top);
-      if (++run < k || Math.imul(fLo ^ rLo, 0x9e3779b1) >>> sampleShift !== 0) continue;
-      // the high halves: the first k − 16 bases forward are the reverse complement of the reverse
-      // code's lowest ones, and the reverse code's top bases that of the forward code's lowest
-      const fHi = long ? reverseComplement(rLo, k - 16) : 0;
-      const rHi = long ? reverseComplement(fLo, k - 16) : 0;
-      const h = canonicalHash(fHi, fLo, rHi, rLo);
-      if (h <= threshold) {
-        kept.add(h);
-        threshold = kept.threshold;
-      }
-    }
-    Object.assign(this, { fLo, rLo, run, bases });
+    this.state = [wasm.forwardLo(), wasm.forwardHi(), wasm.reverseLo(), wasm.reverseHi(), wasm.runLength()];
+    if (bytes.length > 0) this.lineStart = bytes[bytes.length - 1] === 10;
   }
 
   digest(): Sketch {

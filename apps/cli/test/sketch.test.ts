@@ -3,12 +3,13 @@
  * the strand, case, line layout or gzip; anything but ACGT breaks k-mers; the distance of a
  * mutated copy follows its divergence; bad input fails clearly.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { jaccard, mashDistance, Sketcher } from '../src/minhash.js';
-import { runCli, testFolders } from './helpers.js';
+import { CLI, runCli, testFolders } from './helpers.js';
 
 const folders = testFolders('seqcoder-sketch-');
 
@@ -110,6 +111,27 @@ describe('MinHash sketches', () => {
     expect(() => new Sketcher(21, 100, 0)).toThrow(RangeError);
   });
 
+  it('takes a piece larger than the kernel\'s window (16 MiB) as it takes small ones', () => {
+    const bytes = new Uint8Array(17 << 20);
+    let x = 3;
+    for (let i = 0; i < bytes.length; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      bytes[i] = i % 81 === 80 ? 10 : 'ACGT'.charCodeAt(x >>> 30); // lines of 80
+    }
+    bytes.set(new TextEncoder().encode('\n>a header across the window\n'), (16 << 20) - 10);
+    const whole = new Sketcher(21, 500, 32);
+    whole.update(bytes);
+    const pieces = new Sketcher(21, 500, 32);
+    for (let at = 0; at < bytes.length; at += 1 << 20) pieces.update(bytes.subarray(at, at + (1 << 20)));
+    expect(whole.digest()).toEqual(pieces.digest());
+    expect(whole.digest().hashes).toHaveLength(500);
+  });
+
+  it('runs the kernel that assembly/sketch.ts compiles to (src/sketch-wasm.ts is up to date)', async () => {
+    const { compileKernel, TARGET } = await import('../scripts/build-wasm.mjs');
+    expect(await compileKernel(), 'run pnpm --filter seqcoder build:wasm').toBe(readFileSync(TARGET, 'utf8'));
+  }, 60_000);
+
   it('estimates the distance of a mutated copy from its divergence', () => {
     const size = 1000;
     const a = new Sketcher(21, size);
@@ -158,6 +180,22 @@ describe('seqcoder sketch', () => {
     expect(runCli(dir, ['sketch', 'a.fa', '--sample', '6'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/power of two/) });
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(0);
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(1); // exists: -f to overwrite
+  });
+
+  it('says what to do where virtual memory is limited (the kernel reserves address space), and works with that done', () => {
+    const dir = folders.current();
+    writeFileSync(join(dir, 'a.fa'), `>x\n${randomBases(5000, 3)}\n`);
+    // ulimit -v in KiB: room for Node (about 1.4 GB here), not for a WebAssembly memory's reservation
+    const limited = (env: Record<string, string> = {}) =>
+      spawnSync('/bin/sh', ['-c', `ulimit -v 3000000 && exec "${process.execPath}" "${CLI}" sketch a.fa`], { cwd: dir, env: { ...process.env, ...env } });
+    const refused = limited();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.toString()).toMatch(/cannot reserve the sketching kernel's memory.*NODE_OPTIONS=--disable-wasm-trap-handler/);
+    // the flag is Node's from 20.15 and 22.2
+    if (spawnSync(process.execPath, ['--disable-wasm-trap-handler', '-e', '0']).status !== 0) return;
+    const done = limited({ NODE_OPTIONS: '--disable-wasm-trap-handler' });
+    expect(done.status, done.stderr.toString()).toBe(0);
+    expect(done.stdout.toString()).toBe(runCli(dir, ['sketch', 'a.fa']).stdout.toString());
   });
 
   it('refuses missing files, folders, no input and a k out of range', () => {
