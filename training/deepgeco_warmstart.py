@@ -76,9 +76,10 @@ class TrimmedWarmStart(nn.Module):
     The last GRU layer's backward direction feeds only the output at the newest step, where it has
     read that one step: running it over the whole context, as a two-layer bidirectional nn.GRU
     does, is wasted work (a quarter of the multiply-adds at GRUs of 16 over 8 tokens). Here that
-    direction runs on the newest step alone. The weights are the trained model's, and PyTorch gives
-    the same logits to the bit on random windows; the runtime runs the graph about 1.5 times as
-    fast. Only for models whose one picked output is the newest step (jump >= context).
+    direction runs on the newest step alone. The weights are the trained model's, and the export
+    checks that PyTorch gives the same logits to the bit on 2,000 held-out windows; onnxruntime-web
+    runs the graph about 1.5 times as fast. Only for models whose one picked output is the newest
+    step (jump >= context).
     """
 
     def __init__(self, model: WarmStart):
