@@ -34,13 +34,12 @@ let mask: u64 = 0;
 let top: u64 = 0;
 let sampleShift: u32 = 0;
 
-/** k (1..31) and the sample's shift (32 − log2 n; 32 sketches every k-mer); resets the k-mer. */
+/** k (1..31) and the sample's shift (32 − log2 n; 32 sketches every k-mer); setState gives the k-mer. */
 export function configure(kmer: i32, shift: u32): void {
   k = kmer;
   mask = (<u64>1 << (<u64>(2 * kmer))) - 1;
   top = <u64>(2 * kmer - 2);
   sampleShift = shift;
-  run = 0;
 }
 
 /** Sets the k-mer state (a host keeps one per sketch); the codes as 32-bit halves. */

@@ -165,7 +165,7 @@ function growTo(wasm: Kernel, bytes: number): void {
 export class Sketcher {
   private readonly kept: BottomSet;
   /** The current k-mer's forward and reverse-complement codes (32-bit halves) and its bases so far, between pieces. */
-  private state = [0, 0, 0, 0, 0];
+  private state: [forwardLo: number, forwardHi: number, reverseLo: number, reverseHi: number, length: number] = [0, 0, 0, 0, 0];
   private bases = 0;
   /** Inside a header line (from '>' at a line start to its end). */
   private inHeader = false;
@@ -209,7 +209,7 @@ export class Sketcher {
     growTo(wasm, input + bytes.length);
     new Uint8Array(wasm.memory.buffer, input, bytes.length).set(bytes);
     wasm.configure(this.k, this.sampleShift);
-    wasm.setState(...(this.state as [number, number, number, number, number]));
+    wasm.setState(...this.state);
     const kept = this.kept;
     const capacity = wasm.OUT_CAP.value as number;
     while (i < bytes.length) {
