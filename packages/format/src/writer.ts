@@ -369,6 +369,11 @@ class ChunkWriter {
   private bytes = 0;
   /** The group being gathered continues the previous group of the file. */
   private continuing: boolean;
+  /**
+   * Bases of short-record trials the level may still spend (SequenceCodec.trialBudget): granted
+   * to records in the order they come, so that the bytes do not depend on the threads.
+   */
+  private trialBases: number;
   /** Frames to write before record i of the chunk (i = records.length: after the last). */
   private marks: { before: number; frame: Uint8Array }[] = [];
   /** Records added in all, for the END frame. */
@@ -393,6 +398,7 @@ class ChunkWriter {
     // the budget left, in bases at most, reserved by the group coder (input bytes bound bases)
     this.groupCoder = codec.group?.encoder(level, continues?.continuation, fileFlags, this.chunkBytes - this.bytes);
     this.continuing = continues !== undefined;
+    this.trialBases = codec.trialBudget?.(level) ?? 0;
   }
 
   mark(frame: Uint8Array): void {
@@ -418,9 +424,11 @@ class ChunkWriter {
     const partly = (bases: number) => this.progress.partly(Math.floor((size * bases) / symbols.length));
     // A group's record payloads are known once the group is (flush): here only their heads.
     if (this.groupCoder) this.groupCoder.encodeRecord(symbols);
+    const trial = symbols.length <= this.trialBases;
+    if (trial) this.trialBases -= symbols.length;
     const payload = this.groupCoder
       ? Promise.resolve(head)
-      : (this.workers?.encode(codec, symbols, level, this.blockBases) ?? encodeSliced(codec, symbols, level, this.blockBases, partly)).then((data) =>
+      : (this.workers?.encode(codec, symbols, level, this.blockBases, trial) ?? encodeSliced(codec, symbols, level, this.blockBases, partly, trial)).then((data) =>
           concatBytes([head, data]),
         );
     const settled: Promise<void> = payload.then(

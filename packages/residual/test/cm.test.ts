@@ -64,6 +64,14 @@ describe('cm codec', () => {
       expect(cmPayloadModel(cmEncode(input, { level }))).toBe(expected[level]);
     }
     expect(cmPayloadModel(cmEncode(sampleGenome(500)))).toBe(expected[CM_LEVEL_RANGE.default]);
+    // a trial granted to a record too long for it changes nothing
+    expect(cmEncode(input, { level: 2, trial: true })).toEqual(cmEncode(input, { level: 2 }));
+    // and the trials, also written down: level 2's only within the budget the writer grants
+    expect(CM_SHORT_RECORD_TRIALS).toEqual({
+      2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
+      3: { maxBases: 2 ** 18, models: [13] },
+      4: { maxBases: 2 ** 18, models: [13, 14] },
+    });
   }, 30_000); // four levels over 2^18 bases: about 4 s alone, more beside the other packages' tests
 
   it.each(Object.keys(CM_SHORT_RECORD_TRIALS).map(Number))('on a short record, level %i keeps the smallest of its trial models', (level) => {
@@ -76,8 +84,11 @@ describe('cm codec', () => {
     const vocabulary = Array.from({ length: 32 }, () => Array.from({ length: 7 }, () => rand() & 3));
     const words = Uint8Array.from(Array.from({ length: 4_000 }, () => vocabulary[rand() % 32]!).flat());
     const chosen = new Set<number>();
+    // a level with a budget (level 2) tries only the records the writer grants a trial
+    const trial = CM_SHORT_RECORD_TRIALS[level]!.budget !== undefined;
     for (const input of [codons, words]) {
-      const payload = cmEncode(input, { level });
+      if (trial) expect(cmPayloadModel(cmEncode(input, { level }))).toBe(CM_LEVELS[level]);
+      const payload = cmEncode(input, { level, trial: true });
       const sizes = candidates.map((model) => cmEncode(input, { model }).length);
       expect(payload.length).toBe(Math.min(...sizes));
       expect(cmPayloadModel(payload)).toBe(candidates[sizes.indexOf(payload.length)]);
@@ -86,9 +97,9 @@ describe('cm codec', () => {
     }
     expect(chosen.size).toBeGreaterThan(1);
     // Streaming in pieces gives the same choice and bytes.
-    const encoder = new CmEncoder(codons.length, { level });
+    const encoder = new CmEncoder(codons.length, { level, trial: true });
     for (let at = 0; at < codons.length; at += 4096) encoder.push(codons.subarray(at, at + 4096));
-    expect(encoder.finish()).toEqual(cmEncode(codons, { level }));
+    expect(encoder.finish()).toEqual(cmEncode(codons, { level, trial: true }));
   }, 30_000);
 
   it('with side information, writes a model that mixes it in at every level', () => {

@@ -6,6 +6,7 @@ import {
   CM_ALIGNED_LEVELS,
   CM_BLOCK_RANGE,
   CM_LEVEL_RANGE,
+  CM_SHORT_RECORD_TRIALS,
   CmDecoder,
   CmEncoder,
   cmBlockBases,
@@ -43,9 +44,10 @@ export interface SequenceCodec {
   /**
    * Encodes symbols 0..3 (one per byte). The codec decides what of `level` it stores. Codecs that
    * run a network (registered from `@seqcoder/neural`) return a promise. `blockBases` only for
-   * a codec with `blocks`.
+   * a codec with `blocks`. `trial`: the writer grants this record a share of the level's
+   * `trialBudget`.
    */
-  encode(symbols: Uint8Array, level: number, blockBases?: number): Uint8Array | Promise<Uint8Array>;
+  encode(symbols: Uint8Array, level: number, blockBases?: number, trial?: boolean): Uint8Array | Promise<Uint8Array>;
   /**
    * Decodes bases `start..end` of a payload holding `count` bases, one symbol per byte.
    * Must throw (any error) on a payload that cannot hold `count` bases.
@@ -59,8 +61,15 @@ export interface SequenceCodec {
    * where the payload is in blocks, skips ahead to the start of the block holding `base` and
    * returns the position reading goes on from.
    */
-  encoder?(count: number, level: number, blockBases?: number): { push(symbols: Uint8Array): void; finish(): Uint8Array };
+  encoder?(count: number, level: number, blockBases?: number, trial?: boolean): { push(symbols: Uint8Array): void; finish(): Uint8Array };
   decoder?(payload: Uint8Array, count: number): { read(n: number): Uint8Array; readAll(): Uint8Array; seek?(base: number): number };
+  /**
+   * Bases of an archive's records that `level` may spend trials on (coding a short record with
+   * several models and keeping the smallest; cm level 2), or undefined where the level needs no
+   * grant. The writer grants records in order (`trial` of encode and encoder) while the budget
+   * lasts, so that the bytes do not depend on the number of threads.
+   */
+  trialBudget?(level: number): number | undefined;
   /** Where the codec has `blocks`: the bases per block of a payload coded in blocks, else undefined. */
   blockBases?(payload: Uint8Array, count: number): number | undefined;
   /**
@@ -200,8 +209,9 @@ export const cmCodec: SequenceCodec = {
   sideLevel: () => 19,
   blocks: CM_BLOCK_RANGE,
   blockBases: (payload, count) => wrapCodedErrors(() => cmBlockBases(payload, count)),
-  encode: (symbols, level, blockBases) => cmEncode(symbols, { level, blockBases }),
-  encoder: (count, level, blockBases) => new CmEncoder(count, { level, blockBases }),
+  encode: (symbols, level, blockBases, trial) => cmEncode(symbols, { level, blockBases, trial }),
+  encoder: (count, level, blockBases, trial) => new CmEncoder(count, { level, blockBases, trial }),
+  trialBudget: (level) => CM_SHORT_RECORD_TRIALS[level]?.budget,
   decoder: (payload, count) => {
     const decoder = wrapCodedErrors(() => new CmDecoder(payload, count));
     return {

@@ -12,16 +12,17 @@ export const SLICE_BASES = 1 << 16;
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
-/** Like SequenceCodec.encode; `onSlice(bases)` after each slice, with the bases coded so far. */
+/** Like SequenceCodec.encode; `onSlice(bases)` after each slice, with the bases coded so far; `trial` as encode's. */
 export async function encodeSliced(
   codec: SequenceCodec,
   symbols: Uint8Array,
   level: number,
   blockBases: number | undefined,
   onSlice?: (bases: number) => void,
+  trial?: boolean,
 ): Promise<Uint8Array> {
-  if (!codec.encoder || symbols.length <= SLICE_BASES) return codec.encode(symbols, level, blockBases);
-  const encoder = codec.encoder(symbols.length, level, blockBases);
+  if (!codec.encoder || symbols.length <= SLICE_BASES) return codec.encode(symbols, level, blockBases, trial);
+  const encoder = codec.encoder(symbols.length, level, blockBases, trial);
   for (let i = 0; i < symbols.length; i += SLICE_BASES) {
     encoder.push(symbols.subarray(i, i + SLICE_BASES));
     onSlice?.(Math.min(symbols.length, i + SLICE_BASES));

@@ -32,8 +32,8 @@ export function codecWorkers(threads: number, inlineBases: number = INLINE_BASES
   };
   return {
     threads,
-    encode: (codec, symbols, level, blockBases) =>
-      codec === cmCodec && pooled(symbols.length) ? pool.encode(symbols, { level, blockBases }) : undefined,
+    encode: (codec, symbols, level, blockBases, trial) =>
+      codec === cmCodec && pooled(symbols.length) ? pool.encode(symbols, { level, blockBases, trial }) : undefined,
     // As the cm codec does in this thread: a stream that does not decode is a damaged file.
     decode: (codec, payload, count) =>
       codec === cmCodec && pooled(count)

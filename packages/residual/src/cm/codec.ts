@@ -64,6 +64,12 @@ export interface CmOptions {
    * again (ADR 0015). Not with hints or an explicit model list; undefined: one stream.
    */
   blockBases?: number;
+  /**
+   * Whether this record is granted the short-record trial of a level whose trials have a budget
+   * (CM_SHORT_RECORD_TRIALS; level 2): the archive writer grants it while the archive's budget
+   * lasts. Levels without a budget try every short record regardless.
+   */
+  trial?: boolean;
 }
 
 function chooseModel(options: CmOptions): number {
@@ -81,13 +87,15 @@ function chooseModel(options: CmOptions): number {
 
 /**
  * The models to code `count` symbols with: the one the options name, and on a short record at a
- * level with trials, the alternatives (CM_SHORT_RECORD_TRIALS) too.
+ * level with trials (where its budget, if any, grants this one), the alternatives
+ * (CM_SHORT_RECORD_TRIALS) too.
  */
 function chooseModels(options: CmOptions, count: number): number[] {
   const first = chooseModel(options);
   if (options.model !== undefined || options.hints) return [first];
   const trial = CM_SHORT_RECORD_TRIALS[options.level ?? CM_LEVEL_RANGE.default];
-  return trial && count <= trial.maxBases ? [first, ...trial.models] : [first];
+  if (!trial || count > trial.maxBases || (trial.budget !== undefined && !options.trial)) return [first];
+  return [first, ...trial.models];
 }
 
 /** One model coding the record (or its current block), with its own coder. */
