@@ -3,7 +3,7 @@
 // a model as number 99 (shown as L9).
 import { readFileSync } from 'node:fs';
 import { cmDecode, cmEncode } from '../src/cm/codec.js';
-import { CM_MODELS } from '../src/cm/levels.js';
+import { CM_MODELS } from '../src/cm/models.js';
 
 const CODE: Record<number, number> = { 65: 0, 67: 1, 71: 2, 84: 3 };
 let level = Number(process.env.LEVEL ?? 2);
