@@ -1,4 +1,4 @@
-"""The SeqCoder autoencoder, ConvolutionalAutoEncoder1D, as ../shared/DESIGN.md describes it.
+"""The SeqCoder autoencoder, ConvolutionalAutoEncoder1D, as the SeqCoder paper describes it.
 
 Input: chunks of K = 1280 bases, each base mapped A->0, T->1, C->2, G->3 (padding 4) and divided
 by 4, one float channel. The encoder halves the length four times (L/16 = 80 positions) and ends in
