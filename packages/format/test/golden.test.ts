@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CM_LEVELS, CM_SHORT_RECORD_TRIALS } from '@seqcoder/residual';
 import { appendFiles, compress, compressFiles, crc32c, decompress, decompressStream, isSeqCoderError, openArchive, FORMAT_REVISION } from '../src/index.js';
 import { RequiredFlag } from '../src/constants.js';
-import { collect, FIXTURES, fixture, pieces, zstdCompress } from './helpers.js';
+import { collect, FIXTURES, fixture, pieces, sequenceFrames, zstdCompress } from './helpers.js';
 
 describe('golden files decode forever', () => {
   const dir = join(FIXTURES, 'golden', 'v1.0');
@@ -19,18 +19,6 @@ describe('golden files decode forever', () => {
     });
   }
 });
-
-/** Payloads of the sequence frames (type 2) of a container. */
-function sequenceFrames(file: Uint8Array): Uint8Array[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const out: Uint8Array[] = [];
-  for (let at = 16; at < file.length; ) {
-    const length = view.getUint32(at + 2, true);
-    if (file[at] === 2) out.push(file.subarray(at + 10, at + 10 + length));
-    at += 10 + length;
-  }
-  return out;
-}
 
 describe('the cm encoder writes the golden bytes again', () => {
   // Decoding forever is not enough for cm: the encoder and decoder run the same model, so an

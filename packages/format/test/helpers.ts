@@ -58,3 +58,22 @@ export function rng(seed: number): () => number {
     return (x >>> 0) / 2 ** 32;
   };
 }
+
+/** Payloads of the sequence frames (type 2) of a container, in order. */
+export function sequenceFrames(file: Uint8Array): Uint8Array[] {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const out: Uint8Array[] = [];
+  for (let at = 16; at < file.length; ) {
+    const length = view.getUint32(at + 2, true);
+    if (file[at] === 2) out.push(file.subarray(at + 10, at + 10 + length));
+    at += 10 + length;
+  }
+  return out;
+}
+
+/** What a sequence frame's codec coded: its payload after the codec id and the base count (two varints). */
+export function codedPayload(frame: Uint8Array): Uint8Array {
+  let p = 0;
+  for (let varints = 0; varints < 2; p++) if (frame[p]! < 0x80) varints++;
+  return frame.subarray(p);
+}

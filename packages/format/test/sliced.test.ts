@@ -6,6 +6,7 @@ import { cmEncode } from '@seqcoder/residual';
 import { describe, expect, it } from 'vitest';
 import { SLICE_BASES } from '../src/codecs/sliced.js';
 import { compress, decompress, openArchive } from '../src/index.js';
+import { codedPayload, sequenceFrames } from './helpers.js';
 
 /** One record of `n` pseudo-random bases in 60-column lines, and its symbols (A=0 C=1 G=2 T=3). */
 function longRecord(n: number): { fasta: Uint8Array; symbols: Uint8Array } {
@@ -16,18 +17,11 @@ function longRecord(n: number): { fasta: Uint8Array; symbols: Uint8Array } {
   return { fasta: new TextEncoder().encode(`>long\n${seq.replace(/(.{60})/g, '$1\n')}\n`), symbols };
 }
 
-/** The payload of the file's only sequence frame, after its codec id and base count. */
+/** The payload of the file's first sequence frame, after its codec id and base count. */
 function sequencePayload(file: Uint8Array): Uint8Array {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  for (let at = 16; at < file.length; at += 10 + view.getUint32(at + 2, true)) {
-    if (file[at] === 2) {
-      const payload = file.subarray(at + 10, at + 10 + view.getUint32(at + 2, true));
-      let p = 1; // codec id 2 is one byte; then the base count as a varint
-      while (payload[p] & 0x80) p++;
-      return payload.subarray(p + 1);
-    }
-  }
-  throw new Error('no sequence frame');
+  const [frame] = sequenceFrames(file);
+  if (!frame) throw new Error('no sequence frame');
+  return codedPayload(frame);
 }
 
 describe('slice-by-slice coding of long records', () => {

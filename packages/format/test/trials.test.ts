@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CM_LEVELS, CM_SHORT_RECORD_TRIALS, cmPayloadModel } from '@seqcoder/residual';
 import { cmCodec, codecWorkers, compress, compressFiles, decompress } from '../src/index.node.js';
-import { collect } from './helpers.js';
+import { codedPayload, collect, sequenceFrames } from './helpers.js';
 
-/** The cm model of each sequence frame (type 2) of a container: its payload after the codec id and base count. */
+/** The cm model of each sequence frame of a container. */
 function frameModels(file: Uint8Array): number[] {
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const models: number[] = [];
-  for (let at = 16; at < file.length; ) {
-    const length = view.getUint32(at + 2, true);
-    if (file[at] === 2) {
-      let p = at + 10;
-      for (let varints = 0; varints < 2; p++) if (file[p]! < 0x80) varints++;
-      models.push(cmPayloadModel(file.subarray(p, at + 10 + length)));
-    }
-    at += 10 + length;
-  }
-  return models;
+  return sequenceFrames(file).map((frame) => cmPayloadModel(codedPayload(frame)));
 }
 
 /** A record of `bases` random bases with every third one T: the short-record model 13 codes it smaller than model 18. */
