@@ -4,7 +4,7 @@
  * gradients (PLUS) and the fine-tuned output layer (ULTRA).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,7 +153,12 @@ describe('the deepgeco codec', () => {
       process.stdout.write(Buffer.from(await decompress(new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'a.seqc'))})))).toString('base64'));
     `;
     const packageDir = fileURLToPath(new URL('..', import.meta.url));
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: packageDir, maxBuffer: 1 << 26 });
+    let out: Buffer;
+    try {
+      out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: packageDir, maxBuffer: 1 << 26 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(Buffer.compare(Buffer.from(out.toString(), 'base64'), Buffer.from(fasta))).toBe(0);
   }, 60_000);
 });
