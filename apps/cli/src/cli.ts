@@ -15,6 +15,7 @@ import { sketchCommand } from './commands/sketch.js';
 import { MAX_KMER, MAX_SAMPLE } from './minhash.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
+import { fitWasmCompiler } from './wasm-compiler.js';
 import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
 
 const VERSION = '0.1.0';
@@ -131,7 +132,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .addHelpText('after', EXAMPLES + '\n' + EXIT_CODES)
     .showHelpAfterError('(run seqcoder --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Before any network loads: a small input runs WebAssembly on baseline code (wasm-compiler.ts).
+    .hook('preAction', (_, command) => void fitWasmCompiler(command.name(), command.args, command.opts()));
 
   const codecNames = listCodecs().map((c) => c.name);
   outputOptions(

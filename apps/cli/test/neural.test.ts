@@ -3,7 +3,7 @@
  * CUDA fallback, and files that decode the same whichever runtime ran the encoder.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -90,6 +90,24 @@ describe('--codec deepgeco', () => {
     }
     // PLUS kept its Supporter's payload here: much smaller than MINI's
     expect(sizes.plus).toBeLessThan(0.5 * sizes.mini!);
+  }, 240_000);
+
+  // A small file runs the networks on V8's baseline code, stdin on code it optimises
+  // (src/wasm-compiler.ts); WebAssembly gives the same bits either way, so the bytes agree.
+  it('writes and reads the same bytes whether V8 optimises the networks or not', () => {
+    const input = chainFasta(10_000);
+    const path = join(dir, 'chain.fa');
+    writeFileSync(path, input);
+    for (const level of ['mini', 'plus', 'ultra']) {
+      const small = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level, path]);
+      const streamed = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level], input);
+      expect(small.code).toBe(0);
+      expect(Buffer.compare(small.stdout, streamed.stdout)).toBe(0);
+      const archive = join(dir, `chain.${level}.seqc`);
+      writeFileSync(archive, small.stdout);
+      expect(Buffer.compare(seqcoder(['decompress', '-c', archive]).stdout, input)).toBe(0);
+      expect(Buffer.compare(seqcoder(['decompress', '-c'], small.stdout).stdout, input)).toBe(0);
+    }
   }, 240_000);
 
   it('says that --runtime onnx does not apply (its network steers the coder at both ends)', () => {

@@ -1,0 +1,80 @@
+/**
+ * How V8 compiles WebAssembly in this process, chosen once from the size of the command's input.
+ *
+ * The networks of the neural codecs run on onnxruntime-web, a 14 MB WebAssembly module. V8 first
+ * compiles each function with its baseline compiler (Liftoff) and recompiles the hot ones with its
+ * optimising one (TurboFan) on background threads. One hot function of that module takes about a
+ * second of processor time to optimise, and a process cannot end while that is under way: a
+ * DeepGeCo MINI run on a 19 kb genome spent 0.9 s computing and then waited 0.7 s to exit. When the
+ * work is that short the optimised code never pays that second back, so a small input is run on
+ * baseline code alone (`--liftoff-only`): BuEb (19 kb) compresses in MINI in 0.66 s instead of
+ * 1.66, YeMi (73 kb) in 1.04 s instead of 1.79. At about 300 kb the two break even, and a 1 Mb
+ * input is 40% slower on baseline code, so larger inputs, and inputs of unknown size (stdin,
+ * --files-from, gzip, folders, a catalogue), keep V8's default (ADR 0028).
+ *
+ * Only speed changes: WebAssembly arithmetic gives the same bits whichever compiler made the code,
+ * which the codecs' determinism already rests on (files written either way decode either way).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { MAGIC } from '@seqcoder/format';
+
+/**
+ * The most input bytes run on baseline code: FASTA to compress (about one base a byte), or
+ * archives to decode (DeepGeCo writes about 1.9 bits a base, so 2^15 bytes hold about 140 kb).
+ */
+export const BASELINE_ONLY_BYTES = { fasta: 2 ** 17, archive: 2 ** 15 } as const;
+
+/** What each command reads from its file arguments; commands not named here never switch. */
+const INPUT_KIND: Readonly<Record<string, keyof typeof BASELINE_ONLY_BYTES>> = {
+  compress: 'fasta',
+  decompress: 'archive',
+  cat: 'archive',
+  verify: 'archive',
+};
+
+const GZIP_MAGIC = Uint8Array.of(0x1f, 0x8b);
+
+/** Runs every WebAssembly module compiled from now on on baseline code when `baselineOnly` says so; returns whether it did. Call before any network loads. */
+export function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
+  if (!baselineOnly(command, files, options)) return false;
+  setFlagsFromString('--liftoff-only');
+  return true;
+}
+
+/**
+ * Whether `command` with these file arguments (and options, for --files-from) should run on
+ * baseline code: every input a plain file of the kind the command reads, together at most its limit.
+ */
+export function baselineOnly(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
+  const kind = INPUT_KIND[command];
+  if (kind === undefined || files.length === 0 || options.filesFrom !== undefined) return false;
+  let total = 0;
+  for (const file of files) {
+    const size = plainSize(file, kind);
+    if (size === undefined) return false;
+    total += size;
+  }
+  return total <= BASELINE_ONLY_BYTES[kind];
+}
+
+/** The size of `file` if it is a regular file of `kind` (an archive by its magic; FASTA not gzipped), else undefined. */
+function plainSize(file: string, kind: keyof typeof BASELINE_ONLY_BYTES): number | undefined {
+  if (file === '-') return undefined;
+  try {
+    const stats = statSync(file);
+    if (!stats.isFile()) return undefined;
+    const head = new Uint8Array(MAGIC.length);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const startsWith = (magic: Uint8Array) => magic.every((b, i) => head[i] === b);
+    if (kind === 'archive' ? !startsWith(MAGIC) : startsWith(GZIP_MAGIC)) return undefined;
+    return stats.size;
+  } catch {
+    return undefined; // the command itself reports a missing or unreadable file
+  }
+}
