@@ -71,10 +71,12 @@ describe('older golden files still decode', () => {
   // model 2 (before the reading-frame models) and model 6 (before the counter priors). The
   // all-sections files were written before chunks left out their empty sections; plus-alone
   // before deepgeco's PLUS also tried MINI on short records; mini-h32c16 when MINI wrote with the
-  // default Warm-Start (so did PLUS on these records, which kept MINI's payloads).
+  // default Warm-Start (so did PLUS on these records, which kept MINI's payloads); mini-2048 when
+  // MINI's streams were as long as PLUS's (at least 2,048 tokens; PLUS kept those payloads too).
   it.each([
     'awkward.deepgeco.plus-alone.seqc',
     'awkward.deepgeco.mini-h32c16.seqc',
+    'awkward.deepgeco.mini-2048.seqc',
     'awkward.seqcoder.cm-model-2.seqc',
     'awkward.seqcoder.cm-model-6.seqc',
     'awkward.seqcoder.all-sections.seqc',

@@ -46,7 +46,7 @@ import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } fro
 import { fromHex, hex } from '../payload.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.js';
 import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, type PlusPreset } from './mixer.js';
-import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens, vocabulary } from './tokens.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MINI_MIN_STREAM_TOKENS, streamLayout, toTokens, vocabulary } from './tokens.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 
 export const DEEPGECO_CODEC_ID = 6;
@@ -134,9 +134,12 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       const miniInfo = warmStartInfo(miniWarmStart);
       if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
       const tokens = toTokens(symbols, info.k);
+      // MINI cuts its streams shorter than PLUS and ULTRA do (MINI_MIN_STREAM_TOKENS); the payload says how many
       const streams = chooseStreams(tokens.length);
       const code = async (mode: number, layer?: HeadAdaptation) =>
-        encodeAs(mode, await load(mode === MINI ? miniInfo : info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
+        mode === MINI
+          ? encodeAs(MINI, await load(miniInfo, 'logits'), symbols, tokens, chooseStreams(tokens.length, MINI_MIN_STREAM_TOKENS))
+          : encodeAs(mode, await load(info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
       const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
       const plusOrMini = async () => {
         const plus = await code(PLUS);
