@@ -137,6 +137,11 @@ async function* readReusing(input: Input, onBytes: ((n: number) => void) | undef
   if (total === 0 && !allowEmpty) throw new CliError(`${input.name}: input is empty`);
 }
 
+/** Whether `head` starts with the gzip magic (1F 8B). */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
 /**
  * Input bytes, transparently gunzipped when they start with the gzip magic (1F 8B). With `reuse`,
  * as readInput's: a piece is valid until the next is asked for (gunzipped pieces are always new).
@@ -150,7 +155,7 @@ export async function* readMaybeGzip(input: Input, onBytes?: (n: number) => void
     yield head;
     yield* raw;
   };
-  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+  if (!isGzip(head)) {
     yield* rest();
     return;
   }

@@ -18,6 +18,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { MAGIC } from '@seqcoder/format';
+import { isGzip } from './io.js';
 
 /**
  * The most input bytes run on baseline code: FASTA to compress (about one base a byte), or
@@ -32,8 +33,6 @@ const INPUT_KIND: Readonly<Record<string, keyof typeof BASELINE_ONLY_BYTES>> = {
   cat: 'archive',
   verify: 'archive',
 };
-
-const GZIP_MAGIC = Uint8Array.of(0x1f, 0x8b);
 
 /** Runs every WebAssembly module compiled from now on on baseline code when `baselineOnly` says so; returns whether it did. Call before any network loads. */
 export function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
@@ -54,8 +53,9 @@ export function baselineOnly(command: string, files: readonly string[], options:
     const size = plainSize(file, kind);
     if (size === undefined) return false;
     total += size;
+    if (total > BASELINE_ONLY_BYTES[kind]) return false; // the files after it need not be read
   }
-  return total <= BASELINE_ONLY_BYTES[kind];
+  return true;
 }
 
 /** The size of `file` if it is a regular file of `kind` (an archive by its magic; FASTA not gzipped), else undefined. */
@@ -71,8 +71,7 @@ function plainSize(file: string, kind: keyof typeof BASELINE_ONLY_BYTES): number
     } finally {
       closeSync(fd);
     }
-    const startsWith = (magic: Uint8Array) => magic.every((b, i) => head[i] === b);
-    if (kind === 'archive' ? !startsWith(MAGIC) : startsWith(GZIP_MAGIC)) return undefined;
+    if (kind === 'archive' ? !MAGIC.every((b, i) => head[i] === b) : isGzip(head)) return undefined;
     return stats.size;
   } catch {
     return undefined; // the command itself reports a missing or unreadable file
