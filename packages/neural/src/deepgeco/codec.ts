@@ -134,12 +134,11 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       const miniInfo = warmStartInfo(miniWarmStart);
       if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
       const tokens = toTokens(symbols, info.k);
-      // MINI cuts its streams shorter than PLUS and ULTRA do (MINI_MIN_STREAM_TOKENS); the payload says how many
       const streams = chooseStreams(tokens.length);
+      // MINI cuts its streams shorter than PLUS and ULTRA do; the payload says how many
+      const miniStreams = chooseStreams(tokens.length, MINI_MIN_STREAM_TOKENS);
       const code = async (mode: number, layer?: HeadAdaptation) =>
-        mode === MINI
-          ? encodeAs(MINI, await load(miniInfo, 'logits'), symbols, tokens, chooseStreams(tokens.length, MINI_MIN_STREAM_TOKENS))
-          : encodeAs(mode, await load(info, layer ? 'features' : 'logits'), symbols, tokens, streams, layer);
+        encodeAs(mode, await load(mode === MINI ? miniInfo : info, layer ? 'features' : 'logits'), symbols, tokens, mode === MINI ? miniStreams : streams, layer);
       const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
       const plusOrMini = async () => {
         const plus = await code(PLUS);
