@@ -128,8 +128,8 @@ describe('MinHash sketches', () => {
   });
 
   it('runs the kernel that assembly/sketch.ts compiles to (src/sketch-wasm.ts is up to date)', async () => {
-    const { compileKernel, TARGET } = await import('../scripts/build-wasm.mjs');
-    expect(await compileKernel(), 'run pnpm --filter seqcoder build:wasm').toBe(readFileSync(TARGET, 'utf8'));
+    const { compileKernel, kernelTarget } = await import('../../../scripts/build-wasm.mjs');
+    expect(await compileKernel('sketch'), 'run pnpm build:wasm').toBe(readFileSync(kernelTarget('sketch'), 'utf8'));
   }, 60_000);
 
   it('estimates the distance of a mutated copy from its divergence', () => {

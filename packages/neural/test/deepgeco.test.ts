@@ -4,7 +4,7 @@
  * gradients (PLUS) and the fine-tuned output layer (ULTRA).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -253,6 +253,36 @@ describe('the Supporter (PLUS)', () => {
     }
     expect(worst).toBeLessThan(1e-6);
   });
+
+  it('trains to the same bits with its WebAssembly kernel as with the JavaScript loops', () => {
+    // the published shape (preset 1) with an odd number of rows, and a small odd one: the blocked loops' edges too
+    const shapes = [
+      { preset: { context: 16, dim: 32, heads: 4, ffn: 128, lr: 0.003, seed: 1 }, vocab: 64, rows: 37 },
+      { preset: { context: 3, dim: 4, heads: 2, ffn: 5, lr: 0.01, seed: 5 }, vocab: 8, rows: 3 },
+    ];
+    for (const { preset, vocab, rows } of shapes) {
+      const fast = new Supporter(preset, vocab, rows);
+      const plain = new Supporter(preset, vocab, rows, false);
+      let seed = 9;
+      const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
+      for (let step = 0; step < 6; step++) {
+        const input = Float32Array.from({ length: rows * preset.context }, () => Math.floor(next() * vocab));
+        const dlogits = Float64Array.from({ length: rows * vocab }, () => next() - 0.5);
+        fast.forward(input, rows, preset.context);
+        plain.forward(input, rows, preset.context);
+        expect(Buffer.from(fast.logits.buffer, fast.logits.byteOffset, rows * vocab * 8)).toEqual(Buffer.from(plain.logits.buffer, 0, rows * vocab * 8));
+        fast.train(dlogits);
+        plain.train(dlogits);
+      }
+      // bit for bit: compared as bytes, not as numbers
+      expect(Buffer.from(fast.weights.buffer, fast.weights.byteOffset, fast.weights.byteLength)).toEqual(Buffer.from(plain.weights.buffer));
+    }
+  });
+
+  it('runs the kernel that assembly/supporter.ts compiles to (src/deepgeco/supporter-wasm.ts is up to date)', async () => {
+    const { compileKernel, kernelTarget } = await import('../../../scripts/build-wasm.mjs');
+    expect(await compileKernel('supporter'), 'run pnpm build:wasm').toBe(readFileSync(kernelTarget('supporter'), 'utf8'));
+  }, 60_000);
 });
 
 describe('PLUS', () => {

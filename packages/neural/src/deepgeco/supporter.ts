@@ -22,6 +22,7 @@
  */
 import { exp, sqrt, sqrtMany } from '../exact.js';
 import { Random } from '../generator.js';
+import { allocate, type Product, type SupporterKernel } from './kernels.js';
 
 /** A frozen Supporter configuration: a payload names it by number, like cm's models. */
 export interface SupporterPreset {
@@ -94,11 +95,17 @@ export class Supporter {
   /** Per step: the embeddings' gradients through the key and value tables. */
   private readonly dEmbeddingOfKey: Float64Array;
   private readonly dEmbeddingOfValue: Float64Array;
+  /** The WebAssembly kernel over these arrays (kernels.ts), or null where it cannot run. */
+  private readonly kernel: SupporterKernel | null;
+  /** The matrix product: the kernel's, or this file's. */
+  private readonly product: Product;
 
   constructor(
     private readonly preset: SupporterPreset,
     private readonly vocab: number,
     maxRows: number,
+    /** Whether to run the WebAssembly kernel where the engine can (the default); false runs the JavaScript loops, which give the same bits (tests). */
+    useKernel = true,
   ) {
     const { context: c, dim: d, heads, ffn } = preset;
     if (d % heads !== 0) throw new RangeError(`dim ${d} is not a multiple of heads ${heads}`);
@@ -116,43 +123,31 @@ export class Supporter {
     this.ob2 = block(d);
     this.oOut = block(vocab * d);
     this.obOut = block(vocab);
-    this.p = new Float64Array(at);
-    this.g = new Float64Array(at);
-    this.v = new Float64Array(at);
+    // every array the products touch lives in the kernel's memory (kernels.ts)
+    const { arrays, kernel } = allocate(useKernel, {
+      p: at, g: at, v: at, roots: at,
+      logits: maxRows * vocab, x: maxRows * d, q: maxRows * d, att: maxRows * heads * c, o: maxRows * d,
+      h: maxRows * d, relu: maxRows * ffn, f: maxRows * d,
+      keyOfToken: vocab * d, valueOfToken: vocab * d, keyOfPosition: c * d, valueOfPosition: c * d,
+      dKeyOfToken: vocab * d, dValueOfToken: vocab * d, dKeyOfPosition: c * d, dValueOfPosition: c * d,
+      dl: maxRows * vocab, df: maxRows * d, dr: maxRows * ffn, dh: maxRows * d, dO: maxRows * d, dq: maxRows * d,
+      dx: maxRows * d, dk: c * d, dv: c * d, da: c,
+      dEmbeddingOfKey: Math.max(vocab, c) * d, dEmbeddingOfValue: Math.max(vocab, c) * d,
+    });
+    ({
+      p: this.p, g: this.g, v: this.v, roots: this.roots, logits: this.logits, x: this.x, q: this.q, att: this.att, o: this.o,
+      h: this.h, relu: this.relu, f: this.f, keyOfToken: this.keyOfToken, valueOfToken: this.valueOfToken,
+      keyOfPosition: this.keyOfPosition, valueOfPosition: this.valueOfPosition, dKeyOfToken: this.dKeyOfToken,
+      dValueOfToken: this.dValueOfToken, dKeyOfPosition: this.dKeyOfPosition, dValueOfPosition: this.dValueOfPosition,
+      dl: this.dl, df: this.df, dr: this.dr, dh: this.dh, dO: this.dO, dq: this.dq, dx: this.dx, dk: this.dk, dv: this.dv,
+      da: this.da, dEmbeddingOfKey: this.dEmbeddingOfKey, dEmbeddingOfValue: this.dEmbeddingOfValue,
+    } = arrays);
+    this.kernel = kernel;
+    this.product = kernel?.product ?? product;
     this.moving = new Int32Array(at);
-    this.roots = new Float64Array(at);
     this.scale = 1 / sqrt(d / heads);
     this.initialise();
-
-    this.logits = new Float64Array(maxRows * vocab);
     this.tokens = new Int32Array(maxRows * c);
-    this.x = new Float64Array(maxRows * d);
-    this.q = new Float64Array(maxRows * d);
-    this.att = new Float64Array(maxRows * heads * c);
-    this.o = new Float64Array(maxRows * d);
-    this.h = new Float64Array(maxRows * d);
-    this.relu = new Float64Array(maxRows * ffn);
-    this.f = new Float64Array(maxRows * d);
-    this.keyOfToken = new Float64Array(vocab * d);
-    this.valueOfToken = new Float64Array(vocab * d);
-    this.keyOfPosition = new Float64Array(c * d);
-    this.valueOfPosition = new Float64Array(c * d);
-    this.dKeyOfToken = new Float64Array(vocab * d);
-    this.dValueOfToken = new Float64Array(vocab * d);
-    this.dKeyOfPosition = new Float64Array(c * d);
-    this.dValueOfPosition = new Float64Array(c * d);
-    this.dl = new Float64Array(maxRows * vocab);
-    this.df = new Float64Array(maxRows * d);
-    this.dr = new Float64Array(maxRows * ffn);
-    this.dh = new Float64Array(maxRows * d);
-    this.dO = new Float64Array(maxRows * d);
-    this.dq = new Float64Array(maxRows * d);
-    this.dx = new Float64Array(maxRows * d);
-    this.dk = new Float64Array(c * d);
-    this.dv = new Float64Array(c * d);
-    this.da = new Float64Array(c);
-    this.dEmbeddingOfKey = new Float64Array(Math.max(vocab, c) * d);
-    this.dEmbeddingOfValue = new Float64Array(Math.max(vocab, c) * d);
   }
 
   /** Uniform in ±1/√fan-in for the matrices, ±0.1 for the embeddings, zero biases; seeded. */
@@ -178,16 +173,16 @@ export class Supporter {
     const { p, x, q, att, o, h, relu, f, logits, tokens, vocab, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
     const hd = d / heads;
     this.rows = rows;
-    linear(p, this.oK, d, d, p, this.oE, keyOfToken, 0, vocab);
-    linear(p, this.oV, d, d, p, this.oE, valueOfToken, 0, vocab);
-    linear(p, this.oK, d, d, p, this.oP, keyOfPosition, 0, c);
-    linear(p, this.oV, d, d, p, this.oP, valueOfPosition, 0, c);
+    linear(this.product, p, this.oK, d, d, p, this.oE, keyOfToken, 0, vocab);
+    linear(this.product, p, this.oV, d, d, p, this.oE, valueOfToken, 0, vocab);
+    linear(this.product, p, this.oK, d, d, p, this.oP, keyOfPosition, 0, c);
+    linear(this.product, p, this.oV, d, d, p, this.oP, valueOfPosition, 0, c);
     for (let b = 0; b < rows; b++) {
       for (let i = 0; i < c; i++) tokens[b * c + i] = input[b * width + width - c + i]!;
       const newest = this.oE + tokens[b * c + c - 1]! * d;
       for (let j = 0; j < d; j++) x[b * d + j] = p[newest + j]! + p[this.oP + (c - 1) * d + j]!;
     }
-    linear(p, this.oQ, d, d, x, 0, q, 0, rows);
+    linear(this.product, p, this.oQ, d, d, x, 0, q, 0, rows);
     // attention read at the newest position; a key (value) is Wk E[t] + Wk P_i from the tables
     for (let b = 0; b < rows; b++) {
       for (let head = 0; head < heads; head++) {
@@ -212,9 +207,9 @@ export class Supporter {
       }
     }
     // h = x + Wo o;  u = W1 h + b1;  f = h + b2 + W2 relu(u);  logits = Wout f + bout
-    linear(p, this.oO, d, d, o, 0, h, 0, rows);
+    linear(this.product, p, this.oO, d, d, o, 0, h, 0, rows);
     for (let i = 0; i < rows * d; i++) h[i] = h[i]! + x[i]!;
-    linear(p, this.o1, ffn, d, h, 0, relu, 0, rows);
+    linear(this.product, p, this.o1, ffn, d, h, 0, relu, 0, rows);
     for (let b = 0; b < rows; b++) {
       for (let m = 0; m < ffn; m++) {
         const um = relu[b * ffn + m]! + p[this.ob1 + m]!;
@@ -223,8 +218,8 @@ export class Supporter {
       for (let j = 0; j < d; j++) f[b * d + j] = p[this.ob2 + j]! + h[b * d + j]!;
     }
     // a unit the ReLU shut adds W2 × 0 = ±0 to f: the same sum (up to the sign of an exact zero, which no later value depends on)
-    linearAdd(p, this.o2, d, ffn, relu, 0, f, 0, rows);
-    linear(p, this.oOut, vocab, d, f, 0, logits, 0, rows);
+    linearAdd(this.product, p, this.o2, d, ffn, relu, 0, f, 0, rows);
+    linear(this.product, p, this.oOut, vocab, d, f, 0, logits, 0, rows);
     for (let b = 0; b < rows; b++) {
       for (let t = 0; t < vocab; t++) logits[b * vocab + t] = logits[b * vocab + t]! + p[this.obOut + t]!;
     }
@@ -263,20 +258,20 @@ export class Supporter {
     // logits = Wout f + bout, for the mean over the rows
     for (let i = 0; i < rows * vocab; i++) dl[i] = dlogits[i]! / rows;
     columnSums(dl, vocab, rows, g, this.obOut);
-    outer(g, this.oOut, vocab, d, dl, f, rows);
-    linearBack(p, this.oOut, vocab, d, dl, df, rows, false);
+    outer(this.product, g, this.oOut, vocab, d, dl, f, rows);
+    linearBack(this.product, p, this.oOut, vocab, d, dl, df, rows, false);
     // f = h + b2 + W2 relu(u);  u = W1 h + b1
     columnSums(df, d, rows, g, this.ob2);
-    outer(g, this.o2, d, ffn, df, relu, rows);
-    linearBack(p, this.o2, d, ffn, df, dr, rows, false);
+    outer(this.product, g, this.o2, d, ffn, df, relu, rows);
+    linearBack(this.product, p, this.o2, d, ffn, df, dr, rows, false);
     for (let i = 0; i < rows * ffn; i++) if (!(relu[i]! > 0)) dr[i] = 0; // through the ReLU
     columnSums(dr, ffn, rows, g, this.ob1);
-    outer(g, this.o1, ffn, d, dr, h, rows);
+    outer(this.product, g, this.o1, ffn, d, dr, h, rows);
     dh.set(df.subarray(0, rows * d));
-    linearBack(p, this.o1, ffn, d, dr, dh, rows, true);
+    linearBack(this.product, p, this.o1, ffn, d, dr, dh, rows, true);
     // h = x + Wo o
-    outer(g, this.oO, d, d, dh, o, rows);
-    linearBack(p, this.oO, d, d, dh, dO, rows, false);
+    outer(this.product, g, this.oO, d, d, dh, o, rows);
+    linearBack(this.product, p, this.oO, d, d, dh, dO, rows, false);
     // attention, row by row and head by head: o_h = Σ att_i v_i,h; att = softmax(scale q_h·k_i,h)
     for (let b = 0; b < rows; b++) {
       for (let j = 0; j < d; j++) dq[b * d + j] = 0;
@@ -316,9 +311,9 @@ export class Supporter {
       }
     }
     // q = Wq x, x = E[newest] + P_last
-    outer(g, this.oQ, d, d, dq, x, rows);
+    outer(this.product, g, this.oQ, d, d, dq, x, rows);
     dx.set(dh.subarray(0, rows * d));
-    linearBack(p, this.oQ, d, d, dq, dx, rows, true);
+    linearBack(this.product, p, this.oQ, d, d, dq, dx, rows, true);
     const lastPosition = this.oP + (c - 1) * d;
     for (let b = 0; b < rows; b++) {
       const newest = this.oE + tokens[b * c + c - 1]! * d;
@@ -342,10 +337,10 @@ export class Supporter {
     const d = this.preset.dim;
     const { p, g, dEmbeddingOfKey, dEmbeddingOfValue } = this;
     const e = p.subarray(embedding, embedding + count * d);
-    outer(g, this.oK, d, d, dKey, e, count);
-    outer(g, this.oV, d, d, dValue, e, count);
-    linearBack(p, this.oK, d, d, dKey, dEmbeddingOfKey, count, false);
-    linearBack(p, this.oV, d, d, dValue, dEmbeddingOfValue, count, false);
+    outer(this.product, g, this.oK, d, d, dKey, e, count);
+    outer(this.product, g, this.oV, d, d, dValue, e, count);
+    linearBack(this.product, p, this.oK, d, d, dKey, dEmbeddingOfKey, count, false);
+    linearBack(this.product, p, this.oV, d, d, dValue, dEmbeddingOfValue, count, false);
     for (let i = 0; i < count * d; i++) g[embedding + i] = g[embedding + i]! + dEmbeddingOfKey[i]! + dEmbeddingOfValue[i]!;
   }
 
@@ -356,6 +351,10 @@ export class Supporter {
     this.beta2Power *= beta2;
     const correction = 1 / (1 - this.beta2Power);
     const lr = this.preset.lr;
+    if (this.kernel) {
+      this.kernel.adam(p, g, v, beta2, 1 - beta2, correction, lr);
+      return;
+    }
     let n = 0;
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]!;
@@ -381,13 +380,13 @@ export class Supporter {
  */
 
 /** Y[b][r] = Σ_c W[r][c] X[b][c] for the out × inn matrix W at `w` in p; X's rows at xAt + b·inn, Y's at yAt + b·out. */
-function linear(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
+function linear(product: Product, p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
   Y.fill(0, yAt, yAt + rows * out);
-  linearAdd(p, w, out, inn, X, xAt, Y, yAt, rows);
+  linearAdd(product, p, w, out, inn, X, xAt, Y, yAt, rows);
 }
 
 /** As linear, adding W X[b] to what Y holds. */
-function linearAdd(p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
+function linearAdd(product: Product, p: Float64Array, w: number, out: number, inn: number, X: Float64Array, xAt: number, Y: Float64Array, yAt: number, rows: number): void {
   product(rows, out, inn, X, xAt, inn, 1, p, w, 1, inn, Y, yAt, out, 1);
 }
 
@@ -395,13 +394,13 @@ function linearAdd(p: Float64Array, w: number, out: number, inn: number, X: Floa
  * For Y = W X: DX[b][c] = Σ_r DY[b][r] W[r][c] (from 0, or from what DX holds when `add`); DY's
  * rows at b·out, DX's at b·inn.
  */
-function linearBack(p: Float64Array, w: number, out: number, inn: number, DY: Float64Array, DX: Float64Array, rows: number, add: boolean): void {
+function linearBack(product: Product, p: Float64Array, w: number, out: number, inn: number, DY: Float64Array, DX: Float64Array, rows: number, add: boolean): void {
   if (!add) DX.fill(0, 0, rows * inn);
   product(rows, inn, out, DY, 0, out, 1, p, w, inn, 1, DX, 0, inn, 1);
 }
 
 /** For Y = W X: W's gradient (at `w` in g) += Σ_b DY[b] ⊗ X[b], over the rows in their order. */
-function outer(g: Float64Array, w: number, out: number, inn: number, DY: Float64Array, X: Float64Array, rows: number): void {
+function outer(product: Product, g: Float64Array, w: number, out: number, inn: number, DY: Float64Array, X: Float64Array, rows: number): void {
   product(out, inn, rows, DY, 0, 1, out, X, 0, inn, 1, g, w, inn, 1);
 }
 
@@ -410,8 +409,12 @@ function outer(g: Float64Array, w: number, out: number, inn: number, DY: Float64
  * holds. Each matrix is given by its offset and the steps of its two indices (A's element [i][k] is
  * at a + i·ai + k·ak), so the one loop serves a layer, its backward pass and its weights' gradient.
  * Blocked two i by four j: eight independent sums for the processor to overlap.
+ *
+ * Where WebAssembly SIMD runs, the Supporter uses this loop's twin, assembly/supporter.ts (through
+ * kernels.ts), which computes the same bits three times as fast; this one is the fallback, and the
+ * reference a test holds the kernel to.
  */
-function product(
+export function product(
   m: number, n: number, depth: number,
   A: Float64Array, a: number, ai: number, ak: number,
   B: Float64Array, b: number, bk: number, bj: number,
