@@ -123,14 +123,15 @@ const NEWTON_STEPS = 7;
  * weight, v ← β2·v + (1 − β2)·g·g, and where g ≠ 0, p ← p − lr·g / (√(v·correction) + 1e-8), the
  * root taken as src/exact.ts's sqrt takes it (a first guess 2^⌊e/2⌋ from the exponent, then seven
  * Newton steps y ← (y + x/y) / 2). Two weights a lane each; the same operations on each as in
- * JavaScript, so the same bits. `oneMinusBeta2` is JavaScript's 1 − β2, handed over as it rounds.
+ * JavaScript, so the same bits. The halving is × 0.5 where JavaScript divides by 2: both round
+ * the same real number, so they give the same double, and a division takes several times as long. `oneMinusBeta2` is JavaScript's 1 − β2, handed over as it rounds.
  */
 export function adam(p: usize, g: usize, v: usize, count: i32, beta2: f64, oneMinusBeta2: f64, correction: f64, lr: f64): void {
   const b2 = f64x2.splat(beta2);
   const w = f64x2.splat(oneMinusBeta2);
   const cor = f64x2.splat(correction);
   const rate = f64x2.splat(lr);
-  const two = f64x2.splat(2);
+  const half = f64x2.splat(0.5);
   const epsilon = f64x2.splat(1e-8);
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
@@ -147,7 +148,7 @@ export function adam(p: usize, g: usize, v: usize, count: i32, beta2: f64, oneMi
     // 2^⌊e/2⌋ for x = m·2^e (the shift is arithmetic: ⌊e/2⌋ for a negative e too); 1 where x ≤ 0
     const e = i64x2.sub(v128.and(i64x2.shr_u(x, 52), exponentMask), bias);
     let y = v128.bitselect(i64x2.shl(i64x2.add(i64x2.shr_s(e, 1), bias), 52), one, positive);
-    for (let s = 0; s < NEWTON_STEPS; s++) y = f64x2.div(f64x2.add(y, f64x2.div(x, y)), two);
+    for (let s = 0; s < NEWTON_STEPS; s++) y = f64x2.mul(f64x2.add(y, f64x2.div(x, y)), half);
     const root = v128.bitselect(y, zero, positive);
     const pi = v128.load(p + at);
     const moved = f64x2.sub(pi, f64x2.div(f64x2.mul(rate, gi), f64x2.add(root, epsilon)));
@@ -167,6 +168,6 @@ function newtonRoot(x: f64): f64 {
   if (x <= 0) return 0;
   const e = <i64>((reinterpret<u64>(x) >> 52) & 0x7ff) - 1023;
   let y = reinterpret<f64>(((e >> 1) + 1023) << 52);
-  for (let s = 0; s < NEWTON_STEPS; s++) y = (y + x / y) / 2;
+  for (let s = 0; s < NEWTON_STEPS; s++) y = (y + x / y) * 0.5;
   return y;
 }

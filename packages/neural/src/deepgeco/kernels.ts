@@ -39,6 +39,16 @@ interface KernelExports {
 /** The compiled kernel, once per process; null where the engine cannot run it (no SIMD). */
 let compiled: WebAssembly.Module | null | undefined;
 
+/**
+ * Compiles the kernel now, if it is not compiled yet. V8 chooses how a module's code is optimised
+ * when the module is compiled, so a host that restricts WebAssembly to baseline code for a short
+ * run (the CLI's `--liftoff-only`, for onnxruntime-web's sake) calls this first: the kernel keeps
+ * its optimised code, which runs it twice as fast.
+ */
+export function compileSupporterKernel(): void {
+  kernelModule();
+}
+
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     const bytes = Uint8Array.from(atob(SUPPORTER_WASM), (c) => c.charCodeAt(0));
