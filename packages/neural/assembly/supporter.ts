@@ -1,21 +1,22 @@
 /**
- * The Supporter's matrix product (src/deepgeco/supporter.ts), in AssemblyScript, compiled to
- * WebAssembly with SIMD by scripts/build-wasm.mjs (at the repository's root) into
- * src/deepgeco/supporter-wasm.ts.
+ * The Supporter's hot loops (src/deepgeco/supporter.ts): its matrix product, its Adam step and its
+ * attention, forward and backward, in AssemblyScript, compiled to WebAssembly with SIMD by
+ * scripts/build-wasm.mjs (at the repository's root) into src/deepgeco/supporter-wasm.ts (ADR 0029).
  *
- * Why WebAssembly: the product is most of the Supporter's time, and the Supporter most of PLUS's
- * and ULTRA's. Here it runs about three times as fast as the JavaScript loop (no bounds checks,
- * two doubles per instruction).
+ * Why WebAssembly: these loops are most of the Supporter's time, and the Supporter most of PLUS's
+ * and ULTRA's. Here they run two to three times as fast as in JavaScript (no bounds checks, and
+ * the product and Adam two doubles per instruction).
  *
- * Why the numbers stay the same, bit for bit: every output is the same sum as in JavaScript, taken
- * from the value already there over k upwards, each step one rounded multiplication and one
- * rounded addition. SIMD only computes two such sums side by side (one per lane): an f64x2
- * multiplication or addition rounds each lane as the scalar instruction would, and WebAssembly
- * never fuses a multiplication into an addition. So the decoder replays the encoder's training
- * whichever of the two products either end ran.
+ * Why the numbers stay the same, bit for bit: every value is computed by the same operations, in
+ * the same order, as in supporter.ts; each sum from the same start over the same index upwards,
+ * each step one rounded multiplication and one rounded addition. SIMD only computes two such sums
+ * side by side (one per lane): an f64x2 multiplication or addition rounds each lane as the scalar
+ * instruction would, and WebAssembly never fuses a multiplication into an addition. So the
+ * decoder replays the encoder's training whichever of the two either end ran.
  *
- * The host hands over byte addresses in this module's memory, and strides in elements: A's
- * element [i][k] is at a + 8·(i·ai + k·ak), and so on, as in supporter.ts's `product`.
+ * The host hands over byte addresses in this module's memory (which it makes and owns), and
+ * strides in elements: A's element [i][k] is at a + 8·(i·ai + k·ak), and so on, as in
+ * supporter.ts's `product`.
  */
 
 /**
@@ -170,4 +171,132 @@ function newtonRoot(x: f64): f64 {
   let y = reinterpret<f64>(((e >> 1) + 1023) << 52);
   for (let s = 0; s < NEWTON_STEPS; s++) y = (y + x / y) * 0.5;
   return y;
+}
+
+/**
+ * The attention of `rows` rows, read at the newest position, as supporter.ts's `forward` computes
+ * it: for each row and head, the scores scale · q·(key of token + key of position) over the `c`
+ * positions, their softmax (src/exact.ts's exp), and o = Σ att_i (value of token + value of
+ * position). Each sum in the same order as there. `tokens` holds i32 ids, `c` per row.
+ */
+export function attend(
+  rows: i32, c: i32, d: i32, heads: i32, scale: f64, tokens: usize,
+  q: usize, keyOfToken: usize, keyOfPosition: usize, valueOfToken: usize, valueOfPosition: usize,
+  att: usize, o: usize,
+): void {
+  const hd = d / heads;
+  for (let b = 0; b < rows; b++) {
+    const row = tokens + ((<usize>(b * c)) << 2);
+    for (let head = 0; head < heads; head++) {
+      const a = att + ((<usize>((b * heads + head) * c)) << 3);
+      let max = -Infinity;
+      for (let i = 0; i < c; i++) {
+        const kt = keyOfToken + ((<usize>(load<i32>(row + (<usize>i << 2)) * d)) << 3);
+        const kp = keyOfPosition + ((<usize>(i * d)) << 3);
+        let s: f64 = 0;
+        for (let j = head * hd; j < (head + 1) * hd; j++) {
+          const at = <usize>j << 3;
+          s += load<f64>(q + ((<usize>(b * d)) << 3) + at) * (load<f64>(kt + at) + load<f64>(kp + at));
+        }
+        s *= scale;
+        store<f64>(a + (<usize>i << 3), s);
+        if (s > max) max = s;
+      }
+      let total: f64 = 0;
+      for (let i = 0; i < c; i++) {
+        const e = exactExp(load<f64>(a + (<usize>i << 3)) - max);
+        store<f64>(a + (<usize>i << 3), e);
+        total += e;
+      }
+      for (let i = 0; i < c; i++) store<f64>(a + (<usize>i << 3), load<f64>(a + (<usize>i << 3)) / total);
+      for (let j = head * hd; j < (head + 1) * hd; j++) {
+        let s: f64 = 0;
+        for (let i = 0; i < c; i++) {
+          const vt = valueOfToken + ((<usize>(load<i32>(row + (<usize>i << 2)) * d + j)) << 3);
+          s += load<f64>(a + (<usize>i << 3)) * (load<f64>(vt) + load<f64>(valueOfPosition + ((<usize>(i * d + j)) << 3)));
+        }
+        store<f64>(o + ((<usize>(b * d + j)) << 3), s);
+      }
+    }
+  }
+}
+
+/**
+ * The attention's backward pass over `rows` rows, as supporter.ts's `gradient` computes it: from
+ * dO, each row's dq, and the keys' and values' gradients gathered by token and by position (dk,
+ * dv and da are one row's scratch). Each sum in the same order as there.
+ */
+export function attendBack(
+  rows: i32, c: i32, d: i32, heads: i32, scale: f64, tokens: usize,
+  q: usize, att: usize, dO: usize, keyOfToken: usize, keyOfPosition: usize, valueOfToken: usize, valueOfPosition: usize,
+  dq: usize, dk: usize, dv: usize, da: usize,
+  dKeyOfToken: usize, dValueOfToken: usize, dKeyOfPosition: usize, dValueOfPosition: usize,
+): void {
+  const hd = d / heads;
+  for (let b = 0; b < rows; b++) {
+    const row = tokens + ((<usize>(b * c)) << 2);
+    const qb = q + ((<usize>(b * d)) << 3);
+    const dOb = dO + ((<usize>(b * d)) << 3);
+    const dqb = dq + ((<usize>(b * d)) << 3);
+    for (let j = 0; j < d; j++) store<f64>(dqb + (<usize>j << 3), 0);
+    for (let head = 0; head < heads; head++) {
+      const a = att + ((<usize>((b * heads + head) * c)) << 3);
+      let mean: f64 = 0;
+      for (let i = 0; i < c; i++) {
+        const vt = valueOfToken + ((<usize>(load<i32>(row + (<usize>i << 2)) * d)) << 3);
+        const vp = valueOfPosition + ((<usize>(i * d)) << 3);
+        const ai = load<f64>(a + (<usize>i << 3));
+        let s: f64 = 0;
+        for (let j = head * hd; j < (head + 1) * hd; j++) {
+          const at = <usize>j << 3;
+          const g = load<f64>(dOb + at);
+          s += g * (load<f64>(vt + at) + load<f64>(vp + at));
+          store<f64>(dv + ((<usize>(i * d)) << 3) + at, ai * g);
+        }
+        store<f64>(da + (<usize>i << 3), s);
+        mean += ai * s;
+      }
+      for (let i = 0; i < c; i++) {
+        const kt = keyOfToken + ((<usize>(load<i32>(row + (<usize>i << 2)) * d)) << 3);
+        const kp = keyOfPosition + ((<usize>(i * d)) << 3);
+        const ds = load<f64>(a + (<usize>i << 3)) * (load<f64>(da + (<usize>i << 3)) - mean) * scale;
+        for (let j = head * hd; j < (head + 1) * hd; j++) {
+          const at = <usize>j << 3;
+          store<f64>(dqb + at, load<f64>(dqb + at) + ds * (load<f64>(kt + at) + load<f64>(kp + at)));
+          store<f64>(dk + ((<usize>(i * d)) << 3) + at, ds * load<f64>(qb + at));
+        }
+      }
+    }
+    // the keys' and values' gradients gathered by token and position, positions in order
+    for (let i = 0; i < c; i++) {
+      const t = (<usize>(load<i32>(row + (<usize>i << 2)) * d)) << 3;
+      const p = (<usize>(i * d)) << 3;
+      for (let j = 0; j < d; j++) {
+        const at = <usize>j << 3;
+        const gk = load<f64>(dk + p + at);
+        const gv = load<f64>(dv + p + at);
+        store<f64>(dKeyOfToken + t + at, load<f64>(dKeyOfToken + t + at) + gk);
+        store<f64>(dValueOfToken + t + at, load<f64>(dValueOfToken + t + at) + gv);
+        store<f64>(dKeyOfPosition + p + at, load<f64>(dKeyOfPosition + p + at) + gk);
+        store<f64>(dValueOfPosition + p + at, load<f64>(dValueOfPosition + p + at) + gv);
+      }
+    }
+  }
+}
+
+// ln 2 split as src/exact.ts splits it
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
+
+/** src/exact.ts's exp (x ≤ 0): n = Math.round(x / ln 2), a degree-12 Taylor polynomial of the rest, times 2^n. */
+function exactExp(x: f64): f64 {
+  if (x < -700) return 0;
+  const v = x / 0.6931471805599453;
+  // JavaScript's Math.round: the nearest integer, halves upwards (v − ⌊v⌋ is exact)
+  const f = Math.floor(v);
+  const n = v - f >= 0.5 ? f + 1 : f;
+  const r = x - n * LN2_HI - n * LN2_LO;
+  let p: f64 = 1;
+  for (let i = 12; i >= 1; i--) p = 1 + (p * r) / <f64>i;
+  return p * reinterpret<f64>((<i64>(<i32>n + 1023)) << 52);
 }

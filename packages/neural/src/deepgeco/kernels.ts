@@ -1,12 +1,12 @@
 /**
- * Where the Supporter's numbers live, and the product that runs over them: its arrays are laid out
+ * Where the Supporter's numbers live, and the kernel that runs over them: its arrays are laid out
  * in the memory of an instance of the WebAssembly kernel compiled from assembly/supporter.ts, so
- * that the kernel's product reads and writes them where they are.
+ * that the kernel's functions read and write them where they are (ADR 0029).
  *
- * The kernel computes supporter.ts's `product` bit for bit (each sum in the same order, each step
- * one rounded multiplication and one rounded addition; assembly/supporter.ts says why SIMD keeps
- * that), about three times as fast. An engine without WebAssembly SIMD gets plain arrays and the
- * JavaScript product: slower, the same numbers, so either end may run either.
+ * The kernel computes supporter.ts's product, Adam step and attention bit for bit (the same
+ * operations in the same order; assembly/supporter.ts says why SIMD keeps that), two to three times
+ * as fast. An engine without WebAssembly SIMD gets plain arrays and the JavaScript loops: slower,
+ * the same numbers, so either end may run either.
  */
 import { SUPPORTER_WASM } from './supporter-wasm.js';
 
@@ -25,13 +25,33 @@ export type Product = (
 /** One Adam step (β1 = 0) over the weights p with gradients g and second moments v, as supporter.ts's `adam`. */
 export type AdamStep = (p: Float64Array, g: Float64Array, v: Float64Array, beta2: number, oneMinusBeta2: number, correction: number, lr: number) => void;
 
+/** The attention of `rows` rows read at the newest position, as supporter.ts's `forward` computes it (att and o are written). */
+export type Attend = (
+  rows: number, c: number, d: number, heads: number, scale: number, tokens: Int32Array,
+  q: Float64Array, keyOfToken: Float64Array, keyOfPosition: Float64Array, valueOfToken: Float64Array, valueOfPosition: Float64Array,
+  att: Float64Array, o: Float64Array,
+) => void;
+
+/** Its backward pass, as supporter.ts's `gradient` computes it (dq, and the tables' gradients added to). */
+export type AttendBack = (
+  rows: number, c: number, d: number, heads: number, scale: number, tokens: Int32Array,
+  q: Float64Array, att: Float64Array, dO: Float64Array,
+  keyOfToken: Float64Array, keyOfPosition: Float64Array, valueOfToken: Float64Array, valueOfPosition: Float64Array,
+  dq: Float64Array, dk: Float64Array, dv: Float64Array, da: Float64Array,
+  dKeyOfToken: Float64Array, dValueOfToken: Float64Array, dKeyOfPosition: Float64Array, dValueOfPosition: Float64Array,
+) => void;
+
 /** The kernel's functions, over arrays that allocate laid out in its memory. */
 export interface SupporterKernel {
   product: Product;
   adam: AdamStep;
+  attend: Attend;
+  attendBack: AttendBack;
 }
 
 interface KernelExports {
+  attend(rows: number, c: number, d: number, heads: number, scale: number, ...addresses: number[]): void;
+  attendBack(rows: number, c: number, d: number, heads: number, scale: number, ...addresses: number[]): void;
   adam(p: number, g: number, v: number, count: number, beta2: number, oneMinusBeta2: number, correction: number, lr: number): void;
   product(m: number, n: number, depth: number, a: number, ai: number, ak: number, b: number, bk: number, bj: number, c: number, ci: number, cj: number): void;
 }
@@ -59,38 +79,52 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 /**
- * Float64Arrays of the given lengths. With the kernel (asked for, and one the engine can run):
- * laid out one after another (each at a multiple of 16 bytes) in a fresh instance's memory, with
- * the kernel's functions over them; without it, plain arrays and no kernel.
+ * Float64Arrays and Int32Arrays of the given lengths. With the kernel (asked for, and one the
+ * engine can run): laid out one after another (each at a multiple of 16 bytes) in a fresh
+ * instance's memory, with the kernel's functions over them; without it, plain arrays and no kernel.
  */
-export function allocate<K extends string>(useKernel: boolean, lengths: Record<K, number>): { arrays: Record<K, Float64Array>; kernel: SupporterKernel | null } {
-  const names = Object.keys(lengths) as K[];
-  const arrays = {} as Record<K, Float64Array>;
+export function allocate<F extends string, I extends string>(
+  useKernel: boolean,
+  doubles: Record<F, number>,
+  ints: Record<I, number>,
+): { doubles: Record<F, Float64Array>; ints: Record<I, Int32Array>; kernel: SupporterKernel | null } {
+  const doubleNames = Object.keys(doubles) as F[];
+  const intNames = Object.keys(ints) as I[];
+  const f64 = {} as Record<F, Float64Array>;
+  const i32 = {} as Record<I, Int32Array>;
   const module = useKernel ? kernelModule() : null;
   if (!module) {
-    for (const name of names) arrays[name] = new Float64Array(lengths[name]);
-    return { arrays, kernel: null };
+    for (const name of doubleNames) f64[name] = new Float64Array(doubles[name]);
+    for (const name of intNames) i32[name] = new Int32Array(ints[name]);
+    return { doubles: f64, ints: i32, kernel: null };
   }
-  const offsets = names.map((name) => lengths[name] + (lengths[name] & 1)); // whole 16-byte pairs
-  const bytes = 8 * offsets.reduce((sum, n) => sum + n, 0);
+  const padded = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const total = doubleNames.reduce((sum, name) => sum + padded(8 * doubles[name]), 0) + intNames.reduce((sum, name) => sum + padded(4 * ints[name]), 0);
   // The memory is made at its size, never grown: growing detaches an ArrayBuffer, and once any has
   // been detached V8 checks every typed array access in the process for it (its JavaScript loops
   // over these arrays ran 1.5 times as long).
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536), maximum: Math.ceil(bytes / 65536) });
+  const pages = Math.max(1, Math.ceil(total / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   let at = 0;
-  names.forEach((name, i) => {
-    arrays[name] = new Float64Array(memory.buffer, at, lengths[name]);
-    at += 8 * offsets[i]!;
-  });
+  for (const name of doubleNames) {
+    f64[name] = new Float64Array(memory.buffer, at, doubles[name]);
+    at += padded(8 * doubles[name]);
+  }
+  for (const name of intNames) {
+    i32[name] = new Int32Array(memory.buffer, at, ints[name]);
+    at += padded(4 * ints[name]);
+  }
   // an array handed over is one of these views (or a subarray of one): its byte offset is its address
-  const address = (array: Float64Array, at: number) => {
+  const address = (array: Float64Array | Int32Array, at = 0) => {
     if (array.buffer !== memory.buffer) throw new Error('the Supporter kernel was handed an array outside its memory');
-    return array.byteOffset + 8 * at;
+    return array.byteOffset + array.BYTES_PER_ELEMENT * at;
   };
   const product: Product = (m, n, depth, A, a, ai, ak, B, b, bk, bj, C, c, ci, cj) =>
     kernel.product(m, n, depth, address(A, a), ai, ak, address(B, b), bk, bj, address(C, c), ci, cj);
   const adam: AdamStep = (p, g, v, beta2, oneMinusBeta2, correction, lr) =>
-    kernel.adam(address(p, 0), address(g, 0), address(v, 0), p.length, beta2, oneMinusBeta2, correction, lr);
-  return { arrays, kernel: { product, adam } };
+    kernel.adam(address(p), address(g), address(v), p.length, beta2, oneMinusBeta2, correction, lr);
+  const attend: Attend = (rows, c, d, heads, scale, ...arrays) => kernel.attend(rows, c, d, heads, scale, ...arrays.map((a) => address(a)));
+  const attendBack: AttendBack = (rows, c, d, heads, scale, ...arrays) => kernel.attendBack(rows, c, d, heads, scale, ...arrays.map((a) => address(a)));
+  return { doubles: f64, ints: i32, kernel: { product, adam, attend, attendBack } };
 }

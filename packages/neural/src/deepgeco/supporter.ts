@@ -19,6 +19,8 @@
  * Decoding replays this training, so it must compute the same numbers on every engine: all of it is
  * + − × ÷ on doubles in a fixed order (no Math.exp or Math.sqrt: exact.ts), and the initial
  * weights come from a seeded stream. The gradients are written out by hand for this one shape.
+ * The product, Adam's step and the attention run in a WebAssembly kernel that computes the same
+ * bits (kernels.ts, assembly/supporter.ts; ADR 0029); their JavaScript here is the fallback.
  */
 import { exp, sqrt, sqrtMany } from '../exact.js';
 import { Random } from '../generator.js';
@@ -124,7 +126,7 @@ export class Supporter {
     this.oOut = block(vocab * d);
     this.obOut = block(vocab);
     // every array the products touch lives in the kernel's memory (kernels.ts)
-    const { arrays, kernel } = allocate(useKernel, {
+    const { doubles: arrays, ints, kernel } = allocate(useKernel, {
       p: at, g: at, v: at, roots: at,
       logits: maxRows * vocab, x: maxRows * d, q: maxRows * d, att: maxRows * heads * c, o: maxRows * d,
       h: maxRows * d, relu: maxRows * ffn, f: maxRows * d,
@@ -133,7 +135,8 @@ export class Supporter {
       dl: maxRows * vocab, df: maxRows * d, dr: maxRows * ffn, dh: maxRows * d, dO: maxRows * d, dq: maxRows * d,
       dx: maxRows * d, dk: c * d, dv: c * d, da: c,
       dEmbeddingOfKey: Math.max(vocab, c) * d, dEmbeddingOfValue: Math.max(vocab, c) * d,
-    });
+    }, { tokens: maxRows * c });
+    this.tokens = ints.tokens;
     ({
       p: this.p, g: this.g, v: this.v, roots: this.roots, logits: this.logits, x: this.x, q: this.q, att: this.att, o: this.o,
       h: this.h, relu: this.relu, f: this.f, keyOfToken: this.keyOfToken, valueOfToken: this.valueOfToken,
@@ -147,7 +150,6 @@ export class Supporter {
     this.moving = new Int32Array(at);
     this.scale = 1 / sqrt(d / heads);
     this.initialise();
-    this.tokens = new Int32Array(maxRows * c);
   }
 
   /** Uniform in ±1/√fan-in for the matrices, ±0.1 for the embeddings, zero biases; seeded. */
@@ -184,28 +186,8 @@ export class Supporter {
     }
     linear(this.product, p, this.oQ, d, d, x, 0, q, 0, rows);
     // attention read at the newest position; a key (value) is Wk E[t] + Wk P_i from the tables
-    for (let b = 0; b < rows; b++) {
-      for (let head = 0; head < heads; head++) {
-        const a = (b * heads + head) * c;
-        let max = -Infinity;
-        for (let i = 0; i < c; i++) {
-          const kt = tokens[b * c + i]! * d;
-          let s = 0;
-          for (let j = head * hd; j < (head + 1) * hd; j++) s += q[b * d + j]! * (keyOfToken[kt + j]! + keyOfPosition[i * d + j]!);
-          s *= this.scale;
-          att[a + i] = s;
-          if (s > max) max = s;
-        }
-        let total = 0;
-        for (let i = 0; i < c; i++) total += att[a + i] = exp(att[a + i]! - max);
-        for (let i = 0; i < c; i++) att[a + i] = att[a + i]! / total;
-        for (let j = head * hd; j < (head + 1) * hd; j++) {
-          let s = 0;
-          for (let i = 0; i < c; i++) s += att[a + i]! * (valueOfToken[tokens[b * c + i]! * d + j]! + valueOfPosition[i * d + j]!);
-          o[b * d + j] = s;
-        }
-      }
-    }
+    if (this.kernel) this.kernel.attend(rows, c, d, heads, this.scale, tokens, q, keyOfToken, keyOfPosition, valueOfToken, valueOfPosition, att, o);
+    else this.attendInJs(rows);
     // h = x + Wo o;  u = W1 h + b1;  f = h + b2 + W2 relu(u);  logits = Wout f + bout
     linear(this.product, p, this.oO, d, d, o, 0, h, 0, rows);
     for (let i = 0; i < rows * d; i++) h[i] = h[i]! + x[i]!;
@@ -273,6 +255,65 @@ export class Supporter {
     outer(this.product, g, this.oO, d, d, dh, o, rows);
     linearBack(this.product, p, this.oO, d, d, dh, dO, rows, false);
     // attention, row by row and head by head: o_h = Σ att_i v_i,h; att = softmax(scale q_h·k_i,h)
+    if (this.kernel) {
+      this.kernel.attendBack(rows, c, d, heads, this.scale, tokens, q, att, dO, keyOfToken, keyOfPosition, valueOfToken, valueOfPosition,
+        dq, dk, dv, da, dKeyOfToken, dValueOfToken, dKeyOfPosition, dValueOfPosition);
+    } else {
+      this.attendBackInJs(rows);
+    }
+    // q = Wq x, x = E[newest] + P_last
+    outer(this.product, g, this.oQ, d, d, dq, x, rows);
+    dx.set(dh.subarray(0, rows * d));
+    linearBack(this.product, p, this.oQ, d, d, dq, dx, rows, true);
+    const lastPosition = this.oP + (c - 1) * d;
+    for (let b = 0; b < rows; b++) {
+      const newest = this.oE + tokens[b * c + c - 1]! * d;
+      for (let j = 0; j < d; j++) {
+        g[newest + j] = g[newest + j]! + dx[b * d + j]!;
+        g[lastPosition + j] = g[lastPosition + j]! + dx[b * d + j]!;
+      }
+    }
+    // k = Wk (E[t] + P_i), v = Wv (E[t] + P_i): once per step, for every token and position
+    this.backThroughTables(this.oE, vocab, dKeyOfToken, dValueOfToken);
+    this.backThroughTables(this.oP, c, dKeyOfPosition, dValueOfPosition);
+    return g;
+  }
+
+  /** The attention of forward's rows, in JavaScript (the kernel's `attend` computes the same bits). */
+  private attendInJs(rows: number): void {
+    const { context: c, dim: d, heads } = this.preset;
+    const { q, att, o, tokens, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
+    const hd = d / heads;
+    for (let b = 0; b < rows; b++) {
+      for (let head = 0; head < heads; head++) {
+        const a = (b * heads + head) * c;
+        let max = -Infinity;
+        for (let i = 0; i < c; i++) {
+          const kt = tokens[b * c + i]! * d;
+          let s = 0;
+          for (let j = head * hd; j < (head + 1) * hd; j++) s += q[b * d + j]! * (keyOfToken[kt + j]! + keyOfPosition[i * d + j]!);
+          s *= this.scale;
+          att[a + i] = s;
+          if (s > max) max = s;
+        }
+        let total = 0;
+        for (let i = 0; i < c; i++) total += att[a + i] = exp(att[a + i]! - max);
+        for (let i = 0; i < c; i++) att[a + i] = att[a + i]! / total;
+        for (let j = head * hd; j < (head + 1) * hd; j++) {
+          let s = 0;
+          for (let i = 0; i < c; i++) s += att[a + i]! * (valueOfToken[tokens[b * c + i]! * d + j]! + valueOfPosition[i * d + j]!);
+          o[b * d + j] = s;
+        }
+      }
+    }
+  }
+
+  /** The attention's backward pass over the rows, in JavaScript (the kernel's `attendBack` computes the same bits). */
+  private attendBackInJs(rows: number): void {
+    const { context: c, dim: d, heads } = this.preset;
+    const { q, att, tokens, dO, dq, dk, dv, da, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
+    const { dKeyOfToken, dValueOfToken, dKeyOfPosition, dValueOfPosition } = this;
+    const hd = d / heads;
     for (let b = 0; b < rows; b++) {
       for (let j = 0; j < d; j++) dq[b * d + j] = 0;
       for (let head = 0; head < heads; head++) {
@@ -310,22 +351,6 @@ export class Supporter {
         }
       }
     }
-    // q = Wq x, x = E[newest] + P_last
-    outer(this.product, g, this.oQ, d, d, dq, x, rows);
-    dx.set(dh.subarray(0, rows * d));
-    linearBack(this.product, p, this.oQ, d, d, dq, dx, rows, true);
-    const lastPosition = this.oP + (c - 1) * d;
-    for (let b = 0; b < rows; b++) {
-      const newest = this.oE + tokens[b * c + c - 1]! * d;
-      for (let j = 0; j < d; j++) {
-        g[newest + j] = g[newest + j]! + dx[b * d + j]!;
-        g[lastPosition + j] = g[lastPosition + j]! + dx[b * d + j]!;
-      }
-    }
-    // k = Wk (E[t] + P_i), v = Wv (E[t] + P_i): once per step, for every token and position
-    this.backThroughTables(this.oE, vocab, dKeyOfToken, dValueOfToken);
-    this.backThroughTables(this.oP, c, dKeyOfPosition, dValueOfPosition);
-    return g;
   }
 
   /**
