@@ -1,6 +1,6 @@
 /**
  * The inner loop of MinHash sketching (src/minhash.ts), in AssemblyScript, compiled to WebAssembly
- * by scripts/build-wasm.mjs into src/sketch-wasm.ts.
+ * by scripts/build-wasm.mjs (at the repository's root, `pnpm build:wasm`) into src/sketch-wasm.ts.
  *
  * Why WebAssembly: the loop rolls a k-mer's forward and reverse-complement codes over every base.
  * In JavaScript each code is two 32-bit halves (V8 has no fast 64-bit integers), and the loop took

@@ -72,7 +72,7 @@ export function compileSupporterKernel(): void {
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     const bytes = Uint8Array.from(atob(SUPPORTER_WASM), (c) => c.charCodeAt(0));
-    // synchronous: the module is a kilobyte (a browser's main thread allows 4)
+    // synchronous: the module is about 3 kB, under the 4 kB a browser allows on its main thread
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   return compiled;

@@ -125,7 +125,7 @@ export class Supporter {
     this.ob2 = block(d);
     this.oOut = block(vocab * d);
     this.obOut = block(vocab);
-    // every array the products touch lives in the kernel's memory (kernels.ts)
+    // every array the kernel touches lives in its memory (kernels.ts)
     const { doubles: arrays, ints, kernel } = allocate(useKernel, {
       p: at, g: at, v: at, roots: at,
       logits: maxRows * vocab, x: maxRows * d, q: maxRows * d, att: maxRows * heads * c, o: maxRows * d,
@@ -173,7 +173,6 @@ export class Supporter {
   forward(input: Float32Array, rows: number, width: number): void {
     const { context: c, dim: d, heads, ffn } = this.preset;
     const { p, x, q, att, o, h, relu, f, logits, tokens, vocab, keyOfToken, valueOfToken, keyOfPosition, valueOfPosition } = this;
-    const hd = d / heads;
     this.rows = rows;
     linear(this.product, p, this.oK, d, d, p, this.oE, keyOfToken, 0, vocab);
     linear(this.product, p, this.oV, d, d, p, this.oE, valueOfToken, 0, vocab);
@@ -230,7 +229,6 @@ export class Supporter {
     const { context: c, dim: d, heads, ffn } = this.preset;
     const { p, g, x, q, att, o, h, relu, f, tokens, vocab, dl, df, dr, dh, dO, dq, dx, dk, dv, da } = this;
     const { keyOfToken, valueOfToken, keyOfPosition, valueOfPosition, dKeyOfToken, dValueOfToken, dKeyOfPosition, dValueOfPosition } = this;
-    const hd = d / heads;
     const rows = this.rows;
     g.fill(0);
     dKeyOfToken.fill(0);
