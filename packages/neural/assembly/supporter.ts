@@ -125,7 +125,8 @@ const NEWTON_STEPS = 7;
  * root taken as src/exact.ts's sqrt takes it (a first guess 2^⌊e/2⌋ from the exponent, then seven
  * Newton steps y ← (y + x/y) / 2). Two weights a lane each; the same operations on each as in
  * JavaScript, so the same bits. The halving is × 0.5 where JavaScript divides by 2: both round
- * the same real number, so they give the same double, and a division takes several times as long. `oneMinusBeta2` is JavaScript's 1 − β2, handed over as it rounds.
+ * the same real number, so they give the same double, and a division takes several times as
+ * long. `oneMinusBeta2` is JavaScript's 1 − β2, handed over as it rounds.
  */
 export function adam(p: usize, g: usize, v: usize, count: i32, beta2: f64, oneMinusBeta2: f64, correction: f64, lr: f64): void {
   const b2 = f64x2.splat(beta2);
@@ -145,12 +146,13 @@ export function adam(p: usize, g: usize, v: usize, count: i32, beta2: f64, oneMi
     const vi = f64x2.add(f64x2.mul(b2, v128.load(v + at)), f64x2.mul(f64x2.mul(w, gi), gi));
     v128.store(v + at, vi);
     const x = f64x2.mul(vi, cor);
-    const positive = f64x2.gt(x, zero);
+    // x ≤ 0 exactly as exact.ts tests it (false for a NaN, which then stays a NaN, as there)
+    const nonPositive = f64x2.le(x, zero);
     // 2^⌊e/2⌋ for x = m·2^e (the shift is arithmetic: ⌊e/2⌋ for a negative e too); 1 where x ≤ 0
     const e = i64x2.sub(v128.and(i64x2.shr_u(x, 52), exponentMask), bias);
-    let y = v128.bitselect(i64x2.shl(i64x2.add(i64x2.shr_s(e, 1), bias), 52), one, positive);
+    let y = v128.bitselect(one, i64x2.shl(i64x2.add(i64x2.shr_s(e, 1), bias), 52), nonPositive);
     for (let s = 0; s < NEWTON_STEPS; s++) y = f64x2.mul(f64x2.add(y, f64x2.div(x, y)), half);
-    const root = v128.bitselect(y, zero, positive);
+    const root = v128.bitselect(zero, y, nonPositive);
     const pi = v128.load(p + at);
     const moved = f64x2.sub(pi, f64x2.div(f64x2.mul(rate, gi), f64x2.add(root, epsilon)));
     v128.store(p + at, v128.bitselect(moved, pi, f64x2.ne(gi, zero)));

@@ -279,6 +279,25 @@ describe('the Supporter (PLUS)', () => {
     }
   });
 
+  it('goes wrong the same way with its kernel as without: a NaN gradient spreads to the same weights', () => {
+    // never met in coding (the softmax's gradients are finite), but the two paths must not part even there
+    const preset = { context: 3, dim: 4, heads: 2, ffn: 5, lr: 0.01, seed: 5 };
+    const [fast, plain] = [new Supporter(preset, 8, 3), new Supporter(preset, 8, 3, false)];
+    const input = Float32Array.from([1, 7, 3, 0, 2, 5, 5, 6, 4]);
+    const poisoned = Float64Array.from({ length: 24 }, (_, i) => (i === 5 ? NaN : Math.sin(i)));
+    const finite = Float64Array.from({ length: 24 }, (_, i) => Math.cos(i));
+    for (const supporter of [fast, plain]) {
+      for (const dlogits of [poisoned, finite]) {
+        supporter.forward(input, 3, 3);
+        supporter.train(dlogits);
+      }
+    }
+    const nan = (w: Float64Array) => [...w].map((x) => Number.isNaN(x));
+    expect(nan(fast.weights)).toEqual(nan(plain.weights));
+    expect(nan(fast.weights)).toContain(true);
+    expect([...fast.weights].filter((x) => !Number.isNaN(x))).toEqual([...plain.weights].filter((x) => !Number.isNaN(x)));
+  });
+
   it('runs the kernel that assembly/supporter.ts compiles to (src/deepgeco/supporter-wasm.ts is up to date)', async () => {
     const { compileKernel, kernelTarget } = await import('../../../scripts/build-wasm.mjs');
     expect(await compileKernel('supporter'), 'run pnpm build:wasm').toBe(readFileSync(kernelTarget('supporter'), 'utf8'));
