@@ -100,9 +100,9 @@ export function allocate<F extends string, I extends string>(
   }
   const padded = (bytes: number) => Math.ceil(bytes / 16) * 16;
   const total = doubleNames.reduce((sum, name) => sum + padded(8 * doubles[name]), 0) + intNames.reduce((sum, name) => sum + padded(4 * ints[name]), 0);
-  // The memory is made at its size, never grown: growing detaches an ArrayBuffer, and once any has
-  // been detached V8 checks every typed array access in the process for it (its JavaScript loops
-  // over these arrays ran 1.5 times as long).
+  // The memory is made at its size, never grown: growing detaches the old ArrayBuffer, after which
+  // V8 checks typed array accesses for detachment (the Supporter's JavaScript loops over these
+  // arrays ran 1.5 times as long with a grown memory; ADR 0029).
   const pages = Math.max(1, Math.ceil(total / 65536));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
