@@ -263,6 +263,7 @@ describe('the Supporter (PLUS)', () => {
     for (const { preset, vocab, rows } of shapes) {
       const fast = new Supporter(preset, vocab, rows);
       const plain = new Supporter(preset, vocab, rows, false);
+      expect([fast.runsKernel, plain.runsKernel]).toEqual([true, false]); // Node has WebAssembly SIMD
       let seed = 9;
       const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) / 2 ** 24;
       for (let step = 0; step < 6; step++) {
@@ -283,6 +284,7 @@ describe('the Supporter (PLUS)', () => {
     // never met in coding (the softmax's gradients are finite), but the two paths must not part even there
     const preset = { context: 3, dim: 4, heads: 2, ffn: 5, lr: 0.01, seed: 5 };
     const [fast, plain] = [new Supporter(preset, 8, 3), new Supporter(preset, 8, 3, false)];
+    expect([fast.runsKernel, plain.runsKernel]).toEqual([true, false]);
     const input = Float32Array.from([1, 7, 3, 0, 2, 5, 5, 6, 4]);
     const poisoned = Float64Array.from({ length: 24 }, (_, i) => (i === 5 ? NaN : Math.sin(i)));
     const finite = Float64Array.from({ length: 24 }, (_, i) => Math.cos(i));

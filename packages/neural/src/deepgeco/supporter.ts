@@ -206,6 +206,11 @@ export class Supporter {
     }
   }
 
+  /** Whether this Supporter runs the WebAssembly kernel (false: the JavaScript loops). */
+  get runsKernel(): boolean {
+    return this.kernel !== null;
+  }
+
   /** Every weight, in one array (for tests: a gradient is checked against finite differences). */
   get weights(): Float64Array {
     return this.p;
