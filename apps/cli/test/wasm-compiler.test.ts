@@ -1,11 +1,12 @@
 /** baselineOnly: which commands and inputs run WebAssembly on baseline code (wasm-compiler.ts). */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MAGIC } from '@seqcoder/format';
 import { baselineOnly, BASELINE_ONLY_BYTES } from '../src/wasm-compiler.js';
-import { testFolders } from './helpers.js';
+import { CLI, testFolders } from './helpers.js';
 
 const folders = testFolders('seqcoder-wasm-compiler-');
 
@@ -49,5 +50,17 @@ describe('baselineOnly', () => {
   it('leaves every other command to the default', () => {
     const fasta = file('a.fa', 1000);
     for (const command of ['sketch', 'append', 'get', 'info', 'list', 'generate']) expect(baselineOnly(command, [fasta])).toBe(false);
+  });
+});
+
+describe('a small input where WebAssembly is unavailable', () => {
+  it('still compresses and decodes with cm (node --jitless has no WebAssembly)', () => {
+    // the baseline-code choice first compiles DeepGeCo's kernel, which must not need WebAssembly to exist
+    const fasta = join(folders.current(), 'small.fa');
+    writeFileSync(fasta, '>small\nACGTTGCAACGGATTACAGGCATTACGA\nGGCTA\n');
+    const run = (args: string[]) => execFileSync(process.execPath, ['--jitless', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const archive = join(folders.current(), 'small.fa.seqc');
+    writeFileSync(archive, run(['compress', '-q', '-c', fasta]));
+    expect(run(['cat', archive]).toString()).toBe(readFileSync(fasta, 'utf8'));
   });
 });

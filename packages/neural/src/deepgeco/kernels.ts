@@ -5,8 +5,8 @@
  *
  * The kernel computes supporter.ts's product, Adam step and attention bit for bit (the same
  * operations in the same order; assembly/supporter.ts says why SIMD keeps that), two to three times
- * as fast. An engine without WebAssembly SIMD gets plain arrays and the JavaScript loops: slower,
- * the same numbers, so either end may run either.
+ * as fast. An engine without WebAssembly (or without its SIMD) gets plain arrays and the JavaScript
+ * loops: slower, the same numbers, so either end may run either.
  */
 import { SUPPORTER_WASM } from './supporter-wasm.js';
 
@@ -56,7 +56,7 @@ interface KernelExports {
   product(m: number, n: number, depth: number, a: number, ai: number, ak: number, b: number, bk: number, bj: number, c: number, ci: number, cj: number): void;
 }
 
-/** The compiled kernel, once per process; null where the engine cannot run it (no SIMD). */
+/** The compiled kernel, once per process; null where the engine cannot run it (no WebAssembly, or no SIMD). */
 let compiled: WebAssembly.Module | null | undefined;
 
 /**
@@ -71,6 +71,11 @@ export function compileSupporterKernel(): void {
 
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
+    if (typeof WebAssembly === 'undefined') {
+      // Node with --jitless, or a browser with WebAssembly turned off: the JavaScript loops
+      compiled = null;
+      return compiled;
+    }
     const bytes = Uint8Array.from(atob(SUPPORTER_WASM), (c) => c.charCodeAt(0));
     // synchronous: the module is about 3 kB, under the 4 kB a browser allows on its main thread
     compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
