@@ -127,7 +127,7 @@ export class Supporter {
     this.obOut = block(vocab);
     // every array the kernel touches lives in its memory (kernels.ts)
     const { doubles: arrays, ints, kernel } = allocate(useKernel, {
-      p: at, g: at, v: at, roots: at,
+      p: at, g: at, v: at,
       logits: maxRows * vocab, x: maxRows * d, q: maxRows * d, att: maxRows * heads * c, o: maxRows * d,
       h: maxRows * d, relu: maxRows * ffn, f: maxRows * d,
       keyOfToken: vocab * d, valueOfToken: vocab * d, keyOfPosition: c * d, valueOfPosition: c * d,
@@ -138,7 +138,7 @@ export class Supporter {
     }, { tokens: maxRows * c });
     this.tokens = ints.tokens;
     ({
-      p: this.p, g: this.g, v: this.v, roots: this.roots, logits: this.logits, x: this.x, q: this.q, att: this.att, o: this.o,
+      p: this.p, g: this.g, v: this.v, logits: this.logits, x: this.x, q: this.q, att: this.att, o: this.o,
       h: this.h, relu: this.relu, f: this.f, keyOfToken: this.keyOfToken, valueOfToken: this.valueOfToken,
       keyOfPosition: this.keyOfPosition, valueOfPosition: this.valueOfPosition, dKeyOfToken: this.dKeyOfToken,
       dValueOfToken: this.dValueOfToken, dKeyOfPosition: this.dKeyOfPosition, dValueOfPosition: this.dValueOfPosition,
@@ -147,7 +147,9 @@ export class Supporter {
     } = arrays);
     this.kernel = kernel;
     this.product = kernel?.product ?? product;
+    // the JavaScript Adam's scratch; the kernel's Adam needs none
     this.moving = new Int32Array(at);
+    this.roots = new Float64Array(at);
     this.scale = 1 / sqrt(d / heads);
     this.initialise();
   }

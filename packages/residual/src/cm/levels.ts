@@ -25,9 +25,9 @@ export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS
  * archive writer grants them to short records until `budget` bases of them have been tried in an
  * archive (an append to it, which codes only the new files, has a budget of its own). Level 2, the
  * default, thus codes a small genome (a virus, a phage, a plasmid, a chromosome under 2^18 bases)
- * with the short-record model where that is smaller, and spends at
- * most a quarter of a megabase of trials on an archive: a draft assembly of many short contigs is
- * not coded 1.3–1.5 times slower (ADR 0011, second addendum).
+ * with the short-record model where that is smaller, and spends at most a quarter of a megabase of
+ * trials on an archive: a draft assembly of many short contigs is not coded 1.3–1.5 times slower
+ * (ADR 0011, second addendum).
  */
 export const CM_SHORT_RECORD_TRIALS: Readonly<Record<number, { maxBases: number; models: readonly number[]; budget?: number }>> = {
   2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
