@@ -21,8 +21,9 @@ Each batch draws windows at random offsets of random genomes (weighted by length
 strand, so the token frame relative to a record's start does not matter.
 
 Writes `warmstart.onnx` (input `tokens` [N, c] float32 token ids 0..63, output `logits` [N, 64];
-opset 17, dynamic batch), its twin `warmstart-features.onnx` (deepgeco_features.py), `curve.csv`
-and `metrics.json` into --out.
+opset 17, dynamic batch), its twin `warmstart-features.onnx` (deepgeco_features.py), the weights
+for SeqCoder's kernel `warmstart.weights` (deepgeco_weights.py), `curve.csv` and `metrics.json`
+into --out.
 """
 import argparse
 import csv
@@ -37,6 +38,7 @@ import torch
 import torch.nn as nn
 
 from deepgeco_features import derive as derive_features
+from deepgeco_weights import main as write_weights
 from genomes import load_codes
 
 HELD_OUT = "Salmonella_enterica_Typhimurium_LT2_GCF_000006945.1.fa"
@@ -219,6 +221,7 @@ def main() -> None:
         do_constant_folding=True,
     )
     derive_features(args.out)  # the same graph with the output layer's input as a second output (ULTRA)
+    write_weights(args.out)  # its weights for SeqCoder's own kernel (ADR 0030)
     metrics = {
         "tokenBases": K,
         "context": args.context,

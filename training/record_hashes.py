@@ -1,6 +1,6 @@
 """Writes the SHA-256 of a model's ONNX graphs into packages/models/src/index.ts (the MODELS table,
 or, for a model of one graph, the DENOISERS table (denoiser.onnx), GENERATORS (a decoder.onnx
-alone) or WARM_STARTS (warmstart.onnx, and its twin warmstart-features.onnx)).
+alone) or WARM_STARTS (warmstart.onnx, its twin warmstart-features.onnx, and warmstart.weights)).
 
     /usr/bin/python3 training/record_hashes.py seqcoder-p4k1280
     /usr/bin/python3 training/record_hashes.py kmer-denoiser-k31
@@ -37,6 +37,14 @@ if single and not os.path.exists(os.path.join(folder, "encoder.onnx")):
         if n != 1:
             sys.exit(f"no featuresSha256 in the WARM_STARTS entry for {name} in {source_path}")
         print(f"{name} warmstart-features.onnx sha256 {digest}")
+    weights = os.path.join(folder, "warmstart.weights")  # its weights for SeqCoder's kernel (deepgeco_weights.py)
+    if single[0] == "warmstart.onnx" and os.path.exists(weights):
+        digest = hashlib.sha256(open(weights, "rb").read()).hexdigest()
+        pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?weightsSha256: ')([^']*)(')")
+        source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
+        if n != 1:
+            sys.exit(f"no weightsSha256 in the WARM_STARTS entry for {name} in {source_path}")
+        print(f"{name} warmstart.weights sha256 {digest}")
     open(source_path, "w").write(source)
     sys.exit(0)
 for graph in ("decoder", "encoder"):

@@ -175,6 +175,11 @@ export async function loadGenerator(name: string = DEFAULT_GENERATOR): Promise<G
  * Its twin `warmstart-features.onnx` (training/deepgeco_features.py) is the same network whose one
  * output `logits_features` [N, 4^k + features] is the logits followed by the input of the output
  * layer, which DeepGeCo's ULTRA mode fine-tunes on the record it codes.
+ *
+ * `warmstart.weights` (training/deepgeco_weights.py) holds the graph's weights for SeqCoder's own
+ * Warm-Start kernel, which computes the logits and the features itself, without onnxruntime. Files
+ * name the model by the hash of what computed their network: the weights (since ADR 0030), or a
+ * graph (older files, which onnxruntime-web decodes).
  */
 export interface WarmStartInfo {
   readonly name: string;
@@ -186,12 +191,23 @@ export interface WarmStartInfo {
   readonly sha256: string;
   /** Width of the output layer's input: the twin graph's columns after the logits. */
   readonly features: number;
-  /** SHA-256 of warmstart-features.onnx: the identity stored in files of the ULTRA mode. */
+  /** SHA-256 of warmstart-features.onnx: the identity stored in older files of the ULTRA mode. */
   readonly featuresSha256: string;
+  /** SHA-256 of warmstart.weights: the identity stored in files whose network SeqCoder's kernel computed (every mode). */
+  readonly weightsSha256: string;
 }
 
-/** A Warm-Start graph: the network (`logits`), or its twin with the features too (`features`). */
-export type WarmStartGraph = 'logits' | 'features';
+/**
+ * A Warm-Start file: the graph (`logits`), its twin with the features too (`features`), or the
+ * weights for SeqCoder's kernel (`weights`).
+ */
+export type WarmStartGraph = 'logits' | 'features' | 'weights';
+
+const WARM_START_FILES: Record<WarmStartGraph, { file: string; sha256: (info: WarmStartInfo) => string }> = {
+  logits: { file: 'warmstart.onnx', sha256: (info) => info.sha256 },
+  features: { file: 'warmstart-features.onnx', sha256: (info) => info.featuresSha256 },
+  weights: { file: 'warmstart.weights', sha256: (info) => info.weightsSha256 },
+};
 
 export const WARM_STARTS: readonly WarmStartInfo[] = [
   {
@@ -201,6 +217,7 @@ export const WARM_STARTS: readonly WarmStartInfo[] = [
     sha256: '934b7f8205f5de5fee42c21860c501565337b6899e978d1a4d43b56a4f498387',
     features: 192,
     featuresSha256: '570a733380e8d525b1060ede6321e3380b75924a3eee09743abcc10c7c319289',
+    weightsSha256: '838fbe430c2ceef197c80394602844897ba515a7c1ec39d867fefcfd6e4e147f',
   },
   {
     name: 'deepgeco-warmstart-h16c8',
@@ -209,6 +226,7 @@ export const WARM_STARTS: readonly WarmStartInfo[] = [
     sha256: 'fdb787df5b5ed127bfac0859b449344eb7414221002dd8fc8acf37553e463216',
     features: 160,
     featuresSha256: '91ce8c72e4a56c500fd614b3725dc0d0ff7c5eb91bcab58442ca3b33af583516',
+    weightsSha256: '15c90791ddc52b62870af1a8f137847eb963752c3bd61bcfadebc675329ae499',
   },
 ];
 
@@ -225,14 +243,14 @@ export function warmStartInfo(name: string): WarmStartInfo {
   return byName(WARM_STARTS, 'warm-start model', name);
 }
 
-/** The shipped Warm-Start model whose `graph` (warmstart.onnx, or its twin) has this SHA-256, if any. */
+/** The shipped Warm-Start model whose file `graph` (warmstart.onnx, its twin, or the weights) has this SHA-256, if any. */
 export function warmStartByHash(sha256: string, graph: WarmStartGraph = 'logits'): WarmStartInfo | undefined {
-  return WARM_STARTS.find((m) => (graph === 'logits' ? m.sha256 : m.featuresSha256) === sha256);
+  return WARM_STARTS.find((m) => WARM_START_FILES[graph].sha256(m) === sha256);
 }
 
-/** Reads a shipped Warm-Start graph (Node), or its twin with the features, and checks it against its recorded SHA-256. */
+/** Reads a shipped Warm-Start file (Node): the graph, its twin with the features, or the weights; checked against its recorded SHA-256. */
 export async function loadWarmStart(name: string = DEFAULT_WARM_START, graph: WarmStartGraph = 'logits'): Promise<WarmStartInfo & { readonly graph: Uint8Array }> {
   const info = warmStartInfo(name);
-  const [file, sha256] = graph === 'logits' ? ['warmstart.onnx', info.sha256] : ['warmstart-features.onnx', info.featuresSha256];
-  return { ...info, graph: await readGraph(info.name, file, sha256) };
+  const { file, sha256 } = WARM_START_FILES[graph];
+  return { ...info, graph: await readGraph(info.name, file, sha256(info)) };
 }

@@ -58,7 +58,7 @@ describe('@seqcoder/models', () => {
     await expect(loadDenoiser('no-such-denoiser')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
 
-  it('loads the shipped DeepGeCo Warm-Start models, whose graphs match their recorded SHA-256', async () => {
+  it('loads the shipped DeepGeCo Warm-Start models, whose graphs and weights match their recorded SHA-256', async () => {
     const warm = await loadWarmStart();
     expect(warm).toMatchObject({ name: DEFAULT_WARM_START, k: 3, context: 16, features: 192 });
     expect(warmStartInfo(MINI_WARM_START)).toMatchObject({ k: 3, context: 8, features: 160 });
@@ -74,6 +74,11 @@ describe('@seqcoder/models', () => {
       expect(warmStartByHash(info.featuresSha256, 'features')).toBe(info);
       expect(warmStartByHash(info.featuresSha256)).toBeUndefined();
       expect(warmStartByHash(info.sha256, 'features')).toBeUndefined();
+      // the weights for SeqCoder's own kernel, named by theirs
+      const weights = await loadWarmStart(info.name, 'weights');
+      expect(await sha256Hex(weights.graph)).toBe(info.weightsSha256);
+      expect(warmStartByHash(info.weightsSha256, 'weights')).toBe(info);
+      expect(warmStartByHash(info.weightsSha256)).toBeUndefined();
     }
     await expect(loadWarmStart('no-such-model')).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
   });
