@@ -20,11 +20,18 @@ const OPTIONS = ['-O3', '--runtime', 'stub', '--noAssert'];
 export const KERNELS = {
   /** MinHash sketching's inner loop (the CLI's `sketch`, the scale workflow). */
   sketch: { source: 'apps/cli/assembly/sketch.ts', target: 'apps/cli/src/sketch-wasm.ts', constant: 'SKETCH_WASM', options: OPTIONS },
-  /** The DeepGeCo Supporter's matrix product, with SIMD (ADR 0023). */
+  /** The DeepGeCo Supporter's matrix product, Adam step and attention, with SIMD (ADR 0029). */
   supporter: {
     source: 'packages/neural/assembly/supporter.ts',
     target: 'packages/neural/src/deepgeco/supporter-wasm.ts',
     constant: 'SUPPORTER_WASM',
+    options: [...OPTIONS, '--enable', 'simd', '--importMemory'],
+  },
+  /** The DeepGeCo Warm-Start network, float32 with SIMD (ADR 0030). */
+  warmstart: {
+    source: 'packages/neural/assembly/warmstart.ts',
+    target: 'packages/neural/src/deepgeco/warmstart-wasm.ts',
+    constant: 'WARM_START_WASM',
     options: [...OPTIONS, '--enable', 'simd', '--importMemory'],
   },
 };

@@ -18,7 +18,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { MAGIC } from '@seqcoder/format';
-import { compileSupporterKernel } from '@seqcoder/neural';
+import { compileDeepGeCoKernels } from '@seqcoder/neural';
 import { isGzip } from './io.js';
 
 /**
@@ -38,7 +38,7 @@ const INPUT_KIND: Readonly<Record<string, keyof typeof BASELINE_ONLY_BYTES>> = {
 /** Runs every WebAssembly module compiled from now on on baseline code when `baselineOnly` says so; returns whether it did. Call before any network loads. */
 export function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
   if (!baselineOnly(command, files, options)) return false;
-  compileSupporterKernel();
+  compileDeepGeCoKernels();
   setFlagsFromString('--liftoff-only');
   return true;
 }

@@ -16,7 +16,7 @@ export { KmerDenoiser, DENOISE_BATCH_KMERS, type DenoiseResult } from './denoise
 export { GenomeGenerator, GENERATE_BATCH_CHUNKS, Random, type GeneratorShape } from './generator.js';
 export { exp } from './exact.js';
 export { createDeepGeCoCodec, DEEPGECO_CODEC_ID, DEEPGECO_MODES, type DeepGeCoOptions } from './deepgeco/codec.js';
-export { compileSupporterKernel } from './deepgeco/kernels.js';
+export { compileDeepGeCoKernels } from './deepgeco/kernels.js';
 export { ModelUnavailableError, ReconstructionMismatchError, type NeuralErrorCode } from './errors.js';
 export { CHECK_GROUP_WINDOWS, reconstructionChecksums } from './payload.js';
 export { toWindows, toSymbols, TO_PAPER, FROM_PAPER } from './windows.js';

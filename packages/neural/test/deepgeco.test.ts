@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress, decompress, openArchive } from '@seqcoder/format';
-import { DEFAULT_WARM_START, MINI_WARM_START, warmStartInfo, WARM_STARTS } from '@seqcoder/models';
+import { DEFAULT_WARM_START, MINI_WARM_START, loadWarmStart, warmStartInfo, WARM_STARTS } from '@seqcoder/models';
 import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import { OnnxNodeRuntime } from '@seqcoder/runtime-onnx-node';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime, type NeuralCode
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/deepgeco/coding.js';
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
+import { WarmStartNetwork } from '../src/deepgeco/warmstart.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, MINI_MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
 import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 import { chainSymbols } from '../../../test-support/seeded.js';
@@ -106,24 +107,24 @@ describe('the deepgeco codec', () => {
     await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 4)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 4/) });
   });
 
-  it('writes its mode, (s, k), streams and the Warm-Start graph\'s SHA-256 in the payload head', async () => {
+  it('writes its mode, (s, k), streams and the SHA-256 of the Warm-Start\'s weights in the payload head', async () => {
     const symbols = symbolsOf(lambda).subarray(0, 3 * MIN_STREAM_TOKENS * 2 + 1);
     const payload = await codecs.deepgeco.encode(symbols, 1);
     // MINI cuts its 4,096 tokens into streams of MINI_MIN_STREAM_TOKENS, PLUS into streams of MIN_STREAM_TOKENS
     expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, (2 * MIN_STREAM_TOKENS) / MINI_MIN_STREAM_TOKENS, 0]);
     // MINI writes with its own, smaller Warm-Start; PLUS with the default one
-    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(MINI_WARM_START).sha256);
+    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(MINI_WARM_START).weightsSha256);
     const plus = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbols, 2);
     expect([...plus.subarray(0, 5)]).toEqual([2, 3, 3, 2, 0]);
-    expect(Buffer.from(plus.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(DEFAULT_WARM_START).sha256);
+    expect(Buffer.from(plus.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(DEFAULT_WARM_START).weightsSha256);
     expect(MINI_WARM_START).not.toBe(DEFAULT_WARM_START);
   }, 60_000);
 
   it('decodes MINI payloads of either shipped Warm-Start, each named by its hash', async () => {
     const symbols = symbolsOf(lambda).subarray(0, 5_000);
-    for (const { name, sha256 } of WARM_STARTS) {
+    for (const { name, weightsSha256 } of WARM_STARTS) {
       const payload = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniWarmStart: name }).encode(symbols, 1);
-      expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(sha256);
+      expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(weightsSha256);
       expect(Buffer.from(await codecs.deepgeco.decode(payload, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
     }
   }, 60_000);
@@ -211,16 +212,80 @@ describe('damaged or foreign deepgeco payloads', () => {
 });
 
 describe('the runtime of the Warm-Start network', () => {
-  it('must be deterministic: a native runtime is refused before anything is coded', async () => {
+  it('runs its own Warm-Start kernel: a runtime given is used for older files alone, and only a deterministic one', async () => {
     const unsafe = createDeepGeCoCodec({ canonicalRuntime: () => new OnnxNodeRuntime({ onNotice: () => {} }) });
-    await expect(unsafe.encode(symbolsOf(lambda).subarray(0, 300), 1)).rejects.toMatchObject({ code: 'CONTRACT_MISMATCH', message: expect.stringMatching(/not deterministic/) });
-  });
+    const symbols = symbolsOf(lambda).subarray(0, 300);
+    const payload = await unsafe.encode(symbols, 1);
+    expect(Buffer.from(payload)).toEqual(Buffer.from(await codecs.deepgeco.encode(symbols, 1)));
+    expect(Buffer.from(await unsafe.decode(payload, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+    // a payload onnxruntime-web's Warm-Start wrote (named by its graph) needs the runtime, which must be deterministic
+    const older = new Uint8Array(readFileSync(new URL('./__fixtures__/chain.deepgeco.plus-onnx.payload', import.meta.url)));
+    await expect(unsafe.decode(older, 6_000, 0, 6_000)).rejects.toMatchObject({ code: 'CONTRACT_MISMATCH', message: expect.stringMatching(/not deterministic/) });
+  }, 60_000);
 
   it('gives the same payload from two codec instances (a fresh load of the model)', async () => {
     const symbols = symbolsOf(lambda).subarray(0, 4000);
     const a = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime }).encode(symbols, 1);
     const b = await codecs.deepgeco.encode(symbols, 1);
     expect(Buffer.from(a)).toEqual(Buffer.from(b));
+  }, 60_000);
+});
+
+describe('the Warm-Start kernel (ADR 0030)', () => {
+  /** Token ids of `rows` contexts of `context`, from a fixed little generator. */
+  const contextsOf = (rows: number, context: number, seed: number) => {
+    let x = seed;
+    return Float32Array.from({ length: rows * context }, () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 9) % 64);
+  };
+  const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+  it.each(WARM_STARTS.map((m) => m.name))('computes %s to the same bits as the JavaScript, whatever the batch', async (name) => {
+    const { graph: weights } = await loadWarmStart(name, 'weights');
+    const [fast, plain] = [new WarmStartNetwork(weights, 64), new WarmStartNetwork(weights, 64, false)];
+    expect([fast.runsKernel, plain.runsKernel]).toEqual([true, false]);
+    const { context, vocabulary } = fast.shape;
+    for (const rows of [1, 2, 7, 64]) {
+      const input = contextsOf(rows, context, rows);
+      const a = fast.run(input, rows);
+      const [logits, features] = [a.logits.slice(), a.features.slice()];
+      const b = plain.run(input, rows);
+      expect(bytes(logits).equals(bytes(b.logits)), `logits of ${rows} rows`).toBe(true);
+      expect(bytes(features).equals(bytes(b.features)), `features of ${rows} rows`).toBe(true);
+      // a context alone gives the numbers it gave inside the batch
+      const last = fast.run(input.subarray((rows - 1) * context), 1).logits;
+      expect(bytes(last).equals(bytes(logits.subarray((rows - 1) * vocabulary)))).toBe(true);
+    }
+  }, 60_000);
+
+  it.each(WARM_STARTS.map((m) => m.name))('computes the function of the graph %s was exported from (onnxruntime-web, within float32 rounding)', async (name) => {
+    const network = new WarmStartNetwork((await loadWarmStart(name, 'weights')).graph, 50);
+    const { context } = network.shape;
+    const input = contextsOf(50, context, 11);
+    const ours = network.run(input, 50);
+    const runtime = await wasmRuntime();
+    const graph = await runtime.load((await loadWarmStart(name, 'features')).graph);
+    const { data } = await graph.run({ data: input, dims: [50, context] });
+    const width = 64 + network.features;
+    let worst = 0;
+    for (let j = 0; j < 50; j++) {
+      for (let i = 0; i < 64; i++) worst = Math.max(worst, Math.abs(data[j * width + i]! - ours.logits[j * 64 + i]!));
+      for (let i = 0; i < network.features; i++) worst = Math.max(worst, Math.abs(data[j * width + 64 + i]! - ours.features[j * network.features + i]!));
+    }
+    expect(worst).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it('refuses a file that is not Warm-Start weights, or is cut short', async () => {
+    const { graph: weights } = await loadWarmStart(MINI_WARM_START, 'weights');
+    const foreign = weights.slice();
+    foreign[0] = 0x58;
+    expect(() => new WarmStartNetwork(foreign, 1)).toThrow(/SQWS/);
+    expect(() => new WarmStartNetwork(weights.subarray(0, weights.length - 4), 1)).toThrow(/length/);
+    expect(() => new WarmStartNetwork(weights, 2).run(new Float32Array(16).fill(64), 2)).toThrow(/token id 64/);
+  });
+
+  it('runs the kernel that assembly/warmstart.ts compiles to (src/deepgeco/warmstart-wasm.ts is up to date)', async () => {
+    const { compileKernel, kernelTarget } = await import('../../../scripts/build-wasm.mjs');
+    expect(await compileKernel('warmstart'), 'run pnpm build:wasm').toBe(readFileSync(kernelTarget('warmstart'), 'utf8'));
   }, 60_000);
 });
 
@@ -424,9 +489,9 @@ describe('ULTRA', () => {
     ultra = await always.encode(symbols, 3);
   }, 120_000);
 
-  it('writes the fitted layer after the preset, names the twin graph, and round-trips', async () => {
+  it('writes the fitted layer after the preset, names the weights, and round-trips', async () => {
     expect([ultra[0], ultra[41]]).toEqual([3, 1]);
-    expect(Buffer.from(ultra.subarray(5, 37)).toString('hex')).toBe(WARM_STARTS[0]!.featuresSha256);
+    expect(Buffer.from(ultra.subarray(5, 37)).toString('hex')).toBe(WARM_STARTS[0]!.weightsSha256);
     const layer = HeadAdaptation.read(ultra, 42, 64, WARM_STARTS[0]!.features);
     expect(layer.rank).toBeGreaterThanOrEqual(0);
     // any codec instance reads it
@@ -449,7 +514,7 @@ describe('ULTRA', () => {
     }
     await expect(decode(ultra.subarray(0, 44))).rejects.toMatchObject({ code: 'CORRUPT' });
     const unknown = ultra.slice();
-    unknown.set(Buffer.from(WARM_STARTS[0]!.sha256, 'hex'), 5); // the logits graph's hash where ULTRA needs the twin's
+    unknown.set(Buffer.from(WARM_STARTS[0]!.sha256, 'hex'), 5); // the logits graph's hash, which no ULTRA payload names (older ones name the twin's)
     await expect(decode(unknown)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
   }, 240_000);
 });

@@ -72,8 +72,12 @@ describe('older golden files still decode', () => {
   // all-sections files were written before chunks left out their empty sections; plus-alone
   // before deepgeco's PLUS also tried MINI on short records; mini-h32c16 when MINI wrote with the
   // default Warm-Start (so did PLUS on these records, which kept MINI's payloads); mini-2048 when
-  // MINI's streams were as long as PLUS's (at least 2,048 tokens; PLUS kept those payloads too).
+  // MINI's streams were as long as PLUS's (at least 2,048 tokens; PLUS kept those payloads too);
+  // onnx and mini-onnx when onnxruntime-web ran the Warm-Start (before ADR 0030's kernel), so they
+  // name its graph and decode on that runtime.
   it.each([
+    'awkward.deepgeco.onnx.seqc',
+    'awkward.deepgeco.mini-onnx.seqc',
     'awkward.deepgeco.plus-alone.seqc',
     'awkward.deepgeco.mini-h32c16.seqc',
     'awkward.deepgeco.mini-2048.seqc',
@@ -85,4 +89,16 @@ describe('older golden files still decode', () => {
     const golden = new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(awkwardFasta()))).toBe(0);
   }, 60_000);
+
+  // the golden payloads as onnxruntime-web's Warm-Start wrote them (before ADR 0030)
+  it.each([
+    { file: 'chain.deepgeco.plus-onnx.payload', mode: 2, symbols: () => chainSymbols(6_000) },
+    { file: 'skewed.deepgeco.ultra-onnx.payload', mode: 3, symbols: () => skewedSymbols(30_000) },
+  ])('$file', async ({ file, mode, symbols: source }) => {
+    const symbols = source();
+    const golden = new Uint8Array(readFileSync(new URL(`./__fixtures__/${file}`, import.meta.url)));
+    expect(golden[0]).toBe(mode);
+    const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime });
+    expect(Buffer.compare(Buffer.from(await codec.decode(golden, symbols.length, 0, symbols.length)), Buffer.from(symbols))).toBe(0);
+  }, 120_000);
 });

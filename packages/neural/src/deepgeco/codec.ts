@@ -23,8 +23,10 @@
  * | 1      | 1    | s, the stride of the tokens (this version: s = k)                     |
  * | 2      | 1    | k, bases per token (the Warm-Start model's)                           |
  * | 3      | 2    | streams (u16 LE), 1..320: the tokens cut into this many parallel runs  |
- * | 5      | 32   | SHA-256 of the Warm-Start graph (`warmstart.onnx`; ULTRA: its twin     |
- * |        |      | `warmstart-features.onnx`, which gives the features too)              |
+ * | 5      | 32   | SHA-256 of what computed the Warm-Start: its weights                  |
+ * |        |      | (`warmstart.weights`, SeqCoder's kernel; ADR 0030), or in older files |
+ * |        |      | its graph (`warmstart.onnx`; ULTRA: `warmstart-features.onnx`, which  |
+ * |        |      | gives the features too), run by onnxruntime-web                       |
  * | 37     | 4    | CRC32C of the bases (one byte each, 0..3), u32 LE                     |
  * | 41     | 1    | PLUS and ULTRA: the Supporter preset (mixer.ts: its shape, step size, |
  * |        |      | seed, and the mixer's ts and δ)                                         |
@@ -32,10 +34,12 @@
  * | 41/42/…| rest | the arithmetic-coded tokens, step by step across the streams, then    |
  * |        |      | the remainder bases at 1/2 each bit; ends with the coder's 4-byte flush |
  *
- * The network runs on the canonical runtime (WASM) at both ends with the same batches (one per
- * step, every stream that has a token there), so the decoder sees the encoder's logits to the
- * bit. The CRC32C is checked before any base is returned: a runtime that computed other numbers
- * ends in RECONSTRUCTION_MISMATCH, never in wrong bases.
+ * The Warm-Start runs on SeqCoder's own kernel (warmstart.ts, ADR 0030), whose float32 arithmetic
+ * is the same on every machine, at both ends and on the same batches (one per step, every stream
+ * that has a token there), so the decoder sees the encoder's logits to the bit. Older files, named
+ * by a graph's hash, decode on the canonical runtime (onnxruntime-web's WASM) that wrote them. The
+ * CRC32C is checked before any base is returned: a network that computed other numbers ends in
+ * RECONSTRUCTION_MISMATCH, never in wrong bases.
  */
 import { concatBytes, CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
 import { DEFAULT_WARM_START, MINI_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
@@ -48,6 +52,7 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.j
 import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, type PlusPreset } from './mixer.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MINI_MIN_STREAM_TOKENS, streamLayout, toTokens, vocabulary } from './tokens.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
+import { WarmStartNetwork } from './warmstart.js';
 
 export const DEEPGECO_CODEC_ID = 6;
 export const DEEPGECO_MODES = { mini: 1, plus: 2, ultra: 3 } as const;
@@ -70,7 +75,7 @@ const MINI_TRIAL_BASES = 2 ** 18;
 const MIN_BITS_PER_CODED_BIT = Math.log2(4096 / 4095);
 
 export interface DeepGeCoOptions {
-  /** Runs the Warm-Start model at both ends; must be deterministic. Default: the WASM adapter. */
+  /** Runs the Warm-Start graph of older files (before ADR 0030); must be deterministic. Default: the WASM adapter. */
   canonicalRuntime: RuntimeFactory;
   /** The Warm-Start model new PLUS and ULTRA payloads are written with (default DEFAULT_WARM_START). */
   warmStart?: string;
@@ -89,23 +94,27 @@ export interface DeepGeCoOptions {
   miniTrial?: boolean;
 }
 
-/** A loaded Warm-Start network: the graph with logits alone, or ULTRA's twin with the features too. */
+/**
+ * A loaded Warm-Start network: `run` gives the logits of a batch of contexts (rows × 4^k) and,
+ * asked for, the features (rows × info.features), in arrays of its caller's own.
+ */
 interface WarmStart {
   info: WarmStartInfo;
-  model: LoadedModel;
-  graph: WarmStartGraph;
+  run(input: Float32Array, active: number, features: boolean): Promise<{ logits: Float32Array; features: Float32Array }>;
 }
 
 export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
   const loaded = new Map<string, Promise<WarmStart>>();
-  const load = (info: WarmStartInfo, graph: WarmStartGraph): Promise<WarmStart> => {
-    const key = `${info.name}/${graph}`;
+  /** The network of `info` from `file`: the weights (SeqCoder's kernel), or a graph of an older file (onnxruntime-web). */
+  const load = (info: WarmStartInfo, file: WarmStartGraph): Promise<WarmStart> => {
+    const key = `${info.name}/${file}`;
     let entry = loaded.get(key);
     if (!entry) {
       entry = (async () => {
+        const { graph: bytes } = await asUnavailable(loadWarmStart(info.name, file));
+        if (file === 'weights') return kernelWarmStart(info, bytes);
         const runtime = await deterministicRuntime(options.canonicalRuntime, 'the Warm-Start network');
-        const { graph: bytes } = await asUnavailable(loadWarmStart(info.name, graph));
-        return { info, graph, model: await runtime.load(bytes) };
+        return graphWarmStart(info, file, await runtime.load(bytes));
       })();
       loaded.set(key, entry);
     }
@@ -138,7 +147,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       // MINI cuts its streams shorter than PLUS and ULTRA do; the payload says how many
       const miniStreams = chooseStreams(tokens.length, MINI_MIN_STREAM_TOKENS);
       const code = async (mode: number, layer?: HeadAdaptation) =>
-        encodeAs(mode, await load(mode === MINI ? miniInfo : info, layer ? 'features' : 'logits'), symbols, tokens, mode === MINI ? miniStreams : streams, layer);
+        encodeAs(mode, await load(mode === MINI ? miniInfo : info, 'weights'), symbols, tokens, mode === MINI ? miniStreams : streams, layer);
       const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
       const plusOrMini = async () => {
         const plus = await code(PLUS);
@@ -150,7 +159,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       // ULTRA fits the output layer, then codes with what the decoder will read back. PLUS is coded
       // too and the smaller kept: the fit's estimate leaves out what the Supporter learns anyway.
       const always = options.ultraLayer === 'always';
-      const bytes = await tune(await load(info, 'features'), SUPPORTER_PRESETS[DEFAULT_PRESET]!, tokens, streams, always);
+      const bytes = await tune(await load(info, 'weights'), SUPPORTER_PRESETS[DEFAULT_PRESET]!, tokens, streams, always);
       if (!bytes) return plusOrMini();
       const ultra = await code(ULTRA, HeadAdaptation.read(bytes, 0, vocabulary(info.k), info.features));
       if (always) return ultra;
@@ -159,7 +168,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
 
     async decode(payload, count, start, end) {
       const head = readHead(payload, count);
-      const warm = await load(head.info, head.mode === ULTRA ? 'features' : 'logits');
+      const warm = await load(head.info, head.file);
       const k = head.info.k;
       const tokens = new Uint8Array(Math.floor(count / k));
       const coder = new BinaryDecoder(payload.subarray(head.bodyAt));
@@ -200,7 +209,7 @@ async function encodeAs(mode: number, warm: WarmStart, symbols: Uint8Array, toke
   head[1] = k;
   head[2] = k;
   view.setUint16(3, streams, true);
-  head.set(fromHex(mode === ULTRA ? info.featuresSha256 : info.sha256), 5);
+  head.set(fromHex(info.weightsSha256), 5);
   view.setUint32(37, crc32c(symbols), true);
   if (mode !== MINI) head[HEAD_BYTES] = preset;
   return concatBytes([head, layer?.bytes ?? new Uint8Array(0), body]);
@@ -215,26 +224,47 @@ interface StepPredictor {
   learn(tokens: Uint8Array, at: (row: number) => number, active: number): void;
 }
 
+/** The Warm-Start on SeqCoder's kernel (ADR 0030), which gives the logits and the features of every context. */
+function kernelWarmStart(info: WarmStartInfo, weights: Uint8Array): WarmStart {
+  const network = new WarmStartNetwork(weights, MAX_STREAMS);
+  const { k, context, vocabulary: size } = network.shape;
+  if (k !== info.k || context !== info.context || size !== vocabulary(info.k) || network.features !== info.features) {
+    throw new RangeError(`the weights of ${info.name} are of another shape than its model table says`);
+  }
+  return {
+    info,
+    // copies: the network's arrays are reused by its next run, which another record's coding may start first
+    run: async (input, active, features) => {
+      const out = network.run(input, active);
+      return { logits: out.logits.slice(), features: features ? out.features.slice() : new Float32Array(0) };
+    },
+  };
+}
+
 /**
- * Runs the Warm-Start network on a batch of contexts: logits, rows × 4^k, and for the features
- * graph also the features, rows × info.features (the graph gives both in one row each).
+ * The Warm-Start graph of an older file on onnxruntime-web: the logits graph, or the features graph,
+ * whose one output row is the logits followed by the features.
  */
-async function runWarm(warm: WarmStart, input: Float32Array, active: number): Promise<{ logits: Float32Array; features: Float32Array }> {
-  const { info, model, graph } = warm;
+function graphWarmStart(info: WarmStartInfo, graph: WarmStartGraph, model: LoadedModel): WarmStart {
   const size = vocabulary(info.k);
   const width = graph === 'features' ? size + info.features : size;
-  const { data, dims } = await model.run({ data: input.subarray(0, active * info.context), dims: [active, info.context] });
-  if (dims.length !== 2 || dims[0] !== active || dims[1] !== width) {
-    throw new RangeError(`the Warm-Start network returned dims [${dims.join(', ')}], expected [${active}, ${width}]`);
-  }
-  if (graph === 'logits') return { logits: data, features: new Float32Array(0) };
-  const logits = new Float32Array(active * size);
-  const features = new Float32Array(active * info.features);
-  for (let j = 0; j < active; j++) {
-    logits.set(data.subarray(j * width, j * width + size), j * size);
-    features.set(data.subarray(j * width + size, (j + 1) * width), j * info.features);
-  }
-  return { logits, features };
+  return {
+    info,
+    async run(input, active) {
+      const { data, dims } = await model.run({ data: input.subarray(0, active * info.context), dims: [active, info.context] });
+      if (dims.length !== 2 || dims[0] !== active || dims[1] !== width) {
+        throw new RangeError(`the Warm-Start network returned dims [${dims.join(', ')}], expected [${active}, ${width}]`);
+      }
+      if (graph === 'logits') return { logits: data, features: new Float32Array(0) };
+      const logits = new Float32Array(active * size);
+      const features = new Float32Array(active * info.features);
+      for (let j = 0; j < active; j++) {
+        logits.set(data.subarray(j * width, j * width + size), j * size);
+        features.set(data.subarray(j * width + size, (j + 1) * width), j * info.features);
+      }
+      return { logits, features };
+    },
+  };
 }
 
 function predictorFor(mode: number, preset: number, warm: WarmStart, tokens: number, streams: number, layer?: HeadAdaptation): StepPredictor {
@@ -247,12 +277,12 @@ function predictorFor(mode: number, preset: number, warm: WarmStart, tokens: num
     return probabilities;
   };
   if (mode === MINI) {
-    return { predict: async (input, active) => softmaxRows((await runWarm(warm, input, active)).logits, active), learn: () => {} };
+    return { predict: async (input, active) => softmaxRows((await warm.run(input, active, false)).logits, active), learn: () => {} };
   }
   const mixer = new PlusMixer(SUPPORTER_PRESETS[preset]!, size, layout.streams, layout.length);
   const tuned = new Float64Array(layout.streams * size);
   const warmLogits = async (input: Float32Array, active: number) => {
-    const { logits, features } = await runWarm(warm, input, active);
+    const { logits, features } = await warm.run(input, active, layer !== undefined);
     return layer ? layer.apply(logits, features, active, tuned) : logits;
   };
   return {
@@ -280,7 +310,7 @@ async function tune(warm: WarmStart, preset: PlusPreset, tokens: Uint8Array, str
     const last = epoch === TUNE_EPOCHS - 1; // only the last pass's estimate of the gain is used
     for (let step = 0; step < threshold; step++) {
       const active = contexts(tokens, layout, step, info.context, input);
-      const { logits, features } = await runWarm(warm, input, active);
+      const { logits, features } = await warm.run(input, active, true);
       const weight = warmWeight(preset, step, threshold);
       for (const tuner of tuners) tuner.step(logits, features, tokens, (j) => j * layout.length + step, active, weight, last);
     }
@@ -321,6 +351,8 @@ interface Head {
   mode: number;
   preset: number;
   info: WarmStartInfo;
+  /** What computed the network: the weights (SeqCoder's kernel), or in older files a graph. */
+  file: WarmStartGraph;
   streams: number;
   crc: number;
   layer?: HeadAdaptation;
@@ -340,9 +372,12 @@ function readHead(payload: Uint8Array, count: number): Head {
   if (mode !== MINI && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
   const [s, k] = [payload[1]!, payload[2]!];
   const sha256 = hex(payload.subarray(5, 37));
-  const info = warmStartByHash(sha256, mode === ULTRA ? 'features' : 'logits');
+  const graph: WarmStartGraph = mode === ULTRA ? 'features' : 'logits';
+  const byWeights = warmStartByHash(sha256, 'weights');
+  const file = byWeights ? 'weights' : graph;
+  const info = byWeights ?? warmStartByHash(sha256, graph);
   if (!info) {
-    throw new ModelUnavailableError(`this record was written with the Warm-Start model whose graph has SHA-256 ${sha256}, which this installation of @seqcoder/models does not have`);
+    throw new ModelUnavailableError(`this record was written with the Warm-Start model whose weights or graph have SHA-256 ${sha256}, which this installation of @seqcoder/models does not have`);
   }
   if (s !== info.k || k !== info.k) throw new CorruptError(`deepgeco (s, k) = (${s}, ${k}) does not fit the Warm-Start model's ${info.k}-base tokens`);
   let layer: HeadAdaptation | undefined;
@@ -356,5 +391,5 @@ function readHead(payload: Uint8Array, count: number): Head {
   if (streams < 1 || streams > MAX_STREAMS || streams > Math.max(1, tokens)) throw new CorruptError(`deepgeco streams ${streams} do not fit ${tokens} tokens`);
   const coded = payload.length - bodyAt;
   if (tokens * 2 * k * MIN_BITS_PER_CODED_BIT > coded * 8) throw new CorruptError(`${coded} coded bytes cannot hold ${tokens} tokens`);
-  return { mode, preset, info, streams, crc: view.getUint32(37, true), layer, bodyAt };
+  return { mode, preset, info, file, streams, crc: view.getUint32(37, true), layer, bodyAt };
 }

@@ -1,14 +1,17 @@
 /**
- * Where the Supporter's numbers live, and the kernel that runs over them: its arrays are laid out
- * in the memory of an instance of the WebAssembly kernel compiled from assembly/supporter.ts, so
- * that the kernel's functions read and write them where they are (ADR 0029).
+ * DeepGeCo's WebAssembly kernels: how they are compiled (once a process), and how the arrays they
+ * work on are laid out in an instance's memory (layOut), so that a kernel reads and writes them
+ * where they are. Two kernels use this: the Supporter's (assembly/supporter.ts, ADR 0029; its
+ * functions over its arrays are made here, by allocate) and the Warm-Start network's
+ * (assembly/warmstart.ts, ADR 0030; warmstart.ts).
  *
- * The kernel computes supporter.ts's product, Adam step and attention bit for bit (the same
- * operations in the same order; assembly/supporter.ts says why SIMD keeps that), two to three times
- * as fast. An engine without WebAssembly (or without its SIMD) gets plain arrays and the JavaScript
- * loops: slower, the same numbers, so either end may run either.
+ * The Supporter's kernel computes supporter.ts's product, Adam step and attention bit for bit (the
+ * same operations in the same order; assembly/supporter.ts says why SIMD keeps that), two to three
+ * times as fast. An engine without WebAssembly (or without its SIMD) gets plain arrays and the
+ * JavaScript loops: slower, the same numbers, so either end may run either.
  */
 import { SUPPORTER_WASM } from './supporter-wasm.js';
+import { WARM_START_WASM } from './warmstart-wasm.js';
 
 /**
  * C[i][j] += Σ_k A[i][k] B[k][j] for i < m, j < n, k < depth, each sum over k upwards from what C
@@ -56,75 +59,99 @@ interface KernelExports {
   product(m: number, n: number, depth: number, a: number, ai: number, ak: number, b: number, bk: number, bj: number, c: number, ci: number, cj: number): void;
 }
 
-/** The compiled kernel, once per process; null where the engine cannot run it (no WebAssembly, or no SIMD). */
-let compiled: WebAssembly.Module | null | undefined;
+/** Each kernel's compiled module, once per process; null where the engine cannot run it (no WebAssembly, or no SIMD). */
+const compiled = new Map<string, WebAssembly.Module | null>();
 
 /**
- * Compiles the kernel now, if it is not compiled yet. V8 chooses how a module's code is optimised
- * when the module is compiled, so a host that restricts WebAssembly to baseline code for a short
- * run (the CLI's `--liftoff-only`, for onnxruntime-web's sake) calls this first: the kernel keeps
- * its optimised code, which runs it twice as fast.
+ * Compiles DeepGeCo's kernels (the Supporter's and the Warm-Start's) now, if they are not compiled
+ * yet. V8 chooses how a module's code is optimised when the module is compiled, so a host that
+ * restricts WebAssembly to baseline code for a short run (the CLI's `--liftoff-only`, for
+ * onnxruntime-web's sake) calls this first: the kernels keep their optimised code, which runs them
+ * twice as fast.
  */
-export function compileSupporterKernel(): void {
-  kernelModule();
+export function compileDeepGeCoKernels(): void {
+  kernelModule(SUPPORTER_WASM);
+  kernelModule(WARM_START_WASM);
 }
 
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** The module of a kernel (its bytes in base64), compiled on first use. */
+export function kernelModule(base64: string): WebAssembly.Module | null {
+  let module = compiled.get(base64);
+  if (module === undefined) {
     if (typeof WebAssembly === 'undefined') {
       // Node with --jitless, or a browser with WebAssembly turned off: the JavaScript loops
-      compiled = null;
-      return compiled;
+      module = null;
+    } else {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      // synchronous: each module is a few kB, under the 4 kB a browser allows on its main thread or near it
+      module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     }
-    const bytes = Uint8Array.from(atob(SUPPORTER_WASM), (c) => c.charCodeAt(0));
-    // synchronous: the module is about 3 kB, under the 4 kB a browser allows on its main thread
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled.set(base64, module);
   }
-  return compiled;
+  return module;
+}
+
+/** Typed arrays to lay out, by name: each its constructor and length. */
+type Layout = Record<string, [Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor, number]>;
+type Arrays<L extends Layout> = { [N in keyof L]: InstanceType<L[N][0]> };
+
+/**
+ * The arrays of `layout`. With a kernel module: laid out one after another (each at a multiple of
+ * 16 bytes) in the memory of a fresh instance of it, with the instance's exports and each array's
+ * byte address; without one, plain arrays.
+ */
+export function layOut<L extends Layout>(
+  module: WebAssembly.Module | null,
+  layout: L,
+): { arrays: Arrays<L>; kernel: { exports: WebAssembly.Exports; address: (array: Float64Array | Float32Array | Int32Array, at?: number) => number } | null } {
+  const names = Object.keys(layout) as (keyof L & string)[];
+  const arrays = {} as Record<string, Float64Array | Float32Array | Int32Array>;
+  if (!module) {
+    for (const name of names) arrays[name] = new layout[name]![0](layout[name]![1]);
+    return { arrays: arrays as Arrays<L>, kernel: null };
+  }
+  const padded = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  const bytesOf = (name: string) => padded(layout[name]![0].BYTES_PER_ELEMENT * layout[name]![1]);
+  const total = names.reduce((sum, name) => sum + bytesOf(name), 0);
+  // The memory is made at its size, never grown: growing detaches the old ArrayBuffer, after which
+  // V8 checks typed array accesses for detachment (the Supporter's JavaScript loops over these
+  // arrays ran 1.5 times as long with a grown memory; ADR 0029).
+  const pages = Math.max(1, Math.ceil(total / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  let at = 0;
+  for (const name of names) {
+    arrays[name] = new layout[name]![0](memory.buffer, at, layout[name]![1]);
+    at += bytesOf(name);
+  }
+  // an array handed over is one of these views (or a subarray of one): its byte offset is its address
+  const address = (array: Float64Array | Float32Array | Int32Array, at = 0) => {
+    if (array.buffer !== memory.buffer) throw new Error('a kernel was handed an array outside its memory');
+    return array.byteOffset + array.BYTES_PER_ELEMENT * at;
+  };
+  return { arrays: arrays as Arrays<L>, kernel: { exports, address } };
 }
 
 /**
- * Float64Arrays and Int32Arrays of the given lengths. With the kernel (asked for, and one the
- * engine can run): laid out one after another (each at a multiple of 16 bytes) in a fresh
- * instance's memory, with the kernel's functions over them; without it, plain arrays and no kernel.
+ * Float64Arrays and Int32Arrays of the given lengths for the Supporter, with its kernel's
+ * functions over them where the kernel is asked for and the engine can run it (layOut).
  */
 export function allocate<F extends string, I extends string>(
   useKernel: boolean,
   doubles: Record<F, number>,
   ints: Record<I, number>,
 ): { doubles: Record<F, Float64Array>; ints: Record<I, Int32Array>; kernel: SupporterKernel | null } {
-  const doubleNames = Object.keys(doubles) as F[];
-  const intNames = Object.keys(ints) as I[];
+  const layout: Layout = {};
+  for (const name of Object.keys(doubles) as F[]) layout[`f:${name}`] = [Float64Array, doubles[name]];
+  for (const name of Object.keys(ints) as I[]) layout[`i:${name}`] = [Int32Array, ints[name]];
+  const { arrays, kernel: instance } = layOut(useKernel ? kernelModule(SUPPORTER_WASM) : null, layout);
   const f64 = {} as Record<F, Float64Array>;
   const i32 = {} as Record<I, Int32Array>;
-  const module = useKernel ? kernelModule() : null;
-  if (!module) {
-    for (const name of doubleNames) f64[name] = new Float64Array(doubles[name]);
-    for (const name of intNames) i32[name] = new Int32Array(ints[name]);
-    return { doubles: f64, ints: i32, kernel: null };
-  }
-  const padded = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  const total = doubleNames.reduce((sum, name) => sum + padded(8 * doubles[name]), 0) + intNames.reduce((sum, name) => sum + padded(4 * ints[name]), 0);
-  // The memory is made at its size, never grown: growing detaches the old ArrayBuffer, after which
-  // V8 checks typed array accesses for detachment (the Supporter's JavaScript loops over these
-  // arrays ran 1.5 times as long with a grown memory; ADR 0029).
-  const pages = Math.max(1, Math.ceil(total / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  let at = 0;
-  for (const name of doubleNames) {
-    f64[name] = new Float64Array(memory.buffer, at, doubles[name]);
-    at += padded(8 * doubles[name]);
-  }
-  for (const name of intNames) {
-    i32[name] = new Int32Array(memory.buffer, at, ints[name]);
-    at += padded(4 * ints[name]);
-  }
-  // an array handed over is one of these views (or a subarray of one): its byte offset is its address
-  const address = (array: Float64Array | Int32Array, at = 0) => {
-    if (array.buffer !== memory.buffer) throw new Error('the Supporter kernel was handed an array outside its memory');
-    return array.byteOffset + array.BYTES_PER_ELEMENT * at;
-  };
+  for (const name of Object.keys(doubles) as F[]) f64[name] = arrays[`f:${name}`] as Float64Array;
+  for (const name of Object.keys(ints) as I[]) i32[name] = arrays[`i:${name}`] as Int32Array;
+  if (!instance) return { doubles: f64, ints: i32, kernel: null };
+  const { address } = instance;
+  const kernel = instance.exports as unknown as KernelExports;
   const product: Product = (m, n, depth, A, a, ai, ak, B, b, bk, bj, C, c, ci, cj) =>
     kernel.product(m, n, depth, address(A, a), ai, ak, address(B, b), bk, bj, address(C, c), ci, cj);
   const adam: AdamStep = (p, g, v, beta2, oneMinusBeta2, correction, lr) =>
