@@ -18,7 +18,7 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/dee
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { WarmStartNetwork } from '../src/deepgeco/warmstart.js';
-import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, MINI_MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
 import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 import { chainSymbols } from '../../../test-support/seeded.js';
 
@@ -44,8 +44,6 @@ describe('(s, k)-mer tokens and streams', () => {
     expect(chooseStreams(MIN_STREAM_TOKENS * 2 - 1)).toBe(1);
     expect(chooseStreams(MIN_STREAM_TOKENS * 5)).toBe(5);
     expect(chooseStreams(1e9)).toBe(MAX_STREAMS);
-    expect(chooseStreams(MINI_MIN_STREAM_TOKENS * 5, MINI_MIN_STREAM_TOKENS)).toBe(5);
-    expect(chooseStreams(1e9, MINI_MIN_STREAM_TOKENS)).toBe(MAX_STREAMS);
   });
 
   it('gives each stream its own context, padded before the stream starts', () => {
@@ -110,8 +108,8 @@ describe('the deepgeco codec', () => {
   it('writes its mode, (s, k), streams and the SHA-256 of the Warm-Start\'s weights in the payload head', async () => {
     const symbols = symbolsOf(lambda).subarray(0, 3 * MIN_STREAM_TOKENS * 2 + 1);
     const payload = await codecs.deepgeco.encode(symbols, 1);
-    // MINI cuts its 4,096 tokens into streams of MINI_MIN_STREAM_TOKENS, PLUS into streams of MIN_STREAM_TOKENS
-    expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, (2 * MIN_STREAM_TOKENS) / MINI_MIN_STREAM_TOKENS, 0]);
+    // MINI and PLUS cut the 4,096 tokens into streams of MIN_STREAM_TOKENS
+    expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, 2, 0]);
     // MINI writes with its own, smaller Warm-Start; PLUS with the default one
     expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(MINI_WARM_START).weightsSha256);
     const plus = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbols, 2);

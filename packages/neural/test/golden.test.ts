@@ -71,10 +71,11 @@ describe('older golden files still decode', () => {
   // model 2 (before the reading-frame models) and model 6 (before the counter priors). The
   // all-sections files were written before chunks left out their empty sections; plus-alone
   // before deepgeco's PLUS also tried MINI on short records; mini-h32c16 when MINI wrote with the
-  // default Warm-Start (so did PLUS on these records, which kept MINI's payloads); mini-2048 when
-  // MINI's streams were as long as PLUS's (at least 2,048 tokens; PLUS kept those payloads too);
-  // onnx and mini-onnx when onnxruntime-web ran the Warm-Start (before ADR 0030's kernel), so they
-  // name its graph and decode on that runtime.
+  // default Warm-Start (so did PLUS on these records, which kept MINI's payloads); mini-2048 before
+  // MINI's streams were cut to 512 tokens (PLUS kept those payloads too); onnx and mini-onnx with
+  // streams of 512, the last written while onnxruntime-web ran the Warm-Start. All of these name
+  // a graph and decode on that runtime; since ADR 0030's kernel, files name the weights, and
+  // MINI's streams are PLUS's again.
   it.each([
     'awkward.deepgeco.onnx.seqc',
     'awkward.deepgeco.mini-onnx.seqc',

@@ -50,7 +50,7 @@ import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } fro
 import { fromHex, hex } from '../payload.js';
 import { cumulativeWeights, decodeToken, encodeToken, softmax } from './coding.js';
 import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, type PlusPreset } from './mixer.js';
-import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MINI_MIN_STREAM_TOKENS, streamLayout, toTokens, vocabulary } from './tokens.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens, vocabulary } from './tokens.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 import { WarmStartNetwork } from './warmstart.js';
 
@@ -144,10 +144,8 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
       const tokens = toTokens(symbols, info.k);
       const streams = chooseStreams(tokens.length);
-      // MINI cuts its streams shorter than PLUS and ULTRA do; the payload says how many
-      const miniStreams = chooseStreams(tokens.length, MINI_MIN_STREAM_TOKENS);
       const code = async (mode: number, layer?: HeadAdaptation) =>
-        encodeAs(mode, await load(mode === MINI ? miniInfo : info, 'weights'), symbols, tokens, mode === MINI ? miniStreams : streams, layer);
+        encodeAs(mode, await load(mode === MINI ? miniInfo : info, 'weights'), symbols, tokens, streams, layer);
       const smaller = (a: Uint8Array, b: Uint8Array) => (b.length < a.length ? b : a);
       const plusOrMini = async () => {
         const plus = await code(PLUS);

@@ -13,17 +13,12 @@
  */
 
 /**
- * Tokens per stream that the writer aims for at least: the first `context` tokens of each have
- * padding in their context, and PLUS's Supporter takes one training step per step of the streams.
+ * Tokens per stream that the writer aims for at least, in every mode: the first `context` tokens
+ * of each have padding in their context, and PLUS's Supporter takes one training step per step of
+ * the streams. (MINI wrote streams of 512 for a while, for fewer calls of onnxruntime-web; its own
+ * kernel has no cost per call worth saving, and 2,048 codes a little smaller: ADR 0030.)
  */
 export const MIN_STREAM_TOKENS = 2048;
-/**
- * The same for MINI, whose network sees 8 tokens and learns nothing while it codes: shorter
- * streams, so fewer and larger batches of the network, for a record under about 2 Mb. Measured
- * against 2,048: BuEb 4,829 → 4,830 bytes and 0.69 → 0.52 s to compress, YeMi 17,283 → 17,282
- * and 0.97 → 0.85 s, 300 kb of AeCa 0.04% larger and 19% faster (ADR 0023, addendum).
- */
-export const MINI_MIN_STREAM_TOKENS = 512;
 /** Streams at most: the paper's batch size bs = 320. */
 export const MAX_STREAMS = 320;
 /** The token id that stands for "before the stream's start" in a context. */
@@ -58,9 +53,9 @@ export function fromTokens(tokens: Uint8Array, k: number, out: Uint8Array): void
   }
 }
 
-/** The writer's choice of streams for `tokens` tokens, each of at least `minTokens` (stored in the payload, so it may change). */
-export function chooseStreams(tokens: number, minTokens = MIN_STREAM_TOKENS): number {
-  const wanted = Math.min(MAX_STREAMS, Math.max(1, Math.floor(tokens / minTokens)));
+/** The writer's choice of streams for `tokens` tokens, each of at least MIN_STREAM_TOKENS (stored in the payload, so it may change). */
+export function chooseStreams(tokens: number): number {
+  const wanted = Math.min(MAX_STREAMS, Math.max(1, Math.floor(tokens / MIN_STREAM_TOKENS)));
   return streamLayout(tokens, wanted).streams;
 }
 
