@@ -23,7 +23,7 @@ const registered = registerNeuralCodecs({ zstd: zstdCompress });
 /** The codec `compress` writes with: the name as given, or a neural codec whose encoder runs where the flags say. */
 export function writingCodec(name: string, flags: RuntimeFlags): string | SequenceCodec {
   if (name === registered.deepgeco.name && native(flags)) {
-    log('seqcoder: deepgeco\'s network steers the coder at both ends, so it always runs on wasm; --runtime and --device do not apply');
+    log('seqcoder: deepgeco\'s networks steer the coder at both ends, so they always run on its own deterministic kernels (wasm); --runtime and --device do not apply');
   }
   const neural = [registered.classic, registered.guided].some((c) => c.name === name);
   if (!native(flags) || !neural) return name;
