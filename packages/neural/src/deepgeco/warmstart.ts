@@ -106,14 +106,14 @@ export class WarmStartNetwork {
 }
 
 /** The shape in a weights file's header, checked against the file's length. */
-export function readShape(weights: Uint8Array): WarmStartShape {
+function readShape(weights: Uint8Array): WarmStartShape {
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
   const magic = String.fromCharCode(...weights.subarray(0, 4));
   if (weights.length < HEADER_BYTES || magic !== MAGIC) throw new InvalidArgumentError('not a Warm-Start weights file (no SQWS header)');
   const [version, k, context, embedding, hidden, dense, vocabulary] = Array.from({ length: 7 }, (_, i) => view.getUint32(4 + 4 * i, true));
   if (version !== VERSION) throw new InvalidArgumentError(`Warm-Start weights version ${version}; this version reads ${VERSION}`);
   const shape = { k: k!, context: context!, embedding: embedding!, hidden: hidden!, dense: dense!, vocabulary: vocabulary! };
-  if (shape.vocabulary !== 4 ** shape.k || shape.hidden % 4 !== 0 || shape.dense % 4 !== 0 || shape.context < 1) {
+  if (shape.vocabulary !== 4 ** shape.k || Object.values(shape).some((n) => n < 1)) {
     throw new InvalidArgumentError(`Warm-Start weights of an unsupported shape ${JSON.stringify(shape)}`);
   }
   if (weights.length !== HEADER_BYTES + 4 * weightCount(shape)) throw new InvalidArgumentError('a Warm-Start weights file of the wrong length for its shape');
@@ -162,7 +162,7 @@ type Net = ReturnType<typeof arraysFor>['arrays'];
 function readWeights(weights: Uint8Array, s: WarmStartShape, a: Net): void {
   const { embedding: e, hidden: h, dense: d, vocabulary: v } = s;
   const n = 3 * h;
-  // a copy: the file's floats are little-endian, at offsets that need not be multiples of 4
+  // through a DataView: the file is little-endian whatever the machine, and its bytes need not be aligned in memory
   const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
   let at = HEADER_BYTES;
   const next = () => {
