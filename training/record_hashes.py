@@ -29,22 +29,18 @@ if single and not os.path.exists(os.path.join(folder, "encoder.onnx")):
     if n != 1:
         sys.exit(f"no DENOISERS, GENERATORS or WARM_STARTS entry for {name} in {source_path}")
     print(f"{name} {single[0]} sha256 {digest}")
-    twin = os.path.join(folder, "warmstart-features.onnx")  # a warm-start model's ULTRA graph (deepgeco_features.py)
-    if single[0] == "warmstart.onnx" and os.path.exists(twin):
-        digest = hashlib.sha256(open(twin, "rb").read()).hexdigest()
-        pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?featuresSha256: ')([^']*)(')")
-        source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
-        if n != 1:
-            sys.exit(f"no featuresSha256 in the WARM_STARTS entry for {name} in {source_path}")
-        print(f"{name} warmstart-features.onnx sha256 {digest}")
-    weights = os.path.join(folder, "warmstart.weights")  # its weights for SeqCoder's kernel (deepgeco_weights.py)
-    if single[0] == "warmstart.onnx" and os.path.exists(weights):
-        digest = hashlib.sha256(open(weights, "rb").read()).hexdigest()
-        pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?weightsSha256: ')([^']*)(')")
-        source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
-        if n != 1:
-            sys.exit(f"no weightsSha256 in the WARM_STARTS entry for {name} in {source_path}")
-        print(f"{name} warmstart.weights sha256 {digest}")
+    if single[0] == "warmstart.onnx":
+        # a warm-start model's other files: its ULTRA graph (deepgeco_features.py) and its weights
+        # for SeqCoder's kernel (deepgeco_weights.py), each with a field of its own
+        for file, field in (("warmstart-features.onnx", "featuresSha256"), ("warmstart.weights", "weightsSha256")):
+            if not os.path.exists(os.path.join(folder, file)):
+                continue
+            digest = hashlib.sha256(open(os.path.join(folder, file), "rb").read()).hexdigest()
+            pattern = re.compile(r"(name: '" + re.escape(name) + r"',\s[^}]*?" + field + r": ')([^']*)(')")
+            source, n = pattern.subn(lambda m: m.group(1) + digest + m.group(3), source, count=1)
+            if n != 1:
+                sys.exit(f"no {field} in the WARM_STARTS entry for {name} in {source_path}")
+            print(f"{name} {file} sha256 {digest}")
     open(source_path, "w").write(source)
     sys.exit(0)
 for graph in ("decoder", "encoder"):
