@@ -83,7 +83,7 @@ export function kernelModule(base64: string): WebAssembly.Module | null {
       module = null;
     } else {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      // synchronous: each module is a few kB, under the 4 kB a browser allows on its main thread or near it
+      // synchronous: each module is under the 4 kB a browser compiles synchronously on its main thread
       module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     }
     compiled.set(base64, module);
