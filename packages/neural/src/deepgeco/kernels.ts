@@ -92,7 +92,7 @@ export function kernelModule(base64: string): WebAssembly.Module | null {
 }
 
 /** Typed arrays to lay out, by name: each its constructor and length. */
-type Layout = Record<string, [Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor, number]>;
+export type Layout = Record<string, [Float64ArrayConstructor | Float32ArrayConstructor | Int32ArrayConstructor, number]>;
 type Arrays<L extends Layout> = { [N in keyof L]: InstanceType<L[N][0]> };
 
 /**
@@ -133,23 +133,12 @@ export function layOut<L extends Layout>(
 }
 
 /**
- * Float64Arrays and Int32Arrays of the given lengths for the Supporter, with its kernel's
- * functions over them where the kernel is asked for and the engine can run it (layOut).
+ * The Supporter's arrays (layOut), with its kernel's functions over them where the kernel is asked
+ * for and the engine can run it.
  */
-export function allocate<F extends string, I extends string>(
-  useKernel: boolean,
-  doubles: Record<F, number>,
-  ints: Record<I, number>,
-): { doubles: Record<F, Float64Array>; ints: Record<I, Int32Array>; kernel: SupporterKernel | null } {
-  const layout: Layout = {};
-  for (const name of Object.keys(doubles) as F[]) layout[`f:${name}`] = [Float64Array, doubles[name]];
-  for (const name of Object.keys(ints) as I[]) layout[`i:${name}`] = [Int32Array, ints[name]];
+export function allocate<L extends Layout>(useKernel: boolean, layout: L): { arrays: Arrays<L>; kernel: SupporterKernel | null } {
   const { arrays, kernel: instance } = layOut(useKernel ? kernelModule(SUPPORTER_WASM) : null, layout);
-  const f64 = {} as Record<F, Float64Array>;
-  const i32 = {} as Record<I, Int32Array>;
-  for (const name of Object.keys(doubles) as F[]) f64[name] = arrays[`f:${name}`] as Float64Array;
-  for (const name of Object.keys(ints) as I[]) i32[name] = arrays[`i:${name}`] as Int32Array;
-  if (!instance) return { doubles: f64, ints: i32, kernel: null };
+  if (!instance) return { arrays, kernel: null };
   const { address } = instance;
   const kernel = instance.exports as unknown as KernelExports;
   const product: Product = (m, n, depth, A, a, ai, ak, B, b, bk, bj, C, c, ci, cj) =>
@@ -158,5 +147,5 @@ export function allocate<F extends string, I extends string>(
     kernel.adam(address(p), address(g), address(v), p.length, beta2, oneMinusBeta2, correction, lr);
   const attend: Attend = (rows, c, d, heads, scale, ...arrays) => kernel.attend(rows, c, d, heads, scale, ...arrays.map((a) => address(a)));
   const attendBack: AttendBack = (rows, c, d, heads, scale, ...arrays) => kernel.attendBack(rows, c, d, heads, scale, ...arrays.map((a) => address(a)));
-  return { doubles: f64, ints: i32, kernel: { product, adam, attend, attendBack } };
+  return { arrays, kernel: { product, adam, attend, attendBack } };
 }

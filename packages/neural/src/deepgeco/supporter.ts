@@ -126,30 +126,31 @@ export class Supporter {
     this.oOut = block(vocab * d);
     this.obOut = block(vocab);
     // every array the kernel touches lives in its memory (kernels.ts)
-    const { doubles: arrays, ints, kernel } = allocate(useKernel, {
-      p: at, g: at, v: at,
-      logits: maxRows * vocab, x: maxRows * d, q: maxRows * d, att: maxRows * heads * c, o: maxRows * d,
-      h: maxRows * d, relu: maxRows * ffn, f: maxRows * d,
-      keyOfToken: vocab * d, valueOfToken: vocab * d, keyOfPosition: c * d, valueOfPosition: c * d,
-      dKeyOfToken: vocab * d, dValueOfToken: vocab * d, dKeyOfPosition: c * d, dValueOfPosition: c * d,
-      dl: maxRows * vocab, df: maxRows * d, dr: maxRows * ffn, dh: maxRows * d, dO: maxRows * d, dq: maxRows * d,
-      dx: maxRows * d, dk: c * d, dv: c * d, da: c,
-      dEmbeddingOfKey: Math.max(vocab, c) * d, dEmbeddingOfValue: Math.max(vocab, c) * d,
-    }, { tokens: maxRows * c });
-    this.tokens = ints.tokens;
+    const F = Float64Array;
+    const { arrays, kernel } = allocate(useKernel, {
+      p: [F, at], g: [F, at], v: [F, at],
+      logits: [F, maxRows * vocab], x: [F, maxRows * d], q: [F, maxRows * d], att: [F, maxRows * heads * c], o: [F, maxRows * d],
+      h: [F, maxRows * d], relu: [F, maxRows * ffn], f: [F, maxRows * d],
+      keyOfToken: [F, vocab * d], valueOfToken: [F, vocab * d], keyOfPosition: [F, c * d], valueOfPosition: [F, c * d],
+      dKeyOfToken: [F, vocab * d], dValueOfToken: [F, vocab * d], dKeyOfPosition: [F, c * d], dValueOfPosition: [F, c * d],
+      dl: [F, maxRows * vocab], df: [F, maxRows * d], dr: [F, maxRows * ffn], dh: [F, maxRows * d], dO: [F, maxRows * d], dq: [F, maxRows * d],
+      dx: [F, maxRows * d], dk: [F, c * d], dv: [F, c * d], da: [F, c],
+      dEmbeddingOfKey: [F, Math.max(vocab, c) * d], dEmbeddingOfValue: [F, Math.max(vocab, c) * d],
+      tokens: [Int32Array, maxRows * c],
+    });
     ({
       p: this.p, g: this.g, v: this.v, logits: this.logits, x: this.x, q: this.q, att: this.att, o: this.o,
       h: this.h, relu: this.relu, f: this.f, keyOfToken: this.keyOfToken, valueOfToken: this.valueOfToken,
       keyOfPosition: this.keyOfPosition, valueOfPosition: this.valueOfPosition, dKeyOfToken: this.dKeyOfToken,
       dValueOfToken: this.dValueOfToken, dKeyOfPosition: this.dKeyOfPosition, dValueOfPosition: this.dValueOfPosition,
       dl: this.dl, df: this.df, dr: this.dr, dh: this.dh, dO: this.dO, dq: this.dq, dx: this.dx, dk: this.dk, dv: this.dv,
-      da: this.da, dEmbeddingOfKey: this.dEmbeddingOfKey, dEmbeddingOfValue: this.dEmbeddingOfValue,
+      da: this.da, dEmbeddingOfKey: this.dEmbeddingOfKey, dEmbeddingOfValue: this.dEmbeddingOfValue, tokens: this.tokens,
     } = arrays);
     this.kernel = kernel;
     this.product = kernel?.product ?? product;
     // the JavaScript Adam's scratch; the kernel's Adam needs none
-    this.moving = new Int32Array(at);
-    this.roots = new Float64Array(at);
+    this.moving = new Int32Array(kernel ? 0 : at);
+    this.roots = new Float64Array(kernel ? 0 : at);
     this.scale = 1 / sqrt(d / heads);
     this.initialise();
   }
@@ -444,7 +445,7 @@ function outer(product: Product, g: Float64Array, w: number, out: number, inn: n
  * kernels.ts), which computes the same bits three times as fast; this one is the fallback, and the
  * reference a test holds the kernel to.
  */
-export function product(
+function product(
   m: number, n: number, depth: number,
   A: Float64Array, a: number, ai: number, ak: number,
   B: Float64Array, b: number, bk: number, bj: number,
