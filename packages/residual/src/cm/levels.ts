@@ -1,19 +1,20 @@
 /**
  * Level policy: which model each `--level` writes. Unlike the models (models.ts), this may change
  * between versions without breaking a file: the payload names its model, not its level. Chosen by
- * measurement (ADRs 0005, 0009, 0010, 0011).
+ * measurement (ADRs 0005, 0009, 0010, 0011, 0018, 0031).
  */
 
 /** What `--level` chooses: the model each level writes today. */
-export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 18, 3: 11, 4: 12 };
+export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 18, 3: 11, 4: 19 };
 
 /**
  * What `--level` chooses when the bases come with side information (the neural codec's
  * reconstruction): a hint is one more mixer input, so level 1 keeps model 5, which has a mixer.
  * Level 2 keeps model 10, whose full match table the neural codec was measured with (the network,
- * not the match table, sets its speed).
+ * not the match table, sets its speed), and level 4 model 12: the repeat models of model 19 were
+ * not measured with side information.
  */
-export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS, 1: 5, 2: 10 };
+export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS, 1: 5, 2: 10, 4: 12 };
 
 /**
  * Models a level also tries on a record of at most `maxBases` bases, besides the one CM_LEVELS
@@ -32,7 +33,7 @@ export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS
 export const CM_SHORT_RECORD_TRIALS: Readonly<Record<number, { maxBases: number; models: readonly number[]; budget?: number }>> = {
   2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
   3: { maxBases: 2 ** 18, models: [13] },
-  4: { maxBases: 2 ** 18, models: [13, 14] },
+  4: { maxBases: 2 ** 18, models: [13, 14, 20] },
 };
 
 /** The levels users choose from, and the default. */

@@ -13,6 +13,8 @@
  *   and predicts the base that followed it, tolerating substitutions (it keeps following through
  *   mismatches until too many of the recent predictions failed);
  * - the same on the reverse-complement strand (a palindromic repeat read backwards);
+ * - optionally, repeat models: several earlier copies followed at once on either strand, kept
+ *   through more mismatches, whose predictions are weighed against one another (ADR 0031);
  * - context models may also be sparse (chosen earlier bases) or "framed": keyed by the reading
  *   frame a detector infers from the recent bases (codon position × strand), which also selects
  *   the first mixer's weights (ADR 0009);
@@ -25,8 +27,9 @@
  * below 2^53 so every engine computes the same probabilities (ADR 0005).
  *
  * The parts live beside this file: contexts.ts (the finite-context models), match.ts (both match
- * models), frame.ts (the reading-frame detector), mixer.ts (the mixers and secondary estimation),
- * counters.ts (the bit counters they all learn with). This file wires them into one prediction.
+ * models), repeats.ts (the repeat models), frame.ts (the reading-frame detector), mixer.ts (the
+ * mixers and secondary estimation), counters.ts (the bit counters they all learn with). This file
+ * wires them into one prediction.
  */
 import { ContextModels } from './contexts.js';
 import { COUNTER_INIT, trainCounter } from './counters.js';
@@ -34,6 +37,7 @@ import { ReadingFrame } from './frame.js';
 import { STRETCH } from './logistic.js';
 import { lengthBucket, Match, MatchModel, popcount16 } from './match.js';
 import { MAX_MIXERS, Mixer } from './mixer.js';
+import { RepeatModels, type RepeatSpec } from './repeats.js';
 
 /** One finite-context model. */
 export interface ContextSpec {
@@ -106,10 +110,17 @@ export interface ModelSpec {
    * how many hints in a row were right instead of by the match length, while a hint is given.
    */
   aligned?: boolean;
+  /**
+   * Repeat models: several earlier copies of the recent bases followed at once, each kept through
+   * more mismatches than the match model's copy, as three more mixer inputs (ADR 0031).
+   */
+  repeats?: RepeatSpec;
 }
 
 export class DnaModel {
   private readonly contexts: ContextModels;
+  /** The repeat models, or null. */
+  private readonly repeats: RepeatModels | null;
   /** Both match models, or null for a model without them (its two inputs stay silent). */
   private readonly matches: MatchModel | null;
   private readonly forward: Match;
@@ -155,7 +166,9 @@ export class DnaModel {
     const n = spec.contexts.length;
     if (!(Number.isInteger(spec.mixers) && spec.mixers >= 0 && spec.mixers <= MAX_MIXERS)) throw new Error(`mixers must be 0..${MAX_MIXERS}`);
     this.direct = spec.mixers === 0;
-    if (this.direct && (n !== 1 || spec.match !== null || hints)) throw new Error('a model without a mixer has exactly one context, no match model and no hints');
+    if (this.direct && (n !== 1 || spec.match !== null || spec.repeats || hints)) {
+      throw new Error('a model without a mixer has exactly one context, no match or repeat models and no hints');
+    }
     const priorCount = spec.priorCount ?? 0;
     this.prior = priorCount;
     this.contexts = new ContextModels(spec.contexts, priorCount, spec.phase !== undefined);
@@ -175,7 +188,9 @@ export class DnaModel {
       confidence ? [...spec.contexts.keys()].sort((a, b) => spec.contexts[b]!.order - spec.contexts[a]!.order).slice(0, 3) : [],
     );
     if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
-    const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + 1; // contexts, two match models, hints, bias
+    this.repeats = spec.repeats ? new RepeatModels(spec.repeats, history) : null;
+    // contexts, two match models, hints, repeat models, bias
+    const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + (this.repeats ? RepeatModels.INPUTS : 0) + 1;
     this.mixer = new Mixer(inputs, spec.mixers + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0);
     this.contexts.select(0, 0, 0);
   }
@@ -197,6 +212,10 @@ export class DnaModel {
     if (this.aligned) {
       st[i++] = STRETCH[this.agreementTable[this.agreementSlot + node]! >>> 20]!;
       st[i++] = STRETCH[this.codonTable[this.codonSlot + node]! >>> 20]!;
+    }
+    if (this.repeats) {
+      this.repeats.inputs(st, i, node);
+      i += RepeatModels.INPUTS;
     }
     st[i++] = 256;
 
@@ -225,6 +244,7 @@ export class DnaModel {
     this.contexts.train(node, bit);
     this.forward.train(bit);
     this.reverse.train(bit);
+    if (this.repeats) this.repeats.train(bit);
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
     if (this.aligned) {
       this.agreementTable[this.agreementSlot + node] = trainCounter(this.agreementTable[this.agreementSlot + node]!, bit, 255);
@@ -244,6 +264,7 @@ export class DnaModel {
     this.h0 = (this.h0 << 2) | sym;
     this.pos = i + 1;
     if (this.matches !== null) this.matches.advance(i, sym, this.h0);
+    if (this.repeats !== null) this.repeats.advance(i, sym, this.h0);
     if (this.frame !== null) {
       this.frame.advance(i, sym, this.h0);
       this.phase = this.frame.frame;
