@@ -48,6 +48,9 @@ for (let p = 0; p < 4096; p++) {
   SECOND_BIT_LR[p] = STRETCH[Math.min(4095, Math.trunc((3 * p * 4096) / (4096 + 2 * p)))]!;
 }
 
+/** Links of the seed index's chain: 64 MB, a genome of 16 Mb whole. */
+const CHAIN_SPAN = 2 ** 24;
+
 /** Agreeing and disagreeing copies counted up to 15 each, per tree node. */
 const VOTE_SLOTS = 3 * 16 * 16;
 /** The favoured base (or none) × margin bucket (0..7) × the last two bases. */
@@ -85,9 +88,14 @@ export class RepeatModels {
   private topSlot = 0;
   private node = 0;
 
-  /** Seed index: the latest end (bases known) of each hashed k-mer, and a chain to the one before. */
+  /**
+   * Seed index: the latest end (bases known) of each hashed k-mer, and a chain from each end to the
+   * one before it in the same slot. The chain is a ring of CHAIN_SPAN ends, so that its memory stays
+   * bounded on a long record: an end older than that is reached only as a slot's latest.
+   */
   private readonly head: Int32Array;
   private readonly chain: Int32Array;
+  private readonly chainMask: number;
   private readonly shift: number;
   private readonly kmerMask: number;
   /** Reverse complement of the last k bases, as a forward k-mer. */
@@ -115,7 +123,9 @@ export class RepeatModels {
     this.shift = 32 - spec.hashBits;
     this.kmerMask = spec.k === 16 ? -1 : (1 << (2 * spec.k)) - 1;
     this.head = new Int32Array(2 ** spec.hashBits);
-    this.chain = new Int32Array(history.length + 1);
+    const span = Math.min(CHAIN_SPAN, 2 ** (32 - Math.clz32(history.length)));
+    this.chain = new Int32Array(span);
+    this.chainMask = span - 1;
   }
 
   /** The three inputs at tree `node` into st[at..at + 3). */
@@ -186,17 +196,24 @@ export class RepeatModels {
     const h = mix32(h0 & this.kmerMask) >>> this.shift;
     // The same k-mer ending at c earlier: its next base, history[c], is predicted next.
     let c = this.head[h]!;
-    for (let j = 0; j < this.seeds && c > 0; j++, c = this.chain[c]!) {
+    for (let j = 0; c > 0; c = this.previous(c, n)) {
       if (this.forwardMatch(c, i)) this.start(c, 1);
+      if (++j === this.seeds) break;
     }
     // A k-mer ending at c that is the reverse complement of ours: the complement of the base before
     // it comes next, and the copy is read backwards.
     c = this.head[mix32(this.rcKmer & this.kmerMask) >>> this.shift]!;
-    for (let j = 0; j < this.seeds && c > 0; j++, c = this.chain[c]!) {
+    for (let j = 0; c > 0; c = this.previous(c, n)) {
       if (c > k && this.reverseMatch(c - k, i)) this.start(c - k - 1, -1);
+      if (++j === this.seeds) break;
     }
-    this.chain[n] = this.head[h]!;
+    this.chain[n & this.chainMask] = this.head[h]!;
     this.head[h] = n;
+  }
+
+  /** The end before c in its slot, or 0 when there is none or the ring no longer holds c's link (n: bases known). */
+  private previous(c: number, n: number): number {
+    return c > n - this.chain.length ? this.chain[c & this.chainMask]! : 0;
   }
 
   /** Whether the k bases before c equal the k bases ending at i (the index is hashed). */
