@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  CM_ALIGNED_LEVELS,
   CM_BLOCK_RANGE,
   CM_HINTED_LEVELS,
   CM_LEVEL_RANGE,
@@ -72,6 +73,9 @@ describe('cm codec', () => {
       3: { maxBases: 2 ** 18, models: [13] },
       4: { maxBases: 2 ** 18, models: [13, 14, 20] },
     });
+    // and the models of the reference codec's aligned groups, and of the neural codec's side information
+    expect(CM_ALIGNED_LEVELS).toEqual({ 2: 15, 3: 16, 4: 21 });
+    expect(CM_HINTED_LEVELS).toEqual({ 1: 5, 2: 10, 3: 11, 4: 12 });
   }, 30_000); // four levels over 2^18 bases: about 4 s alone, more beside the other packages' tests
 
   it.each(Object.keys(CM_SHORT_RECORD_TRIALS).map(Number))('on a short record, level %i keeps the smallest of its trial models', (level) => {
@@ -122,7 +126,7 @@ describe('cm codec', () => {
   it('pins the exact bytes of every model (golden)', () => {
     // If this fails, files written before the change would no longer decode: add a new model instead.
     const input = sampleGenome(30_000, 7);
-    // The aligned models (15-17) are written only with hints: an alignment's guess of each base,
+    // The aligned models (15-17, 21) are written only with hints: an alignment's guess of each base,
     // here the input with every 23rd base changed and every 101st unhinted.
     const hints = input.map((x, i) => (i % 101 === 0 ? 4 : i % 23 === 0 ? (x + 1) & 3 : x));
     const digests = Object.fromEntries(
@@ -290,7 +294,7 @@ describe('cm codec', () => {
   }, 60_000);
 });
 
-/** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7) (15-17: with its hints). */
+/** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7) (15-17 and 21: with its hints). */
 const GOLDEN: Record<number, string> = {
   1: 'f727eed671b07563',
   2: '7948a0a9aaaf2464',
@@ -312,4 +316,5 @@ const GOLDEN: Record<number, string> = {
   18: 'cd37fc7458603149',
   19: '10ee8cedf4d7e4e8',
   20: '9fbeb60630d4eee0',
+  21: '7793004f1940f228',
 };

@@ -62,6 +62,8 @@ describe('aligned reference groups', () => {
     // tested below on real ones.
     expect(roundTrip(divergent, { level: 2 }).aligned).toBe(true);
     expect(roundTrip(divergent, { level: 2, aligned: false }).aligned).toBe(false);
+    // level 4's aligned model has the repeat models too (model 21)
+    expect(roundTrip(divergent, { level: 4 }).aligned).toBe(true);
   });
 
   warnIfAbsent('aligned against token streams on real drafts');

@@ -135,6 +135,12 @@ export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
   19: { ...framedBest, priorCount: 4, repeats },
   /** Model 13 (short records) with the repeat models: a trial of level 4. */
   20: { ...shortRecord, repeats },
+  /**
+   * Model 17 (aligned groups) with the repeat models: level 4's aligned `ref` groups, whose genomes
+   * are too far apart for the alignment to cover much; the copies in earlier genomes that it misses
+   * are what the repeat models follow (ADR 0031).
+   */
+  21: { ...framedBest, priorCount: 4, aligned: true, repeats },
 };
 
 /** The first model with the reading frame, the 1-byte flush and the payload layout 2. */
