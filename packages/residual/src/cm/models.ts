@@ -129,8 +129,8 @@ export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
   /**
    * Model 12 with the repeat models: 8 copies at once, found by 16-base seeds (the 2 latest
    * occurrences on each strand), each kept until 13 of its last 16 predictions failed. 0.25% smaller
-   * than model 12 on 15 bacterial genomes, 4% on three related Blochmannia genomes in a row, 30–40%
-   * slower (ADR 0031). Level 4.
+   * than model 12 on 15 bacterial genomes, 4% on three related Blochmannia genomes in a row, in
+   * about 30% more time (ADR 0031). Level 4.
    */
   19: { ...framedBest, priorCount: 4, repeats },
   /** Model 13 (short records) with the repeat models: a trial of level 4. */
