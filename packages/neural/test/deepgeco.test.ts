@@ -18,7 +18,7 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/dee
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { WarmStartNetwork } from '../src/deepgeco/warmstart.js';
-import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
+import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_SHORT_STREAM_TOKENS, MIN_STEP_ROWS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
 import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 import { chainSymbols } from '../../../test-support/seeded.js';
 
@@ -41,8 +41,13 @@ describe('(s, k)-mer tokens and streams', () => {
     expect(streamLayout(10, 4)).toEqual({ length: 3, streams: 4 });
     expect(streamLayout(9, 4)).toEqual({ length: 3, streams: 3 }); // a fourth stream would be empty
     expect(chooseStreams(0)).toBe(1);
-    expect(chooseStreams(MIN_STREAM_TOKENS * 2 - 1)).toBe(1);
-    expect(chooseStreams(MIN_STREAM_TOKENS * 5)).toBe(5);
+    expect(chooseStreams(MIN_SHORT_STREAM_TOKENS * 2 - 1)).toBe(1);
+    // a short record: as many streams as MIN_SHORT_STREAM_TOKENS allow, up to MIN_STEP_ROWS
+    expect(chooseStreams(MIN_SHORT_STREAM_TOKENS * 7)).toBe(7);
+    expect(chooseStreams(6_313)).toBe(MIN_STEP_ROWS); // BuEb's tokens
+    expect(chooseStreams(MIN_STREAM_TOKENS * MIN_STEP_ROWS - 1)).toBe(MIN_STEP_ROWS);
+    // a longer one: streams of MIN_STREAM_TOKENS
+    expect(chooseStreams(MIN_STREAM_TOKENS * 30)).toBe(30);
     expect(chooseStreams(1e9)).toBe(MAX_STREAMS);
   });
 
@@ -108,12 +113,12 @@ describe('the deepgeco codec', () => {
   it('writes its mode, (s, k), streams and the SHA-256 of the Warm-Start\'s weights in the payload head', async () => {
     const symbols = symbolsOf(lambda).subarray(0, 3 * MIN_STREAM_TOKENS * 2 + 1);
     const payload = await codecs.deepgeco.encode(symbols, 1);
-    // MINI and PLUS cut the 4,096 tokens into streams of MIN_STREAM_TOKENS
-    expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, 2, 0]);
+    // MINI and PLUS cut the 4,096 tokens (a short record) into 16 streams of MIN_SHORT_STREAM_TOKENS
+    expect([...payload.subarray(0, 5)]).toEqual([1, 3, 3, 16, 0]);
     // MINI writes with its own, smaller Warm-Start; PLUS with the default one
     expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(MINI_WARM_START).weightsSha256);
     const plus = await createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, miniTrial: false }).encode(symbols, 2);
-    expect([...plus.subarray(0, 5)]).toEqual([2, 3, 3, 2, 0]);
+    expect([...plus.subarray(0, 5)]).toEqual([2, 3, 3, 16, 0]);
     expect(Buffer.from(plus.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(DEFAULT_WARM_START).weightsSha256);
     expect(MINI_WARM_START).not.toBe(DEFAULT_WARM_START);
   }, 60_000);
@@ -186,8 +191,11 @@ describe('damaged or foreign deepgeco payloads', () => {
   it('refuses an unknown mode, a (s, k) the model does not have and impossible stream counts (CORRUPT)', async () => {
     await expect(decode(altered(0, 9))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/mode 9/) });
     await expect(decode(altered(1, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/\(s, k\)/) });
-    await expect(decode(altered(3, 0))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 0/) });
-    await expect(decode(altered(4, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 513/) }); // over 320
+    const zero = altered(3, 0);
+    zero[4] = 0;
+    await expect(decode(zero)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 0/) });
+    const over = payload[3]! + 2 * 256; // over 320
+    await expect(decode(altered(4, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(new RegExp(`streams ${over}`)) });
   });
 
   it('never returns bases that differ from what was coded: a changed checksum or body ends in a typed error', async () => {

@@ -75,8 +75,10 @@ describe('older golden files still decode', () => {
   // MINI's streams were cut to 512 tokens (PLUS kept those payloads too); onnx and mini-onnx with
   // streams of 512, the last written while onnxruntime-web ran the Warm-Start. All of these name
   // a graph and decode on that runtime; since ADR 0030's kernel, files name the weights, and
-  // MINI's streams are PLUS's again.
+  // MINI's streams are PLUS's again. streams-2048 (PLUS keeping MINI's payloads, as MINI wrote
+  // them too) was written before short records were cut into more streams (MIN_STEP_ROWS).
   it.each([
+    'awkward.deepgeco.streams-2048.seqc',
     'awkward.deepgeco.onnx.seqc',
     'awkward.deepgeco.mini-onnx.seqc',
     'awkward.deepgeco.plus-alone.seqc',
@@ -91,10 +93,13 @@ describe('older golden files still decode', () => {
     expect(Buffer.compare(Buffer.from(await decompress(golden)), Buffer.from(awkwardFasta()))).toBe(0);
   }, 60_000);
 
-  // the golden payloads as onnxruntime-web's Warm-Start wrote them (before ADR 0030)
+  // the golden payloads as onnxruntime-web's Warm-Start wrote them (before ADR 0030), and as the
+  // kernel wrote them before short records were cut into more streams (1 and 4 streams, now 7 and 24)
   it.each([
     { file: 'chain.deepgeco.plus-onnx.payload', mode: 2, symbols: () => chainSymbols(6_000) },
     { file: 'skewed.deepgeco.ultra-onnx.payload', mode: 3, symbols: () => skewedSymbols(30_000) },
+    { file: 'chain.deepgeco.plus-streams-2048.payload', mode: 2, symbols: () => chainSymbols(6_000) },
+    { file: 'skewed.deepgeco.ultra-streams-2048.payload', mode: 3, symbols: () => skewedSymbols(30_000) },
   ])('$file', async ({ file, mode, symbols: source }) => {
     const symbols = source();
     const golden = new Uint8Array(readFileSync(new URL(`./__fixtures__/${file}`, import.meta.url)));

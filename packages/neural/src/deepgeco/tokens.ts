@@ -13,14 +13,24 @@
  */
 
 /**
- * Tokens per stream that the writer aims for at least, in every mode: the first `context` tokens
- * of each have padding in their context, and PLUS's Supporter takes one training step per step of
- * the streams. (MINI wrote streams of 512 for a while, for fewer calls of onnxruntime-web; its own
+ * Tokens per stream that the writer aims for at least, in every mode, but on short records
+ * (MIN_STEP_ROWS): the first `context` tokens of each have padding in their context, and PLUS's
+ * Supporter takes one training step per step of the streams. (MINI wrote streams of 512 for a while, for fewer calls of onnxruntime-web; its own
  * kernel has no cost per call worth saving, and 2,048 codes a little smaller: ADR 0030.)
  */
 export const MIN_STREAM_TOKENS = 2048;
 /** Streams at most: the paper's batch size bs = 320. */
 export const MAX_STREAMS = 320;
+/**
+ * Streams at least, where streams of MIN_SHORT_STREAM_TOKENS allow it: a step of PLUS costs about
+ * as much as a dozen rows whatever its rows (the key and value tables of every token and their
+ * gradients, Adam over every weight), so a short record cut into streams of 2,048 tokens, a few
+ * rows a step, spent most of its time on the steps' fixed cost (BuEb, 6,313 tokens: 3 streams,
+ * about 80%). With 24 rows a step the fixed cost is a third of the work (ADR 0023).
+ */
+export const MIN_STEP_ROWS = 24;
+/** The shortest streams MIN_STEP_ROWS may cut a short record into. */
+export const MIN_SHORT_STREAM_TOKENS = 256;
 /** The token id that stands for "before the stream's start" in a context. */
 export const PADDING_TOKEN = 0;
 
@@ -53,9 +63,15 @@ export function fromTokens(tokens: Uint8Array, k: number, out: Uint8Array): void
   }
 }
 
-/** The writer's choice of streams for `tokens` tokens, each of at least MIN_STREAM_TOKENS (stored in the payload, so it may change). */
+/**
+ * The writer's choice of streams for `tokens` tokens (stored in the payload, so it may change):
+ * streams of at least MIN_STREAM_TOKENS, but at least MIN_STEP_ROWS streams where each can still
+ * have MIN_SHORT_STREAM_TOKENS, and at most MAX_STREAMS.
+ */
 export function chooseStreams(tokens: number): number {
-  const wanted = Math.min(MAX_STREAMS, Math.max(1, Math.floor(tokens / MIN_STREAM_TOKENS)));
+  const long = Math.floor(tokens / MIN_STREAM_TOKENS);
+  const short = Math.min(MIN_STEP_ROWS, Math.floor(tokens / MIN_SHORT_STREAM_TOKENS));
+  const wanted = Math.min(MAX_STREAMS, Math.max(1, long, short));
   return streamLayout(tokens, wanted).streams;
 }
 
