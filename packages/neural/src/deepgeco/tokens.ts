@@ -13,10 +13,11 @@
  */
 
 /**
- * Tokens per stream that the writer aims for at least, in every mode, but on short records
+ * Tokens per stream that the writer aims for at least, in every mode, except on short records
  * (MIN_STEP_ROWS): the first `context` tokens of each have padding in their context, and PLUS's
- * Supporter takes one training step per step of the streams. (MINI wrote streams of 512 for a while, for fewer calls of onnxruntime-web; its own
- * kernel has no cost per call worth saving, and 2,048 codes a little smaller: ADR 0030.)
+ * Supporter takes one training step per step of the streams. (MINI wrote streams of 512 for a
+ * while, for fewer calls of onnxruntime-web; its own kernel has no cost per call worth saving, and
+ * 2,048 codes a little smaller: ADR 0030.)
  */
 export const MIN_STREAM_TOKENS = 2048;
 /** Streams at most: the paper's batch size bs = 320. */
