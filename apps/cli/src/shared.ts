@@ -43,8 +43,21 @@ export function log(message: string): void {
   process.stderr.write(message + '\n');
 }
 
+/**
+ * An integer with its thousands separated by commas, as `toLocaleString('en')` writes it. Not that
+ * call itself: its first use loads ICU's number formatting, about 27 ms of every command that
+ * prints a count (a tenth of compressing a 19 kb genome, process start included).
+ */
+export function groupDigits(n: number): string {
+  if (!Number.isSafeInteger(n)) return String(n);
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return n < 0 ? '-' + out : out;
+}
+
 export function formatBytes(n: number): string {
-  return `${n.toLocaleString('en')} bytes`;
+  return `${groupDigits(n)} bytes`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { DEFAULT_GENERATOR, loadGenerator } from '@seqcoder/models';
 import { Exit } from '../errors.js';
 import { writeAll, writeFileAtomic } from '../io.js';
 import { runtimeFor, type RuntimeFlags } from '../neural.js';
-import { log } from '../shared.js';
+import { groupDigits, log } from '../shared.js';
 
 export interface GenerateFlags extends RuntimeFlags {
   model?: string;
@@ -50,7 +50,7 @@ export async function generateCommand(flags: GenerateFlags): Promise<number> {
   }
   if (!flags.quiet) {
     const seconds = (performance.now() - started) / 1000;
-    log(`${flags.count} synthetic genome(s) of ${flags.length.toLocaleString('en')} bases from ${info.name} (seed ${flags.seed}) in ${seconds.toFixed(1)} s`);
+    log(`${flags.count} synthetic genome(s) of ${groupDigits(flags.length)} bases from ${info.name} (seed ${flags.seed}) in ${seconds.toFixed(1)} s`);
   }
   return Exit.ok;
 }

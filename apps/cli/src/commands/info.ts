@@ -1,6 +1,6 @@
 import { openArchive, type Archive } from '@seqcoder/format';
 import { openInput, readInput } from '../io.js';
-import { eachInput, forInput, formatBytes, log } from '../shared.js';
+import { eachInput, forInput, formatBytes, groupDigits, log } from '../shared.js';
 
 export async function open(file: string): Promise<Archive> {
   // A path is read with random access; stdin is read into memory first.
@@ -59,7 +59,7 @@ export async function listCommand(files: string[], flags: { json?: boolean }): P
       const codecs = [...new Set(d.records.slice(f.firstRecord, f.firstRecord + f.records).map((r) => r.codec))].join(',') || '-';
       lines.push(`  ${printable(f.name)}  ${f.kind}, ${f.records} record(s), ${formatBytes(f.originalBytes)}, codec ${codecs}`);
       for (const r of d.records.slice(f.firstRecord, f.firstRecord + f.records)) {
-        lines.push(`    ${printable(r.name)}  ${r.length.toLocaleString('en')} residues`);
+        lines.push(`    ${printable(r.name)}  ${groupDigits(r.length)} residues`);
       }
     }
     process.stdout.write(lines.join('\n') + '\n');
@@ -92,7 +92,7 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
   for (const d of reports) {
     const lines = [
       `file         ${d.file}`,
-      `content      ${d.files.length > 0 ? `${d.files.length} files, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues (seqcoder list shows the files)` : d.kind === 'fasta' ? `FASTA, ${d.records.length} record(s), ${d.residues.toLocaleString('en')} residues` : 'generic (not nucleotide FASTA; stored with zstd)'}`,
+      `content      ${d.files.length > 0 ? `${d.files.length} files, ${d.records.length} record(s), ${groupDigits(d.residues)} residues (seqcoder list shows the files)` : d.kind === 'fasta' ? `FASTA, ${d.records.length} record(s), ${groupDigits(d.residues)} residues` : 'generic (not nucleotide FASTA; stored with zstd)'}`,
       `original     ${formatBytes(d.originalBytes)} (crc32c ${d.crc32c})`,
       `compressed   ${formatBytes(d.compressedBytes)}, ratio ${d.ratio.toFixed(3)}` +
         (d.bitsPerBase !== null ? `, ${d.bitsPerBase.toFixed(4)} bits per base` : ''),
@@ -104,7 +104,7 @@ export async function infoCommand(files: string[], flags: { json?: boolean }): P
       for (const [i, r] of d.records.entries()) {
         const name = names[i].length > width ? names[i].slice(0, width - 1) + '…' : names[i];
         lines.push(
-          `${String(r.index).padStart(5)}  ${name.padEnd(width)}  ${r.length.toLocaleString('en').padStart(12)}  ${r.codec.padEnd(5)}  ${r.storedBytes.toLocaleString('en').padStart(12)}`,
+          `${String(r.index).padStart(5)}  ${name.padEnd(width)}  ${groupDigits(r.length).padStart(12)}  ${r.codec.padEnd(5)}  ${groupDigits(r.storedBytes).padStart(12)}`,
         );
       }
     }

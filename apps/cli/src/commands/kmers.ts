@@ -9,7 +9,7 @@ import { DEFAULT_DENOISER, loadDenoiser } from '@seqcoder/models';
 import { CliError, Exit } from '../errors.js';
 import { openInput, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
 import { runtimeFor, type RuntimeFlags } from '../neural.js';
-import { log } from '../shared.js';
+import { groupDigits, log } from '../shared.js';
 
 export interface DenoiseFlags extends RuntimeFlags {
   output?: string;
@@ -87,7 +87,7 @@ export async function denoiseCommand(file: string | undefined, flags: DenoiseFla
     await model.release();
   }
   if (!flags.quiet) {
-    log(`${input.name}: ${totals.reads.toLocaleString('en')} read(s), ${totals.bases.toLocaleString('en')} bases, ${totals.changed.toLocaleString('en')} changed by ${info.name}`);
+    log(`${input.name}: ${groupDigits(totals.reads)} read(s), ${groupDigits(totals.bases)} bases, ${groupDigits(totals.changed)} changed by ${info.name}`);
   }
   return Exit.ok;
 }
