@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compress, decompress } from '@seqcoder/format';
-import { loadModel } from '@seqcoder/models';
+import { loadModel, MODELS } from '@seqcoder/models';
 import { registerNeuralCodecs, toWindows, type NeuralRecordReport } from '@seqcoder/neural';
 import { runBatched, type ModelRuntime } from '@seqcoder/runtime';
 import { OnnxNodeRuntime } from '@seqcoder/runtime-onnx-node';
@@ -187,19 +187,28 @@ lines.push('| adapter | encoder (Mbases/s) | decoder (Mbases/s) |', '|:--|--:|--
 for (const s of speeds) lines.push(`| ${s.adapter} | ${s.encoder?.toFixed(3) ?? '—'} | ${s.decoder?.toFixed(3) ?? s.note ?? '—'} |`);
 lines.push('');
 
-/** The shipped model's training curve (curve.csv beside its graphs), as an SVG. */
+/**
+ * The shipped models' training curves (curve.csv beside each model's graphs), as an SVG. The x axis
+ * is windows seen (step × batch, the batch from metrics.json), so that runs of different batches
+ * line up; it is logarithmic, since the GPU run saw 237 times as many windows as the CPU run.
+ */
 async function trainingCurve(): Promise<string> {
-  const csv = readFileSync(fileURLToPath(import.meta.resolve('@seqcoder/models/models/seqcoder-p4k1280/curve.csv')), 'utf8');
-  const data = csv.trim().split('\n').slice(1).flatMap((line) => {
-    const [step, loss, accuracy] = line.split(',').map(Number);
-    return [
-      { step, value: loss, series: 'MSE loss (batch)' },
-      { step, value: accuracy, series: 'base accuracy (batch)' },
-    ];
+  const file = (name: string, leaf: string) => readFileSync(fileURLToPath(import.meta.resolve(`@seqcoder/models/models/${name}/${leaf}`)), 'utf8');
+  const data = MODELS.flatMap(({ name }) => {
+    const batch = Number(JSON.parse(file(name, 'metrics.json')).training.batch);
+    return file(name, 'curve.csv').trim().split('\n').slice(1).flatMap((line) => {
+      const [step, loss, accuracy] = line.split(',').map(Number);
+      const windows = step! * batch;
+      return [
+        { windows, model: name, value: loss, series: 'MSE loss (batch)' },
+        { windows, model: name, value: accuracy, series: 'base accuracy (batch)' },
+      ];
+    });
   });
+  const windowsAxis = { field: 'windows', type: 'quantitative', scale: { type: 'log' }, title: 'training windows seen (step × batch)' };
   return render({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'seqcoder-p4k1280 training (CPU, batch 8)',
+    title: 'SeqCoder autoencoder training: seqcoder-p4k1280 (CPU, batch 8), seqcoder-p4k1280-s22k (GPU, batch 128)',
     data: { values: data },
     width: 560,
     height: 160,
@@ -209,11 +218,14 @@ async function trainingCurve(): Promise<string> {
       width: 560,
       height: 160,
       layer: [
-        { mark: { type: 'line', opacity: 0.25 }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', title: null } } },
         {
-          transform: [{ window: [{ op: 'mean', field: 'value', as: 'smooth' }], frame: [-10, 10], groupby: ['series'] }],
+          mark: { type: 'line', opacity: 0.25 },
+          encoding: { x: windowsAxis, y: { field: 'value', type: 'quantitative', title: null }, color: { field: 'model', type: 'nominal' } },
+        },
+        {
+          transform: [{ window: [{ op: 'mean', field: 'value', as: 'smooth' }], frame: [-10, 10], groupby: ['series', 'model'] }],
           mark: 'line',
-          encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'smooth', type: 'quantitative', title: null } },
+          encoding: { x: windowsAxis, y: { field: 'smooth', type: 'quantitative', title: null }, color: { field: 'model', type: 'nominal' } },
         },
       ],
     },

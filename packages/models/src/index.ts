@@ -24,7 +24,11 @@ export interface LoadedModelFiles extends ModelInfo {
   readonly decoder: Uint8Array;
 }
 
-/** Every model this package ships. The hashes are checked against the files when they are loaded. */
+/**
+ * Every model this package ships. The hashes are checked against the files when they are loaded.
+ * A model stays here for as long as files may name it: `seqcoder-p4k1280` (trained on a CPU) was
+ * the default until `seqcoder-p4k1280-s22k`, the same network trained on a GPU (MODEL_CARD.md).
+ */
 export const MODELS: readonly ModelInfo[] = [
   {
     name: 'seqcoder-p4k1280',
@@ -33,9 +37,16 @@ export const MODELS: readonly ModelInfo[] = [
     decoderSha256: 'a64011a4c0690e824f4c5b8f474038da4b2c3687b9ac14f7fa54e56f2193ee60',
     encoderSha256: '4c4c6d2ed49ea29e2d33fdf8cb9354c452a7ff7a5da74436393023731a83e4da',
   },
+  {
+    name: 'seqcoder-p4k1280-s22k',
+    K: 1280,
+    P: 4,
+    decoderSha256: '6a8862b38869cf4844de0e496a5243ff3bc64ae8020907ea17eac4ba081f4ac5',
+    encoderSha256: '3c38847608283b72046911325dce1903205e1c61c111c7396a38068bb0ff1a78',
+  },
 ];
 
-export const DEFAULT_MODEL = 'seqcoder-p4k1280';
+export const DEFAULT_MODEL = 'seqcoder-p4k1280-s22k';
 
 export type ModelErrorCode = 'UNKNOWN_MODEL' | 'MODEL_FILES_MISSING' | 'MODEL_FILES_CHANGED';
 

@@ -34,6 +34,15 @@ describe('@seqcoder/models', () => {
     expect(modelByDecoderHash(model.decoderSha256)?.name).toBe(DEFAULT_MODEL);
   });
 
+  it('still ships every earlier autoencoder, which older files name by its decoder hash', async () => {
+    expect(MODELS.map((m) => m.name)).toEqual(['seqcoder-p4k1280', 'seqcoder-p4k1280-s22k']);
+    for (const info of MODELS) {
+      const files = await loadModel(info.name);
+      expect(await sha256Hex(files.decoder)).toBe(info.decoderSha256);
+      expect(modelByDecoderHash(info.decoderSha256)).toBe(info);
+    }
+  });
+
   it('computes SHA-256 like everyone else', async () => {
     expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });

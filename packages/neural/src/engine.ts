@@ -25,7 +25,7 @@ export interface EngineOptions {
   canonicalRuntime?: RuntimeFactory;
   /** Runs the encoder. Default: the canonical runtime. Any runtime may: its output is stored, not recomputed. */
   encoderRuntime?: RuntimeFactory;
-  /** The model to write new files with; default the shipped `seqcoder-p4k1280`. */
+  /** The model to write new files with; default `DEFAULT_MODEL` of @seqcoder/models (`seqcoder-p4k1280-s22k`). */
   model?: string;
 }
 

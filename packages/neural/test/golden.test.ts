@@ -76,8 +76,13 @@ describe('older golden files still decode', () => {
   // streams of 512, the last written while onnxruntime-web ran the Warm-Start. All of these name
   // a graph and decode on that runtime; since ADR 0030's kernel, files name the weights, and
   // MINI's streams are PLUS's again. streams-2048 (PLUS keeping MINI's payloads, as MINI wrote
-  // them too) was written before short records were cut into more streams (MIN_STEP_ROWS).
+  // them too) was written before short records were cut into more streams (MIN_STEP_ROWS). The
+  // p4k1280 files were written with the autoencoder trained on a CPU (`seqcoder-p4k1280`), before
+  // the one trained on a GPU (`seqcoder-p4k1280-s22k`) became the default: they name the older
+  // decoder by its hash, which the models package still ships.
   it.each([
+    'awkward.seqcoder-classic.p4k1280.seqc',
+    'awkward.seqcoder.p4k1280.seqc',
     'awkward.deepgeco.streams-2048.seqc',
     'awkward.deepgeco.onnx.seqc',
     'awkward.deepgeco.mini-onnx.seqc',
