@@ -2,7 +2,7 @@
 
     /usr/bin/python3 training/train.py --steps 1500 --batch 32 --out training/runs/cpu
     python3 training/train.py --device cuda --amp fp16 --sampler batch --steps 60000 --batch 128 \
-        --max-seconds 480 --log-every 100 --checkpoint-every 1000 --out runs/gpu
+        --max-seconds 470 --log-every 100 --checkpoint-every 2000 --out training/runs/gpu
 
 Each step draws `batch` chunks of K bases at random offsets of the three training genomes (the seed
 fixes which), and minimises MSE between the input values (code / 4) and the sigmoid output with
