@@ -99,7 +99,8 @@ def main() -> None:
 
     def save(step: int, seconds: float) -> None:
         weights_on_cpu = {name: value.detach().cpu() for name, value in model.state_dict().items()}
-        record = {**vars(args), "hardware": hardware, "torch": torch.__version__, "seconds": round(seconds, 1)}
+        # plain types only (str of the version), so that PyTorch 2.6+ loads it with weights_only
+        record = {**vars(args), "hardware": hardware, "torch": str(torch.__version__), "seconds": round(seconds, 1)}
         torch.save({"model": weights_on_cpu, "step": step, "args": record}, os.path.join(args.out, "checkpoint.pt"))
 
     started = time.time()
