@@ -73,17 +73,18 @@ def main() -> None:
     offsets_end = np.array([len(g) - K + 1 for g in genomes])
 
     def draw() -> np.ndarray:
-        batch = np.empty((args.batch, K), dtype=np.uint8)
         if args.sampler == "row":
-            for row in range(args.batch):
-                genome = genomes[rng.choice(len(genomes), p=weights)]
-                offset = rng.integers(0, len(genome) - K + 1)
-                batch[row] = genome[offset : offset + K]
+            # a genome, then an offset, row by row: the order the CPU model's windows were drawn in
+            draws = []
+            for _ in range(args.batch):
+                g = rng.choice(len(genomes), p=weights)
+                draws.append((g, rng.integers(0, offsets_end[g])))
         else:
             which = rng.choice(len(genomes), size=args.batch, p=weights)
-            offsets = rng.integers(0, offsets_end[which])
-            for row, (g, offset) in enumerate(zip(which, offsets)):
-                batch[row] = genomes[g][offset : offset + K]
+            draws = zip(which, rng.integers(0, offsets_end[which]))
+        batch = np.empty((args.batch, K), dtype=np.uint8)
+        for row, (g, offset) in enumerate(draws):
+            batch[row] = genomes[g][offset : offset + K]
         return batch
 
     model = ConvolutionalAutoEncoder1D().to(device)
