@@ -20,7 +20,7 @@ export { cmEncode, cmDecode, cmBlockBases, cmBlockModel, cmJoinBlocks, cmSplitBl
 export { CM_ALIGNED_LEVELS, CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
 export { CM_MODELS } from './cm/models.js';
 export { BinaryDecoder, BinaryEncoder } from './cm/binary-coder.js';
-export type { ModelSpec, ContextSpec } from './cm/model.js';
+export type { BasePredictor, ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError, PackedPaddingError } from './errors.js';
 export { ALIGNED_DIVERGENCE, RefGroupEncoder, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';

@@ -16,6 +16,7 @@ import {
   cmDecode,
   cmEncode,
   cmPayloadModel,
+  type BasePredictor,
 } from '../src/index.js';
 
 /** A reproducible genome-like sequence: random stretches, a mutated repeat, a reverse-complement copy. */
@@ -33,21 +34,39 @@ function sampleGenome(n: number, seed = 1): Uint8Array {
   return out;
 }
 
+/**
+ * A stand-in for model 22's outside predictor (DeepGeCo's Warm-Start in the codec): it guesses
+ * that a base repeats the one 3 before it, with probability 0.7, and writes what that implies for
+ * each binary decision. Deterministic, and it reads only the bases before `pos`, as a decoder's must.
+ */
+const periodThree: BasePredictor = {
+  predict(history, pos, out) {
+    const q = [0.25, 0.25, 0.25, 0.25];
+    if (pos >= 3) q.fill(0.1)[history[pos - 3]!] = 0.7;
+    out[0] = Math.round(4096 * (q[2]! + q[3]!));
+    out[1] = Math.round((4096 * q[1]!) / (q[0]! + q[1]!));
+    out[2] = Math.round((4096 * q[3]!) / (q[2]! + q[3]!));
+  },
+};
+
+/** What model `model` needs besides the symbols: a predictor for model 22. */
+const needs = (model: number) => (CM_MODELS[model]!.predicted ? { predictor: periodThree } : {});
+
 const levels = Array.from({ length: CM_LEVEL_RANGE.max - CM_LEVEL_RANGE.min + 1 }, (_, i) => CM_LEVEL_RANGE.min + i);
 const models = Object.keys(CM_MODELS).map(Number);
 
 describe('cm codec', () => {
   it.each(models)('round-trips edge cases with model %i', (model) => {
     for (const input of [new Uint8Array(0), Uint8Array.of(0), Uint8Array.of(3, 2, 1, 0), new Uint8Array(5000), new Uint8Array(5000).fill(3)]) {
-      expect(cmDecode(cmEncode(input, { model }), input.length)).toEqual(input);
+      expect(cmDecode(cmEncode(input, { model, ...needs(model) }), input.length, needs(model))).toEqual(input);
     }
   });
 
   it.each(models)('round-trips and models a genome-like sequence with model %i', (model) => {
     const input = sampleGenome(60_000);
-    const payload = cmEncode(input, { model });
+    const payload = cmEncode(input, { model, ...needs(model) });
     expect(cmPayloadModel(payload)).toBe(model);
-    expect(cmDecode(payload, input.length)).toEqual(input);
+    expect(cmDecode(payload, input.length, needs(model))).toEqual(input);
     // With a match model the repeat and the reverse-complement copy are nearly free: well under 2
     // bits per base overall. The fast models have none and still learn the repeat's contexts; the
     // one without a mixer (model 9) less well.
@@ -123,6 +142,34 @@ describe('cm codec', () => {
     expect(() => cmDecode(renamed, input.length, { hints: input })).toThrow(CodedStreamError);
   });
 
+  it('codes model 22 only with an outside predictor, and mixes in what the predictor knows', () => {
+    // Random bases, which no model of the record can predict, and a predictor that knows each one
+    // with probability 0.7 (it reads a copy): about 1.36 bits a base instead of 2.
+    let seed = 11;
+    const input = Uint8Array.from({ length: 20_000 }, () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 13) & 3);
+    const knows = (truth: Uint8Array): BasePredictor => ({ predict: (_history, pos, out) => periodThree.predict(truth, pos + 3, out) });
+    const payload = cmEncode(input, { model: 22, predictor: knows(input) });
+    expect(cmDecode(payload, input.length, { predictor: knows(input) })).toEqual(input);
+    expect(payload.length).toBeLessThan(0.75 * cmEncode(input, { model: 19 }).length);
+    expect(() => cmEncode(input, { model: 22 })).toThrow(InvalidInputError);
+    expect(() => cmEncode(input, { model: 19, predictor: periodThree })).toThrow(InvalidInputError);
+    expect(() => cmEncode(input, { level: 4, predictor: periodThree })).toThrow(InvalidInputError);
+    expect(() => cmEncode(input, { model: 22, predictor: periodThree, blockBases: 4096 })).toThrow(InvalidInputError);
+    // A cm payload naming model 22 (written only inside deepgeco, which gives the predictor) is a
+    // coded-stream error in a plain reader; a predictor beside another model is one too.
+    expect(() => cmDecode(payload, input.length)).toThrow(CodedStreamError);
+    expect(() => cmDecode(cmEncode(input, { model: 19 }), input.length, { predictor: periodThree })).toThrow(CodedStreamError);
+    // Another predictor decodes other bases, or runs out of stream (the deepgeco codec's checksum
+    // catches the first), never the bases coded.
+    let other: Uint8Array | undefined;
+    try {
+      other = cmDecode(payload, input.length, { predictor: knows(input.map((x) => 3 - x)) });
+    } catch (e) {
+      expect(e).toBeInstanceOf(CodedStreamError);
+    }
+    if (other) expect(other).not.toEqual(input);
+  });
+
   it('pins the exact bytes of every model (golden)', () => {
     // If this fails, files written before the change would no longer decode: add a new model instead.
     const input = sampleGenome(30_000, 7);
@@ -131,7 +178,7 @@ describe('cm codec', () => {
     const hints = input.map((x, i) => (i % 101 === 0 ? 4 : i % 23 === 0 ? (x + 1) & 3 : x));
     const digests = Object.fromEntries(
       models.map((model) => {
-        const payload = cmEncode(input, CM_MODELS[model]!.aligned ? { model, hints } : { model });
+        const payload = cmEncode(input, CM_MODELS[model]!.aligned ? { model, hints } : { model, ...needs(model) });
         return [model, createHash('sha256').update(payload).digest('hex').slice(0, 16)];
       }),
     );
@@ -294,7 +341,7 @@ describe('cm codec', () => {
   }, 60_000);
 });
 
-/** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7) (15-17 and 21: with its hints). */
+/** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7) (15-17 and 21: with its hints; 22 with periodThree). */
 const GOLDEN: Record<number, string> = {
   1: 'f727eed671b07563',
   2: '7948a0a9aaaf2464',
@@ -317,4 +364,5 @@ const GOLDEN: Record<number, string> = {
   19: '10ee8cedf4d7e4e8',
   20: '9fbeb60630d4eee0',
   21: '7793004f1940f228',
+  22: 'e75df55439387630',
 };

@@ -6,7 +6,7 @@
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
  * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up, 3 = in blocks      |
- * | 1      | 1    | model number (1..14), see levels.ts; `--level` picks one            |
+ * | 1      | 1    | model number (1..22), see models.ts; `--level` picks one (levels.ts) |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *
@@ -23,7 +23,7 @@ import { CodedStreamError, InvalidInputError } from '../errors.js';
 import { BinaryDecoder, BinaryEncoder } from './binary-coder.js';
 import { CM_HINTED_LEVELS, CM_LEVEL_RANGE, CM_LEVELS, CM_SHORT_RECORD_TRIALS } from './levels.js';
 import { CM_MODELS, FIRST_LAYOUT_2_MODEL, modelFor } from './models.js';
-import { DnaModel } from './model.js';
+import { DnaModel, type BasePredictor } from './model.js';
 import { readVarint, writeVarint } from '../varint.js';
 
 /** The payload layout a model is written with (its blocks too, in layout 3). */
@@ -70,14 +70,25 @@ export interface CmOptions {
    * lasts. Levels without a budget try every short record regardless.
    */
   trial?: boolean;
+  /**
+   * An outside prediction of every base (DeepGeCo's Warm-Start, ADR 0033), for a model with
+   * `predicted` (model 22), named by `model`; the decoder must be given the same predictor. Not
+   * with hints or blocks.
+   */
+  predictor?: BasePredictor;
 }
 
 function chooseModel(options: CmOptions): number {
   if (options.model !== undefined) {
     if (!Number.isInteger(options.model) || CM_MODELS[options.model] === undefined) throw new InvalidInputError(`cm model ${options.model} does not exist`);
     if (options.hints && CM_MODELS[options.model]!.mixers === 0) throw new InvalidInputError(`cm model ${options.model} has no mixer to take side information`);
+    if ((CM_MODELS[options.model]!.predicted === true) !== (options.predictor !== undefined)) {
+      throw new InvalidInputError(options.predictor ? `cm model ${options.model} takes no outside predictor` : `cm model ${options.model} codes only with an outside predictor`);
+    }
+    if (options.predictor && (options.hints || options.blockBases !== undefined)) throw new InvalidInputError('an outside predictor cannot be combined with side information or blocks');
     return options.model;
   }
+  if (options.predictor) throw new InvalidInputError('an outside predictor needs a model that takes one (model 22), named by `model`');
   const level = options.level ?? CM_LEVEL_RANGE.default;
   if (!Number.isInteger(level) || CM_LEVELS[level] === undefined) {
     throw new InvalidInputError(`cm level ${level} is outside ${CM_LEVEL_RANGE.min}..${CM_LEVEL_RANGE.max}`);
@@ -119,6 +130,7 @@ export class CmEncoder {
   /** The coded streams of the finished blocks (layout 3). */
   private readonly blocks: Uint8Array[] = [];
   private readonly hints: Uint8Array | undefined;
+  private readonly predictor: BasePredictor | undefined;
 
   constructor(
     private readonly count: number,
@@ -129,6 +141,7 @@ export class CmEncoder {
     if (blocked && options.hints) throw new InvalidInputError('cm blocks cannot be combined with side information');
     this.blockBases = blocked ? blockBases : Math.max(1, count);
     this.hints = options.hints;
+    this.predictor = options.predictor;
     // Blocks are long records by definition, and no level tries other models on those.
     const models = blocked ? [chooseModel(options)] : chooseModels(options, count);
     this.history = new Uint8Array(count);
@@ -140,7 +153,7 @@ export class CmEncoder {
     const end = Math.min(this.count, start + this.blockBases);
     return {
       modelNumber,
-      model: new DnaModel(modelFor(modelNumber, end - start), this.history.subarray(start, end), this.hints),
+      model: new DnaModel(modelFor(modelNumber, end - start), this.history.subarray(start, end), this.hints, this.predictor),
       coder: new BinaryEncoder(Math.ceil((end - start) / 4) + 64),
     };
   }
@@ -287,6 +300,7 @@ export class CmDecoder {
   private readonly modelNumber: number;
   private readonly layout: number;
   private readonly hints: Uint8Array | undefined;
+  private readonly predictor: BasePredictor | undefined;
   /** Bases per block (the whole count for one stream), and where each block's stream is. */
   private readonly blockBases: number;
   private readonly streams: Uint8Array[];
@@ -300,7 +314,7 @@ export class CmDecoder {
   constructor(
     payload: Uint8Array,
     private readonly count: number,
-    options: Pick<CmOptions, 'hints'> = {},
+    options: Pick<CmOptions, 'hints' | 'predictor'> = {},
   ) {
     if (payload.length < 3) throw new CodedStreamError(`cm payload of ${payload.length} bytes is too short`);
     const model = payload[1]!;
@@ -312,9 +326,16 @@ export class CmDecoder {
     if (options.hints && (CM_MODELS[model]!.mixers === 0 || blocked)) {
       throw new CodedStreamError(`cm payload names model ${model}${blocked ? ' in blocks' : ''}, which cannot take side information`);
     }
+    // Model 22 is written only inside a deepgeco payload, which gives its predictor (ADR 0033).
+    if ((CM_MODELS[model]!.predicted === true) !== (options.predictor !== undefined) || (options.predictor && (blocked || options.hints))) {
+      throw new CodedStreamError(
+        options.predictor ? `cm payload names model ${model}${blocked ? ' in blocks' : ''}, which takes no outside predictor` : `cm payload names model ${model}, which is written only inside a deepgeco payload`,
+      );
+    }
     this.modelNumber = model;
     this.layout = layout;
     this.hints = options.hints;
+    this.predictor = options.predictor;
     if (blocked) {
       const blocks = readBlockIndex(payload, count, layout);
       this.blockBases = blocks.blockBases;
@@ -334,7 +355,7 @@ export class CmDecoder {
     const end = Math.min(this.count, start + this.blockBases);
     this.block = index;
     this.blockEnd = end;
-    this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.out.subarray(start, end), this.hints);
+    this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.out.subarray(start, end), this.hints, this.predictor);
     this.coder = new BinaryDecoder(this.streams[index]!, this.layout === 2);
     this.pos = start;
   }
@@ -419,7 +440,7 @@ export function cmEncode(symbols: Uint8Array, options: CmOptions = {}): Uint8Arr
 }
 
 /** Decodes `count` symbols from a cm payload. Throws CodedStreamError if the payload does not hold them. */
-export function cmDecode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Uint8Array {
+export function cmDecode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints' | 'predictor'> = {}): Uint8Array {
   return new CmDecoder(payload, count, options).readAll();
 }
 

@@ -21,7 +21,10 @@
  * - optionally, a side-information model whose context is an external prediction of the base
  *   (the autoencoder's reconstruction, or the base an alignment to an earlier genome puts there),
  *   so a guess is weighed like any other model; with `aligned`, two more such models learn how far
- *   to trust the guess from how often it was right lately and in which codon position (ADR 0016).
+ *   to trust the guess from how often it was right lately and in which codon position (ADR 0016);
+ * - optionally, an outside predictor's probabilities for each binary decision (DeepGeCo's
+ *   Warm-Start network in its fourth mode, ADR 0033), asked before each base with the bases so
+ *   far, so that a decoder can ask it too.
  *
  * The encoder and the decoder run this same object in lock step; all arithmetic is on integers
  * below 2^53 so every engine computes the same probabilities (ADR 0005).
@@ -56,6 +59,18 @@ export interface ContextSpec {
   mask?: number;
   /** Add the reading frame (ModelSpec.phase: 7 values) to the context. */
   phase?: boolean;
+}
+
+/**
+ * An outside prediction of every base, for a model with `predicted` (CmOptions.predictor). Asked
+ * once per base, before its first decision, with the record's bases so far (history[0..pos) hold
+ * them; a decoder fills the rest as it goes), it writes the probability, 1..4095 of 4096, that each
+ * of the three binary decisions is a 1: out[0] for node 0 (G or T rather than A or C), out[1] for
+ * node 1 (C rather than A), out[2] for node 2 (T rather than G). It must compute the same numbers
+ * at both ends, on every machine.
+ */
+export interface BasePredictor {
+  predict(history: Uint8Array, pos: number, out: Int32Array): void;
 }
 
 export interface ModelSpec {
@@ -115,6 +130,13 @@ export interface ModelSpec {
    * more mismatches than the match model's copy, as three more mixer inputs (ADR 0031).
    */
   repeats?: RepeatSpec;
+  /**
+   * A BasePredictor's probabilities as two more mixer inputs: stretched as they are, and through a
+   * counter keyed by the probability (16 steps) and the last four bases, which learns how far the
+   * record bears them out (ADR 0033). Such a model codes only with a predictor, and a predictor
+   * only with such a model.
+   */
+  predicted?: boolean;
 }
 
 export class DnaModel {
@@ -150,6 +172,11 @@ export class DnaModel {
   private readonly codonTable: Int32Array;
   private agreementSlot = 0;
   private codonSlot = 0;
+  /** The outside predictor (spec.predicted), its probabilities for the base being coded, and its counter's table and slot. */
+  private readonly predictor: BasePredictor | null;
+  private readonly predicted = new Int32Array(3);
+  private readonly predictedTable: Int32Array;
+  private predictedSlot = 0;
   /** The hint of the base being coded (4: none). */
   private hint = 4;
   /** Whether each of the last 16 hinted bases differed from its hint, newest in bit 0. */
@@ -162,6 +189,7 @@ export class DnaModel {
     /** The symbol array being coded: read by the encoder, filled by the decoder as it goes. */
     private readonly history: Uint8Array,
     hints?: Uint8Array,
+    predictor?: BasePredictor,
   ) {
     const n = spec.contexts.length;
     if (!(Number.isInteger(spec.mixers) && spec.mixers >= 0 && spec.mixers <= MAX_MIXERS)) throw new Error(`mixers must be 0..${MAX_MIXERS}`);
@@ -169,6 +197,7 @@ export class DnaModel {
     if (this.direct && (n !== 1 || spec.match !== null || spec.repeats || hints)) {
       throw new Error('a model without a mixer has exactly one context, no match or repeat models and no hints');
     }
+    if ((spec.predicted === true) !== (predictor !== undefined)) throw new Error(spec.predicted ? 'this model codes only with an outside predictor' : 'only a model with `predicted` takes an outside predictor');
     const priorCount = spec.priorCount ?? 0;
     this.prior = priorCount;
     this.contexts = new ContextModels(spec.contexts, priorCount, spec.phase !== undefined);
@@ -189,8 +218,10 @@ export class DnaModel {
     );
     if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
     this.repeats = spec.repeats ? new RepeatModels(spec.repeats, history) : null;
-    // contexts, two match models, hints, repeat models, bias
-    const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + (this.repeats ? RepeatModels.INPUTS : 0) + 1;
+    this.predictor = predictor ?? null;
+    this.predictedTable = new Int32Array(predictor ? 3 * 16 * 256 : 0).fill(COUNTER_INIT);
+    // contexts, two match models, hints, repeat models, the predictor's two, bias
+    const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + (this.repeats ? RepeatModels.INPUTS : 0) + (predictor ? 2 : 0) + 1;
     this.mixer = new Mixer(inputs, spec.mixers + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0);
     this.contexts.select(0, 0, 0);
   }
@@ -216,6 +247,13 @@ export class DnaModel {
     if (this.repeats) {
       this.repeats.inputs(st, i, node);
       i += RepeatModels.INPUTS;
+    }
+    if (this.predictor) {
+      if (node === 0) this.predictor.predict(this.history, this.pos, this.predicted);
+      const p = this.predicted[node]!;
+      st[i++] = STRETCH[p]!;
+      this.predictedSlot = (((node << 4) | (p >> 8)) << 8) | (this.h0 & 255);
+      st[i++] = STRETCH[this.predictedTable[this.predictedSlot]! >>> 20]!;
     }
     st[i++] = 256;
 
@@ -245,6 +283,7 @@ export class DnaModel {
     this.forward.train(bit);
     this.reverse.train(bit);
     if (this.repeats) this.repeats.train(bit);
+    if (this.predictor) this.predictedTable[this.predictedSlot] = trainCounter(this.predictedTable[this.predictedSlot]!, bit, 255);
     if (this.hints) this.hintTable[this.hintSlot + node] = trainCounter(this.hintTable[this.hintSlot + node]!, bit, 255);
     if (this.aligned) {
       this.agreementTable[this.agreementSlot + node] = trainCounter(this.agreementTable[this.agreementSlot + node]!, bit, 255);

@@ -3,7 +3,7 @@
  * rebuilds this exact model, so a published model never changes: a better one gets a new number
  * (and a level may move to it, in levels.ts). The golden test of test/cm.test.ts pins the bytes
  * each model writes. Chosen by measurement on the dnacorpus files (ADRs 0005, 0009, 0010, 0011, 0018,
- * 0031).
+ * 0031, 0033).
  */
 import type { ContextSpec, ModelSpec } from './model.js';
 
@@ -141,6 +141,13 @@ export const CM_MODELS: Readonly<Record<number, ModelSpec>> = {
    * are what the repeat models follow (ADR 0031).
    */
   21: { ...framedBest, priorCount: 4, aligned: true, repeats },
+  /**
+   * Model 19 (level 4) with an outside predictor's probabilities as two more inputs: DeepGeCo's
+   * Warm-Start network in its fourth mode, which writes this model inside a `deepgeco` payload
+   * (ADR 0033). Never a `cm` level: the decoder runs the network once per 3-base token. Only with
+   * a predictor.
+   */
+  22: { ...framedBest, priorCount: 4, repeats, predicted: true },
 };
 
 /** The first model with the reading frame, the 1-byte flush and the payload layout 2. */
