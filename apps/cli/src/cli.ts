@@ -153,7 +153,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       new Option('--codec <name>', `sequence codec (default: ${DEFAULT_CODEC}; ${DEFAULT_COLLECTION_CODEC} for an archive of several files)`).choices(codecNames),
     )
     .addOption(
-      new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own); deepgeco also takes its mode names (mini = 1, plus = 2, ultra = 3)').argParser(parseLevelOrMode),
+      new Option('--level <n>', 'codec level, see Codecs below (default: the codec\'s own); deepgeco also takes its mode names (mini = 1, plus = 2, ultra = 3, cm = 4)').argParser(parseLevelOrMode),
     )
     .addOption(
       new Option(

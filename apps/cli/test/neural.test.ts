@@ -79,7 +79,7 @@ describe('--codec deepgeco', () => {
     const other = process.env.SEQCODER_SECOND_NODE!;
     const input = chainFasta(20_000);
     const sizes: Record<string, number> = {};
-    for (const level of ['mini', 'plus', 'ultra']) {
+    for (const level of ['mini', 'plus', 'ultra', 'cm']) {
       const here = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level], input);
       sizes[level] = here.stdout.length;
       const there = spawnSync(other, [CLI, 'compress', '-c', '--codec', 'deepgeco', '--level', level], { input, maxBuffer: 1 << 26 });
@@ -98,7 +98,7 @@ describe('--codec deepgeco', () => {
     const input = chainFasta(10_000);
     const path = join(dir, 'chain.fa');
     writeFileSync(path, input);
-    for (const level of ['mini', 'plus', 'ultra']) {
+    for (const level of ['mini', 'plus', 'ultra', 'cm']) {
       const small = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level, path]);
       const streamed = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level], input);
       expect(small.code).toBe(0);
@@ -117,7 +117,7 @@ describe('--codec deepgeco', () => {
     const jitless = (args: string[], stdin: Uint8Array) => spawnSync(process.execPath, ['--jitless', CLI, ...args], { input: stdin, maxBuffer: 1 << 26 });
     const input = chainFasta(2_000);
     const sizes: Record<string, number> = {};
-    for (const level of ['mini', 'plus']) {
+    for (const level of ['mini', 'plus', 'cm']) {
       const fast = seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', level], input);
       const plain = jitless(['compress', '-c', '--codec', 'deepgeco', '--level', level], input);
       expect([fast.code, plain.status]).toEqual([0, 0]);
@@ -148,7 +148,7 @@ describe('--codec deepgeco', () => {
     const cm = seqcoder(['compress', '-c', '--level', 'mini'], EXAMPLE);
     expect(cm.code).toBe(2);
     expect(cm.stderr).toMatch(/mode names are for --codec deepgeco/);
-    expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', '4'], EXAMPLE).code).toBe(2);
+    expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', '5'], EXAMPLE).code).toBe(2);
     expect(seqcoder(['compress', '-c', '--codec', 'deepgeco', '--level', 'hyper'], EXAMPLE).code).toBe(2);
     expect(seqcoder(['compress', '-c', '--level', 'fast'], EXAMPLE).code).toBe(2);
   });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compress, decompress, openArchive } from '@seqcoder/format';
 import { DEFAULT_WARM_START, MINI_WARM_START, loadWarmStart, warmStartInfo, WARM_STARTS } from '@seqcoder/models';
-import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
+import { BinaryDecoder, BinaryEncoder, cmEncode } from '@seqcoder/residual';
 import { OnnxNodeRuntime } from '@seqcoder/runtime-onnx-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeepGeCoCodec, registerNeuralCodecs, wasmRuntime, type NeuralCodecs } from '../src/index.js';
@@ -18,6 +18,7 @@ import { cumulativeWeights, decodeToken, encodeToken, softmax } from '../src/dee
 import { Supporter } from '../src/deepgeco/supporter.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, MAX_RANK } from '../src/deepgeco/ultra.js';
 import { WarmStartNetwork } from '../src/deepgeco/warmstart.js';
+import { CM_MODE_MODEL, WarmStartBasePredictor } from '../src/deepgeco/cm-mode.js';
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, MIN_SHORT_STREAM_TOKENS, MIN_STEP_ROWS, MIN_STREAM_TOKENS, PADDING_TOKEN, streamLayout, toTokens } from '../src/deepgeco/tokens.js';
 import { awkwardFasta, lambda, skewedSymbols, symbolsOf, zstd } from './helpers.js';
 import { chainSymbols } from '../../../test-support/seeded.js';
@@ -107,7 +108,7 @@ describe('the deepgeco codec', () => {
   }, 60_000);
 
   it('refuses to write a mode it does not have', async () => {
-    await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 4)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 4/) });
+    await expect(codecs.deepgeco.encode(symbolsOf(lambda).subarray(0, 300), 5)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/level 5/) });
   });
 
   it('writes its mode, (s, k), streams and the SHA-256 of the Warm-Start\'s weights in the payload head', async () => {
@@ -215,6 +216,75 @@ describe('damaged or foreign deepgeco payloads', () => {
     await expect(decode(payload, 2 ** 30)).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/cannot hold/) });
     expect(performance.now() - started).toBeLessThan(2000);
   });
+});
+
+describe('the fourth mode (CM: cm level 4 steered by the Warm-Start)', () => {
+  it.each([0, 1, 2, 3, 4, 5, 100, 7001])('round-trips %i bases (whole tokens and every remainder)', async (n) => {
+    const symbols = symbolsOf(lambda).subarray(2000, 2000 + n);
+    const payload = await codecs.deepgeco.encode(symbols, 4);
+    expect(Buffer.from(await codecs.deepgeco.decode(payload, n, 0, n))).toEqual(Buffer.from(symbols));
+  }, 60_000);
+
+  it('writes its head, then a cm payload of model 22, and codes smaller than cm level 4 alone', async () => {
+    const symbols = symbolsOf(lambda);
+    const payload = await codecs.deepgeco.encode(symbols, 4);
+    expect([...payload.subarray(0, 5)]).toEqual([4, 3, 3, 1, 0]);
+    expect(Buffer.from(payload.subarray(5, 37)).toString('hex')).toBe(warmStartInfo(DEFAULT_WARM_START).weightsSha256);
+    expect([payload[41], payload[42]]).toEqual([2, CM_MODE_MODEL]);
+    // level 4's model with the Warm-Start mixed in against without it (0.3% here)
+    expect(payload.length - 41).toBeLessThan(cmEncode(symbols, { model: 19 }).length);
+    expect(Buffer.from(await codecs.deepgeco.decode(payload, symbols.length, 0, symbols.length))).toEqual(Buffer.from(symbols));
+  }, 120_000);
+
+  it('gives cm the probabilities the token coder codes with: each decision the weight of the tokens that continue with a 1', async () => {
+    const { graph } = await loadWarmStart(DEFAULT_WARM_START, 'weights');
+    const network = new WarmStartNetwork(graph, 4);
+    const history = symbolsOf(lambda).subarray(0, 300);
+    const predictor = new WarmStartBasePredictor(network, 301); // 100 tokens and one remainder base
+    const out = new Int32Array(3);
+    // token 60, from its 16 tokens before, as the token coder would see it
+    const input = Float32Array.from(toTokens(history, 3).subarray(60 - 16, 60));
+    const probabilities = new Float64Array(64);
+    softmax(network.run(input, 1).logits, 0, 64, probabilities);
+    const cum = new Float64Array(65);
+    cumulativeWeights(probabilities, 0, 64, cum);
+    const weight = (from: number, to: number) => cum[to]! - cum[from]!;
+    const t = 60 * 3;
+    predictor.predict(history, t, out);
+    expect(out[0]).toBe(Math.floor((weight(32, 64) * 4096) / weight(0, 64))); // G or T first
+    expect(out[1]).toBe(Math.floor((weight(16, 32) * 4096) / weight(0, 32))); // C rather than A
+    expect(out[2]).toBe(Math.floor((weight(48, 64) * 4096) / weight(32, 64))); // T rather than G
+    // the second base of the token, given its first
+    predictor.predict(history, t + 1, out);
+    const lo = history[t]! << 4;
+    expect(out[0]).toBe(Math.floor((weight(lo + 8, lo + 16) * 4096) / weight(lo, lo + 16)));
+    // the remainder base after the last whole token: no prediction
+    predictor.predict(history, 300, out);
+    expect([...out]).toEqual([2048, 2048, 2048]);
+  });
+
+  it('ends damage in a typed error, never in other bases', async () => {
+    const symbols = symbolsOf(lambda).subarray(0, 3000);
+    const payload = await codecs.deepgeco.encode(symbols, 4);
+    const decode = (p: Uint8Array) => codecs.deepgeco.decode(p, symbols.length, 0, symbols.length);
+    const altered = (at: number, value: number) => {
+      const p = payload.slice();
+      p[at] = value;
+      return p;
+    };
+    await expect(decode(altered(37, payload[37]! ^ 1))).rejects.toMatchObject({ code: 'RECONSTRUCTION_MISMATCH' });
+    await expect(decode(altered(42, 19))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/cm model 19/) });
+    await expect(decode(altered(3, 2))).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/streams 2/) });
+    const at = 43 + Math.floor((payload.length - 43) / 2);
+    await expect(decode(altered(at, payload[at]! ^ 0x10))).rejects.toMatchObject({ code: expect.stringMatching(/^(CORRUPT|RECONSTRUCTION_MISMATCH)$/) });
+    // the logits graph's hash names no network of this mode, which runs on the weights alone
+    const graph = payload.slice();
+    graph.set(Buffer.from(warmStartInfo(DEFAULT_WARM_START).sha256, 'hex'), 5);
+    await expect(decode(graph)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+    for (let cut = 0; cut < payload.length; cut += Math.max(1, Math.floor(payload.length / 17))) {
+      await expect(decode(payload.subarray(0, cut))).rejects.toMatchObject({ code: expect.stringMatching(/^(CORRUPT|RECONSTRUCTION_MISMATCH)$/) });
+    }
+  }, 120_000);
 });
 
 describe('the runtime of the Warm-Start network', () => {

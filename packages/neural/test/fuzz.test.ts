@@ -77,11 +77,13 @@ describe.each(['seqcoder-classic', 'seqcoder', 'deepgeco'])('%s record fuzzing',
 
 // The records above hold what the registered codec keeps: for these 3,000 bases of lambda, which
 // the Warm-Start was trained on, MINI's payload (PLUS keeps it on a short record where it is
-// smaller), and never ULTRA's fitted layer (kept only where it pays). PLUS's own payload and one
-// with a fitted layer are fuzzed here as payloads.
+// smaller), and never ULTRA's fitted layer (kept only where it pays). PLUS's own payload, one
+// with a fitted layer and the fourth mode's (a cm stream steered by the Warm-Start) are fuzzed
+// here as payloads.
 describe.each([
   { mode: 'PLUS', level: 2, options: { miniTrial: false } },
   { mode: 'ULTRA', level: 3, options: { ultraLayer: 'always' as const } },
+  { mode: 'CM', level: 4, options: {} },
 ])('deepgeco $mode payload fuzzing', ({ mode, level, options }) => {
   it(`ends ${CASES} damaged payloads in a typed error or the exact bases`, async () => {
     const codec = createDeepGeCoCodec({ canonicalRuntime: wasmRuntime, ...options });

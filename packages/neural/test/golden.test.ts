@@ -12,12 +12,13 @@ import { awkwardFasta, skewedSymbols, zstd } from './helpers.js';
 import { chainSymbols } from '../../../test-support/seeded.js';
 
 const goldenPath = (codec: string) => new URL(`./__fixtures__/awkward.${codec}.seqc`, import.meta.url);
-/** The golden files: each codec at its default level, and deepgeco's other mode. */
+/** The golden files: each codec at its default level, and deepgeco's other modes (ULTRA writes PLUS's bytes here, below). */
 const GOLDEN: { codec: string; level?: number; file: string }[] = [
   { codec: 'seqcoder-classic', file: 'seqcoder-classic' },
   { codec: 'seqcoder', file: 'seqcoder' },
   { codec: 'deepgeco', file: 'deepgeco' },
   { codec: 'deepgeco', level: 1, file: 'deepgeco.mini' },
+  { codec: 'deepgeco', level: 4, file: 'deepgeco.cm' },
 ];
 
 beforeAll(() => {
@@ -51,6 +52,7 @@ describe('deepgeco ULTRA', () => {
 describe.each([
   { file: 'chain.deepgeco.plus.payload', mode: 2, symbols: () => chainSymbols(6_000), options: {} },
   { file: 'skewed.deepgeco.ultra.payload', mode: 3, symbols: () => skewedSymbols(30_000), options: { ultraLayer: 'always' as const } },
+  { file: 'chain.deepgeco.cm.payload', mode: 4, symbols: () => chainSymbols(6_000), options: {} },
 ])('$file golden payload', ({ file, mode, symbols: source, options }) => {
   it('decodes to its source and is rewritten byte for byte', async () => {
     const symbols = source();

@@ -10,8 +10,8 @@ import { eachInput, forInput, formatBytes, inputsOf, log, withWorkers, type Comm
 import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
 
-/** DeepGeCo's modes by level (the deepgeco codec's levels 1, 2, 3). */
-export const MODE_NAMES = ['mini', 'plus', 'ultra'];
+/** DeepGeCo's modes by level (the deepgeco codec's levels 1 to 4). */
+export const MODE_NAMES = ['mini', 'plus', 'ultra', 'cm'];
 
 /** How every input of one command is coded: the codec, made once, its level, zstd and the workers. */
 interface Coding {
@@ -37,7 +37,7 @@ export interface CompressFlags extends CommonFlags, ThreadFlags, RuntimeFlags {
 }
 
 
-/** `--level` as a number: DeepGeCo's mode names (mini, plus, ultra = 1, 2, 3) only for `--codec deepgeco`. */
+/** `--level` as a number: DeepGeCo's mode names (mini, plus, ultra, cm = 1, 2, 3, 4) only for `--codec deepgeco`. */
 function levelOf(level: number | string | undefined, codec: string): number | undefined {
   if (typeof level !== 'string') return level;
   if (codec !== 'deepgeco') throw new CliError(`--level ${level}: mode names are for --codec deepgeco; ${codec} takes a number`, Exit.usage);

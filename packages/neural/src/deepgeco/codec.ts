@@ -14,15 +14,19 @@
  *   that is smaller (MINI_TRIAL_BASES).
  * - 3 = ULTRA, the semi-adaptive mode: PLUS with the Warm-Start's output layer first fine-tuned on
  *   the record (ultra.ts); the change is stored in the payload and counted in its size.
+ * - 4 = CM, not the paper's: the record coded by `cm`'s level-4 model with PLUS's Warm-Start as
+ *   two more inputs of its mixer (cm-mode.ts, ADR 0033); the slowest, and smaller than cm level 4
+ *   on genomes of megabases (not on short records, where level 4 has models of its own).
  *
  * Payload:
  *
  * | offset | size | field                                                                 |
  * |--------|------|-----------------------------------------------------------------------|
- * | 0      | 1    | mode: 1 = MINI, 2 = PLUS, 3 = ULTRA                                   |
+ * | 0      | 1    | mode: 1 = MINI, 2 = PLUS, 3 = ULTRA, 4 = CM                           |
  * | 1      | 1    | s, the stride of the tokens (this version: s = k)                     |
  * | 2      | 1    | k, bases per token (the Warm-Start model's)                           |
  * | 3      | 2    | streams (u16 LE), 1..320: the tokens cut into this many parallel runs  |
+ * |        |      | (CM: 1)                                                               |
  * | 5      | 32   | SHA-256 of what computed the Warm-Start: its weights                  |
  * |        |      | (`warmstart.weights`, SeqCoder's kernel; ADR 0030), or in older files |
  * |        |      | its graph (`warmstart.onnx`; ULTRA: `warmstart-features.onnx`, which  |
@@ -33,6 +37,7 @@
  * | 42     | var  | ULTRA only: the fine-tuned output layer (ultra.ts, HeadAdaptation)    |
  * | 41/42/…| rest | the arithmetic-coded tokens, step by step across the streams, then    |
  * |        |      | the remainder bases at 1/2 each bit; ends with the coder's 4-byte flush |
+ * |        |      | (CM: from 41, a `cm` payload of model 22, which the Warm-Start steers) |
  *
  * The Warm-Start runs on SeqCoder's own kernel (warmstart.ts, ADR 0030), whose float32 arithmetic
  * is the same on every machine, at both ends and on the same batches (one per step, every stream
@@ -43,7 +48,7 @@
  */
 import { concatBytes, CorruptError, crc32c, cmStreamError, InvalidArgumentError, type SequenceCodec } from '@seqcoder/format';
 import { DEFAULT_WARM_START, MINI_WARM_START, loadWarmStart, warmStartByHash, warmStartInfo, type WarmStartGraph, type WarmStartInfo } from '@seqcoder/models';
-import { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
+import { BinaryDecoder, BinaryEncoder, cmDecode, cmEncode } from '@seqcoder/residual';
 import type { LoadedModel } from '@seqcoder/runtime';
 import { deterministicRuntime, type RuntimeFactory } from '../engine.js';
 import { asUnavailable, ModelUnavailableError, ReconstructionMismatchError } from '../errors.js';
@@ -53,13 +58,14 @@ import { DEFAULT_PRESET, PlusMixer, SUPPORTER_PRESETS, warmSteps, warmWeight, ty
 import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toTokens, vocabulary } from './tokens.js';
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 import { WarmStartNetwork } from './warmstart.js';
+import { CM_MODE_MODEL, WarmStartBasePredictor } from './cm-mode.js';
 
 export const DEEPGECO_CODEC_ID = 6;
-export const DEEPGECO_MODES = { mini: 1, plus: 2, ultra: 3 } as const;
-const { mini: MINI, plus: PLUS, ultra: ULTRA } = DEEPGECO_MODES;
+export const DEEPGECO_MODES = { mini: 1, plus: 2, ultra: 3, cm: 4 } as const;
+const { mini: MINI, plus: PLUS, ultra: ULTRA, cm: CM } = DEEPGECO_MODES;
 /** The head's bytes before MINI's stream; PLUS and ULTRA have one more, the preset (ULTRA's layer follows it). */
 const HEAD_BYTES = 41;
-const isMode = (mode: number) => mode === MINI || mode === PLUS || mode === ULTRA;
+const isMode = (mode: number) => mode === MINI || mode === PLUS || mode === ULTRA || mode === CM;
 /** Passes of ULTRA's fit over the steps that use the Warm-Start. */
 const TUNE_EPOCHS = 3;
 /**
@@ -100,6 +106,8 @@ export interface DeepGeCoOptions {
  */
 interface WarmStart {
   info: WarmStartInfo;
+  /** The network itself, when SeqCoder's kernel computes it (the fourth mode asks it one row at a time). */
+  network?: WarmStartNetwork;
   run(input: Float32Array, active: number, features: boolean): Promise<{ logits: Float32Array; features: Float32Array }>;
 }
 
@@ -124,13 +132,13 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
   return {
     id: DEEPGECO_CODEC_ID,
     name: 'deepgeco',
-    description: 'DeepGeCo: networks predict each 3-base token (a research codec: hundreds of times slower than cm, and larger)',
+    description: 'DeepGeCo: networks predict each 3-base token (a research codec, far slower than cm; its paper\'s modes 1-3 are larger than cm, its mode 4 smaller on genomes of megabases)',
     levels: {
       min: 1,
-      max: 3,
+      max: 4,
       default: 2,
       meaning:
-        'the DeepGeCo mode: 1 = MINI (a small pre-trained Warm-Start model alone; the fastest), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record)',
+        'the DeepGeCo mode: 1 = MINI (a small pre-trained Warm-Start model alone; the fastest), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record), 4 = CM (not the paper\'s: cm level 4 with the Warm-Start mixed in; the slowest, and smaller than cm level 4 on genomes of megabases)',
       modelsBases: true,
       roughMBps: [0.03, 0.01],
     },
@@ -138,7 +146,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
 
     async encode(symbols, level) {
       const { warmStart = DEFAULT_WARM_START, miniWarmStart = MINI_WARM_START } = options;
-      if (!isMode(level)) throw new InvalidArgumentError(`deepgeco level ${level} is not a mode this version writes (1 = MINI, 2 = PLUS, 3 = ULTRA)`);
+      if (!isMode(level)) throw new InvalidArgumentError(`deepgeco level ${level} is not a mode this version writes (1 = MINI, 2 = PLUS, 3 = ULTRA, 4 = CM)`);
       const info = warmStartInfo(warmStart);
       const miniInfo = warmStartInfo(miniWarmStart);
       if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
@@ -152,6 +160,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
         if (options.miniTrial === false || symbols.length > MINI_TRIAL_BASES) return plus;
         return smaller(plus, await code(MINI));
       };
+      if (level === CM) return encodeCm(await load(info, 'weights'), symbols);
       if (level === MINI) return code(MINI);
       if (level === PLUS) return plusOrMini();
       // ULTRA fits the output layer, then codes with what the decoder will read back. PLUS is coded
@@ -167,6 +176,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
     async decode(payload, count, start, end) {
       const head = readHead(payload, count);
       const warm = await load(head.info, head.file);
+      if (head.mode === CM) return decodeCm(warm, payload.subarray(head.bodyAt), count, head.crc).subarray(start, end);
       const k = head.info.k;
       const tokens = new Uint8Array(Math.floor(count / k));
       const coder = new BinaryDecoder(payload.subarray(head.bodyAt));
@@ -201,16 +211,48 @@ async function encodeAs(mode: number, warm: WarmStart, symbols: Uint8Array, toke
     coder.encode(symbols[i]! & 1, 2048);
   }
   const body = coder.finish();
-  const head = new Uint8Array(mode === MINI ? HEAD_BYTES : HEAD_BYTES + 1);
+  const head = writeHead(mode, info, streams, crc32c(symbols), mode === MINI ? undefined : preset);
+  return concatBytes([head, layer?.bytes ?? new Uint8Array(0), body]);
+}
+
+/** The payload's head (the table above) for `mode`; with `preset`, the byte PLUS and ULTRA add. */
+function writeHead(mode: number, info: WarmStartInfo, streams: number, crc: number, preset?: number): Uint8Array {
+  const head = new Uint8Array(preset === undefined ? HEAD_BYTES : HEAD_BYTES + 1);
   const view = new DataView(head.buffer);
   head[0] = mode;
-  head[1] = k;
-  head[2] = k;
+  head[1] = info.k;
+  head[2] = info.k;
   view.setUint16(3, streams, true);
   head.set(fromHex(info.weightsSha256), 5);
-  view.setUint32(37, crc32c(symbols), true);
-  if (mode !== MINI) head[HEAD_BYTES] = preset;
-  return concatBytes([head, layer?.bytes ?? new Uint8Array(0), body]);
+  view.setUint32(37, crc, true);
+  if (preset !== undefined) head[HEAD_BYTES] = preset;
+  return head;
+}
+
+/** The fourth mode: `cm` model 22 steered by the Warm-Start (cm-mode.ts), after the head. */
+function encodeCm(warm: WarmStart, symbols: Uint8Array): Uint8Array {
+  const predictor = new WarmStartBasePredictor(kernelNetwork(warm), symbols.length);
+  return concatBytes([writeHead(CM, warm.info, 1, crc32c(symbols)), cmEncode(symbols, { model: CM_MODE_MODEL, predictor })]);
+}
+
+function decodeCm(warm: WarmStart, body: Uint8Array, count: number, crc: number): Uint8Array {
+  let symbols: Uint8Array;
+  try {
+    // A damaged payload that names another cm model, or none that takes a predictor, ends here too.
+    if (body[1] !== CM_MODE_MODEL) throw new CorruptError(`a deepgeco CM payload names cm model ${body[1]}, not ${CM_MODE_MODEL}`);
+    symbols = cmDecode(body, count, { predictor: new WarmStartBasePredictor(kernelNetwork(warm), count) });
+  } catch (e) {
+    throw cmStreamError(e);
+  }
+  if (crc32c(symbols) !== crc) {
+    throw new ReconstructionMismatchError('the decoded bases differ from what the encoder checksummed: the Warm-Start network computed other numbers here, or the record is damaged');
+  }
+  return symbols;
+}
+
+function kernelNetwork(warm: WarmStart): WarmStartNetwork {
+  if (!warm.network) throw new CorruptError('the fourth mode runs the Warm-Start on SeqCoder\'s kernel, from its weights');
+  return warm.network;
 }
 
 /**
@@ -231,6 +273,7 @@ function kernelWarmStart(info: WarmStartInfo, weights: Uint8Array): WarmStart {
   }
   return {
     info,
+    network,
     // copies: the network's arrays are reused by its next run, which another record's coding may start first
     run: async (input, active, features) => {
       const out = network.run(input, active);
@@ -360,20 +403,23 @@ interface Head {
 
 function readHead(payload: Uint8Array, count: number): Head {
   const shorter = () => new CorruptError(`a deepgeco payload of ${payload.length} bytes is shorter than its head`);
-  if (payload.length < HEAD_BYTES + 4) throw shorter();
+  // The shortest body: the token coder's 4-byte flush, or a cm payload's layout, model and 1-byte flush.
+  if (payload.length < HEAD_BYTES + 3) throw shorter();
   const mode = payload[0]!;
-  if (!isMode(mode)) throw new CorruptError(`deepgeco mode ${mode} is not one this version reads (1 = MINI, 2 = PLUS, 3 = ULTRA)`);
-  let bodyAt = mode === MINI ? HEAD_BYTES : HEAD_BYTES + 1;
-  if (payload.length < bodyAt + 4) throw shorter();
+  if (!isMode(mode)) throw new CorruptError(`deepgeco mode ${mode} is not one this version reads (1 = MINI, 2 = PLUS, 3 = ULTRA, 4 = CM)`);
+  const hasPreset = mode === PLUS || mode === ULTRA;
+  let bodyAt = hasPreset ? HEAD_BYTES + 1 : HEAD_BYTES;
+  if (payload.length < bodyAt + (mode === CM ? 3 : 4)) throw shorter();
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
-  const preset = mode === MINI ? 0 : payload[HEAD_BYTES]!;
-  if (mode !== MINI && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
+  const preset = hasPreset ? payload[HEAD_BYTES]! : 0;
+  if (hasPreset && SUPPORTER_PRESETS[preset] === undefined) throw new CorruptError(`deepgeco Supporter preset ${preset} does not exist`);
   const [s, k] = [payload[1]!, payload[2]!];
   const sha256 = hex(payload.subarray(5, 37));
   const graph: WarmStartGraph = mode === ULTRA ? 'features' : 'logits';
   const byWeights = warmStartByHash(sha256, 'weights');
   const file = byWeights ? 'weights' : graph;
-  const info = byWeights ?? warmStartByHash(sha256, graph);
+  // The fourth mode came after the kernel: only weights name its network.
+  const info = byWeights ?? (mode === CM ? undefined : warmStartByHash(sha256, graph));
   if (!info) {
     throw new ModelUnavailableError(`this record was written with the Warm-Start model whose weights or graph have SHA-256 ${sha256}, which this installation of @seqcoder/models does not have`);
   }
@@ -386,8 +432,11 @@ function readHead(payload: Uint8Array, count: number): Head {
   }
   const streams = view.getUint16(3, true);
   const tokens = Math.floor(count / k);
-  if (streams < 1 || streams > MAX_STREAMS || streams > Math.max(1, tokens)) throw new CorruptError(`deepgeco streams ${streams} do not fit ${tokens} tokens`);
+  if (streams < 1 || streams > MAX_STREAMS || streams > Math.max(1, tokens) || (mode === CM && streams !== 1)) {
+    throw new CorruptError(`deepgeco streams ${streams} do not fit ${tokens} tokens${mode === CM ? ' in the fourth mode, which has one' : ''}`);
+  }
   const coded = payload.length - bodyAt;
-  if (tokens * 2 * k * MIN_BITS_PER_CODED_BIT > coded * 8) throw new CorruptError(`${coded} coded bytes cannot hold ${tokens} tokens`);
+  // (A cm body is checked by cm, which knows its layout's implied bytes.)
+  if (mode !== CM && tokens * 2 * k * MIN_BITS_PER_CODED_BIT > coded * 8) throw new CorruptError(`${coded} coded bytes cannot hold ${tokens} tokens`);
   return { mode, preset, info, file, streams, crc: view.getUint32(37, true), layer, bodyAt };
 }

@@ -36,8 +36,13 @@ export function cumulativeWeights(probabilities: Float64Array, row: number, size
   for (let i = 0; i < size; i++) cum[i + 1] = cum[i]! + 1 + Math.floor(probabilities[base + i]! * WEIGHT_SCALE);
 }
 
-/** P(the bit is 1) in 1..4095 when the tokens still possible are lo..lo + 2·half − 1 and a 1 keeps the upper half. */
-function split(cum: Float64Array, lo: number, half: number): number {
+/**
+ * P(the bit is 1) in 1..4095 when the tokens still possible are lo..lo + 2·half − 1 and a 1 keeps
+ * the upper half. A token's bits, most significant first, are its bases' binary decisions in the
+ * order `cm` codes them (first base first; of each, G/T against A/C, then which of the two), so
+ * these are also the probabilities the fourth mode gives `cm` (cm-mode.ts).
+ */
+export function bitProbability(cum: Float64Array, lo: number, half: number): number {
   const zero = cum[lo + half]! - cum[lo]!;
   const one = cum[lo + 2 * half]! - cum[lo + half]!;
   const p = Math.floor((one * 4096) / (zero + one));
@@ -50,7 +55,7 @@ export function encodeToken(coder: BinaryEncoder, cum: Float64Array, bits: numbe
   for (let b = bits - 1; b >= 0; b--) {
     const half = 1 << b;
     const bit = (token >>> b) & 1;
-    coder.encode(bit, split(cum, lo, half));
+    coder.encode(bit, bitProbability(cum, lo, half));
     if (bit) lo += half;
   }
 }
@@ -60,7 +65,7 @@ export function decodeToken(coder: BinaryDecoder, cum: Float64Array, bits: numbe
   let lo = 0;
   for (let b = bits - 1; b >= 0; b--) {
     const half = 1 << b;
-    if (coder.decode(split(cum, lo, half))) lo += half;
+    if (coder.decode(bitProbability(cum, lo, half))) lo += half;
   }
   return lo;
 }
