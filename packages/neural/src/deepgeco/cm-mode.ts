@@ -16,7 +16,7 @@
  */
 import type { BasePredictor } from '@seqcoder/residual';
 import { bitProbability, cumulativeWeights, softmax } from './coding.js';
-import { PADDING_TOKEN, vocabulary } from './tokens.js';
+import { PADDING_TOKEN, toTokens, vocabulary } from './tokens.js';
 import type { WarmStartNetwork } from './warmstart.js';
 
 /** The `cm` model the fourth mode writes: model 19 (level 4) with the predictor's inputs. */
@@ -67,15 +67,10 @@ export class WarmStartBasePredictor implements BasePredictor {
   /** The weights of token `t`'s values, from the network on the tokens before it. */
   private predictToken(history: Uint8Array, t: number): void {
     const { k, context, input } = this;
-    for (let i = 0; i < context; i++) {
-      const from = t - context + i;
-      let token = PADDING_TOKEN;
-      if (from >= 0) {
-        token = 0;
-        for (let b = from * k; b < (from + 1) * k; b++) token = (token << 2) | history[b]!;
-      }
-      input[i] = token;
-    }
+    // the tokens before t, at the end of the context; padding before the record's start
+    const before = toTokens(history.subarray(Math.max(0, t - context) * k, t * k), k);
+    input.fill(PADDING_TOKEN, 0, context - before.length);
+    input.set(before, context - before.length);
     const { logits } = this.network.run(input, 1);
     softmax(logits, 0, this.probabilities.length, this.probabilities);
     cumulativeWeights(this.probabilities, 0, this.probabilities.length, this.cum);

@@ -150,6 +150,8 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
       const info = warmStartInfo(warmStart);
       const miniInfo = warmStartInfo(miniWarmStart);
       if (miniInfo.k !== info.k) throw new InvalidArgumentError(`the Warm-Start models ${warmStart} and ${miniWarmStart} take tokens of different k`);
+      // CM codes the bases through cm and asks the network as it goes: none of the token coder's work below.
+      if (level === CM) return encodeCm(await load(info, 'weights'), symbols);
       const tokens = toTokens(symbols, info.k);
       const streams = chooseStreams(tokens.length);
       const code = async (mode: number, layer?: HeadAdaptation) =>
@@ -160,7 +162,6 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
         if (options.miniTrial === false || symbols.length > MINI_TRIAL_BASES) return plus;
         return smaller(plus, await code(MINI));
       };
-      if (level === CM) return encodeCm(await load(info, 'weights'), symbols);
       if (level === MINI) return code(MINI);
       if (level === PLUS) return plusOrMini();
       // ULTRA fits the output layer, then codes with what the decoder will read back. PLUS is coded
