@@ -90,7 +90,7 @@ describe('cm codec', () => {
     expect(CM_SHORT_RECORD_TRIALS).toEqual({
       2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
       3: { maxBases: 2 ** 18, models: [13] },
-      4: { maxBases: 2 ** 18, models: [13, 14, 20] },
+      4: { maxBases: 2 ** 18, models: [13, 14, 23] },
     });
     // and the models of the reference codec's aligned groups, and of the neural codec's side information
     expect(CM_ALIGNED_LEVELS).toEqual({ 2: 15, 3: 16, 4: 21 });
@@ -140,6 +140,33 @@ describe('cm codec', () => {
     const payload = cmEncode(input, { level: 2, hints: input });
     const renamed = Uint8Array.of(payload[0]!, fast, ...payload.subarray(2));
     expect(() => cmDecode(renamed, input.length, { hints: input })).toThrow(CodedStreamError);
+  });
+
+  it('codes purine or pyrimidine first with model 23: in blocks, in pieces, never with hints', () => {
+    // Model 23 keeps the bases with their bits swapped (A G C T as 0 1 2 3) in a history of its own;
+    // every path that fills a history must swap them, and the decoder must swap them back.
+    const input = sampleGenome(20_000, 3);
+    const whole = cmEncode(input, { model: 23 });
+    expect(cmDecode(whole, input.length)).toEqual(input);
+    const blocked = cmEncode(input, { model: 23, blockBases: 4096 });
+    expect(cmDecode(blocked, input.length)).toEqual(input);
+    // Pushed and read in pieces that cross the blocks' edges.
+    const encoder = new CmEncoder(input.length, { model: 23, blockBases: 4096 });
+    for (let at = 0; at < input.length; at += 3000) encoder.push(input.subarray(at, at + 3000));
+    expect(encoder.finish()).toEqual(blocked);
+    const decoder = new CmDecoder(blocked, input.length);
+    const pieces: number[] = [];
+    for (let piece = decoder.read(2500); piece.length > 0; piece = decoder.read(2500)) pieces.push(...piece);
+    expect(Uint8Array.from(pieces)).toEqual(input);
+    // Beside a model that codes A/C against G/T first in the same encoder (level 4's trials on a
+    // short record), each lane reads its own history: the choice round-trips whichever wins.
+    const level4 = cmEncode(input, { level: 4 });
+    expect(cmDecode(level4, input.length)).toEqual(input);
+    // Hints name bases unswapped: refused when asked for, and a payload naming model 23 beside
+    // hints (a damaged model byte) is a coded-stream error.
+    expect(() => cmEncode(input, { model: 23, hints: input })).toThrow(InvalidInputError);
+    const hinted = cmEncode(input, { level: 4, hints: input });
+    expect(() => cmDecode(Uint8Array.of(hinted[0]!, 23, ...hinted.subarray(2)), input.length, { hints: input })).toThrow(CodedStreamError);
   });
 
   it('codes model 22 only with an outside predictor, and mixes in what the predictor knows', () => {
@@ -365,4 +392,5 @@ const GOLDEN: Record<number, string> = {
   20: '9fbeb60630d4eee0',
   21: '7793004f1940f228',
   22: 'e75df55439387630',
+  23: 'b4e28452d8f0ff54',
 };

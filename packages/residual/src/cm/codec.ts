@@ -6,7 +6,7 @@
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
  * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up, 3 = in blocks      |
- * | 1      | 1    | model number (1..22), see models.ts; `--level` picks one (levels.ts) |
+ * | 1      | 1    | model number (1..23), see models.ts; `--level` picks one (levels.ts) |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *
@@ -30,6 +30,14 @@ import { readVarint, writeVarint } from '../varint.js';
 function layoutOf(model: number): number {
   return model >= FIRST_LAYOUT_2_MODEL ? 2 : 1;
 }
+
+/**
+ * A base's two bits swapped: A C G T (0 1 2 3) become 0 2 1 3, so that A G C T read 0 1 2 3. A
+ * model with `purineFirst` codes, and keeps in its history, the swapped bases, so that its first
+ * decision asks purine or pyrimidine. The swap is its own inverse, and it commutes with the complement (3 − x),
+ * so the models that learn from the other strand need no change.
+ */
+const PURINE_FIRST = Uint8Array.of(0, 2, 1, 3);
 
 /** Payload layout 3: the record in independent blocks. */
 const BLOCKED_LAYOUT = 3;
@@ -82,6 +90,7 @@ function chooseModel(options: CmOptions): number {
   if (options.model !== undefined) {
     if (!Number.isInteger(options.model) || CM_MODELS[options.model] === undefined) throw new InvalidInputError(`cm model ${options.model} does not exist`);
     if (options.hints && CM_MODELS[options.model]!.mixers === 0) throw new InvalidInputError(`cm model ${options.model} has no mixer to take side information`);
+    if (options.hints && CM_MODELS[options.model]!.purineFirst) throw new InvalidInputError(`cm model ${options.model} codes purine or pyrimidine first, which side information does not`);
     if ((CM_MODELS[options.model]!.predicted === true) !== (options.predictor !== undefined)) {
       throw new InvalidInputError(options.predictor ? `cm model ${options.model} takes no outside predictor` : `cm model ${options.model} codes only with an outside predictor`);
     }
@@ -114,6 +123,8 @@ interface Lane {
   modelNumber: number;
   model: DnaModel;
   coder: BinaryEncoder;
+  /** The model codes purine or pyrimidine first: it is given PURINE_FIRST of each base. */
+  swapped: boolean;
 }
 
 /**
@@ -123,6 +134,8 @@ interface Lane {
  */
 export class CmEncoder {
   private readonly history: Uint8Array;
+  /** The record's bases through PURINE_FIRST, the history of the lanes that code them so (or null). */
+  private readonly swappedHistory: Uint8Array | null;
   private readonly lanes: Lane[];
   private pos = 0;
   /** Bases per block, or the whole count when the record is one stream. */
@@ -145,16 +158,20 @@ export class CmEncoder {
     // Blocks are long records by definition, and no level tries other models on those.
     const models = blocked ? [chooseModel(options)] : chooseModels(options, count);
     this.history = new Uint8Array(count);
+    this.swappedHistory = models.some((m) => CM_MODELS[m]!.purineFirst) ? new Uint8Array(count) : null;
     this.lanes = models.map((modelNumber) => this.lane(modelNumber, 0));
   }
 
   /** A fresh model and coder for the block that starts at `start`. */
   private lane(modelNumber: number, start: number): Lane {
     const end = Math.min(this.count, start + this.blockBases);
+    const swapped = CM_MODELS[modelNumber]!.purineFirst === true;
+    const history = swapped ? this.swappedHistory! : this.history;
     return {
       modelNumber,
-      model: new DnaModel(modelFor(modelNumber, end - start), this.history.subarray(start, end), this.hints, this.predictor),
+      model: new DnaModel(modelFor(modelNumber, end - start), history.subarray(start, end), this.hints, this.predictor),
       coder: new BinaryEncoder(Math.ceil((end - start) / 4) + 64),
+      swapped,
     };
   }
 
@@ -168,14 +185,16 @@ export class CmEncoder {
       if (x > 3) throw new InvalidInputError(`symbol ${x} at ${pos + j} is not 0..3`);
       history[pos + j] = x;
     }
+    if (this.swappedHistory) for (let j = 0; j < symbols.length; j++) this.swappedHistory[pos + j] = PURINE_FIRST[symbols[j]!]!;
     // The models read only bases before the one they code, so the whole piece can be stored first.
     for (let from = 0; from < symbols.length; ) {
       const at = pos + from;
       if (at > 0 && at % this.blockBases === 0) this.nextBlock(at);
       const to = Math.min(symbols.length, from + this.blockBases - (at % this.blockBases));
-      for (const { model, coder } of this.lanes) {
+      for (const { model, coder, swapped } of this.lanes) {
+        const bases = swapped ? this.swappedHistory!.subarray(pos) : symbols;
         for (let j = from; j < to; j++) {
-          const x = symbols[j]!;
+          const x = bases[j]!;
           const b1 = x >> 1;
           coder.encode(b1, model.predict(0));
           model.update(0, b1);
@@ -307,6 +326,8 @@ export class CmDecoder {
   private block = 0;
   /** Where the current block ends (the record's end for its last block). */
   private blockEnd = 0;
+  /** The bases as the model codes them: `out` itself, or for a model with `purineFirst`, PURINE_FIRST of `out`. */
+  private readonly coded: Uint8Array;
   private model!: DnaModel;
   private coder!: BinaryDecoder;
   private pos = 0;
@@ -323,7 +344,7 @@ export class CmDecoder {
     const blocked = payload[0] === BLOCKED_LAYOUT;
     if (payload[0] !== layout && !blocked) throw new CodedStreamError(`cm payload layout ${payload[0]} is not the layout of model ${model}`);
     // No writer puts such a model beside hints (CM_HINTED_LEVELS), nor blocks; a damaged byte can.
-    if (options.hints && (CM_MODELS[model]!.mixers === 0 || blocked)) {
+    if (options.hints && (CM_MODELS[model]!.mixers === 0 || CM_MODELS[model]!.purineFirst || blocked)) {
       throw new CodedStreamError(`cm payload names model ${model}${blocked ? ' in blocks' : ''}, which cannot take side information`);
     }
     // Model 22 is written only inside a deepgeco payload, which gives its predictor (ADR 0033).
@@ -346,6 +367,7 @@ export class CmDecoder {
       this.streams = [payload.subarray(2)];
     }
     this.out = new Uint8Array(count);
+    this.coded = CM_MODELS[model]!.purineFirst ? new Uint8Array(count) : this.out;
     this.open(0);
   }
 
@@ -355,7 +377,7 @@ export class CmDecoder {
     const end = Math.min(this.count, start + this.blockBases);
     this.block = index;
     this.blockEnd = end;
-    this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.out.subarray(start, end), this.hints, this.predictor);
+    this.model = new DnaModel(modelFor(this.modelNumber, end - start), this.coded.subarray(start, end), this.hints, this.predictor);
     this.coder = new BinaryDecoder(this.streams[index]!, this.layout === 2);
     this.pos = start;
   }
@@ -374,7 +396,8 @@ export class CmDecoder {
   read(n: number): Uint8Array {
     const start = this.pos;
     const end = Math.min(this.count, start + n);
-    const out = this.out;
+    const { out, coded } = this;
+    const swapped = coded !== out;
     for (let i = start; i < end; ) {
       if (i === this.blockEnd) this.open(this.block + 1);
       const stop = Math.min(end, this.blockEnd);
@@ -386,7 +409,8 @@ export class CmDecoder {
         const b2 = coder.decode(model.predict(node));
         model.update(node, b2);
         const x = (b1 << 1) | b2;
-        out[i] = x;
+        coded[i] = x;
+        if (swapped) out[i] = PURINE_FIRST[x]!;
         model.advance(x);
       }
       // Each block's stream must end exactly where its last base does.

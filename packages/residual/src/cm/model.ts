@@ -1,6 +1,7 @@
 /**
  * The context-mixing model of DNA. Every base is coded as two binary decisions on a 3-node tree
- * (node 0: is it G/T? node 1 or 2: which of the pair), so each model below predicts bits, the
+ * (node 0: is it G/T? node 1 or 2: which of the pair; a model with `purineFirst` is given the bases
+ * with their two bits swapped, so that its node 0 asks A/G or C/T), so each model below predicts bits, the
  * predictions are mixed in the logistic domain by an online-trained network, refined by secondary
  * estimation, and handed to the binary arithmetic coder.
  *
@@ -137,6 +138,12 @@ export interface ModelSpec {
    * only with such a model.
    */
   predicted?: boolean;
+  /**
+   * Code purine or pyrimidine first: the codec gives this model every base with its two bits
+   * swapped (A C G T as 0 2 1 3), so that node 0 asks A/G against C/T and the second decision tells
+   * the purines, or the pyrimidines, apart (ADR 0034). Not with hints, which name bases unswapped.
+   */
+  purineFirst?: boolean;
 }
 
 export class DnaModel {
@@ -197,6 +204,7 @@ export class DnaModel {
     if (this.direct && (n !== 1 || spec.match !== null || spec.repeats || hints)) {
       throw new Error('a model without a mixer has exactly one context, no match or repeat models and no hints');
     }
+    if (spec.purineFirst && hints) throw new Error('a model that codes purine or pyrimidine first takes no hints');
     if ((spec.predicted === true) !== (predictor !== undefined)) throw new Error(spec.predicted ? 'this model codes only with an outside predictor' : 'only a model with `predicted` takes an outside predictor');
     const priorCount = spec.priorCount ?? 0;
     this.prior = priorCount;
