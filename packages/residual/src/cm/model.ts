@@ -1,9 +1,9 @@
 /**
  * The context-mixing model of DNA. Every base is coded as two binary decisions on a 3-node tree
- * (node 0: is it G/T? node 1 or 2: which of the pair; a model with `purineFirst` is given the bases
- * with their two bits swapped, so that its node 0 asks A/G or C/T), so each model below predicts bits, the
+ * (node 0: is it G/T? node 1 or 2: which of the pair), so each model below predicts bits, the
  * predictions are mixed in the logistic domain by an online-trained network, refined by secondary
- * estimation, and handed to the binary arithmetic coder.
+ * estimation, and handed to the binary arithmetic coder. (A model with `purineFirst` is given the
+ * bases with their two bits swapped, so that its node 0 asks A/G or C/T.)
  *
  * Inputs to the mixer:
  * - finite-context models of order k over the last k bases: low orders index a table directly,
