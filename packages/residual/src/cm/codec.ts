@@ -34,8 +34,8 @@ function layoutOf(model: number): number {
 /**
  * A base's two bits swapped: A C G T (0 1 2 3) become 0 2 1 3, so that A G C T read 0 1 2 3. A
  * model with `purineFirst` codes, and keeps in its history, the swapped bases, so that its first
- * decision asks purine or pyrimidine. The swap is its own inverse, and it commutes with the complement (3 − x),
- * so the models that learn from the other strand need no change.
+ * decision asks purine or pyrimidine. The swap is its own inverse, and it commutes with the
+ * complement (3 − x), so the models that learn from the other strand need no change.
  */
 const PURINE_FIRST = Uint8Array.of(0, 2, 1, 3);
 
@@ -123,8 +123,8 @@ interface Lane {
   modelNumber: number;
   model: DnaModel;
   coder: BinaryEncoder;
-  /** The model codes purine or pyrimidine first: it is given PURINE_FIRST of each base. */
-  swapped: boolean;
+  /** The whole record as this lane's model reads it: the bases, or for `purineFirst` PURINE_FIRST of them. */
+  history: Uint8Array;
 }
 
 /**
@@ -165,13 +165,12 @@ export class CmEncoder {
   /** A fresh model and coder for the block that starts at `start`. */
   private lane(modelNumber: number, start: number): Lane {
     const end = Math.min(this.count, start + this.blockBases);
-    const swapped = CM_MODELS[modelNumber]!.purineFirst === true;
-    const history = swapped ? this.swappedHistory! : this.history;
+    const history = CM_MODELS[modelNumber]!.purineFirst ? this.swappedHistory! : this.history;
     return {
       modelNumber,
       model: new DnaModel(modelFor(modelNumber, end - start), history.subarray(start, end), this.hints, this.predictor),
       coder: new BinaryEncoder(Math.ceil((end - start) / 4) + 64),
-      swapped,
+      history,
     };
   }
 
@@ -191,8 +190,8 @@ export class CmEncoder {
       const at = pos + from;
       if (at > 0 && at % this.blockBases === 0) this.nextBlock(at);
       const to = Math.min(symbols.length, from + this.blockBases - (at % this.blockBases));
-      for (const { model, coder, swapped } of this.lanes) {
-        const bases = swapped ? this.swappedHistory!.subarray(pos) : symbols;
+      for (const { model, coder, history: laneHistory } of this.lanes) {
+        const bases = laneHistory.subarray(pos); // this piece, as the lane's model reads it
         for (let j = from; j < to; j++) {
           const x = bases[j]!;
           const b1 = x >> 1;
