@@ -27,7 +27,8 @@ describe('the cm encoder writes the golden bytes again', () => {
   // The first models (cm-level-N files) are pinned byte for byte by the residual package's golden
   // digests; here, the model each level writes today.
   // Levels 2–4 also try short-record models on each record (cm-trials-N files; level 2 within its
-  // budget, which these records fit: cm-model-18.fa.seqc is what level 2 wrote before).
+  // budget, which these records fit: cm-model-18.fa.seqc is what level 2 wrote before it tried
+  // them, cm-trials-2-r20.fa.seqc what it wrote before model 24).
   for (const level of [1, 2, 3, 4]) {
     const name = CM_SHORT_RECORD_TRIALS[level] ? `cm-trials-${level}.fa` : `cm-model-${CM_LEVELS[level]}.fa`;
     it(`level ${level} (${name})`, async () => {
@@ -51,9 +52,9 @@ describe('the ref encoder writes the golden bytes again', () => {
     const golden = fixture('golden', 'v1.0', 'ref-collection.fa.seqc');
     expect((await openArchive(golden)).records.map((r) => r.codec)).toEqual(['ref', 'ref', 'ref']);
     // A ref writer at level 2 announces aligned groups in the header (these close genomes are
-    // still coded as token streams) and revision 14's token grammar; since revision 13 it codes
-    // the literal stream with cm model 18. The files revisions 11 and 13 wrote
-    // (ref-collection-r11.fa.seqc, ref-collection-r13.fa.seqc) decode above.
+    // still coded as token streams) and revision 14's token grammar; since revision 21 it codes
+    // the literal stream with cm model 24 (model 18 from revision 13). The files revisions 11, 13
+    // and 14 wrote (ref-collection-r11.fa.seqc, -r13, -r14) decode above.
     expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups | RequiredFlag.ReferenceSites);
     expect(again).toEqual(golden);
   });
@@ -83,8 +84,9 @@ describe('the ref encoder writes the golden bytes of an append again', () => {
       appendFiles(await openArchive(first), [{ name: 'c.fa', content: [original.subarray(third)] }], { codec: 'ref', level: 2 }),
     );
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-append.fa.seqc'), again);
-    // Since revision 13 the literal stream is cm model 18, and since revision 14 the token grammar
-    // is revision 14's; what revisions 11 and 13 wrote is ref-append-r11.fa.seqc and ref-append-r13.fa.seqc.
+    // Since revision 14 the token grammar is revision 14's, and since revision 21 the literal
+    // stream is cm model 24 (model 18 from revision 13); what revisions 11, 13 and 14 wrote is
+    // ref-append-r11.fa.seqc, ref-append-r13.fa.seqc and ref-append-r14.fa.seqc.
     expect(again[10]).toBe(RequiredFlag.OmittedSections | RequiredFlag.AlignedGroups | RequiredFlag.ReferenceSites);
     expect(again).toEqual(fixture('golden', 'v1.0', 'ref-append.fa.seqc'));
     expect(again.length).toBeLessThan(first.length + 400); // the third genome is coded against the others

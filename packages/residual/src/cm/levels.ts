@@ -1,11 +1,11 @@
 /**
  * Level policy: which model each `--level` writes. Unlike the models (models.ts), this may change
  * between versions without breaking a file: the payload names its model, not its level. Chosen by
- * measurement (ADRs 0005, 0009, 0010, 0011, 0018, 0031, 0034).
+ * measurement (ADRs 0005, 0009, 0010, 0011, 0018, 0031, 0034, 0035).
  */
 
 /** What `--level` chooses: the model each level writes today. */
-export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 18, 3: 11, 4: 19 };
+export const CM_LEVELS: Readonly<Record<number, number>> = { 1: 9, 2: 24, 3: 11, 4: 19 };
 
 /**
  * What `--level` chooses when the bases come with side information (the neural codec's

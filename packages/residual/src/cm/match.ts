@@ -8,7 +8,10 @@ import { STRETCH } from './logistic.js';
 import { COUNTER_INIT, mix32, trainCounter } from './counters.js';
 
 export const MATCH_LENGTH_BUCKETS = 16;
-/** Of the last 16 predictions; more misses and the match is dropped. */
+/**
+ * Of the last 16 predictions; more misses and the match is dropped (the default: a model's
+ * `match.maxMisses` may keep its matches through more, ADR 0035).
+ */
 const MAX_MATCH_MISSES = 8;
 
 export function lengthBucket(len: number): number {
@@ -49,6 +52,8 @@ export class Match {
     private readonly step: 1 | -1,
     /** 0 forward; 3 on the reverse strand, where the prediction is the complement (3 - x = 3 ^ x). */
     private readonly flip: 0 | 3,
+    /** Misses among the last 16 predictions beyond which the match is dropped. */
+    private readonly maxMisses: number = MAX_MATCH_MISSES,
   ) {}
 
   /** Whether to look for a new candidate: there is no match, or the current one just failed. */
@@ -75,7 +80,7 @@ export class Match {
       this.miss <<= 1;
     } else {
       this.miss = (this.miss << 1) | 1;
-      if (popcount16(this.miss) > MAX_MATCH_MISSES) this.len = 0;
+      if (popcount16(this.miss) > this.maxMisses) this.len = 0;
     }
     this.ptr += this.step;
     if (this.ptr < 0) this.len = 0;
@@ -115,10 +120,22 @@ export class Match {
   }
 }
 
+/** What a model's match models are (ModelSpec.match). */
+export interface MatchSpec {
+  /** Bases that must agree before a candidate becomes the match (the first ≤ 16 are hashed). */
+  minLength: number;
+  /** The table has 2^hashBits slots. */
+  hashBits: number;
+  /** Only the k-mers ending at every step-th base are put in the table (default 1: all; ADR 0018). */
+  step?: number;
+  /** Misses among a match's last 16 predictions beyond which it is dropped (default 8; ADR 0035). */
+  maxMisses?: number;
+}
+
 /** Both matches and the hash table of k-mer end positions they share. */
 export class MatchModel {
-  readonly forward = new Match(1, 0);
-  readonly reverse = new Match(-1, 3);
+  readonly forward: Match;
+  readonly reverse: Match;
   /** Length bucket of the longer of the two matches. */
   longestBucket = 0;
   private readonly table: Int32Array;
@@ -145,9 +162,11 @@ export class MatchModel {
   private readonly step: number;
 
   constructor(
-    spec: { minLength: number; hashBits: number; step?: number },
+    spec: MatchSpec,
     private readonly history: Uint8Array,
   ) {
+    this.forward = new Match(1, 0, spec.maxMisses);
+    this.reverse = new Match(-1, 3, spec.maxMisses);
     this.kmer = Math.min(16, spec.minLength);
     this.minLength = spec.minLength;
     this.step = spec.step ?? 1;

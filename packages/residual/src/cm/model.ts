@@ -39,7 +39,7 @@ import { ContextModels } from './contexts.js';
 import { COUNTER_INIT, trainCounter } from './counters.js';
 import { ReadingFrame } from './frame.js';
 import { STRETCH } from './logistic.js';
-import { lengthBucket, Match, MatchModel, popcount16 } from './match.js';
+import { lengthBucket, Match, MatchModel, popcount16, type MatchSpec } from './match.js';
 import { MAX_MIXERS, Mixer } from './mixer.js';
 import { RepeatModels, type RepeatSpec } from './repeats.js';
 
@@ -79,9 +79,10 @@ export interface ModelSpec {
   /**
    * Match models (forward and reverse-complement); null for none. Their table has 2^hashBits
    * slots; with `step`, only the k-mers ending at every step-th base are put in it (default 1: all),
-   * so that a table small enough for the processor's cache still reaches far back (ADR 0018).
+   * so that a table small enough for the processor's cache still reaches far back (ADR 0018); with
+   * `maxMisses`, a match is followed through more substitutions before it is dropped (ADR 0035).
    */
-  match: { minLength: number; hashBits: number; step?: number } | null;
+  match: MatchSpec | null;
   /** Mixer learning rate (larger adapts faster). */
   mixerRate: number;
   /**
