@@ -236,17 +236,7 @@ describe('cm codec', () => {
     // substitutions (copies differ from each other at about 1 base in 4), the last reverse
     // complemented. Model 18 drops its match after 9 misses in 16, which copies this diverged reach
     // often; model 24 keeps it until 12.
-    let seed = 29;
-    const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8;
-    const base = (): number => rand() >>> 22;
-    const element = Uint8Array.from({ length: 6_000 }, base);
-    const parts: number[] = [];
-    for (let copy = 0; copy < 4; copy++) {
-      for (let i = 0; i < 3_000; i++) parts.push(base());
-      const mutated = Array.from(element, (b) => (rand() % 100 < 15 ? (b + 1 + (base() % 3)) & 3 : b));
-      parts.push(...(copy < 3 ? mutated : mutated.reverse().map((b) => 3 - b)));
-    }
-    const input = Uint8Array.from(parts);
+    const input = divergedCopies(29, 4, 15);
     // The random stretches and the first copy hold 18,000 bases no model can predict: 4,500 bytes.
     const unpredictable = 18_000 / 4;
     const plain = cmEncode(input, { model: 18 }).length;
@@ -261,17 +251,7 @@ describe('cm codec', () => {
     // substitutions (every copy differs from the others at about 1 base in 5), the last two reverse
     // complemented. The match model follows one copy and drops it after 8 misses in 16; the repeat
     // models follow several through up to 12, and bases where the copies agree come nearly free.
-    let seed = 11;
-    const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8;
-    const base = (): number => rand() >>> 22; // the top bits: an LCG's low bits repeat with short periods
-    const element = Uint8Array.from({ length: 6_000 }, base);
-    const parts: number[] = [];
-    for (let copy = 0; copy < 5; copy++) {
-      for (let i = 0; i < 3_000; i++) parts.push(base());
-      const mutated = Array.from(element, (b) => (rand() % 100 < 12 ? (b + 1 + (base() % 3)) & 3 : b));
-      parts.push(...(copy < 3 ? mutated : mutated.reverse().map((b) => 3 - b)));
-    }
-    const input = Uint8Array.from(parts);
+    const input = divergedCopies(11, 5, 12);
     // The random stretches and the first copy hold 21,000 bases no model can predict: 5,250 bytes.
     const unpredictable = 21_000 / 4;
     for (const [plain, withRepeats] of [[12, 19], [13, 20]] as const) {
@@ -394,6 +374,23 @@ describe('cm codec', () => {
     expect(cmDecode(payload, count)).toEqual(new Uint8Array(count));
   }, 60_000);
 });
+
+/**
+ * `copies` copies of one random 6 kb element, each after 3,000 random bases and with its own
+ * `percent`% of substitutions; the copies from the fourth on are reverse complemented. Seeded.
+ */
+function divergedCopies(seed: number, copies: number, percent: number): Uint8Array {
+  const rand = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 8;
+  const base = (): number => rand() >>> 22; // the top bits: an LCG's low bits repeat with short periods
+  const element = Uint8Array.from({ length: 6_000 }, base);
+  const parts: number[] = [];
+  for (let copy = 0; copy < copies; copy++) {
+    for (let i = 0; i < 3_000; i++) parts.push(base());
+    const mutated = Array.from(element, (b) => (rand() % 100 < percent ? (b + 1 + (base() % 3)) & 3 : b));
+    parts.push(...(copy < 3 ? mutated : mutated.reverse().map((b) => 3 - b)));
+  }
+  return Uint8Array.from(parts);
+}
 
 /** First 16 hex digits of the SHA-256 of each model's output for sampleGenome(30_000, 7) (15-17 and 21: with its hints; 22 with periodThree). */
 const GOLDEN: Record<number, string> = {
