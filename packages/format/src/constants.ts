@@ -25,7 +25,7 @@ export const FILE_EXTENSION = '.seqc';
  * `CmBlocks`: `cm` records may be coded in independent blocks (payload layout 3), set by a writer
  * asked for blocks, so that a reader of an earlier revision refuses the file up front.
  * `AlignedGroups`: `ref` groups may be aligned (their cm stream holds every base, hinted by the
- * alignment; models 15-17 and 21), set by a writer of `ref` at a level that aligns divergent groups.
+ * alignment; models 15-17, 21 and 25), set by a writer of `ref` at a level that aligns divergent groups.
  * `ReferenceSites`: the token streams of `ref` groups use revision 14's grammar (a difference marks
  * the reference position it stands against as a difference site too), set by every writer of `ref`.
  */

@@ -43,4 +43,4 @@ export const CM_LEVEL_RANGE = { min: 1, max: 4, default: 2 } as const;
  * The model the reference codec's aligned groups (every base, with its alignment's base as a
  * hint) are coded with at each level; level 1 has none, so its groups are never aligned.
  */
-export const CM_ALIGNED_LEVELS: Readonly<Record<number, number>> = { 2: 15, 3: 16, 4: 21 };
+export const CM_ALIGNED_LEVELS: Readonly<Record<number, number>> = { 2: 25, 3: 16, 4: 21 };
