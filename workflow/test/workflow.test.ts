@@ -33,14 +33,21 @@ if (!SNAKEMAKE) console.warn('[skip] snakemake is not installed: the workflow te
 const base = mkdtempSync(join(tmpdir(), 'seqcoder-workflow-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-function run(command: string, args: string[], cwd = ROOT) {
-  const r = spawnSync(command, args, { cwd, maxBuffer: 1 << 30, env: { ...process.env } });
+/** The environment of the commands the tests run: the tests' own, without a GLIBC_TUNABLES (see `huge pages`). */
+function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  if (!('GLIBC_TUNABLES' in extra)) delete env.GLIBC_TUNABLES;
+  return env;
+}
+
+function run(command: string, args: string[], cwd = ROOT, env = environment()) {
+  const r = spawnSync(command, args, { cwd, maxBuffer: 1 << 30, env });
   return { code: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
 /** Runs the workflow; its output (Snakemake logs on stderr) and which rules ran how often. */
-function snakemake(input: string, out: string, config: string[] = [], extra: string[] = []) {
-  const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '2', ...extra, '--config', `input=${input}`, `out=${out}`, ...config], base);
+function snakemake(input: string, out: string, config: string[] = [], extra: string[] = [], env = environment()) {
+  const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '2', ...extra, '--config', `input=${input}`, `out=${out}`, ...config], base, env);
   if (r.code !== 0) throw new Error(`snakemake failed:\n${r.stdout}\n${r.stderr}`);
   const ran = (rule: string) => (r.stderr.match(new RegExp(`^(local)?rule ${rule}:`, 'gm')) ?? []).length;
   return { ...r, ran };
@@ -79,6 +86,16 @@ function batchesOf(out: string): Map<string, string> {
 }
 
 /** A synthetic family of `count` lambda-derived genomes (the first `count` of one seed: adding more keeps these). */
+/**
+ * A seqcoder command for the workflow's `seqcoder` key that writes the GLIBC_TUNABLES it was
+ * started with (or `unset`) to `log`, one line a call, and runs this repository's command.
+ */
+function recordingSeqcoder(log: string): string {
+  const script = join(base, `seqcoder-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(script, `#!/bin/sh\necho "\${GLIBC_TUNABLES-unset}" >> '${log}'\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+  return script;
+}
+
 function synthetic(dir: string, count: number) {
   const r = run('python3', [SYNTHETIC, LAMBDA, '--out', dir, '--count', String(count), '--seed', '7', '--clades', '3']);
   expect(r.code, r.stderr).toBe(0);
@@ -193,12 +210,13 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     const log = join(base, 'submitted.log');
     synthetic(input, 12);
     const submit = join(ROOT, 'workflow', 'test', 'local-submit.sh');
-    process.env.SUBMIT_LOG = log;
-    try {
-      snakemake(input, out, ['max_batch_genomes=5', 'sketch_shards=2'], ['--cluster', submit, '--jobs', '4', '--latency-wait', '10']);
-    } finally {
-      delete process.env.SUBMIT_LOG;
-    }
+    const tunables = join(base, 'cluster-tunables.log');
+    const seqcoder = recordingSeqcoder(tunables);
+    snakemake(input, out, ['max_batch_genomes=5', 'sketch_shards=2', `seqcoder=${seqcoder}`], ['--cluster', submit, '--jobs', '4', '--latency-wait', '10'], environment({ SUBMIT_LOG: log }));
+    // each cluster job runs the Snakefile again, which gives its seqcoder huge pages too (ADR 0036)
+    const calls = readFileSync(tunables, 'utf8').trim().split('\n');
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(calls)).toEqual(new Set(['glibc.malloc.hugetlb=1']));
     const submitted = readFileSync(log, 'utf8').trim().split('\n');
     const batches = new Set(batchesOf(out).values()).size;
     // sketch shards + the batch checkpoint + compress (and verify, in the same job) per batch; all and catalogue run locally
@@ -212,6 +230,24 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
       const dry = run('snakemake', ['-s', SNAKEFILE, '--profile', join(ROOT, 'workflow', 'profiles', profile), '-n', '--config', `input=${input}`, `out=${fresh}`, 'sketch_shards=2'], base);
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toMatch(/sketch\s+2\b/);
+    }
+  });
+
+  it('runs its jobs with huge pages unless told not to, and keeps a GLIBC_TUNABLES of the user', () => {
+    const input = join(base, 'pages-input');
+    synthetic(input, 3);
+    const cases: [string[], Record<string, string>, string][] = [
+      [[], {}, 'glibc.malloc.hugetlb=1'],
+      [['huge_pages=false'], {}, 'unset'],
+      [[], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'glibc.malloc.arena_max=2'],
+    ];
+    for (const [i, [config, env, expected]] of cases.entries()) {
+      const log = join(base, `pages-${i}.log`);
+      snakemake(input, join(base, `pages-out-${i}`), [...config, `seqcoder=${recordingSeqcoder(log)}`], [], environment(env));
+      // one sketch job and one compress job at least, every one with the expected variable
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      expect(calls.length, config.join(' ')).toBeGreaterThanOrEqual(2);
+      expect(new Set(calls), config.join(' ')).toEqual(new Set([expected]));
     }
   });
 
