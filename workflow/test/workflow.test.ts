@@ -1,8 +1,8 @@
 /**
  * The scale workflow, run by Snakemake as a user runs it: every input file comes back byte for
  * byte from the catalogue, a rerun with nothing new runs no job, new genomes make only the
- * batches they join compress again, batches keep their limits, and the jobs run as separate
- * processes through a cluster submission command.
+ * batches they join compress again, batches keep their limits, the jobs run as separate processes
+ * through a cluster submission command, and they get huge pages unless told not to.
  *
  * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
  * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip); and, when
@@ -33,7 +33,10 @@ if (!SNAKEMAKE) console.warn('[skip] snakemake is not installed: the workflow te
 const base = mkdtempSync(join(tmpdir(), 'seqcoder-workflow-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-/** The environment of the commands the tests run: the tests' own, without a GLIBC_TUNABLES (see `huge pages`). */
+/**
+ * The environment of the commands the tests run: the tests' own plus `extra`, without a
+ * GLIBC_TUNABLES unless `extra` sets one, so that the huge-pages test sees only what the workflow sets.
+ */
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   if (!('GLIBC_TUNABLES' in extra)) delete env.GLIBC_TUNABLES;
@@ -85,7 +88,6 @@ function batchesOf(out: string): Map<string, string> {
   return new Map(lines.map((line) => line.split('\t') as [string, string]));
 }
 
-/** A synthetic family of `count` lambda-derived genomes (the first `count` of one seed: adding more keeps these). */
 /**
  * A seqcoder command for the workflow's `seqcoder` key that writes the GLIBC_TUNABLES it was
  * started with (or `unset`) to `log`, one line a call, and runs this repository's command.
@@ -96,6 +98,7 @@ function recordingSeqcoder(log: string): string {
   return script;
 }
 
+/** A synthetic family of `count` lambda-derived genomes (the first `count` of one seed: adding more keeps these). */
 function synthetic(dir: string, count: number) {
   const r = run('python3', [SYNTHETIC, LAMBDA, '--out', dir, '--count', String(count), '--seed', '7', '--clades', '3']);
   expect(r.code, r.stderr).toBe(0);
