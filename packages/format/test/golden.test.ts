@@ -66,6 +66,7 @@ describe('the ref encoder writes the golden bytes again', () => {
     // after a repeat match (ref-aligned-r13.fa.seqc before). ADR 0026's sparser look-ups in long
     // runs of new bases changed the parse of the first genome's repeats (8,249 bytes before).
     // Since revision 21 the group's cm stream is model 25, not 15 (ref-aligned-r14.fa.seqc before).
+    // Copy edges of 16 bases, not 64 (ADR 0026's addendum), changed the parse again (8,256 bytes before).
     const original = fixture('golden', 'v1.0', 'ref-aligned.fa');
     const again = await compress(original, { codec: 'ref', level: 2 });
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(FIXTURES, 'golden', 'v1.0', 'ref-aligned.fa.seqc'), again);

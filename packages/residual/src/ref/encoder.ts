@@ -37,16 +37,19 @@ const K = 16;
 const STEP = 4;
 const SPARSE_STEP = 16;
 /**
- * Of a copy, only the k-mers that start in its first and last COPY_EDGE bases are indexed. The
- * others are its source's k-mers, which the index already holds; the ones at its ends span the
- * differences before and after it, where a later genome that shares them looks (a lookup at a
- * difference tries every k-mer that holds it). Indexing every copy whole was much of the parse's
- * memory traffic: without the interiors a batch of 500 genomes of the scale workflow compresses
- * in 10-16% less time and 0.3% larger, the 50 Chlamydia in 11% less time and 0.1% smaller
- * (ADR 0026). What is lost is the newest genome that holds a k-mer through a copy: the lookup
- * finds the copy's source instead, an older genome, which may part from the record sooner.
+ * Of a copy, only the k-mers that start in its first and last COPY_EDGE bases are indexed: on the
+ * grid of SPARSE_STEP, one k-mer at each end, and the one at its end spans the difference after
+ * it, where a later genome that shares that difference looks (a lookup at a difference tries
+ * every k-mer that holds it). The others are its source's k-mers, which the index already holds.
+ * Indexing every copy whole was much of the parse's memory traffic: without the interiors a batch
+ * of 500 genomes of the scale workflow compresses in 10-16% less time and 0.3% larger, the 50
+ * Chlamydia in 11% less time and 0.1% smaller (ADR 0026). Edges of 16 bases instead of 64 then
+ * made the workflow's synthetic set 0.27% smaller in 3% less time, the collections at level 2
+ * 0.06% smaller (ADR 0026's addendum). What is lost is the newest genome that holds a k-mer
+ * through a copy: the lookup finds the copy's source instead, an older genome, which may part
+ * from the record sooner.
  */
-const COPY_EDGE = 64;
+const COPY_EDGE = 16;
 const HASH_BITS = 22;
 /**
  * The k-mers in the index are also marked in a bitmap of 2^PRESENT_BITS bits (1 MB), by a second
