@@ -10,12 +10,11 @@ bytes. No xz and no growth step: bench.py measures those.
   python3 workflow/scripts/ab.py --set DIR --work DIR --a huge_pages=false --b huge_pages=true [--pairs 5]
 """
 import argparse
-import glob
 import os
 import statistics
 import subprocess
 
-from bench import STEPS, fasta_bytes, genome_files, job_figures, snakemake
+from bench import STEPS, job_figures, read_catalogue, snakemake
 
 
 def run(label, input_dir, work, cores, config):
@@ -23,8 +22,14 @@ def run(label, input_dir, work, cores, config):
     subprocess.run(["rm", "-rf", out], check=True)
     wall = snakemake(label, input_dir, out, work, cores, config)
     steps = job_figures(out)
-    archives = sum(os.path.getsize(p) for p in glob.glob(os.path.join(out, "archives", "*.seqc")))
-    return {"wall": wall, "steps": {s: steps[s]["coreSeconds"] for s in STEPS}, "peak": max(v["peakRssMB"] for v in steps.values()), "archives": archives}
+    catalogue = read_catalogue(out)
+    return {
+        "wall": wall,
+        "steps": {s: steps[s]["coreSeconds"] for s in STEPS},
+        "peak": max(v["peakRssMB"] for v in steps.values()),
+        "megabytes": catalogue["originalBytes"] / 1e6,
+        "archives": catalogue["archiveBytes"],
+    }
 
 
 def main():
@@ -38,21 +43,23 @@ def main():
     args = parser.parse_args()
     input_dir = os.path.abspath(args.set)
     os.makedirs(args.work, exist_ok=True)
-    megabytes = sum(len(fasta_bytes(os.path.join(input_dir, g))) for g in genome_files(input_dir)) / 1e6
     labels = {"A": " ".join(args.a) or "(defaults)", "B": " ".join(args.b) or "(defaults)"}
-    print(f"{megabytes:.1f} MB of FASTA; A = {labels['A']}, B = {labels['B']}; {args.pairs} pairs, --cores {args.cores}")
+    print(f"{input_dir}; A = {labels['A']}, B = {labels['B']}; {args.pairs} pairs, --cores {args.cores}")
     print(f"| run | setting | wall s | core-s: {' / '.join(STEPS)} | core-s | MB/s per core | peak RSS MB | archive bytes |")
     print("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |")
     totals = {"A": [], "B": []}
+    megabytes = 0.0
     for i in range(args.pairs):
         # alternate which goes first, so that neither always follows the other
         order = ["A", "B"] if i % 2 == 0 else ["B", "A"]
         for which in order:
             r = run(which, input_dir, os.path.abspath(args.work), args.cores, args.a if which == "A" else args.b)
+            megabytes = r["megabytes"]  # the FASTA bytes of the set, from the run's catalogue
             total = sum(r["steps"].values())
             totals[which].append(total)
             steps = " / ".join(f"{r['steps'][s]:.2f}" for s in STEPS)
             print(f"| {i + 1} | {which} | {r['wall']:.1f} | {steps} | {total:.2f} | {megabytes / total:.2f} | {r['peak']:.0f} | {r['archives']:,} |", flush=True)
+    print(f"\n{megabytes:.1f} MB of FASTA, as the catalogue counts it")
     for which in "AB":
         t = totals[which]
         print(f"{which} ({labels[which]}): mean {statistics.mean(t):.2f} core-s ({megabytes / statistics.mean(t):.2f} MB/s per core), median {statistics.median(t):.2f}, from {min(t):.2f} to {max(t):.2f}")

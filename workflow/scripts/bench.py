@@ -116,6 +116,23 @@ def grow(name, input_dir, extra_dir, out, work, cores, config):
     return {"added": len(new), "addedBytes": sum(len(fasta_bytes(os.path.join(input_dir, g))) for g in new), "wallSeconds": round(wall, 1), "archivesWritten": touched, "batches": len(before), "coreSecondsDelta": ran}
 
 
+def read_catalogue(out):
+    """What a run's catalogue says of the set: its genomes by batch, the FASTA bytes of its files
+    (a .gz genome counts as what it holds), its residues and its archives' bytes."""
+    with open(os.path.join(out, "catalogue.json"), encoding="utf-8") as f:
+        catalogue = json.load(f)
+    batches = {}
+    for g in catalogue["genomes"]:
+        batches.setdefault(g["batch"], []).append(g["genome"])
+    return {
+        "genomes": len(catalogue["genomes"]),
+        "batches": batches,
+        "originalBytes": sum(g["bytes"] for g in catalogue["genomes"]),
+        "residues": sum(r["length"] for g in catalogue["genomes"] for r in g["records"]),
+        "archiveBytes": sum(b["archiveBytes"] for b in catalogue["batches"]),
+    }
+
+
 def run_set(name, input_dir, work, cores, config, extra_dir=None):
     out = os.path.join(work, name)
     subprocess.run(["rm", "-rf", out], check=True)
@@ -126,14 +143,11 @@ def run_set(name, input_dir, work, cores, config, extra_dir=None):
         link_tree(input_dir, copy, genome_files(input_dir))
         input_dir = copy
     wall = snakemake(name, input_dir, out, work, cores, config)
-    with open(os.path.join(out, "catalogue.json"), encoding="utf-8") as f:
-        catalogue = json.load(f)
-    batches = {}
-    for g in catalogue["genomes"]:
-        batches.setdefault(g["batch"], []).append(g["genome"])
-    original = sum(g["bytes"] for g in catalogue["genomes"])
-    bases = sum(r["length"] for g in catalogue["genomes"] for r in g["records"])
-    archives = sum(b["archiveBytes"] for b in catalogue["batches"])
+    catalogue = read_catalogue(out)
+    batches = catalogue["batches"]
+    original = catalogue["originalBytes"]
+    bases = catalogue["residues"]
+    archives = catalogue["archiveBytes"]
     steps = job_figures(out)
     core_seconds = sum(s["coreSeconds"] for s in steps.values())
     xz_bytes, xz_seconds = xz_batches(input_dir, batches, cores)
@@ -142,7 +156,7 @@ def run_set(name, input_dir, work, cores, config, extra_dir=None):
     return {
         "growth": growth,
         "set": name,
-        "genomes": len(catalogue["genomes"]),
+        "genomes": catalogue["genomes"],
         "batches": len(batches),
         "largestBatch": max(len(v) for v in batches.values()),
         "originalBytes": original,

@@ -93,7 +93,7 @@ function batchesOf(out: string): Map<string, string> {
  * started with (or `unset`) to `log`, one line a call, and runs this repository's command.
  */
 function recordingSeqcoder(log: string): string {
-  const script = join(base, `seqcoder-${Math.random().toString(36).slice(2)}.sh`);
+  const script = `${log}.seqcoder.sh`;
   writeFileSync(script, `#!/bin/sh\necho "\${GLIBC_TUNABLES-unset}" >> '${log}'\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
   return script;
 }
