@@ -13,7 +13,7 @@ export const FORMAT_MINOR = 0;
  * The revision of FORMAT.md this build reads and writes (its change log): every file still says
  * 1.0, since each revision's additions are announced inside the files that use them.
  */
-export const FORMAT_REVISION = 21;
+export const FORMAT_REVISION = 22;
 /** The file extension of SeqCoder files. */
 export const FILE_EXTENSION = '.seqc';
 

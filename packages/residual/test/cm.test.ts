@@ -18,6 +18,7 @@ import {
   cmPayloadModel,
   type BasePredictor,
 } from '../src/index.js';
+import { DnaModel } from '../src/cm/model.js';
 
 /** A reproducible genome-like sequence: random stretches, a mutated repeat, a reverse-complement copy. */
 function sampleGenome(n: number, seed = 1): Uint8Array {
@@ -90,7 +91,7 @@ describe('cm codec', () => {
     expect(CM_SHORT_RECORD_TRIALS).toEqual({
       2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
       3: { maxBases: 2 ** 18, models: [13] },
-      4: { maxBases: 2 ** 18, models: [13, 14, 23] },
+      4: { maxBases: 2 ** 18, models: [13, 14, 26] },
     });
     // and the models of the reference codec's aligned groups, and of the neural codec's side information
     expect(CM_ALIGNED_LEVELS).toEqual({ 2: 25, 3: 16, 4: 21 });
@@ -140,6 +141,20 @@ describe('cm codec', () => {
     const payload = cmEncode(input, { level: 2, hints: input });
     const renamed = Uint8Array.of(payload[0]!, fast, ...payload.subarray(2));
     expect(() => cmDecode(renamed, input.length, { hints: input })).toThrow(CodedStreamError);
+  });
+
+  it('gives model 26 its frame mixer only where the reading frame and all three mixers are', () => {
+    // The frame mixer's weights are chosen by the reading frame; its place among the mixers assumes
+    // the three chosen by context come before it.
+    const spec = CM_MODELS[26]!;
+    expect(spec.frameMixer).toBe(true);
+    const history = new Uint8Array(16);
+    expect(() => new DnaModel(spec, history)).not.toThrow();
+    expect(() => new DnaModel({ ...spec, phase: undefined, contexts: spec.contexts.filter((c) => !c.phase) }, history)).toThrow(/frame mixer needs the reading frame/);
+    expect(() => new DnaModel({ ...spec, mixers: 2 }, history)).toThrow(/frame mixer needs the reading frame and 3 mixers/);
+    // and the mixer is used: model 26, model 23 with the frame mixer, writes other bytes than model 23
+    const input = sampleGenome(20_000, 3);
+    expect(cmEncode(input, { model: 26 })).not.toEqual(cmEncode(input, { model: 23 }));
   });
 
   it('codes purine or pyrimidine first with model 23: in blocks, in pieces, never with hints', () => {
@@ -419,4 +434,5 @@ const GOLDEN: Record<number, string> = {
   23: 'b4e28452d8f0ff54',
   24: '9f52eda18a8b218f',
   25: '0037562b2d279602',
+  26: '53a1134043ce5e2f',
 };

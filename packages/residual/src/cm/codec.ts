@@ -6,7 +6,7 @@
  * | offset | size | field                                                               |
  * |--------|------|---------------------------------------------------------------------|
  * | 0      | 1    | layout: 1 for models 1–4, 2 for models 5 and up, 3 = in blocks      |
- * | 1      | 1    | model number (1..25), see models.ts; `--level` picks one (levels.ts) |
+ * | 1      | 1    | model number (1..26), see models.ts; `--level` picks one (levels.ts) |
  * | 2      | rest | arithmetic-coded bits, 2 per base; layout 1 ends with a 4-byte flush, |
  * |        |      | layout 2 with a 1-byte flush (the decoder reads 3 zero bytes after it) |
  *

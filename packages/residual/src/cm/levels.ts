@@ -1,7 +1,7 @@
 /**
  * Level policy: which model each `--level` writes. Unlike the models (models.ts), this may change
  * between versions without breaking a file: the payload names its model, not its level. Chosen by
- * measurement (ADRs 0005, 0009, 0010, 0011, 0018, 0031, 0034, 0035).
+ * measurement (ADRs 0005, 0009, 0010, 0011, 0018, 0031, 0034, 0035, 0037).
  */
 
 /** What `--level` chooses: the model each level writes today. */
@@ -33,7 +33,7 @@ export const CM_HINTED_LEVELS: Readonly<Record<number, number>> = { ...CM_LEVELS
 export const CM_SHORT_RECORD_TRIALS: Readonly<Record<number, { maxBases: number; models: readonly number[]; budget?: number }>> = {
   2: { maxBases: 2 ** 18, models: [13], budget: 2 ** 18 },
   3: { maxBases: 2 ** 18, models: [13] },
-  4: { maxBases: 2 ** 18, models: [13, 14, 23] },
+  4: { maxBases: 2 ** 18, models: [13, 14, 26] },
 };
 
 /** The levels users choose from, and the default. */

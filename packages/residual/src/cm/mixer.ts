@@ -19,36 +19,47 @@ const MIXER_OFFSETS = [0, MIXER_SETS[0]!, MIXER_SETS[0]! + MIXER_SETS[1]!];
 const PHASE_SETS_OFFSET = MIXER_OFFSETS[2]! + MIXER_SETS[2]!;
 /** The confidence mixer's sets: 3 nodes × 4^3 count buckets. */
 const CONFIDENCE_SETS = 3 * 64;
+/** The frame mixer's sets: 3 nodes × 7 reading frames (or none yet) × the last base. */
+const FRAME_MIXER_SETS = 3 * 7 * 4;
 
 export class Mixer {
   /** The inputs of the next mix (stretch domain), filled by the model. */
   readonly inputs: Int32Array;
   private readonly weights: Int32Array; // layer 1: one weight set per selector context
-  private readonly wBase = new Int32Array(MAX_MIXERS + 1); // chosen set of each layer-1 mixer
-  private readonly mixOut = new Int32Array(MAX_MIXERS + 1); // their outputs (stretch domain)
-  private readonly mixP = new Int32Array(MAX_MIXERS + 1); // and as probabilities, for their training
+  private readonly wBase = new Int32Array(MAX_MIXERS + 2); // chosen set of each layer-1 mixer
+  private readonly mixOut = new Int32Array(MAX_MIXERS + 2); // their outputs (stretch domain)
+  private readonly mixP = new Int32Array(MAX_MIXERS + 2); // and as probabilities, for their training
   private readonly finalWeights: Int32Array;
   private readonly confidenceOffset: number;
+  /** The frame mixer's first set, and its place among the layer-1 mixers (-1: none). */
+  private readonly frameMixerOffset: number;
+  private readonly frameMixer: number;
   private finalBase = 0;
   private pMix = 2048;
   // Secondary estimation of the mixed probability: by the last 4 bases, and by the matches.
   private readonly apmOrder4 = new Apm(256 * 3, 7);
   private readonly apmMatch = new Apm(MATCH_LENGTH_BUCKETS * 3 * 3, 7);
 
+  /**
+   * `mixers`: the layer-1 mixers in use, those chosen by context, then the frame mixer when on,
+   * then the confidence mixer when on (always the last). The frame mixer needs `framed`.
+   */
   constructor(
     private readonly nIn: number,
-    /** Layer-1 mixers in use (the confidence mixer, when on, is the last). */
     private readonly mixers: number,
     framed: boolean,
     confidence: boolean,
     initialWeight: number,
     private readonly rate: number,
     private readonly boost: number,
+    frameMixer = false,
   ) {
     this.inputs = new Int32Array(nIn);
     const sets = MIXER_OFFSETS[2]! + MIXER_SETS[2]! + (framed ? 6 * MIXER_SETS[0]! : 0);
     this.confidenceOffset = sets;
-    this.weights = new Int32Array(nIn * (sets + (confidence ? CONFIDENCE_SETS : 0))).fill(initialWeight);
+    this.frameMixerOffset = sets + (confidence ? CONFIDENCE_SETS : 0);
+    this.frameMixer = frameMixer ? mixers - 1 - (confidence ? 1 : 0) : -1;
+    this.weights = new Int32Array(nIn * (this.frameMixerOffset + (frameMixer ? FRAME_MIXER_SETS : 0))).fill(initialWeight);
     this.finalWeights = new Int32Array(3 * mixers).fill(Math.floor(65536 / Math.max(1, mixers)));
   }
 
@@ -60,8 +71,8 @@ export class Mixer {
   /**
    * Mixes the inputs for tree `node` and refines the result: P(1) as 1..4095. The weight sets:
    * mixer 0's by the reading frame and the longest match's length bucket, mixer 1's by the last 4
-   * bases, mixer 2's by the two matches' states (`fState` * 3 + `rState`); the confidence mixer's as
-   * selectConfidence set it.
+   * bases, mixer 2's by the two matches' states (`fState` * 3 + `rState`); the frame mixer's by the
+   * reading frame and the last base; the confidence mixer's as selectConfidence set it.
    */
   mix(node: number, frame: number, lengthBucket: number, h0: number, fState: number, rState: number): number {
     const w = this.weights;
@@ -72,6 +83,7 @@ export class Mixer {
     wBase[0] = (frameSets + node * MATCH_LENGTH_BUCKETS + lengthBucket) * nIn;
     wBase[1] = (MIXER_OFFSETS[1]! + node * 256 + (h0 & 255)) * nIn;
     wBase[2] = (MIXER_OFFSETS[2]! + node * 9 + fState * 3 + rState) * nIn;
+    if (this.frameMixer >= 0) wBase[this.frameMixer] = (this.frameMixerOffset + (node * 7 + frame) * 4 + (h0 & 3)) * nIn;
     const fw = this.finalWeights;
     const mixers = this.mixers;
     const fb = node * mixers;

@@ -115,6 +115,12 @@ export interface ModelSpec {
    */
   confidence?: boolean;
   /**
+   * One more layer-1 mixer, whose weight set is chosen by the reading frame and the last base:
+   * how much each input is worth in each codon position, learnt apart from the weights chosen by
+   * the matches and the last bases (ADR 0037). Needs `phase` and all three context mixers.
+   */
+  frameMixer?: boolean;
+  /**
    * Initial layer-1 weight of every input, in 1/65536 (default 19660, 0.3). Smaller suits many
    * inputs on a short sequence, where the first weights matter for a larger share of the bases.
    */
@@ -226,12 +232,14 @@ export class DnaModel {
       confidence ? [...spec.contexts.keys()].sort((a, b) => spec.contexts[b]!.order - spec.contexts[a]!.order).slice(0, 3) : [],
     );
     if (confidence && this.confident.length < 3) throw new Error('the confidence mixer needs three contexts');
+    const frameMixer = spec.frameMixer === true;
+    if (frameMixer && (spec.phase === undefined || spec.mixers !== MAX_MIXERS)) throw new Error(`the frame mixer needs the reading frame and ${MAX_MIXERS} mixers`);
     this.repeats = spec.repeats ? new RepeatModels(spec.repeats, history) : null;
     this.predictor = predictor ?? null;
     this.predictedTable = new Int32Array(predictor ? 3 * 16 * 256 : 0).fill(COUNTER_INIT);
     // contexts, two match models, hints, repeat models, the predictor's two, bias
     const inputs = n + 2 + (hints ? 1 : 0) + (this.aligned ? 2 : 0) + (this.repeats ? RepeatModels.INPUTS : 0) + (predictor ? 2 : 0) + 1;
-    this.mixer = new Mixer(inputs, spec.mixers + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0);
+    this.mixer = new Mixer(inputs, spec.mixers + (frameMixer ? 1 : 0) + (confidence ? 1 : 0), spec.phase !== undefined, confidence, spec.mixerInit ?? 19660, spec.mixerRate, spec.mixerBoost ?? 0, frameMixer);
     this.contexts.select(0, 0, 0);
   }
 
