@@ -2,7 +2,8 @@
  * The scale workflow, run by Snakemake as a user runs it: every input file comes back byte for
  * byte from the catalogue, a rerun with nothing new runs no job, new genomes make only the
  * batches they join compress again, batches keep their limits, the jobs run as separate processes
- * through a cluster submission command, and they get huge pages unless told not to.
+ * through a cluster submission command, and they get huge pages unless told not to and V8 on one
+ * thread.
  *
  * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
  * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip); and, when
@@ -252,6 +253,20 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
       expect(calls.length, config.join(' ')).toBeGreaterThanOrEqual(2);
       expect(new Set(calls), config.join(' ')).toEqual(new Set([expected]));
     }
+  });
+
+  it('runs the repository\'s command with V8 on one thread, and a command given in `seqcoder` as it is', () => {
+    const input = join(base, 'thread-input');
+    synthetic(input, 3);
+    const dry = (config: string[]) => run('snakemake', ['-s', SNAKEFILE, '-n', '-p', '--cores', '1', '--config', `input=${input}`, `out=${join(base, 'thread-out')}`, ...config], base);
+    // a dry run prints the sketch jobs' shell commands (the compress jobs wait for the batch checkpoint)
+    const plain = dry([]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain(`--seqcoder 'node --single-threaded ${CLI}'`);
+    const given = dry(['seqcoder=/opt/bin/seqcoder']);
+    expect(given.code, given.stderr).toBe(0);
+    expect(given.stdout).toContain('--seqcoder /opt/bin/seqcoder ');
+    expect(given.stdout).not.toContain('--single-threaded');
   });
 
   warnIfAbsent('the workflow on ../shared/data/collections');
