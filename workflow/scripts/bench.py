@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Measures the scale workflow on sets of genomes and writes results/scale (README.md, bench.json).
 
-For each set: the workflow is run from nothing with --cores N (wall time), its jobs' own
-measurements (Snakemake's benchmark files: wall seconds and peak memory of each job, each job on
-one core) are summed by step, and the same batches are compressed the way MiniPhy ships the 661k
+For each set: the workflow is run from nothing with --cores N, --runs times (the run of median
+core-seconds counts), its jobs' own measurements (Snakemake's benchmark files: wall seconds and
+peak memory of each job, each job on one core) are summed by step, and the same batches are compressed the way MiniPhy ships the 661k
 collection (each batch's FASTA concatenated and compressed with `xz -9`), in the same run. The
 projection for the 661k collection (about 2.6e12 bytes of FASTA) divides it by the measured
 throughput per core.
@@ -133,23 +133,29 @@ def read_catalogue(out):
     }
 
 
-def run_set(name, input_dir, work, cores, config, extra_dir=None):
+def run_set(name, input_dir, work, cores, config, runs, extra_dir=None):
     out = os.path.join(work, name)
-    subprocess.run(["rm", "-rf", out], check=True)
     if extra_dir:
         # a copy of the set (hard links) that the growth run can add to
         copy = os.path.join(work, f"{name}-input")
         subprocess.run(["rm", "-rf", copy], check=True)
         link_tree(input_dir, copy, genome_files(input_dir))
         input_dir = copy
-    wall = snakemake(name, input_dir, out, work, cores, config)
-    catalogue = read_catalogue(out)
+    # each run from nothing; the figures are the run of median core-seconds (this machine's speed
+    # drifts from minute to minute, and the first run of a series was often the slowest)
+    measured = []
+    for _ in range(runs):
+        subprocess.run(["rm", "-rf", out], check=True)
+        wall = snakemake(name, input_dir, out, work, cores, config)
+        steps = job_figures(out)
+        measured.append((sum(s["coreSeconds"] for s in steps.values()), wall, steps, read_catalogue(out)))
+    if len({m[3]["archiveBytes"] for m in measured}) != 1:
+        sys.exit(f"bench.py: the runs on {name} wrote archives of different sizes: {[m[3]['archiveBytes'] for m in measured]}")
+    core_seconds, wall, steps, catalogue = sorted(measured, key=lambda m: m[0])[(runs - 1) // 2]
     batches = catalogue["batches"]
     original = catalogue["originalBytes"]
     bases = catalogue["residues"]
     archives = catalogue["archiveBytes"]
-    steps = job_figures(out)
-    core_seconds = sum(s["coreSeconds"] for s in steps.values())
     xz_bytes, xz_seconds = xz_batches(input_dir, batches, cores)
     per_core = original / core_seconds / 1e6
     growth = grow(name, input_dir, extra_dir, out, work, cores, config) if extra_dir else None
@@ -171,7 +177,9 @@ def run_set(name, input_dir, work, cores, config, extra_dir=None):
         "cores": cores,
         "steps": steps,
         "coreSeconds": round(core_seconds, 1),
+        "runsCoreSeconds": [round(m[0], 2) for m in measured],
         "mbPerSecondPerCore": round(per_core, 2),
+        "runsMbPerSecondPerCore": [round(original / m[0] / 1e6, 2) for m in measured],
         "projected661kCoreHours": round(BYTES_661K / (per_core * 1e6) / 3600, 1),
     }
 
@@ -188,14 +196,14 @@ def table(results):
         )
     rows += [
         "",
-        "| set | wall s (cores) | core-s: sketch / batch / compress and verify | MB/s per core | peak RSS MB of a compress job | xz -9 core-s | 661k projection, core-hours |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+        "| set | wall s (cores) | core-s: sketch / batch / compress and verify | MB/s per core | every run, MB/s per core | peak RSS MB of a compress job | xz -9 core-s | 661k projection, core-hours |",
+        "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in results:
         s = r["steps"]
         rows.append(
             f"| {r['set']} | {r['wallSeconds']} ({r['cores']}) | {' / '.join(str(s[k]['coreSeconds']) for k in STEPS)} | "
-            f"{r['mbPerSecondPerCore']} | {s['compress']['peakRssMB']:.0f} | {r['xzCoreSeconds']} | {r['projected661kCoreHours']:,} |"
+            f"{r['mbPerSecondPerCore']} | {', '.join(str(x) for x in r['runsMbPerSecondPerCore'])} | {s['compress']['peakRssMB']:.0f} | {r['xzCoreSeconds']} | {r['projected661kCoreHours']:,} |"
         )
     grown = [r for r in results if r.get("growth")]
     if grown:
@@ -222,6 +230,7 @@ def main():
     parser.add_argument("--config", nargs="*", default=[], help="more workflow config, key=value")
     parser.add_argument("--note", default="", help="how the sets were made, for the README")
     parser.add_argument("--grow", help="NAME=DIR: after the run on set NAME, add the genomes of DIR it lacks and run again")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the workflow from nothing on each set; the figures are the median run's")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     started = time.perf_counter()
@@ -230,7 +239,7 @@ def main():
         name, _, folder = spec.partition("=")
         grow_name, _, grow_dir = (args.grow or "").partition("=")
         extra = os.path.abspath(grow_dir) if grow_name == name else None
-        results.append(run_set(name, os.path.abspath(folder), os.path.abspath(args.work), args.cores, args.config, extra))
+        results.append(run_set(name, os.path.abspath(folder), os.path.abspath(args.work), args.cores, args.config, args.runs, extra))
         print(table(results[-1:]), flush=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     if args.results:
@@ -250,7 +259,8 @@ def main():
                 "machine-readable figures in [bench.json](bench.json).\n\n"
                 f"- **Machine:** {platform.platform()}, {os.cpu_count()} cores.\n"
                 f"- **Sets:** {args.note}\n"
-                "- **Method:** the workflow runs from nothing (`snakemake --cores N`); core-seconds are the sums of its jobs' wall "
+                f"- **Method:** the workflow runs from nothing (`snakemake --cores N`), {args.runs} time(s) on each set, and the figures are "
+                "those of the run of median core-seconds (every run's throughput is listed too); core-seconds are the sums of its jobs' wall "
                 "times from Snakemake's benchmark files (every job uses one core; the catalogue step, run locally, is not counted), "
                 "and MB/s per core is the FASTA bytes of the set over them. Each compress job also decodes its archive and compares "
                 "every file with its input, byte for byte (`--verify`). The xz column is MiniPhy's approach on the same batches: each batch's "
