@@ -24,6 +24,42 @@ export function exp(x: number): number {
   return p * SCALE.getFloat64(0);
 }
 
+/** 2^n for n = −1022 … 0 at POW2[n + 1022], built from exponent bits as exp builds it (the same doubles). */
+const POW2 = new Float64Array(1023);
+for (let n = -1022; n <= 0; n++) {
+  SCALE.setUint32(0, (n + 1023) << 20);
+  SCALE.setUint32(4, 0);
+  POW2[n + 1022] = SCALE.getFloat64(0);
+}
+
+/**
+ * out[i] ← exp(xs[i] − shift) for from ≤ i < to, where every xs[i] ≤ shift (a softmax's exps), the
+ * same numbers as exp one by one, four at a time: each exp is a chain of twelve divisions, and four
+ * independent chains keep the divider busy (as sqrtMany does). xs and out may be the same array.
+ */
+export function expShifted(xs: ArrayLike<number>, shift: number, out: Float64Array, from: number, to: number): void {
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const x0 = xs[i]! - shift, x1 = xs[i + 1]! - shift, x2 = xs[i + 2]! - shift, x3 = xs[i + 3]! - shift;
+    const n0 = Math.round(x0 / 0.6931471805599453), n1 = Math.round(x1 / 0.6931471805599453);
+    const n2 = Math.round(x2 / 0.6931471805599453), n3 = Math.round(x3 / 0.6931471805599453);
+    const r0 = x0 - n0 * LN2_HI - n0 * LN2_LO, r1 = x1 - n1 * LN2_HI - n1 * LN2_LO;
+    const r2 = x2 - n2 * LN2_HI - n2 * LN2_LO, r3 = x3 - n3 * LN2_HI - n3 * LN2_LO;
+    let p0 = 1, p1 = 1, p2 = 1, p3 = 1;
+    for (let k = 12; k >= 1; k--) {
+      p0 = 1 + (p0 * r0) / k;
+      p1 = 1 + (p1 * r1) / k;
+      p2 = 1 + (p2 * r2) / k;
+      p3 = 1 + (p3 * r3) / k;
+    }
+    out[i] = x0 < -700 ? 0 : p0 * POW2[n0 + 1022]!;
+    out[i + 1] = x1 < -700 ? 0 : p1 * POW2[n1 + 1022]!;
+    out[i + 2] = x2 < -700 ? 0 : p2 * POW2[n2 + 1022]!;
+    out[i + 3] = x3 < -700 ? 0 : p3 * POW2[n3 + 1022]!;
+  }
+  for (; i < to; i++) out[i] = exp(xs[i]! - shift);
+}
+
 /** sqrt's Newton steps: fixed, since a decoder must take exactly the encoder's. */
 const NEWTON_STEPS = 7;
 

@@ -4,13 +4,13 @@
  * with P(1) = the weight of the tokens that continue with a 1 among those still possible.
  *
  * Every step from logits to the coder's 12-bit probabilities is exact on every engine: the
- * softmax uses our own exp (exact.ts), the weights become integers, and the split of each bit is
+ * softmax uses our own exp (exact.ts, four at a time), the weights become integers, and the split of each bit is
  * an integer division. So the decoder computes the same probabilities as the encoder did from
  * the same logits, and the logits themselves come from networks that compute the same bits on
  * every engine (the Warm-Start's kernel, warmstart.ts; the Supporter).
  */
 import type { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
-import { exp } from '../exact.js';
+import { expShifted } from '../exact.js';
 
 /** The integer weights sum to about this (every token gets at least 1, so none is impossible). */
 const WEIGHT_SCALE = 1 << 20;
@@ -21,8 +21,9 @@ export function softmax(logits: ArrayLike<number>, row: number, size: number, pr
   let max = -Infinity;
   for (let i = 0; i < size; i++) if (logits[base + i]! > max) max = logits[base + i]!;
   if (!Number.isFinite(max)) throw new RangeError(`the network gave a non-finite logit (${max})`);
+  expShifted(logits, max, probabilities, base, base + size);
   let total = 0;
-  for (let i = 0; i < size; i++) total += probabilities[base + i] = exp(logits[base + i]! - max);
+  for (let i = 0; i < size; i++) total += probabilities[base + i]!;
   for (let i = 0; i < size; i++) probabilities[base + i] = probabilities[base + i]! / total;
 }
 
