@@ -3,10 +3,10 @@
 
 For each set: the workflow is run from nothing with --cores N, --runs times (the run of median
 core-seconds counts), its jobs' own measurements (Snakemake's benchmark files: wall seconds and
-peak memory of each job, each job on one core) are summed by step, and the same batches are compressed the way MiniPhy ships the 661k
-collection (each batch's FASTA concatenated and compressed with `xz -9`), in the same run. The
-projection for the 661k collection (about 2.6e12 bytes of FASTA) divides it by the measured
-throughput per core.
+peak memory of each job, each job on one core) are summed by step, and the same batches are
+compressed the way MiniPhy ships the 661k collection (each batch's FASTA concatenated and
+compressed with `xz -9`), in the same run. The projection for the 661k collection (about 2.6e12
+bytes of FASTA) divides it by the measured throughput per core.
 
   python3 workflow/scripts/bench.py --set NAME=DIR [--set ...] --work DIR --results results/scale
 """
@@ -232,6 +232,8 @@ def main():
     parser.add_argument("--grow", help="NAME=DIR: after the run on set NAME, add the genomes of DIR it lacks and run again")
     parser.add_argument("--runs", type=int, default=3, help="runs of the workflow from nothing on each set; the figures are the median run's")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     os.makedirs(args.work, exist_ok=True)
     started = time.perf_counter()
     results = []

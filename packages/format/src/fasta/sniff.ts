@@ -25,7 +25,7 @@ const MIN_NUCLEOTIDE_SHARE = 0.9;
 export function looksLikeNucleotide(sample: Uint8Array): boolean {
   // Every byte is counted once in a loop with no branch but the loop's, and the few header lines
   // (a '>' at a line's start) are then taken back out. Looking for each line's end first cost a
-  // call per line; this way a 64 KiB sample of a genome takes a third less time (0.12 ms against 0.19).
+  // call per line; this way a 64 KiB sample of a genome takes a third less time (0.12 ms, not 0.19).
   const length = sample.length;
   let nucleotides = 0;
   let breaks = 0;

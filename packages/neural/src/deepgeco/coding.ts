@@ -4,10 +4,10 @@
  * with P(1) = the weight of the tokens that continue with a 1 among those still possible.
  *
  * Every step from logits to the coder's 12-bit probabilities is exact on every engine: the
- * softmax uses our own exp (exact.ts, four at a time), the weights become integers, and the split of each bit is
- * an integer division. So the decoder computes the same probabilities as the encoder did from
- * the same logits, and the logits themselves come from networks that compute the same bits on
- * every engine (the Warm-Start's kernel, warmstart.ts; the Supporter).
+ * softmax uses our own exp (exact.ts, four at a time), the weights become integers, and the split
+ * of each bit is an integer division. So the decoder computes the same probabilities as the
+ * encoder did from the same logits, and the logits themselves come from networks that compute the
+ * same bits on every engine (the Warm-Start's kernel, warmstart.ts; the Supporter).
  */
 import type { BinaryDecoder, BinaryEncoder } from '@seqcoder/residual';
 import { expShifted } from '../exact.js';
