@@ -12,23 +12,19 @@ bytes. No xz and no growth step: bench.py measures those.
 import argparse
 import os
 import statistics
-import subprocess
 
-from bench import STEPS, job_figures, read_catalogue, snakemake
+from bench import STEPS, run_from_nothing
 
 
 def run(label, input_dir, work, cores, config):
-    out = os.path.join(work, "ab")
-    subprocess.run(["rm", "-rf", out], check=True)
-    wall = snakemake(label, input_dir, out, work, cores, config)
-    steps = job_figures(out)
-    catalogue = read_catalogue(out)
+    r = run_from_nothing(label, input_dir, os.path.join(work, "ab"), work, cores, config)
+    steps = r["steps"]
     return {
-        "wall": wall,
+        "wall": r["wall"],
         "steps": {s: steps[s]["coreSeconds"] for s in STEPS},
         "peak": max(v["peakRssMB"] for v in steps.values()),
-        "megabytes": catalogue["originalBytes"] / 1e6,
-        "archives": catalogue["archiveBytes"],
+        "megabytes": r["catalogue"]["originalBytes"] / 1e6,
+        "archives": r["catalogue"]["archiveBytes"],
     }
 
 

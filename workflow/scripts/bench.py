@@ -133,6 +133,15 @@ def read_catalogue(out):
     }
 
 
+def run_from_nothing(name, input_dir, out, work, cores, config):
+    """One run of the workflow into an emptied `out`: its wall seconds, its jobs' figures by step
+    (job_figures), their core-seconds in all, and what its catalogue says of the set (read_catalogue)."""
+    subprocess.run(["rm", "-rf", out], check=True)
+    wall = snakemake(name, input_dir, out, work, cores, config)
+    steps = job_figures(out)
+    return {"wall": wall, "steps": steps, "coreSeconds": sum(s["coreSeconds"] for s in steps.values()), "catalogue": read_catalogue(out)}
+
+
 def run_set(name, input_dir, work, cores, config, runs, extra_dir=None):
     out = os.path.join(work, name)
     if extra_dir:
@@ -143,15 +152,12 @@ def run_set(name, input_dir, work, cores, config, runs, extra_dir=None):
         input_dir = copy
     # each run from nothing; the figures are the run of median core-seconds (this machine's speed
     # drifts from minute to minute, and the first run of a series was often the slowest)
-    measured = []
-    for _ in range(runs):
-        subprocess.run(["rm", "-rf", out], check=True)
-        wall = snakemake(name, input_dir, out, work, cores, config)
-        steps = job_figures(out)
-        measured.append((sum(s["coreSeconds"] for s in steps.values()), wall, steps, read_catalogue(out)))
-    if len({m[3]["archiveBytes"] for m in measured}) != 1:
-        sys.exit(f"bench.py: the runs on {name} wrote archives of different sizes: {[m[3]['archiveBytes'] for m in measured]}")
-    core_seconds, wall, steps, catalogue = sorted(measured, key=lambda m: m[0])[(runs - 1) // 2]
+    measured = [run_from_nothing(name, input_dir, out, work, cores, config) for _ in range(runs)]
+    sizes = [m["catalogue"]["archiveBytes"] for m in measured]
+    if len(set(sizes)) != 1:
+        sys.exit(f"bench.py: the runs on {name} wrote archives of different sizes: {sizes}")
+    median = sorted(measured, key=lambda m: m["coreSeconds"])[(runs - 1) // 2]
+    core_seconds, wall, steps, catalogue = median["coreSeconds"], median["wall"], median["steps"], median["catalogue"]
     batches = catalogue["batches"]
     original = catalogue["originalBytes"]
     bases = catalogue["residues"]
@@ -177,9 +183,9 @@ def run_set(name, input_dir, work, cores, config, runs, extra_dir=None):
         "cores": cores,
         "steps": steps,
         "coreSeconds": round(core_seconds, 1),
-        "runsCoreSeconds": [round(m[0], 2) for m in measured],
+        "runsCoreSeconds": [round(m["coreSeconds"], 2) for m in measured],
         "mbPerSecondPerCore": round(per_core, 2),
-        "runsMbPerSecondPerCore": [round(original / m[0] / 1e6, 2) for m in measured],
+        "runsMbPerSecondPerCore": [round(original / m["coreSeconds"] / 1e6, 2) for m in measured],
         "projected661kCoreHours": round(BYTES_661K / (per_core * 1e6) / 3600, 1),
     }
 
