@@ -4,6 +4,8 @@
  * Math.exp, Math.log and the other library functions are not (an engine may differ in the last
  * bit), so what needs them is built here from the four operations.
  */
+/** ln 2, the double nearest it. */
+const LN2 = 0.6931471805599453;
 const LN2_HI = 0.6931471803691238; // ln 2 split so that n × LN2_HI is exact for |n| < 2^20
 const LN2_LO = 1.9082149292705877e-10;
 const SCALE = new DataView(new ArrayBuffer(8));
@@ -15,7 +17,7 @@ const SCALE = new DataView(new ArrayBuffer(8));
  */
 export function exp(x: number): number {
   if (x < -700) return 0;
-  const n = Math.round(x / 0.6931471805599453);
+  const n = Math.round(x / LN2);
   const r = x - n * LN2_HI - n * LN2_LO;
   let p = 1;
   for (let i = 12; i >= 1; i--) p = 1 + (p * r) / i;
@@ -41,8 +43,8 @@ export function expShifted(xs: ArrayLike<number>, shift: number, out: Float64Arr
   let i = from;
   for (; i + 3 < to; i += 4) {
     const x0 = xs[i]! - shift, x1 = xs[i + 1]! - shift, x2 = xs[i + 2]! - shift, x3 = xs[i + 3]! - shift;
-    const n0 = Math.round(x0 / 0.6931471805599453), n1 = Math.round(x1 / 0.6931471805599453);
-    const n2 = Math.round(x2 / 0.6931471805599453), n3 = Math.round(x3 / 0.6931471805599453);
+    const n0 = Math.round(x0 / LN2), n1 = Math.round(x1 / LN2);
+    const n2 = Math.round(x2 / LN2), n3 = Math.round(x3 / LN2);
     const r0 = x0 - n0 * LN2_HI - n0 * LN2_LO, r1 = x1 - n1 * LN2_HI - n1 * LN2_LO;
     const r2 = x2 - n2 * LN2_HI - n2 * LN2_LO, r3 = x3 - n3 * LN2_HI - n3 * LN2_LO;
     let p0 = 1, p1 = 1, p2 = 1, p3 = 1;
@@ -140,5 +142,5 @@ export function log2(x: number): number {
     sum += term / n;
     term *= s2;
   }
-  return exponent + (2 * sum) / 0.6931471805599453;
+  return exponent + (2 * sum) / LN2;
 }
