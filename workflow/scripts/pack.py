@@ -43,6 +43,13 @@ def fingerprint(path):
     return [os.path.getsize(path), digest.hexdigest()]
 
 
+def run(seqcoder, command, input_dir, genomes):
+    """Runs `seqcoder COMMAND` in the input folder with the genomes on its standard input, one a line
+    (--files-from -), and returns what it printed: its report. What went wrong, if anything, goes
+    to stderr, the job's log."""
+    return subprocess.run([*seqcoder, *command], input="\n".join(genomes) + "\n", text=True, cwd=input_dir, check=True, stdout=subprocess.PIPE).stdout
+
+
 def read_record(path):
     """The record of what a state archive was made from, or None when there is none to trust."""
     try:
@@ -91,18 +98,10 @@ def main():
         record = None  # another level, or an archive that is not the one recorded
     earlier = [g["genome"] for g in record["verified"]["genomes"]] if record else []
     unchanged = earlier and earlier == genomes[: len(earlier)] and all(record["stamps"].get(g) == stamps[g] for g in earlier)
-    # stdout of seqcoder is the report; stderr (what went wrong, if anything) goes to the job's log
     if unchanged:
         new = genomes[len(earlier) :]
         if new:
-            printed = subprocess.run(
-                [*seqcoder, "append", "-q", "--verify", "--json", "--level", str(args.level), "--files-from", "-", os.path.abspath(args.state)],
-                input="\n".join(new) + "\n",
-                text=True,
-                cwd=args.input,
-                check=True,
-                stdout=subprocess.PIPE,
-            ).stdout
+            printed = run(seqcoder, ["append", "-q", "--verify", "--json", "--level", str(args.level), "--files-from", "-", os.path.abspath(args.state)], args.input, new)
             verified = report(args, genomes, printed)
             archive = fingerprint(args.state)
         else:
@@ -111,14 +110,7 @@ def main():
             verified = record["verified"]
         print(f"pack.py: {os.path.basename(args.output)}: appended {len(new)} genome(s) to the {len(earlier)} it held")
     else:
-        printed = subprocess.run(
-            [*seqcoder, "compress", "-q", "-f", "--verify", "--json", "--threads", "1", "--codec", "ref", "--level", str(args.level), "--files-from", "-", "-o", os.path.abspath(args.state)],
-            input="\n".join(genomes) + "\n",
-            text=True,
-            cwd=args.input,
-            check=True,
-            stdout=subprocess.PIPE,
-        ).stdout
+        printed = run(seqcoder, ["compress", "-q", "-f", "--verify", "--json", "--threads", "1", "--codec", "ref", "--level", str(args.level), "--files-from", "-", "-o", os.path.abspath(args.state)], args.input, genomes)
         verified = report(args, genomes, printed)
         archive = fingerprint(args.state)
         print(f"pack.py: {os.path.basename(args.output)}: compressed {len(genomes)} genome(s)")
