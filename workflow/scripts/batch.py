@@ -120,12 +120,24 @@ class Batches:
         shared = Counter(chain.from_iterable(filter(None, map(self.index.get, sketch["hashes"]))))
         # the closest open batch with room; at most 32 candidates, most shared hashes first
         best = None
-        for batch, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:32]:
+        best_j = 0.0
+        hashes = sketch["hashes"]
+        for batch, count in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:32]:
             if not self.room(batch, genome):
                 continue
-            d = mash_distance(jaccard(sketch["hashes"], self.sketches[self.representative[batch]]["hashes"], size), k)
+            theirs = self.sketches[self.representative[batch]]["hashes"]
+            # The estimate shares at most `count` hashes among at least min(size, longer sketch) of
+            # the union: a candidate whose bound is below the best estimate so far cannot be
+            # closer, and is not compared (estimates are ratios of numbers up to `size`, so those
+            # that differ differ by far more than the margin, which absorbs rounding).
+            longest = min(size, max(len(hashes), len(theirs)))
+            if best is not None and count < (best_j - 1e-9) * longest:
+                continue
+            j = jaccard(hashes, theirs, size)
+            d = mash_distance(j, k)
             if d <= self.max_distance and (best is None or (d, batch) < best):
                 best = (d, batch)
+                best_j = j
         if best is None and not sketch["hashes"]:
             # no k-mer (empty or tiny file): it joins the newest batch with room, else its own
             open_batches = [b for b in self.members if self.room(b, genome)]
