@@ -2,6 +2,7 @@
 import gzip
 import os
 import re
+import shutil
 import sys
 
 # The files the workflow takes as genomes: FASTA, each optionally gzipped.
@@ -44,3 +45,15 @@ def stamp(path):
     genome changed (a list, as it comes back from JSON)."""
     info = os.stat(path)
     return [info.st_size, info.st_mtime_ns]
+
+
+def link_or_copy(state, output):
+    """Makes a job's output the file it keeps under out/state: a hard link to it (nothing written
+    again), a copy where links are not possible. Snakemake deletes the output before the job runs
+    again, which leaves the state file as it was."""
+    if os.path.lexists(output):
+        os.remove(output)
+    try:
+        os.link(state, output)
+    except OSError:
+        shutil.copyfile(state, output)

@@ -27,10 +27,9 @@ import hashlib
 import json
 import os
 import shlex
-import shutil
 import subprocess
 
-from common import read_list, stamp, stored_name, write_atomic
+from common import link_or_copy, read_list, stamp, stored_name, write_atomic
 
 
 def fingerprint(path):
@@ -117,12 +116,7 @@ def main():
     # the record last: an archive renamed without it is compressed whole next time
     write_atomic(record_path, json.dumps({"level": str(args.level), "archive": archive, "stamps": stamps, "verified": verified}))
     write_atomic(args.verified, json.dumps(verified, indent=1))
-    if os.path.lexists(args.output):
-        os.remove(args.output)
-    try:
-        os.link(args.state, args.output)
-    except OSError:
-        shutil.copyfile(args.state, args.output)
+    link_or_copy(args.state, args.output)
 
 
 if __name__ == "__main__":
