@@ -75,7 +75,7 @@ function markKmer(code: number): number {
  */
 const LONG_RUN = 1024;
 const LONG_RUN_STEP = 3;
-/** The most bases reserved at once for a group's history (its index reserves 5 bytes per 4 bases; memory is only touched where used). */
+/** The most bases reserved at once for a group's history (its index reserves 8 bytes per 4 bases; memory is only touched where used). */
 const MAX_RESERVE = 2 ** 30;
 /** Candidates tried per lookup, newest first. */
 const DEPTH = 32;
@@ -135,11 +135,14 @@ export class RefGroupEncoder {
   private literals: Uint8Array = new Uint8Array(1 << 16);
   private literalCount = 0;
   /**
-   * The index: each hash's newest entry, each entry linked to the one before it with the same hash
-   * (-1: none). An entry is a position p (a multiple of 4), plus 1 for a copy's: a copy's link is at
-   * copyLinks[p / SPARSE_STEP], a literal's at literalLinks[p / STEP]. One table of links by
-   * position / 4 for both touched 4 bytes of fresh memory for every 4 bases of the group, as much
-   * as the history itself, where copies need one per 16 (and most of a close collection is copies).
+   * The index: each hash's newest entry, each entry linked to the one before it with the same hash.
+   * Entry i is nodes[2i] (the position it indexes) and nodes[2i + 1] (the entry before it with the
+   * same hash, -1: none), in the order they were added: an entry's position and link share a cache
+   * line, and the nodes take only as much fresh memory as there are entries. Links kept in tables
+   * by position (one for copies by p / SPARSE_STEP, one for literals by p / STEP) were sparse in a
+   * close collection, where most of the group is copies and literals are few and scattered: with
+   * the workflow's huge pages, each first write there zeroed 2 MB, 8% of the time of compressing a
+   * batch of 500 genomes (ADR 0017, fifteenth addendum).
    *
    * `head` holds each newest entry plus one, so that 0 is "none" and the table starts as the fresh
    * zeroed memory it is allocated as: filling its 16 MB with -1 touched every page before the first
@@ -150,8 +153,8 @@ export class RefGroupEncoder {
   private readonly present = new Int32Array(1 << (PRESENT_BITS - 5));
   /** The marks of the k-mers whose hashes are in `batch` (index). */
   private readonly marks = new Int32Array(256);
-  private copyLinks = new Int32Array(1 << 12);
-  private literalLinks = new Int32Array(1 << 14);
+  private nodes = new Int32Array(1 << 14);
+  private nodeCount = 0;
   private readonly grammar: TokenGrammar;
   private readonly tokens: TokenModels;
   private readonly sites: Sites;
@@ -197,8 +200,9 @@ export class RefGroupEncoder {
     if (reserve > this.history.length) {
       try {
         const history = new Uint8Array(reserve);
-        this.copyLinks = new Int32Array(Math.floor(reserve / SPARSE_STEP) + 1);
-        this.literalLinks = new Int32Array(Math.floor(reserve / STEP) + 1);
+        // as many entries as a group of new material indexes (every STEP-th base); a close
+        // collection touches a small part of it
+        this.nodes = new Int32Array(2 * (Math.floor(reserve / STEP) + 1));
         this.history = history;
         this.view = new DataView(history.buffer);
       } catch {
@@ -330,15 +334,17 @@ export class RefGroupEncoder {
         }
       }
       // newest first, k-mer by k-mer from `highest` down, forward before reverse
+      const nodes = this.nodes;
       for (let i = 0; i < count && bestLen < GOOD_ENOUGH; i++) {
         const q = highest - (i >> 1);
         const s = i & 1;
         for (let depth = 0, e = heads[i]!; e >= 0 && depth < DEPTH; depth++) {
-          const p = e & ~3;
-          e = e & 1 ? this.copyLinks[p / SPARSE_STEP]! : this.literalLinks[p / STEP]!;
+          const p = nodes[2 * e]!;
+          e = nodes[2 * e + 1]!;
           const r = s === 0 ? p + (pos - q) : p + K - 1 - (pos - q);
-          // quick reject: a longer match must also match the base after the best one's end
-          if (bestLen > 0 && bestLen < n - pos) {
+          // quick reject: a longer match must also match the base after the best one's end (with
+          // none yet, the first base: most candidates of a lookup in new material fail there)
+          if (bestLen < n - pos) {
             const want = history[a + bestLen]!;
             if (s === 0 ? history[r + bestLen] !== want : r < bestLen || 3 - history[r - bestLen]! !== want) continue;
           }
@@ -498,8 +504,6 @@ export class RefGroupEncoder {
     const view = this.view;
     const step = copies ? SPARSE_STEP : STEP;
     const last = Math.min(to, this.size - K + 1);
-    if (copies) this.copyLinks = grow(this.copyLinks, Math.floor(last / SPARSE_STEP) + 1);
-    else this.literalLinks = grow(this.literalLinks, Math.floor(last / STEP) + 1);
     // Hashes first, table updates after, in batches: the updates are cache misses, and with no
     // hashing between them the processor overlaps them (twice as fast, measured).
     const hashes = this.batch;
@@ -519,18 +523,15 @@ export class RefGroupEncoder {
       const head = this.head;
       const present = this.present;
       const marks = this.marks;
-      for (let i = 0; i < m; i++) {
+      const nodes = (this.nodes = grow(this.nodes, 2 * (this.nodeCount + m)));
+      for (let i = 0, e = this.nodeCount; i < m; i++, e++) {
         present[marks[i]! >>> 5] |= 1 << marks[i]!;
-        const p = first + i * step;
         const h = hashes[i]!;
-        if (copies) {
-          this.copyLinks[p / SPARSE_STEP] = head[h]! - 1;
-          head[h] = p + 2;
-        } else {
-          this.literalLinks[p / STEP] = head[h]! - 1;
-          head[h] = p + 1;
-        }
+        nodes[2 * e] = first + i * step;
+        nodes[2 * e + 1] = head[h]! - 1;
+        head[h] = e + 1;
       }
+      this.nodeCount += m;
     }
   }
 }
