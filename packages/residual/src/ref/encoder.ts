@@ -31,8 +31,7 @@ import { AlignedRecord } from './aligned.js';
 const K = 16;
 /**
  * Every STEP-th position of literal bases is indexed, every SPARSE_STEP-th of copied ones; a match
- * of K + STEP - 1 bases against new material is always found. Positions of copies are multiples of
- * SPARSE_STEP, so their links are a table indexed by position / SPARSE_STEP (see `index`).
+ * of K + STEP - 1 bases against new material is always found.
  */
 const STEP = 4;
 const SPARSE_STEP = 16;
