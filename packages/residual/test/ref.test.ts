@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALIGNED_DIVERGENCE, RefGroupDecoder, RefGroupEncoder } from '../src/index.js';
+import { readSharedHead } from '../src/ref/shared.js';
 import { DATA, DATA_PRESENT, warnIfAbsent } from '../../../test-support/shared-data.js';
 
 /** The ACGT bases (0..3) of a FASTA file, its records one after another; other letters left out. */
@@ -150,4 +151,26 @@ describe('reading one record of a group (skipRecord)', () => {
     decoder.skipRecord(payloads[0]!, records[0]!.length);
     expect(() => decoder.record(1)).toThrow(RangeError);
   });
+});
+
+describe('the index of a large group', () => {
+  it('finds what it indexed before its head table grew', () => {
+    // 9 Mb of new material: 2.25 M entries (one every 4th base), past half of the first table's
+    // 2^22 slots, where the table grows and every entry is linked again
+    const novel = genome(9_000_000, 5);
+    const copy = novel.slice(1_000, 201_000);
+    const encoder = new RefGroupEncoder({ level: 1, capacity: novel.length + copy.length });
+    expect(encoder.indexSlots).toBe(2 ** 22);
+    encoder.encodeRecord(novel);
+    expect(encoder.indexSlots).toBe(2 ** 24);
+    encoder.encodeRecord(copy);
+    const { shared, records: payloads } = encoder.finish();
+    // the copy is found through entries made before the growth: no literal of its own
+    expect(readSharedHead(shared).literalCount).toBe(novel.length);
+    const decoder = new RefGroupDecoder(shared, novel.length + copy.length);
+    // Buffer's compare: toEqual walks 9 M elements one by one, for most of a minute
+    expect(Buffer.compare(decoder.decodeRecord(payloads[0]!, novel.length), novel)).toBe(0);
+    expect(Buffer.compare(decoder.decodeRecord(payloads[1]!, copy.length), copy)).toBe(0);
+    decoder.finish();
+  }, 30_000);
 });

@@ -49,19 +49,31 @@ const SPARSE_STEP = 16;
  * from the record sooner.
  */
 const COPY_EDGE = 16;
-const HASH_BITS = 22;
 /**
- * The k-mers in the index are also marked in a bitmap of 2^PRESENT_BITS bits (1 MB), by a second
- * hash, so that a lookup reads the table only for a k-mer that is likely there. Most lookups are
- * of k-mers that hold a new difference, which nothing earlier has: 79% of the table's entries
- * they read were empty, and a further share held other k-mers of the same hash, each a cache and
- * TLB miss in a 16 MB table where the bitmap's read is most often a hit. The parse of a batch of
- * 500 synthetic genomes, and of 50 Chlamydia, takes about 15% less time (ADR 0017).
+ * The index's head table has 2^HEAD_BITS slots (16 MB); once the index holds more entries than
+ * half of them (new material of about 8 Mb), it grows to 2^LARGE_HEAD_BITS (64 MB), its chains
+ * rebuilt as they were. With 16 MB throughout, 15 unrelated genomes (51 Mb, 8.1 M entries) walked
+ * chains that held other k-mers of the same hash, each one a cache miss at its position, and took
+ * 30-40% longer (ADR 0017, sixteenth addendum). Close collections (a batch of 500 synthetic
+ * genomes: 0.9 M entries) and the divergent drafts (1.1 M) never reach it: 64 MB of fresh memory
+ * costs them more (its first touch, 80-180 ms here) than the shorter chains save.
  */
-const PRESENT_BITS = 23;
+const HEAD_BITS = 22;
+const LARGE_HEAD_BITS = 24;
+/**
+ * The k-mers in the index are also marked in a bitmap, by a second hash, so that a lookup reads
+ * the table only for a k-mer that is likely there. Most lookups are of k-mers that hold a new
+ * difference, which nothing earlier has: 79% of the table's entries they read were empty, and a
+ * further share held other k-mers of the same hash, each a cache and TLB miss in a 16 MB table
+ * where the bitmap's read is most often a hit. The parse of a batch of 500 synthetic genomes, and
+ * of 50 Chlamydia, takes about 15% less time (ADR 0017). It has PRESENT_EXTRA_BITS more bits than
+ * the head table (1 MB, then 4 MB), so that it is as sparse in a large index.
+ */
+const PRESENT_EXTRA_BITS = 1;
 
-function markKmer(code: number): number {
-  return Math.imul(code, 0x85ebca6b) >>> (32 - PRESENT_BITS);
+/** The bit of a k-mer in a bitmap of 2^(32 - shift) bits. */
+function markKmer(code: number, shift: number): number {
+  return Math.imul(code, 0x85ebca6b) >>> shift;
 }
 /**
  * Deep in a run of new bases (LONG_RUN since the last match), the parse looks up every
@@ -93,8 +105,9 @@ const GOOD_ENOUGH = 1 << 12;
  */
 export const ALIGNED_DIVERGENCE = 0.005;
 
-function hashKmer(code: number): number {
-  return Math.imul(code, 0x9e3779b1) >>> (32 - HASH_BITS);
+/** The slot of a k-mer in a head table of 2^(32 - shift) slots. */
+function hashKmer(code: number, shift: number): number {
+  return Math.imul(code, 0x9e3779b1) >>> shift;
 }
 
 export interface RefOptions {
@@ -144,12 +157,15 @@ export class RefGroupEncoder {
    * batch of 500 genomes (ADR 0017, fifteenth addendum).
    *
    * `head` holds each newest entry plus one, so that 0 is "none" and the table starts as the fresh
-   * zeroed memory it is allocated as: filling its 16 MB with -1 touched every page before the first
+   * zeroed memory it is allocated as: filling 16 MB with -1 touched every page before the first
    * record, which took 12 ms of a workflow job that compresses a small batch (288 -> 276 ms).
+   * It grows once, with the entries (HEAD_BITS); `headShift` is 32 minus its bits.
    */
-  private readonly head = new Int32Array(1 << HASH_BITS);
+  private head = new Int32Array(1 << HEAD_BITS);
+  private headShift = 32 - HEAD_BITS;
   /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
-  private readonly present = new Int32Array(1 << (PRESENT_BITS - 5));
+  private present = new Int32Array(1 << (HEAD_BITS + PRESENT_EXTRA_BITS - 5));
+  private presentShift = 32 - (HEAD_BITS + PRESENT_EXTRA_BITS);
   /** The marks of the k-mers whose hashes are in `batch` (index). */
   private readonly marks = new Int32Array(256);
   private nodes = new Int32Array(1 << 14);
@@ -320,12 +336,14 @@ export class RefGroupEncoder {
         // before any is followed: the reads are cache misses, which the processor overlaps only
         // when nothing between them waits on one. Each k-mer is the next one shifted by a base.
         const head = this.head;
+        const shift = this.headShift;
         const present = this.present;
+        const presentShift = this.presentShift;
         for (let q = highest; ; q--) {
-          const mf = markKmer(f);
-          const mc = markKmer(c);
-          heads[count++] = (present[mf >>> 5]! >>> mf) & 1 ? head[hashKmer(f)]! - 1 : -1;
-          heads[count++] = (present[mc >>> 5]! >>> mc) & 1 ? head[hashKmer(c)]! - 1 : -1;
+          const mf = markKmer(f, presentShift);
+          const mc = markKmer(c, presentShift);
+          heads[count++] = (present[mf >>> 5]! >>> mf) & 1 ? head[hashKmer(f, shift)]! - 1 : -1;
+          heads[count++] = (present[mc >>> 5]! >>> mc) & 1 ? head[hashKmer(c, shift)]! - 1 : -1;
           if (q === lowest) break;
           const x = history[base + q - 1]!;
           f = (x << 30) | (f >>> 2);
@@ -417,6 +435,11 @@ export class RefGroupEncoder {
     this.payloads.push(io.coder.finishShort().slice());
   }
 
+  /** Slots of the index's head table now (HEAD_BITS): for tests. */
+  get indexSlots(): number {
+    return this.head.length;
+  }
+
   /** Whether finish() codes the group aligned (ALIGNED_DIVERGENCE); known once every record is in. */
   get aligned(): boolean {
     return this.alignedModel !== undefined && this.alignedBases > 0 && this.differing >= ALIGNED_DIVERGENCE * this.alignedBases;
@@ -500,7 +523,6 @@ export class RefGroupEncoder {
    * source, and inserting into the table is the parse's largest cost (a cache miss each).
    */
   private index(from: number, to: number, copies: boolean): void {
-    const view = this.view;
     const step = copies ? SPARSE_STEP : STEP;
     const last = Math.min(to, this.size - K + 1);
     // Hashes first, table updates after, in batches: the updates are cache misses, and with no
@@ -509,15 +531,9 @@ export class RefGroupEncoder {
     for (let first = Math.ceil(from / step) * step; first < last; first += step * hashes.length) {
       let m = 0;
       for (let p = first; p < last && m < hashes.length; p += step) {
-        // int32 codes (no `>>> 0`), so that V8 keeps them as small integers; four symbols per
-        // word read (twice as fast as byte by byte, measured)
-        let code = 0;
-        for (let j = 0; j < K; j += 4) {
-          const w = view.getUint32(p + j, true);
-          code = (code << 8) | ((w & 3) << 6) | ((w >> 4) & 0x30) | ((w >> 14) & 0x0c) | ((w >>> 24) & 3);
-        }
-        this.marks[m] = markKmer(code);
-        hashes[m++] = hashKmer(code);
+        const code = this.kmerCode(p);
+        this.marks[m] = markKmer(code, this.presentShift);
+        hashes[m++] = hashKmer(code, this.headShift);
       }
       const head = this.head;
       const present = this.present;
@@ -531,6 +547,53 @@ export class RefGroupEncoder {
         head[h] = e + 1;
       }
       this.nodeCount += m;
+      if (2 * this.nodeCount > head.length && this.headShift > 32 - LARGE_HEAD_BITS) this.growHead();
     }
+  }
+
+  /** The 2-bit code of the k-mer at history position `p`, the first base most significant. */
+  private kmerCode(p: number): number {
+    // int32 codes (no `>>> 0`), so that V8 keeps them as small integers; four symbols per word
+    // read (twice as fast as byte by byte, measured)
+    const view = this.view;
+    let code = 0;
+    for (let j = 0; j < K; j += 4) {
+      const w = view.getUint32(p + j, true);
+      code = (code << 8) | ((w & 3) << 6) | ((w >> 4) & 0x30) | ((w >> 14) & 0x0c) | ((w >>> 24) & 3);
+    }
+    return code;
+  }
+
+  /**
+   * The large head table and its bitmap (HEAD_BITS): every entry is linked again, oldest first, so
+   * that each chain is what the large table would have held from the start, newest first.
+   */
+  private growHead(): void {
+    const bits = LARGE_HEAD_BITS;
+    const head = new Int32Array(1 << bits);
+    const present = new Int32Array(1 << (bits + PRESENT_EXTRA_BITS - 5));
+    const shift = 32 - bits;
+    const presentShift = 32 - (bits + PRESENT_EXTRA_BITS);
+    const nodes = this.nodes;
+    const hashes = this.batch;
+    const marks = this.marks;
+    // hashes first, then the tables' updates (cache misses), in batches, as index() does
+    for (let first = 0; first < this.nodeCount; first += hashes.length) {
+      const m = Math.min(hashes.length, this.nodeCount - first);
+      for (let i = 0; i < m; i++) {
+        const code = this.kmerCode(nodes[2 * (first + i)]!);
+        hashes[i] = hashKmer(code, shift);
+        marks[i] = markKmer(code, presentShift);
+      }
+      for (let i = 0, e = first; i < m; i++, e++) {
+        present[marks[i]! >>> 5] |= 1 << marks[i]!;
+        nodes[2 * e + 1] = head[hashes[i]!]! - 1;
+        head[hashes[i]!] = e + 1;
+      }
+    }
+    this.head = head;
+    this.headShift = shift;
+    this.present = present;
+    this.presentShift = presentShift;
   }
 }
