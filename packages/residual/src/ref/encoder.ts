@@ -54,7 +54,7 @@ const COPY_EDGE = 16;
  * half of them (new material of about 8 Mb), it grows to 2^LARGE_HEAD_BITS (64 MB), its chains
  * rebuilt as they were. With 16 MB throughout, 15 unrelated genomes (51 Mb, 8.1 M entries) walked
  * chains that held other k-mers of the same hash, each one a cache miss at its position, and took
- * 30-40% longer (ADR 0017, sixteenth addendum). Close collections (a batch of 500 synthetic
+ * about 1.5 times as long (ADR 0017, sixteenth addendum). Close collections (a batch of 500 synthetic
  * genomes: 0.9 M entries) and the divergent drafts (1.1 M) never reach it: 64 MB of fresh memory
  * costs them more (its first touch, 80-180 ms here) than the shorter chains save.
  */
