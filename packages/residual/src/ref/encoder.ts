@@ -163,6 +163,8 @@ export class RefGroupEncoder {
    */
   private head = new Int32Array(1 << HEAD_BITS);
   private headShift = 32 - HEAD_BITS;
+  /** Whether the head table may still grow: not once it has, nor once memory for it was refused. */
+  private mayGrow = true;
   /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
   private present = new Int32Array(1 << (HEAD_BITS + PRESENT_EXTRA_BITS - 5));
   private presentShift = 32 - (HEAD_BITS + PRESENT_EXTRA_BITS);
@@ -547,7 +549,7 @@ export class RefGroupEncoder {
         head[h] = e + 1;
       }
       this.nodeCount += m;
-      if (2 * this.nodeCount > head.length && this.headShift > 32 - LARGE_HEAD_BITS) this.growHead();
+      if (2 * this.nodeCount > head.length && this.mayGrow) this.growHead();
     }
   }
 
@@ -569,9 +571,16 @@ export class RefGroupEncoder {
    * that each chain is what the large table would have held from the start, newest first.
    */
   private growHead(): void {
+    this.mayGrow = false;
     const bits = LARGE_HEAD_BITS;
-    const head = new Int32Array(1 << bits);
-    const present = new Int32Array(1 << (bits + PRESENT_EXTRA_BITS - 5));
+    let head = new Int32Array(0);
+    let present = head;
+    try {
+      head = new Int32Array(1 << bits);
+      present = new Int32Array(1 << (bits + PRESENT_EXTRA_BITS - 5));
+    } catch {
+      return; // no room (a small machine, a browser): the first table serves, more slowly
+    }
     const shift = 32 - bits;
     const presentShift = 32 - (bits + PRESENT_EXTRA_BITS);
     const nodes = this.nodes;
