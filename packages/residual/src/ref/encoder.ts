@@ -579,7 +579,10 @@ export class RefGroupEncoder {
       head = new Int32Array(1 << bits);
       present = new Int32Array(1 << (bits + PRESENT_EXTRA_BITS - 5));
     } catch {
-      return; // no room (a small machine, a browser): the first table serves, more slowly
+      // No room (a small machine, a browser): the first table serves, more slowly. Its chains hold
+      // more k-mers of other hashes, which can change the parse where DEPTH cuts a chain short
+      // (no byte changed with tables of 2^18 to 2^24 slots on the sets of ADR 0017's sixteenth addendum).
+      return;
     }
     const shift = 32 - bits;
     const presentShift = 32 - (bits + PRESENT_EXTRA_BITS);
