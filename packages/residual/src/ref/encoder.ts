@@ -168,7 +168,7 @@ export class RefGroupEncoder {
   /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
   private present = new Int32Array(1 << (HEAD_BITS + PRESENT_EXTRA_BITS - 5));
   private presentShift = 32 - (HEAD_BITS + PRESENT_EXTRA_BITS);
-  /** The marks of the k-mers whose hashes are in `batch` (index). */
+  /** The marks of the k-mers whose hashes are in `batch` (link). */
   private readonly marks = new Int32Array(256);
   private nodes = new Int32Array(1 << 14);
   private nodeCount = 0;
@@ -527,29 +527,37 @@ export class RefGroupEncoder {
   private index(from: number, to: number, copies: boolean): void {
     const step = copies ? SPARSE_STEP : STEP;
     const last = Math.min(to, this.size - K + 1);
-    // Hashes first, table updates after, in batches: the updates are cache misses, and with no
-    // hashing between them the processor overlaps them (twice as fast, measured).
+    const batch = this.batch.length;
+    for (let first = Math.ceil(from / step) * step; first < last; first += step * batch) {
+      const e = this.nodeCount;
+      const m = Math.min(batch, Math.ceil((last - first) / step));
+      const nodes = (this.nodes = grow(this.nodes, 2 * (e + m)));
+      for (let i = 0; i < m; i++) nodes[2 * (e + i)] = first + i * step;
+      this.link(e, m, this.head, this.headShift, this.present, this.presentShift);
+      this.nodeCount = e + m;
+      if (2 * this.nodeCount > this.head.length && this.mayGrow) this.growHead();
+    }
+  }
+
+  /**
+   * Links entries e..e+m-1 (m at most a batch; their positions are in `nodes`) into a head table
+   * and its bitmap, each after the newest entry of its hash. Hashes first, the tables' updates
+   * after: the updates are cache misses, and with no hashing between them the processor overlaps
+   * them (twice as fast, measured).
+   */
+  private link(e: number, m: number, head: Int32Array, shift: number, present: Int32Array, presentShift: number): void {
+    const nodes = this.nodes;
     const hashes = this.batch;
-    for (let first = Math.ceil(from / step) * step; first < last; first += step * hashes.length) {
-      let m = 0;
-      for (let p = first; p < last && m < hashes.length; p += step) {
-        const code = this.kmerCode(p);
-        this.marks[m] = markKmer(code, this.presentShift);
-        hashes[m++] = hashKmer(code, this.headShift);
-      }
-      const head = this.head;
-      const present = this.present;
-      const marks = this.marks;
-      const nodes = (this.nodes = grow(this.nodes, 2 * (this.nodeCount + m)));
-      for (let i = 0, e = this.nodeCount; i < m; i++, e++) {
-        present[marks[i]! >>> 5] |= 1 << marks[i]!;
-        const h = hashes[i]!;
-        nodes[2 * e] = first + i * step;
-        nodes[2 * e + 1] = head[h]! - 1;
-        head[h] = e + 1;
-      }
-      this.nodeCount += m;
-      if (2 * this.nodeCount > head.length && this.mayGrow) this.growHead();
+    const marks = this.marks;
+    for (let i = 0; i < m; i++) {
+      const code = this.kmerCode(nodes[2 * (e + i)]!);
+      hashes[i] = hashKmer(code, shift);
+      marks[i] = markKmer(code, presentShift);
+    }
+    for (let i = 0; i < m; i++) {
+      present[marks[i]! >>> 5] |= 1 << marks[i]!;
+      nodes[2 * (e + i) + 1] = head[hashes[i]!]! - 1;
+      head[hashes[i]!] = e + i + 1;
     }
   }
 
@@ -586,23 +594,8 @@ export class RefGroupEncoder {
     }
     const shift = 32 - bits;
     const presentShift = 32 - (bits + PRESENT_EXTRA_BITS);
-    const nodes = this.nodes;
-    const hashes = this.batch;
-    const marks = this.marks;
-    // hashes first, then the tables' updates (cache misses), in batches, as index() does
-    for (let first = 0; first < this.nodeCount; first += hashes.length) {
-      const m = Math.min(hashes.length, this.nodeCount - first);
-      for (let i = 0; i < m; i++) {
-        const code = this.kmerCode(nodes[2 * (first + i)]!);
-        hashes[i] = hashKmer(code, shift);
-        marks[i] = markKmer(code, presentShift);
-      }
-      for (let i = 0, e = first; i < m; i++, e++) {
-        present[marks[i]! >>> 5] |= 1 << marks[i]!;
-        nodes[2 * e + 1] = head[hashes[i]!]! - 1;
-        head[hashes[i]!] = e + 1;
-      }
-    }
+    const batch = this.batch.length;
+    for (let e = 0; e < this.nodeCount; e += batch) this.link(e, Math.min(batch, this.nodeCount - e), head, shift, present, presentShift);
     this.head = head;
     this.headShift = shift;
     this.present = present;
