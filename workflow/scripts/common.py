@@ -3,6 +3,7 @@ import gzip
 import os
 import re
 import shutil
+import subprocess
 import sys
 
 # The files the workflow takes as genomes: FASTA, each optionally gzipped.
@@ -57,3 +58,10 @@ def link_or_copy(state, output):
         os.link(state, output)
     except OSError:
         shutil.copyfile(state, output)
+
+
+def run(seqcoder, command, input_dir, genomes):
+    """Runs `seqcoder COMMAND` (seqcoder: the command as a list) in the input folder with the
+    genomes on its standard input, one a line (--files-from -), and returns what it printed. What
+    went wrong, if anything, goes to stderr, the job's log."""
+    return subprocess.run([*seqcoder, *command], input="\n".join(genomes) + "\n", text=True, cwd=input_dir, check=True, stdout=subprocess.PIPE).stdout

@@ -27,9 +27,8 @@ import hashlib
 import json
 import os
 import shlex
-import subprocess
 
-from common import link_or_copy, read_list, stamp, stored_name, write_atomic
+from common import link_or_copy, read_list, run, stamp, stored_name, write_atomic
 
 
 def fingerprint(path):
@@ -40,13 +39,6 @@ def fingerprint(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return [os.path.getsize(path), digest.hexdigest()]
-
-
-def run(seqcoder, command, input_dir, genomes):
-    """Runs `seqcoder COMMAND` in the input folder with the genomes on its standard input, one a line
-    (--files-from -), and returns what it printed: its report. What went wrong, if anything, goes
-    to stderr, the job's log."""
-    return subprocess.run([*seqcoder, *command], input="\n".join(genomes) + "\n", text=True, cwd=input_dir, check=True, stdout=subprocess.PIPE).stdout
 
 
 def read_record(path):

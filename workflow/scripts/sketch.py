@@ -12,10 +12,9 @@ import argparse
 import json
 import os
 import shlex
-import subprocess
 import tempfile
 
-from common import link_or_copy, read_list, stamp, write_atomic
+from common import link_or_copy, read_list, run, stamp, write_atomic
 
 
 def head(line):
@@ -64,13 +63,7 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=os.path.dirname(os.path.abspath(args.output)), delete=False) as out:
             fresh_path = out.name
         try:
-            subprocess.run(
-                [*shlex.split(args.seqcoder), "sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path],
-                input="\n".join(todo) + "\n",
-                text=True,
-                cwd=args.input,
-                check=True,
-            )
+            run(shlex.split(args.seqcoder), ["sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path], args.input, todo)
             with open(fresh_path, encoding="utf-8") as f:
                 for line in f:
                     name = head(line)["name"]
