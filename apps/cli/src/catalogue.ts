@@ -4,7 +4,9 @@
  * `catalogue.json` hold the same; archive paths in them are relative to the catalogue's folder.
  * `seqcoder get` and `seqcoder decompress` take either in place of an archive.
  */
+import { createReadStream } from 'node:fs';
 import { open as openFile, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { dirname, resolve } from 'node:path';
 import { CliError, Exit } from './errors.js';
 
@@ -48,27 +50,87 @@ function bad(path: string, why: string): CliError {
   return new CliError(`${path}: not a readable seqcoder catalogue (${why})`, Exit.damaged);
 }
 
-function parseTsv(path: string, text: string): CatalogueGenome[] {
-  const lines = text.split('\n').filter((line) => line !== '');
-  const version = Number(lines[0]!.slice(TSV_MAGIC.length));
-  if (version !== VERSION) throw new CliError(`${path}: catalogue version ${lines[0]!.slice(TSV_MAGIC.length)}; this seqcoder reads version ${VERSION}`, Exit.unsupported);
-  if (lines[1] !== COLUMNS.join('\t')) throw bad(path, 'unexpected columns');
-  const genomes = new Map<string, CatalogueGenome>();
-  for (const [i, line] of lines.slice(2).entries()) {
-    const f = line.split('\t');
-    if (f.length !== COLUMNS.length) throw bad(path, `line ${i + 3} has ${f.length} fields`);
-    const [genome, batch, archive, stored, bytes, sha256, record, name, length] = f as [string, string, string, string, string, string, string, string, string];
-    let entry = genomes.get(genome);
-    if (!entry) {
-      entry = { genome, batch, archive, stored, bytes: Number(bytes), sha256, records: [] };
-      genomes.set(genome, entry);
-    }
-    if (record !== '') entry.records.push({ name, length: Number(length) });
-  }
-  return [...genomes.values()];
+/**
+ * What to keep of a catalogue while reading it: a large run's catalogue (the 661k collection's
+ * draft assemblies have about 80 million records) does not fit in memory whole, nor its file in
+ * one string. `names`: only the genomes that one of these names may mean (see Catalogue.genome and
+ * .record), all when absent; `records: false`: the genomes without their records.
+ */
+export interface CatalogueSelection {
+  names?: ReadonlySet<string>;
+  records?: boolean;
 }
 
-function parseJson(path: string, text: string): CatalogueGenome[] {
+/** The names a genome is looked up by: its path, its stored name, and its file name with or without the extension. */
+function genomeKeys(g: { genome: string; stored: string }): string[] {
+  const base = g.stored.slice(g.stored.lastIndexOf('/') + 1);
+  return [g.genome, g.stored, base, base.replace(/\.(fa|fasta|fna|fas|ffn|frn)$/i, '')];
+}
+
+/** The names a record is looked up by: its whole header and its first word. */
+function recordKeys(r: CatalogueRecord): string[] {
+  return [r.name, r.name.split(/\s/, 1)[0]!];
+}
+
+function selected(g: CatalogueGenome, selection: CatalogueSelection): boolean {
+  const names = selection.names;
+  return !names || genomeKeys(g).some((k) => names.has(k)) || g.records.some((r) => recordKeys(r).some((k) => names.has(k)));
+}
+
+function keep(g: CatalogueGenome, selection: CatalogueSelection): CatalogueGenome | undefined {
+  if (!selected(g, selection)) return undefined;
+  return selection.records === false ? { ...g, records: [] } : g;
+}
+
+/** The TSV, read line by line: a genome's rows are together (the workflow writes them so, in name order). */
+async function readTsv(path: string, selection: CatalogueSelection): Promise<CatalogueGenome[]> {
+  const kept: CatalogueGenome[] = [];
+  const finished = new Set<string>();
+  let current: CatalogueGenome | undefined;
+  const finish = () => {
+    if (!current) return;
+    finished.add(current.genome);
+    const g = keep(current, selection);
+    if (g) kept.push(g);
+  };
+  let n = 0;
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    n++;
+    if (n === 1) {
+      const version = Number(line.slice(TSV_MAGIC.length));
+      if (version !== VERSION) throw new CliError(`${path}: catalogue version ${line.slice(TSV_MAGIC.length)}; this seqcoder reads version ${VERSION}`, Exit.unsupported);
+      continue;
+    }
+    if (n === 2) {
+      if (line !== COLUMNS.join('\t')) throw bad(path, 'unexpected columns');
+      continue;
+    }
+    if (line === '') continue;
+    const f = line.split('\t');
+    if (f.length !== COLUMNS.length) throw bad(path, `line ${n} has ${f.length} fields`);
+    const [genome, batch, archive, stored, bytes, sha256, record, name, length] = f as [string, string, string, string, string, string, string, string, string];
+    if (current?.genome !== genome) {
+      finish();
+      if (finished.has(genome)) throw bad(path, `the rows of ${genome} are not together (line ${n})`);
+      current = { genome, batch, archive, stored, bytes: Number(bytes), sha256, records: [] };
+    }
+    if (record !== '') current.records.push({ name, length: Number(length) });
+  }
+  finish();
+  if (n < 2) throw bad(path, 'no header');
+  return kept;
+}
+
+async function readJson(path: string, selection: CatalogueSelection): Promise<CatalogueGenome[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    // V8's longest string is about 512 MB: a JSON catalogue larger than that is read through its TSV
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_STRING_TOO_LONG') throw e;
+    throw new CliError(`${path}: too large to read as one JSON document; give the catalogue.tsv beside it`, Exit.usage);
+  }
   let doc: { version?: unknown; genomes?: CatalogueGenome[] };
   try {
     doc = JSON.parse(text);
@@ -77,7 +139,7 @@ function parseJson(path: string, text: string): CatalogueGenome[] {
   }
   if (doc.version !== VERSION) throw new CliError(`${path}: catalogue version ${String(doc.version)}; this seqcoder reads version ${VERSION}`, Exit.unsupported);
   if (!Array.isArray(doc.genomes)) throw bad(path, 'no genomes');
-  return doc.genomes;
+  return doc.genomes.flatMap((g) => keep(g, selection) ?? []);
 }
 
 /** The genomes of a catalogue, and look-ups by the names a user would type. */
@@ -95,18 +157,25 @@ export class Catalogue {
       else if (!list.includes(value)) list.push(value);
     };
     for (const g of genomes) {
-      const base = g.stored.slice(g.stored.lastIndexOf('/') + 1);
-      for (const key of [g.genome, g.stored, base, base.replace(/\.(fa|fasta|fna|fas|ffn|frn)$/i, '')]) add(this.byName, key, g);
+      for (const key of genomeKeys(g)) add(this.byName, key, g);
       g.records.forEach((r, record) => {
-        add(this.recordsByName, r.name, { genome: g, record });
-        add(this.recordsByName, r.name.split(/\s/, 1)[0]!, { genome: g, record });
+        // one entry under both keys: a header of one word is its own first word
+        const entry = { genome: g, record };
+        for (const key of recordKeys(r)) add(this.recordsByName, key, entry);
       });
     }
   }
 
-  static async read(path: string): Promise<Catalogue> {
-    const text = await readFile(path, 'utf8');
-    const genomes = text.startsWith(TSV_MAGIC) ? parseTsv(path, text) : parseJson(path, text);
+  /** Reads a catalogue (TSV or JSON, by its first bytes), keeping what `selection` asks for. */
+  static async read(path: string, selection: CatalogueSelection = {}): Promise<Catalogue> {
+    const head = Buffer.alloc(TSV_MAGIC.length);
+    const handle = await openFile(path, 'r');
+    try {
+      await handle.read(head, 0, head.length, 0);
+    } finally {
+      await handle.close();
+    }
+    const genomes = head.toString('utf8') === TSV_MAGIC ? await readTsv(path, selection) : await readJson(path, selection);
     const folder = dirname(resolve(path));
     return new Catalogue(path, genomes.map((g) => ({ ...g, archive: resolve(folder, g.archive) })));
   }
@@ -127,7 +196,9 @@ export class Catalogue {
   record(name: string): { genome: CatalogueGenome; record: number } | undefined {
     const found = this.recordsByName.get(name);
     if (found && found.length > 1) {
-      throw new CliError(`${name}: a record of several genomes (${found.map((f) => f.genome.genome).join(', ')}); name the genome instead`, Exit.usage);
+      const genomes = [...new Set(found.map((f) => f.genome.genome))];
+      if (genomes.length === 1) throw new CliError(`${name}: ${found.length} records of ${genomes[0]} have this name`, Exit.usage);
+      throw new CliError(`${name}: a record of several genomes (${genomes.join(', ')}); name the genome instead`, Exit.usage);
     }
     return found?.[0];
   }

@@ -54,15 +54,37 @@ describe('catalogues', () => {
     setUp(dir);
     expect(runCli(dir, ['get', 'out/catalogue.tsv', 'sub/b.fa']).stdout.toString()).toBe(GENOMES['sub/b.fa']);
     expect(runCli(dir, ['get', 'out/catalogue.tsv', 'a']).stdout.toString()).toBe(GENOMES['a.fa']);
-    const regions = runCli(dir, ['get', 'out/catalogue.tsv', 'b2:3-10', 'a.fa:2-4', 'c.fa.gz:1-4']);
+    const regions = runCli(dir, ['get', 'out/catalogue.tsv', 'b2:3-10', 'a.fa:2-4', 'c.fa.gz:1-4', 'c1:5-8']);
     expect(regions.code, regions.stderr).toBe(0);
-    expect(regions.stdout.toString()).toBe('>b2:3-10\nGTNNNNac\n>a.fa:2-4\nCGT\n>c.fa.gz:1-4\nTTTT\n');
+    // c1, a header of one word, is its own first word: one record, not two of the same name
+    expect(regions.stdout.toString()).toBe('>b2:3-10\nGTNNNNac\n>a.fa:2-4\nCGT\n>c.fa.gz:1-4\nTTTT\n>c1:5-8\nGGGG\n');
     const several = runCli(dir, ['get', 'out/catalogue.tsv', 'sub/b.fa:1-5']);
     expect(several).toMatchObject({ code: 2, stderr: expect.stringMatching(/has 2 records \(b1, b2\): name the record/) });
     const missing = runCli(dir, ['get', 'out/catalogue.tsv', 'zz:1-5', 'a1:1-2']);
     expect(missing.code).toBe(1);
     expect(missing.stdout.toString()).toBe('>a1:1-2\nAC\n');
     expect(missing.stderr).toMatch(/1 of 2 region\(s\) name no genome or record/);
+  });
+
+  it('reads the JSON catalogue as the TSV, and refuses a TSV whose rows of a genome are apart', () => {
+    const dir = folders.current();
+    setUp(dir);
+    const tsv = readFileSync(join(dir, 'out', 'catalogue.tsv'), 'utf8').trim().split('\n');
+    const genomes = Object.entries(GENOMES).map(([name, text]) => {
+      const genome = name === 'c.fa' ? 'c.fa.gz' : name;
+      const rows = tsv.slice(2).map((row) => row.split('\t')).filter((f) => f[0] === genome);
+      const records = rows.map((f) => ({ name: f[7], length: Number(f[8]) }));
+      return { genome, batch: 'b000001', archive: 'archives/b000001.seqc', stored: name, bytes: Buffer.byteLength(text), sha256: rows[0]![5], records };
+    });
+    writeFileSync(join(dir, 'out', 'catalogue.json'), JSON.stringify({ format: 'seqcoder catalogue', version: 1, input: '/in', batches: [], genomes }, null, 1));
+    const r = runCli(dir, ['get', 'out/catalogue.json', 'b1:1-3', 'c.fa']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.toString()).toBe('>b1:1-3\nGGG\n' + GENOMES['c.fa']);
+    expect(runCli(dir, ['decompress', 'out/catalogue.json', '-C', 'restored'])).toMatchObject({ code: 0, stderr: expect.stringMatching(/3 genome\(s\) from 1 archive\(s\)/) });
+    // b.fa's second row moved after c.fa's
+    const apart = [...tsv.slice(0, 3), tsv[4]!, tsv[5]!, tsv[3]!, ...tsv.slice(6)];
+    writeFileSync(join(dir, 'out', 'apart.tsv'), apart.join('\n') + '\n');
+    expect(runCli(dir, ['get', 'out/apart.tsv', 'a'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/the rows of sub\/b\.fa are not together \(line 6\)/) });
   });
 
   it('refuses a catalogue without -C, a genome that does not match, and a newer version', () => {

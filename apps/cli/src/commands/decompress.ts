@@ -97,7 +97,8 @@ async function restoreCatalogue(path: string, flags: DecompressFlags, options: D
   if (flags.directory === undefined) throw new CliError(`${path}: a catalogue is restored into a folder: name it with -C DIR`, Exit.usage);
   if (flags.output || flags.stdout) throw new CliError('-C extracts the files of an archive: it goes with neither -o nor -c', Exit.usage);
   if (flags.rm) throw new CliError('--rm does not apply to a catalogue (its archives stay)', Exit.usage);
-  const catalogue = await forInput(path, () => Catalogue.read(path));
+  // every genome, without its records (a large run's catalogue holds tens of millions)
+  const catalogue = await forInput(path, () => Catalogue.read(path, { records: false }));
   for (const archive of catalogue.archives) {
     await extract(await openInput(archive), flags.directory, { ...flags, quiet: true }, options);
   }

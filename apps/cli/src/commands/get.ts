@@ -217,7 +217,9 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
  */
 async function catalogueGet(path: string, regionTexts: string[], bed: Region[], width: number, flags: GetFlags): Promise<void> {
   if (flags.file !== undefined) throw new CliError('get: --file names a file of an archive; with a catalogue, name the genome instead', Exit.usage);
-  const catalogue = await forInput(path, () => Catalogue.read(path));
+  // only the genomes these names may mean are kept: a large run's catalogue does not fit in memory
+  const names = new Set([...regionTexts.flatMap((text) => [text, regionName(text)]), ...bed.map((region) => region.name)]);
+  const catalogue = await forInput(path, () => Catalogue.read(path, { names }));
   const archives = new Map<string, { archive: Archive; reader: RegionReader }>();
   const openOnce = async (file: string) => {
     let entry = archives.get(file);
@@ -259,6 +261,15 @@ async function catalogueGet(path: string, regionTexts: string[], bed: Region[], 
     if (missing > 0) throw new CliError(`${path}: ${missing} of ${regions.length} region(s) name no genome or record`, Exit.io);
   } finally {
     for (const { archive } of archives.values()) await archive.close();
+  }
+}
+
+/** The record name a region's text names, or the text itself where it is no region (its error comes later, if at all). */
+function regionName(text: string): string {
+  try {
+    return parseRegion(text).name;
+  } catch {
+    return text;
   }
 }
 
