@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the catalogue of a run (the catalogue step) from the verify step's files: one row per
-record in catalogue.tsv, and the same as catalogue.json. Archive paths are relative to the
-catalogue's folder, so the output folder can be moved as a whole; `seqcoder get` and
-`seqcoder decompress` read either file.
+"""Writes the catalogue of a run (the catalogue step) from the verify step's files of the batches in
+the batch step's table: one row per record in catalogue.tsv, and the same as catalogue.json, both
+in genome order. Archive paths are relative to the catalogue's folder, so the output folder can be
+moved as a whole; `seqcoder get` and `seqcoder decompress` read either file (a large run's through
+its TSV, which they read line by line).
+
+Both files are written as they are read, never held whole: the genomes are sorted in runs of at
+most RUN_RECORDS records, kept in files when there are several, then merged.
 
 catalogue.tsv starts with a comment line `# seqcoder catalogue 1`, then a header line and one row
 per record (a genome without records, such as an empty file, has one row with empty record
@@ -19,13 +23,20 @@ fields):
   length   the record's residues
 """
 import argparse
+import contextlib
+import heapq
 import json
 import os
+import tempfile
 
-from common import write_atomic
+from common import atomic_writer
 
 FORMAT = 1
 COLUMNS = ["genome", "batch", "archive", "stored", "bytes", "sha256", "record", "name", "length"]
+# Genomes are sorted in memory in runs of at most this many records (about 0.5 GB of rows a run);
+# a larger catalogue is sorted in runs kept in files, then merged (a run of the 661k collection's
+# draft assemblies, about 100 records a genome, holds 80 million: the whole would not fit in memory)
+RUN_RECORDS = 1_000_000
 
 
 def clean(text):
@@ -33,41 +44,83 @@ def clean(text):
     return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("verified", nargs="+", help="the verify step's JSON files")
-    parser.add_argument("--input", required=True)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
+def verified_files(table, out):
+    """The verify step's files of the batches in the batch step's table, in batch order (the list
+    is not passed on the command line: a shell command of a few thousand paths is longer than
+    Linux allows one argument to be, 128 KB)."""
+    with open(table, encoding="utf-8") as f:
+        next(f)
+        batches = sorted({line.rstrip("\n").split("\t")[1] for line in f if line.strip()})
+    return [os.path.join(out, "archives", f"{b}.verified.json") for b in batches]
 
-    batches = []
-    genomes = []
-    for path in sorted(args.verified):
+
+def rendered(g, batch, archive):
+    """A genome's rows of catalogue.tsv and its entry of catalogue.json (as json.dumps of the whole
+    document with indent=1 writes it, two levels deep)."""
+    common = [g["genome"], batch, archive, g["stored"], str(g["bytes"]), g["sha256"]]
+    rows = "".join("\t".join(common + [str(i), clean(r["name"]), str(r["length"])]) + "\n" for i, r in enumerate(g["records"]))
+    entry = {"genome": g["genome"], "batch": batch, "archive": archive, "stored": g["stored"], "bytes": g["bytes"], "sha256": g["sha256"], "records": g["records"]}
+    text = json.dumps(entry, indent=1).replace("\n", "\n  ")
+    return g["genome"], rows or "\t".join(common + ["", "", ""]) + "\n", "  " + text
+
+
+def sorted_genomes(paths, batches, scratch, files):
+    """Every genome's (name, rows, entry), in name order, reading each verified file once; `batches`
+    gets each archive's summary. Holds at most RUN_RECORDS records' text in memory; the runs it
+    merges from files are opened in `files` (an ExitStack)."""
+    runs = []
+    run = []
+    records = 0
+
+    def spill():
+        run.sort()
+        path = os.path.join(scratch, f"{len(runs)}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(item) + "\n" for item in run)
+        runs.append(path)
+        run.clear()
+
+    for path in paths:
         with open(path, encoding="utf-8") as f:
             v = json.load(f)
         archive = f"archives/{v['archive']}"
         batches.append({"batch": v["batch"], "archive": archive, "archiveBytes": v["archiveBytes"], "genomes": len(v["genomes"])})
         for g in v["genomes"]:
-            genomes.append({**g, "batch": v["batch"], "archive": archive})
-    genomes.sort(key=lambda g: g["genome"])
+            run.append(rendered(g, v["batch"], archive))
+            records += max(1, len(g["records"]))
+        if records > RUN_RECORDS:
+            spill()
+            records = 0
+    if not runs:
+        run.sort()
+        return iter(run)
+    if run:
+        spill()
+    opened = [files.enter_context(open(p, encoding="utf-8")) for p in runs]
+    return heapq.merge(*((tuple(json.loads(line)) for line in f) for f in opened))
 
-    lines = [f"# seqcoder catalogue {FORMAT}", "\t".join(COLUMNS)]
-    for g in genomes:
-        common = [g["genome"], g["batch"], g["archive"], g["stored"], str(g["bytes"]), g["sha256"]]
-        if not g["records"]:
-            lines.append("\t".join(common + ["", "", ""]))
-        for i, r in enumerate(g["records"]):
-            lines.append("\t".join(common + [str(i), clean(r["name"]), str(r["length"])]))
-    document = {
-        "format": "seqcoder catalogue",
-        "version": FORMAT,
-        "input": os.path.abspath(args.input),
-        "batches": batches,
-        "genomes": [{k: g[k] for k in ["genome", "batch", "archive", "stored", "bytes", "sha256", "records"]} for g in genomes],
-    }
-    write_atomic(os.path.join(args.out, "catalogue.tsv"), "\n".join(lines) + "\n")
-    write_atomic(os.path.join(args.out, "catalogue.json"), json.dumps(document, indent=1) + "\n")
-    print(f"catalogue.py: {len(genomes)} genomes in {len(batches)} archives")
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batches", required=True, help="the batch step's table (out/batches.tsv)")
+    parser.add_argument("--input", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    batches = []
+    genomes = 0
+    with tempfile.TemporaryDirectory(dir=args.out, prefix=".catalogue-") as scratch, contextlib.ExitStack() as files:
+        entries = sorted_genomes(verified_files(args.batches, args.out), batches, scratch, files)
+        head = json.dumps({"format": "seqcoder catalogue", "version": FORMAT, "input": os.path.abspath(args.input), "batches": batches}, indent=1)
+        with atomic_writer(os.path.join(args.out, "catalogue.tsv")) as tsv, atomic_writer(os.path.join(args.out, "catalogue.json")) as doc:
+            tsv.write(f"# seqcoder catalogue {FORMAT}\n" + "\t".join(COLUMNS) + "\n")
+            doc.write(head[: -len("\n}")] + ',\n "genomes": [')
+            for name, rows, entry in entries:
+                tsv.write(rows)
+                doc.write(("\n" if genomes == 0 else ",\n") + entry)
+                genomes += 1
+            doc.write("\n ]\n}\n" if genomes else "]\n}\n")
+    print(f"catalogue.py: {genomes} genomes in {len(batches)} archives")
 
 
 if __name__ == "__main__":

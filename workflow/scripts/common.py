@@ -1,4 +1,5 @@
 """What several of the workflow's scripts (and the Snakefile) share."""
+import contextlib
 import gzip
 import os
 import re
@@ -29,16 +30,28 @@ def read_list(path):
     return [line.strip() for line in source if line.strip()]
 
 
-def write_atomic(path, text):
-    """Writes text to path under a temporary name, synced, then renamed over it: a reader (or a
-    crash) sees the old file or the new one, never part of one."""
+@contextlib.contextmanager
+def atomic_writer(path):
+    """A text file to write to path under a temporary name, synced, then renamed over it when the
+    block ends without an error (else removed): a reader (or a crash) sees the old file or the new
+    one, never part of one."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_atomic(path, text):
+    """Writes text to path as atomic_writer does."""
+    with atomic_writer(path) as f:
         f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def stamp(path):
