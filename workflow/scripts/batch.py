@@ -70,25 +70,24 @@ class Sketches:
     the collections this workflow is for have up to a million; this holds a few hundred bytes a genome."""
 
     def __init__(self, paths):
-        self.files = []
+        if len(paths) > FILES:
+            raise SystemExit(f"batch.py: at most {FILES} sketch files")
+        self.paths = paths
         self.where = {}  # name -> byte offset of its line * 2^20 + file number
         self.bases = {}
         self.kind = None
         for number, path in enumerate(paths):
-            f = open(path, "rb")
-            self.files.append(f)
-            offset = 0
-            for line in f:
-                head = json.loads(line[: line.index(b',"hashes":')] + b"}")
-                kind = (head["kmer"], head["size"], head.get("sample", 1))
-                if self.kind is not None and kind != self.kind:
-                    raise SystemExit(f"batch.py: {path}: {head['name']} is sketched with k, size, sample {kind}, others with {self.kind}")
-                self.kind = kind
-                self.where[head["name"]] = offset * FILES + number
-                self.bases[head["name"]] = head["bases"]
-                offset += len(line)
-        if len(self.files) > FILES:
-            raise SystemExit(f"batch.py: at most {FILES} sketch files")
+            with open(path, "rb") as f:
+                offset = 0
+                for line in f:
+                    head = json.loads(line[: line.index(b',"hashes":')] + b"}")
+                    kind = (head["kmer"], head["size"], head.get("sample", 1))
+                    if self.kind is not None and kind != self.kind:
+                        raise SystemExit(f"batch.py: {path}: {head['name']} is sketched with k, size, sample {kind}, others with {self.kind}")
+                    self.kind = kind
+                    self.where[head["name"]] = offset * FILES + number
+                    self.bases[head["name"]] = head["bases"]
+                    offset += len(line)
 
     def __contains__(self, genome):
         return genome in self.where
@@ -99,9 +98,11 @@ class Sketches:
     def hashes(self, genome):
         """The genome's hashes, ascending, read again from its line."""
         offset, number = divmod(self.where[genome], FILES)
-        f = self.files[number]
-        f.seek(offset)
-        return json.loads(f.readline())["hashes"]
+        # opened for each read (about 20 us): a run of a million genomes has 1,024 shards, more
+        # files than a process may hold open by default
+        with open(self.paths[number], "rb") as f:
+            f.seek(offset)
+            return json.loads(f.readline())["hashes"]
 
 
 # sketch files a Sketches may read: the low 20 bits of a line's location

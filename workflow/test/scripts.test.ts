@@ -82,6 +82,21 @@ describe('the batch step', () => {
     expect(Object.fromEntries(two)).toEqual({ 'a1.fa': 'b000001', 'a2.fa': 'b000001', 'b1.fa': 'b000002', 'c1.fa': 'b000003', 'c2.fa': 'b000003', 'd1.fa': 'b000004' });
   });
 
+  it('reads more sketch files than the process may hold open, given by shard number from their folder', () => {
+    const dir = folder('shards');
+    const genomes = Array.from({ length: 60 }, (_, i) => ({ name: `g${String(i).padStart(2, '0')}.fa`, family: i % 3, bases: 10 }));
+    // one file a genome, as shards 0..59; at most 32 files open at once, the standard three included
+    genomes.forEach((g, i) => writeFileSync(join(dir, `${i}.jsonl`), sketchLine(g, i) + '\n'));
+    const shards = genomes.map((_, i) => i).join(',');
+    const table = join(dir, 'batches.tsv');
+    const command = `ulimit -n 32 && python3 -S "$0" --ledger "$1" --table "$2" --max-genomes 100 --max-bases 100000 --max-distance 0.1 --shards ${shards} "$3"`;
+    const r = spawnSync('bash', ['-c', command, BATCH, join(dir, 'ledger.tsv'), table, dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const rows = readFileSync(table, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+    expect(rows.length).toBe(60);
+    for (const [genome, b] of rows) expect(b, genome).toBe(`b00000${(Number(genome!.slice(1, 3)) % 3) + 1}`);
+  });
+
   it('keeps every genome of the ledger in its batch, and places only new genomes', () => {
     const dir = folder('ledger');
     const genomes = ['a1', 'a2', 'b1'].map((name) => ({ name: `${name}.fa`, family: name.charCodeAt(0), bases: 100 }));
