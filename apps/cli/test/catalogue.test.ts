@@ -87,6 +87,20 @@ describe('catalogues', () => {
     expect(runCli(dir, ['get', 'out/apart.tsv', 'a'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/the rows of sub\/b\.fa are not together \(line 6\)/) });
   });
 
+  it('reads a catalogue of many megabytes, with CRLF line ends, line by line', () => {
+    const dir = folders.current();
+    setUp(dir);
+    const [magic, header, ...rows] = readFileSync(join(dir, 'out', 'catalogue.tsv'), 'utf8').trim().split('\n');
+    // 40,000 rows of other genomes (3.7 MB) around the real ones, so that rows cross the reader's megabyte pieces
+    const filler = (from: number) =>
+      Array.from({ length: 20_000 }, (_, i) => [`other/${from + i}.fa`, 'b000009', 'archives/b000009.seqc', `other/${from + i}.fa`, 10, '0'.repeat(64), 0, `contig ${i}`, 5].join('\t'));
+    const big = [magic, header, ...filler(0), ...rows, ...filler(20_000)].join('\r\n') + '\r\n';
+    writeFileSync(join(dir, 'out', 'big.tsv'), big);
+    const r = runCli(dir, ['get', 'out/big.tsv', 'b2:3-10', 'a']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.toString()).toBe('>b2:3-10\nGTNNNNac\n' + GENOMES['a.fa']);
+  });
+
   it('refuses a catalogue without -C, a genome that does not match, and a newer version', () => {
     const dir = folders.current();
     setUp(dir, () => '0'.repeat(64));
