@@ -50,6 +50,13 @@ def read_record(path):
         return None
 
 
+def batch_members(table, batch):
+    """The genomes of a batch in the batch step's table, in its order (the order they joined)."""
+    with open(table, encoding="utf-8") as f:
+        next(f)
+        return [genome for genome, b in (line.rstrip("\n").split("\t") for line in f if line.strip()) if b == batch]
+
+
 def report(args, genomes, printed):
     """What the catalogue needs of the batch's archive, from what `seqcoder ... --json` printed."""
     files = {f["name"]: f for f in json.loads(printed)[0]["files"]}
@@ -75,10 +82,12 @@ def main():
     parser.add_argument("--verified", required=True, help="the job's report of the archive's genomes (JSON)")
     parser.add_argument("--batch", required=True)
     parser.add_argument("--level", required=True)
-    parser.add_argument("--genomes", required=True, help="the batch's genomes in the order they joined, one a line (- for stdin)")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--genomes", help="the batch's genomes in the order they joined, one a line (- for stdin)")
+    given.add_argument("--table", help="the batch step's table (genome, batch), whose rows of --batch are its genomes in that order")
     args = parser.parse_args()
 
-    genomes = read_list(args.genomes)
+    genomes = read_list(args.genomes) if args.genomes else batch_members(args.table, args.batch)
     seqcoder = shlex.split(args.seqcoder)
     os.makedirs(os.path.dirname(args.state), exist_ok=True)
     stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}
