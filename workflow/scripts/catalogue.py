@@ -33,9 +33,9 @@ from common import atomic_writer
 
 FORMAT = 1
 COLUMNS = ["genome", "batch", "archive", "stored", "bytes", "sha256", "record", "name", "length"]
-# Genomes are sorted in memory in runs of at most this many records (about 0.5 GB of rows a run);
-# a larger catalogue is sorted in runs kept in files, then merged (a run of the 661k collection's
-# draft assemblies, about 100 records a genome, holds 80 million: the whole would not fit in memory)
+# Genomes are sorted in memory in runs of at most this many records (5 million records in runs of
+# a million peaked at 320 MB); a larger catalogue is sorted in runs kept in files, then merged. The
+# 661k collection's draft assemblies, about 100 records a genome, make some 66 million.
 RUN_RECORDS = 1_000_000
 
 

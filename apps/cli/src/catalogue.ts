@@ -50,10 +50,11 @@ function bad(path: string, why: string): CliError {
 }
 
 /**
- * What to keep of a catalogue while reading it: a large run's catalogue (the 661k collection's
- * draft assemblies have about 80 million records) does not fit in memory whole, nor its file in
- * one string. `names`: only the genomes that one of these names may mean (see Catalogue.genome and
- * .record), all when absent; `records: false`: the genomes without their records.
+ * What to keep of a catalogue while reading it: a large run's catalogue does not fit in memory
+ * whole, nor its file in one string (the 661k collection's draft assemblies, about 100 records
+ * each, make some 66 million rows). `names`: only the genomes that one of these names may mean
+ * (see Catalogue.genome and .record), all when absent; `records: false`: the genomes without
+ * their records.
  */
 export interface CatalogueSelection {
   names?: ReadonlySet<string>;
