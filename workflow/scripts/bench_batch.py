@@ -5,14 +5,15 @@ on the sketches of N genomes, which this script makes up instead of sketching re
 The sketches are those `seqcoder sketch` writes (JSON lines, 1,000 hashes, k = 21), in shards of
 1,000 genomes as the workflow's. Each genome belongs to one of `--species` species, drawn with
 weights 1/rank (a few species hold most genomes, as in the 661k collection, with a long tail of
-rare ones), in an order that mixes them; a genome's sketch is a window of 980 of its species' 1,050 hashes plus 20 of its own,
-so that genomes of a species are at Mash distance 0.00-0.02 and of two species at 1. Lengths are
-2-6 Mb, so that a batch of common genomes fills its 200 M bases at about 50 genomes.
+rare ones), in an order that mixes them. A genome's sketch is a window of 980 of its species'
+1,050 hashes plus 20 of its own, so that genomes of a species are at Mash distance under 0.01 and
+of two species at 1. Lengths are 2-6 Mb, so that a batch of common genomes fills its 200 M bases
+at about 50 genomes.
 
     python3 workflow/scripts/bench_batch.py --genomes 200000 --species 5000 --work /tmp/bb
 
-prints the genomes, batches, seconds and peak resident memory of batch.py (and of the Python that
-only reads the sketches, for comparison). The sketch files are kept in --work for a second run.
+prints the genomes, batches, seconds and peak resident memory of batch.py. The sketch files are
+kept in --work for a second run (with other --batch-args, e.g. '--max-open 8192').
 """
 import argparse
 import itertools
