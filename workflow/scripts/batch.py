@@ -33,7 +33,7 @@ import os
 from collections import Counter, OrderedDict
 from itertools import chain
 
-from common import atomic_writer
+from common import atomic_writer, read_batch_table, sketch_fields
 
 
 def jaccard(a, b, size):
@@ -80,7 +80,7 @@ class Sketches:
             with open(path, "rb") as f:
                 offset = 0
                 for line in f:
-                    head = json.loads(line[: line.index(b',"hashes":')] + b"}")
+                    head = sketch_fields(line)
                     kind = (head["kmer"], head["size"], head.get("sample", 1))
                     if self.kind is not None and kind != self.kind:
                         raise SystemExit(f"batch.py: {path}: {head['name']} is sketched with k, size, sample {kind}, others with {self.kind}")
@@ -109,16 +109,6 @@ class Sketches:
 FILES = 1 << 20
 # batches open at once, by default: about 0.3 GB of index and hashes, with room for the rest at a million genomes (ADR 0017)
 MAX_OPEN = 4096
-
-
-def read_ledger(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8") as f:
-        header = next(f, "").rstrip("\n")
-        if header != "genome\tbatch":
-            raise SystemExit(f"batch.py: {path} is not a ledger of this workflow (first line {header!r})")
-        return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
 
 class Batches:
@@ -253,7 +243,7 @@ def main():
         paths = [os.path.join(paths[0], f"{shard}.jsonl") for shard in args.shards.split(",") if shard]
     sketches = Sketches(paths)
     batches = Batches(sketches, args.max_genomes, args.max_bases, args.max_distance, args.max_open)
-    ledger = read_ledger(args.ledger)
+    ledger = read_batch_table(args.ledger) if os.path.exists(args.ledger) else []
     placed = set()
     kept = 0
     for genome, batch in ledger:

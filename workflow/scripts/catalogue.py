@@ -29,7 +29,7 @@ import json
 import os
 import tempfile
 
-from common import atomic_writer
+from common import atomic_writer, read_batch_table
 
 FORMAT = 1
 COLUMNS = ["genome", "batch", "archive", "stored", "bytes", "sha256", "record", "name", "length"]
@@ -48,9 +48,7 @@ def verified_files(table, out):
     """The verify step's files of the batches in the batch step's table, in batch order (the list
     is not passed on the command line: a shell command of a few thousand paths is longer than
     Linux allows one argument to be, 128 KB)."""
-    with open(table, encoding="utf-8") as f:
-        next(f)
-        batches = sorted({line.rstrip("\n").split("\t")[1] for line in f if line.strip()})
+    batches = sorted({batch for _, batch in read_batch_table(table)})
     return [os.path.join(out, "archives", f"{b}.verified.json") for b in batches]
 
 

@@ -1,6 +1,7 @@
 """What several of the workflow's scripts (and the Snakefile) share."""
 import contextlib
 import gzip
+import json
 import os
 import re
 import shutil
@@ -52,6 +53,27 @@ def write_atomic(path, text):
     """Writes text to path as atomic_writer does."""
     with atomic_writer(path) as f:
         f.write(text)
+
+
+def sketch_fields(line):
+    """The fields of a sketch line (str, or bytes as read from a file) before its hashes: name,
+    bases, kmer, size, sample, and in the sketch cache the file's bytes and mtimeNs. The hashes,
+    1,000 a line, are not parsed: doing so took a tenth of the sketch step's time. The key
+    `,"hashes":` cannot occur inside a JSON string (its quotes would be escaped there), so its
+    first occurrence is the key."""
+    if isinstance(line, bytes):
+        return json.loads(line[: line.index(b',"hashes":')] + b"}")
+    return json.loads(line[: line.index(',"hashes":')] + "}")
+
+
+def read_batch_table(path):
+    """The rows (genome, batch) of the batch step's table or ledger (the same format: a header
+    `genome<TAB>batch`, then a row a genome, each batch's genomes in the order they joined)."""
+    with open(path, encoding="utf-8") as f:
+        header = next(f, "").rstrip("\n")
+        if header != "genome\tbatch":
+            raise SystemExit(f"{path} is not a batch table of this workflow (first line {header!r})")
+        return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip()]
 
 
 def stamp(path):

@@ -28,7 +28,7 @@ import json
 import os
 import shlex
 
-from common import link_or_copy, read_list, run, stamp, stored_name, write_atomic
+from common import link_or_copy, run, stamp, stored_name, write_atomic
 
 
 def fingerprint(path):
@@ -90,12 +90,10 @@ def main():
     parser.add_argument("--verified", required=True, help="the job's report of the archive's genomes (JSON)")
     parser.add_argument("--batch", required=True)
     parser.add_argument("--level", required=True)
-    given = parser.add_mutually_exclusive_group(required=True)
-    given.add_argument("--genomes", help="the batch's genomes in the order they joined, one a line (- for stdin)")
-    given.add_argument("--table", help="the batch step's table (genome, batch), whose rows of --batch are its genomes in that order")
+    parser.add_argument("--table", required=True, help="the batch step's table (genome, batch), whose rows of --batch are its genomes in that order")
     args = parser.parse_args()
 
-    genomes = read_list(args.genomes) if args.genomes else batch_members(args.table, args.batch)
+    genomes = batch_members(args.table, args.batch)
     seqcoder = shlex.split(args.seqcoder)
     os.makedirs(os.path.dirname(args.state), exist_ok=True)
     stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}

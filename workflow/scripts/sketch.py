@@ -9,20 +9,11 @@ sketch, not 500. The cache is written in the shard's genome order, and the job's
 a link to it.
 """
 import argparse
-import json
 import os
 import shlex
 import tempfile
 
-from common import link_or_copy, read_list, run, stamp, write_atomic
-
-
-def head(line):
-    """The fields of a sketch line before its hashes (name, bases, kmer, size, sample, and in the cache the
-    file's bytes and mtimeNs), without parsing the hashes: a shard's lines hold 500,000 of them,
-    which took a tenth of the step's time to parse and print again. The key `,"hashes":` cannot
-    occur inside a JSON string (its quotes would be escaped there), so its first occurrence is the key."""
-    return json.loads(line[: line.index(',"hashes":')] + "}")
+from common import link_or_copy, read_list, run, sketch_fields, stamp, write_atomic
 
 
 def stamped(line, stamp):
@@ -37,7 +28,7 @@ def read_cache(path, kmer, size, sample):
     cache = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            fields = head(line)
+            fields = sketch_fields(line)
             if fields["kmer"] == kmer and fields["size"] == size and fields.get("sample", 1) == sample:
                 cache[fields["name"]] = (line, fields)
     return cache
@@ -66,7 +57,7 @@ def main():
             run(shlex.split(args.seqcoder), ["sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path], args.input, todo)
             with open(fresh_path, encoding="utf-8") as f:
                 for line in f:
-                    name = head(line)["name"]
+                    name = sketch_fields(line)["name"]
                     cache[name] = (stamped(line, stamps[name]), None)
         finally:
             os.unlink(fresh_path)
