@@ -4,10 +4,10 @@
  * `catalogue.json` hold the same; archive paths in them are relative to the catalogue's folder.
  * `seqcoder get` and `seqcoder decompress` take either in place of an archive.
  */
-import { createReadStream } from 'node:fs';
 import { open as openFile, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, Exit } from './errors.js';
+import { readInput } from './io.js';
 
 export interface CatalogueRecord {
   name: string;
@@ -83,14 +83,16 @@ function keep(g: CatalogueGenome, selection: CatalogueSelection): CatalogueGenom
 }
 
 /**
- * The lines of a UTF-8 text file, read a megabyte at a time, each decoded on its own: a string cut
- * from a larger one keeps the larger one alive in V8, so the genomes kept from a 1 GB catalogue
- * decoded as megabyte strings held the whole file (1.2 GB of memory for `get` of one name).
+ * The lines of a UTF-8 text file, read in pieces of a megabyte (into one buffer, used again: each
+ * piece is done with before the next), each line decoded on its own: a string cut from a larger
+ * one keeps the larger one alive in V8, so the genomes kept from a 1 GB catalogue decoded as
+ * megabyte strings held the whole file (1.2 GB of memory for `get` of one name).
  */
 async function* lines(path: string): AsyncGenerator<string> {
   let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+  for await (const chunk of readInput({ name: path, path, size: undefined }, undefined, true, true)) {
+    const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = rest.length > 0 ? Buffer.concat([rest, piece]) : piece;
     let start = 0;
     for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, start)) {
       yield bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
