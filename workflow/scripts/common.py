@@ -26,9 +26,10 @@ def open_fasta(path):
 
 
 def read_list(path):
-    """The non-empty lines of a file, stripped; `-` reads standard input."""
+    """The non-empty lines of a file, without their line ends (a path may begin or end with a
+    space); `-` reads standard input."""
     source = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    return [line.strip() for line in source if line.strip()]
+    return [line.rstrip("\n") for line in source if line.rstrip("\n")]
 
 
 @contextlib.contextmanager

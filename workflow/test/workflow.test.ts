@@ -6,10 +6,10 @@
  * thread.
  *
  * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
- * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip); and, when
- * ../shared/data is beside the clone, its collections. Without Snakemake the tests skip with a
- * message; .ci/run installs it (a Debian package) and sets SEQCODER_REQUIRE_SNAKEMAKE=1, so that
- * there its absence fails.
+ * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip, a path that begins with
+ * a space); and, when ../shared/data is beside the clone, its collections. Without Snakemake the
+ * tests skip with a message; .ci/run installs it (a Debian package) and sets
+ * SEQCODER_REQUIRE_SNAKEMAKE=1, so that there its absence fails.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -116,6 +116,8 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     writeFileSync(join(input, 'odd', 'empty.fa'), '');
     writeFileSync(join(input, 'odd', 'crlf.fasta'), '>crlf record\r\nACGTNNNNacgtRYACGT\r\nACG\r\n');
     writeFileSync(join(input, 'odd', 'lower.fna'), `>lower\n${readFileSync(LAMBDA, 'utf8').split('\n').slice(1, 40).join('\n').toLowerCase()}`);
+    // a path that begins with a space (the jobs' genome lists once trimmed it away: file not found)
+    writeFileSync(join(input, ' leading space.fa'), `>spaced\n${readFileSync(LAMBDA, 'utf8').split('\n').slice(41, 60).join('\n')}\n`);
     const limits = ['max_batch_genomes=8', 'sketch_shards=4'];
     const first = snakemake(input, out, limits);
     expect(first.ran('compress')).toBeGreaterThanOrEqual(4);
