@@ -46,8 +46,8 @@ def clean(text):
 
 def verified_files(table, out):
     """The verify step's files of the batches in the batch step's table, in batch order (the list
-    is not passed on the command line: a shell command of a few thousand paths is longer than
-    Linux allows one argument to be, 128 KB)."""
+    is not passed on the command line: Linux allows a program's arguments 2 MB in all, about
+    30,000 paths)."""
     batches = sorted({batch for _, batch in read_batch_table(table)})
     return [os.path.join(out, "archives", f"{b}.verified.json") for b in batches]
 

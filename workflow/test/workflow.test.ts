@@ -2,8 +2,8 @@
  * The scale workflow, run by Snakemake as a user runs it: every input file comes back byte for
  * byte from the catalogue, a rerun with nothing new runs no job, new genomes make only the
  * batches they join compress again, batches keep their limits, the jobs run as separate processes
- * through a cluster submission command, and they get huge pages unless told not to and V8 on one
- * thread.
+ * through a cluster submission command, genome lists of any length reach the jobs, and the jobs
+ * get huge pages unless told not to and V8 on one thread.
  *
  * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
  * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip, a path that begins with
@@ -208,6 +208,26 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     const missing = run(process.execPath, [CLI, 'get', join(out, 'catalogue.tsv'), 'no-such-genome:1-10']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no record named no-such-genome/);
+  });
+
+  it('runs a shard and a batch whose genome lists are longer than Linux allows one argument to be', () => {
+    // 1,100 close genomes of 2 kb under paths of 160 characters, in one sketch shard and one batch:
+    // each list is 176 KB, and Linux refuses a single argument over 128 KB ("Argument list too long")
+    const input = join(base, 'long-input');
+    const folder = join(input, 'a_rather_long_folder_name_of_a_sequencing_centre', 'another_rather_long_folder_name_of_one_of_its_projects');
+    mkdirSync(folder, { recursive: true });
+    const residues = readFileSync(LAMBDA, 'utf8').split('\n').slice(1).join('').slice(0, 2000);
+    for (let i = 0; i < 1100; i++) {
+      const bases = [...residues];
+      bases[(i * 7919) % bases.length] = 'ACGT'[i % 4]!;
+      writeFileSync(join(folder, `assembly_${String(i).padStart(5, '0')}_of_a_bacterium_with_a_long_descriptive_name.fa`), `>g${i}\n${bases.join('')}\n`);
+    }
+    const genomes = files(input);
+    expect(genomes.join('\n').length).toBeGreaterThan(128 * 1024);
+    const out = join(base, 'long-out');
+    snakemake(input, out, ['sketch_shards=1', 'max_batch_genomes=2000']);
+    expect(new Set(batchesOf(out).values()).size).toBe(1);
+    expectRestored(input, join(out, 'catalogue.tsv'));
   });
 
   it('runs every job as its own process through a cluster submission command', () => {
