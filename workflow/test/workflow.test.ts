@@ -230,6 +230,27 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expectRestored(input, join(out, 'catalogue.tsv'));
   });
 
+  it('refuses, before any job runs, a file name that an archive or the catalogue cannot hold', () => {
+    const genome = readFileSync(LAMBDA).subarray(0, 2000);
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from('back\\slash.fa'), /'back\\\\slash\.fa': an archive cannot store a name with a control character, a backslash or a drive letter/],
+      [Buffer.from('C:notes.fa'), /'C:notes\.fa': an archive cannot store a name/],
+      [Buffer.from('bell\u0007.fa'), /'bell\\x07\.fa': an archive cannot store a name/],
+      [Buffer.concat([Buffer.from('latin1-'), Buffer.from([0xe9]), Buffer.from('.fa')]), /b'latin1-\\xe9\.fa' under .*: a file name that is not UTF-8 cannot go into the catalogue/],
+    ];
+    for (const [i, [name, message]] of cases.entries()) {
+      const input = join(base, `names-${i}`);
+      mkdirSync(input);
+      writeFileSync(join(input, 'fine.fa'), genome);
+      writeFileSync(Buffer.concat([Buffer.from(`${input}/`), name]), genome);
+      const out = join(base, `names-out-${i}`);
+      const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '1', '--config', `input=${input}`, `out=${out}`], base);
+      expect(r.code, name.toString()).not.toBe(0);
+      expect(r.stderr + r.stdout).toMatch(message);
+      expect(existsSync(join(out, 'archives'))).toBe(false);
+    }
+  });
+
   it('runs every job as its own process through a cluster submission command', () => {
     const input = join(base, 'cluster-input');
     const out = join(base, 'cluster-out');

@@ -69,6 +69,10 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
   }
   const seen = new Map<string, string>();
   for (const m of members) {
+    // a name that no reader would extract is refused here, before anything is coded: the archive
+    // would hold the file, and `decompress -C` would refuse it
+    const why = unsafeName(m.name);
+    if (why !== undefined) throw new CliError(`${JSON.stringify(m.path)}: cannot be stored as ${JSON.stringify(m.name)} (${why}): no reader would extract it; rename the file`, Exit.usage);
     const earlier = seen.get(m.name);
     if (earlier !== undefined) throw new CliError(`${earlier} and ${m.path} would both be stored as ${m.name}: give them from different folders`, Exit.usage);
     seen.set(m.name, m.path);
@@ -106,17 +110,25 @@ export async function* memberFiles(members: MemberInput[], progress: Progress): 
 }
 
 /**
- * The name as a relative path of plain components, or an error: absolute paths, drive letters,
- * empty, `.` or `..` components, backslashes and control characters are refused.
+ * Why a stored name is not a plain relative path, or undefined when it is one. Absolute paths,
+ * drive letters, empty, `.` or `..` components, backslashes and control characters are refused on
+ * every machine, so that an archive extracts under the same names everywhere (a backslash and a
+ * drive letter lead elsewhere on Windows).
  */
-export function safeRelativePath(name: string): string[] {
-  const bad = (why: string) => new CliError(`refusing to extract ${JSON.stringify(name)}: ${why}`, Exit.damaged);
-  if (/[\u0000-\u001f\u007f\\]/.test(name)) throw bad('control character or backslash in the name');
-  if (name.startsWith('/')) throw bad('absolute path');
+function unsafeName(name: string): string | undefined {
+  if (/[\u0000-\u001f\u007f\\]/.test(name)) return 'control character or backslash in the name';
+  if (name.startsWith('/')) return 'absolute path';
   const parts = name.split('/');
-  if (/^[A-Za-z]:/.test(parts[0]!)) throw bad('drive letter');
-  for (const part of parts) if (part === '' || part === '.' || part === '..') throw bad('empty, "." or ".." path component');
-  return parts;
+  if (/^[A-Za-z]:/.test(parts[0]!)) return 'drive letter';
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) return 'empty, "." or ".." path component';
+  return undefined;
+}
+
+/** The name as a relative path of plain components, or an error (see unsafeName). */
+export function safeRelativePath(name: string): string[] {
+  const why = unsafeName(name);
+  if (why !== undefined) throw new CliError(`refusing to extract ${JSON.stringify(name)}: ${why}`, Exit.damaged);
+  return name.split('/');
 }
 
 /**

@@ -244,6 +244,29 @@ describe('multi-file archives', () => {
     expect(readFileSync(join(dir, 'out', 'a.fa')).toString()).toBe(`>a\n${wrap(a!, 60)}`);
   });
 
+  it('refuses to store a file under a name that decompress would refuse to extract', () => {
+    const genome = `>g\n${wrap(strains(1, 2000)[0]!, 60)}`;
+    write('fine.fa', genome);
+    write('set.seqc', 'an archive already there');
+    for (const name of ['back\\slash.fa', 'bell\u0007.fa', 'C:notes.fa', 'folder/back\\slash.fa']) {
+      write(name, genome);
+      // given as a file, and found in a folder given (a single file alone is stored without a name)
+      for (const args of [['compress', '-f', '-o', 'set.seqc', 'fine.fa', name], ['compress', '-f', '-o', 'set.seqc', 'fine.fa', name.split('/')[0]!]]) {
+        const r = seqcoder(args);
+        expect(r.code, name).toBe(2);
+        expect(r.stderr).toContain(`cannot be stored as ${JSON.stringify(name)}`);
+        expect(readFileSync(join(dir, 'set.seqc')).toString()).toBe('an archive already there');
+      }
+      unlinkSync(join(dir, name));
+    }
+    // the same names, refused by append before the archive is touched
+    expect(seqcoder(['compress', '-o', 'ok.seqc', 'fine.fa']).code).toBe(0);
+    const before = readFileSync(join(dir, 'ok.seqc'));
+    write('C:notes.fa', genome);
+    expect(seqcoder(['append', 'ok.seqc', 'C:notes.fa']).stderr).toContain('(drive letter)');
+    expect(readFileSync(join(dir, 'ok.seqc'))).toEqual(before);
+  });
+
   it('never writes outside -C, whatever the names in the archive', async () => {
     const genome = `>g\n${wrap(strains(1, 2000)[0]!, 60)}`;
     for (const name of ['../escape.fa', '/tmp/absolute.fa', 'a/../../escape.fa', 'C:evil.fa', 'a//b.fa', 'bell\u0007.fa', 'back\\slash.fa', 'link/inside.fa', 'link/deeper/inside.fa']) {
