@@ -100,4 +100,8 @@ def run(seqcoder, command, input_dir, genomes):
     """Runs `seqcoder COMMAND` (seqcoder: the command as a list) in the input folder with the
     genomes on its standard input, one a line (--files-from -), and returns what it printed. What
     went wrong, if anything, goes to stderr, the job's log."""
-    return subprocess.run([*seqcoder, *command], input="\n".join(genomes) + "\n", text=True, cwd=input_dir, check=True, stdout=subprocess.PIPE).stdout
+    try:
+        return subprocess.run([*seqcoder, *command], input="\n".join(genomes) + "\n", text=True, cwd=input_dir, check=True, stdout=subprocess.PIPE).stdout
+    except subprocess.CalledProcessError as e:
+        # seqcoder has said what is wrong (a damaged .gz, a name it cannot store): no traceback after it
+        raise SystemExit(f"{os.path.basename(sys.argv[0])}: seqcoder {command[0]} stopped (exit status {e.returncode}): see its message above") from None

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA, DATA_PRESENT, warnIfAbsent } from '../../test-support/shared-data.js';
 
@@ -230,7 +230,7 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expectRestored(input, join(out, 'catalogue.tsv'));
   });
 
-  it('refuses, before any job runs, a file name that an archive or the catalogue cannot hold', () => {
+  it('refuses, before any job runs, a file name that an archive or the catalogue cannot hold; stops on a damaged file with its name', () => {
     const genome = readFileSync(LAMBDA).subarray(0, 2000);
     const cases: [Buffer, RegExp][] = [
       [Buffer.from('back\\slash.fa'), /'back\\\\slash\.fa': an archive cannot store a name with a control character, a backslash or a drive letter/],
@@ -249,6 +249,16 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
       expect(r.stderr + r.stdout).toMatch(message);
       expect(existsSync(join(out, 'archives'))).toBe(false);
     }
+    // a damaged .gz stops its job with seqcoder's message, naming the file, and no traceback
+    const damaged = join(base, 'names-damaged');
+    mkdirSync(damaged);
+    writeFileSync(join(damaged, 'fine.fa'), genome);
+    writeFileSync(join(damaged, 'cut.fa.gz'), gzipSync(readFileSync(LAMBDA)).subarray(0, 300));
+    const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '1', '--config', `input=${damaged}`, `out=${join(base, 'names-damaged-out')}`], base);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/seqcoder: cut\.fa\.gz: gzip data is damaged/);
+    expect(r.stderr).toMatch(/sketch\.py: seqcoder sketch stopped \(exit status 3\)/);
+    expect(r.stderr).not.toMatch(/Traceback/);
   });
 
   it('runs every job as its own process through a cluster submission command', () => {
