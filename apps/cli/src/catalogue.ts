@@ -7,7 +7,7 @@
 import { open as openFile, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CliError, Exit } from './errors.js';
-import { readInput } from './io.js';
+import { lines, readInput } from './io.js';
 
 export interface CatalogueRecord {
   name: string;
@@ -82,27 +82,6 @@ function keep(g: CatalogueGenome, selection: CatalogueSelection): CatalogueGenom
   return selection.records === false ? { ...g, records: [] } : g;
 }
 
-/**
- * The lines of a UTF-8 text file, read in pieces of a megabyte (into one buffer, used again: each
- * piece is done with before the next), each line decoded on its own: a string cut from a larger
- * one keeps the larger one alive in V8, so the genomes kept from a 1 GB catalogue decoded as
- * megabyte strings held the whole file (1.2 GB of memory for `get` of one name).
- */
-async function* lines(path: string): AsyncGenerator<string> {
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of readInput({ name: path, path, size: undefined }, undefined, true, true)) {
-    const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const bytes = rest.length > 0 ? Buffer.concat([rest, piece]) : piece;
-    let start = 0;
-    for (let end = bytes.indexOf(10); end >= 0; end = bytes.indexOf(10, start)) {
-      yield bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
-      start = end + 1;
-    }
-    rest = Buffer.from(bytes.subarray(start));
-  }
-  if (rest.length > 0) yield rest.toString('utf8');
-}
-
 /** The TSV, read line by line: a genome's rows are together (the workflow writes them so, in name order). */
 async function readTsv(path: string, selection: CatalogueSelection): Promise<CatalogueGenome[]> {
   const kept: CatalogueGenome[] = [];
@@ -115,7 +94,8 @@ async function readTsv(path: string, selection: CatalogueSelection): Promise<Cat
     if (g) kept.push(g);
   };
   let n = 0;
-  for await (const line of lines(path)) {
+  // in pieces of a megabyte, into one buffer used again
+  for await (const line of lines(readInput({ name: path, path, size: undefined }, undefined, true, true))) {
     n++;
     if (n === 1) {
       const version = Number(line.slice(TSV_MAGIC.length));

@@ -7,7 +7,7 @@
 import { KmerDenoiser } from '@seqcoder/neural';
 import { DEFAULT_DENOISER, loadDenoiser } from '@seqcoder/models';
 import { CliError, Exit } from '../errors.js';
-import { openInput, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
+import { lines, openInput, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
 import { runtimeFor, type RuntimeFlags } from '../neural.js';
 import { groupDigits, log } from '../shared.js';
 
@@ -99,20 +99,6 @@ function addKmers(set: Set<string>, sequence: string, k: number): void {
     run = 'ACGT'.includes(sequence[i]!) ? run + 1 : 0;
     if (run >= k) set.add(sequence.slice(i - k + 1, i + 1));
   }
-}
-
-/** Lines of a byte stream, without their line breaks (\n or \r\n). */
-async function* lines(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let rest = '';
-  for await (const piece of pieces) {
-    const text = rest + decoder.decode(piece, { stream: true });
-    const parts = text.split('\n');
-    rest = parts.pop()!;
-    for (const line of parts) yield line.endsWith('\r') ? line.slice(0, -1) : line;
-  }
-  rest += decoder.decode();
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
 }
 
 /** FASTA (records of any line width) or FASTQ (four lines a read), told apart by the first character. */
