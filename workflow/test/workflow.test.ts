@@ -7,14 +7,14 @@
  *
  * The inputs are synthetic genomes built at run time from the bundled phage lambda (never
  * committed), plus awkward files (empty, CRLF, lower case, N runs, gzip, a path that begins with
- * a space); and, when ../shared/data is beside the clone, its collections. Without Snakemake the
+ * a space, symbolic links); and, when ../shared/data is beside the clone, its collections. Without Snakemake the
  * tests skip with a message; .ci/run installs it (a Debian package) and sets
  * SEQCODER_REQUIRE_SNAKEMAKE=1, so that there its absence fails.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA, DATA_PRESENT, warnIfAbsent } from '../../test-support/shared-data.js';
@@ -259,6 +259,38 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expect(r.stderr).toMatch(/seqcoder: cut\.fa\.gz: gzip data is damaged/);
     expect(r.stderr).toMatch(/sketch\.py: seqcoder sketch stopped \(exit status 3\)/);
     expect(r.stderr).not.toMatch(/Traceback/);
+  });
+
+  it('follows symbolic links to genomes and to folders of genomes, once around a loop; a link to nothing stops it before any job', () => {
+    const downloads = join(base, 'links-downloads');
+    synthetic(downloads, 6);
+    const [first, ...rest] = files(downloads);
+    const input = join(base, 'links-input');
+    mkdirSync(join(input, 'sub'), { recursive: true });
+    copyFileSync(join(downloads, rest[0]!), join(input, 'own.fa'));
+    symlinkSync(join(downloads, first!), join(input, 'linked.fa'));
+    symlinkSync(join(downloads, dirname(rest[1]!)), join(input, 'folder'));
+    symlinkSync('..', join(input, 'sub', 'up')); // back to input: entered once
+    const out = join(base, 'links-out');
+    snakemake(input, out);
+    const inFolder = readdirSync(join(downloads, dirname(rest[1]!))).filter((f) => FASTA.test(f)).map((f) => `folder/${f}`);
+    const expected = ['linked.fa', 'own.fa', ...inFolder].sort();
+    expect([...batchesOf(out).keys()].sort()).toEqual(expected);
+    const restored = mkdtempSync(join(base, 'links-restored-'));
+    expect(run(process.execPath, [CLI, 'decompress', join(out, 'catalogue.tsv'), '-C', restored]).code).toBe(0);
+    for (const f of expected) expect(readFileSync(join(restored, f.replace(/\.gz$/i, ''))).equals(content(join(input, f))), f).toBe(true);
+    // a `files` list keeps a name's spaces, and takes Windows line ends
+    writeFileSync(join(input, ' spaced .fa'), readFileSync(join(input, 'own.fa')));
+    const list = join(base, 'links-list.txt');
+    writeFileSync(list, ' spaced .fa\r\nlinked.fa\r\n');
+    snakemake(input, join(base, 'links-list-out'), [`files=${list}`]);
+    expect([...batchesOf(join(base, 'links-list-out')).keys()].sort()).toEqual([' spaced .fa', 'linked.fa']);
+    // a link to nothing is named before any job runs
+    symlinkSync(join(downloads, 'gone.fa'), join(input, 'gone.fa'));
+    const r = run('snakemake', ['-s', SNAKEFILE, '--cores', '1', '--config', `input=${input}`, `out=${join(base, 'links-out-2')}`], base);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/links-input\/gone\.fa: a symbolic link to nothing \(.*gone\.fa\): remove it or give its target/);
+    expect(existsSync(join(base, 'links-out-2', 'archives'))).toBe(false);
   });
 
   it('runs every job as its own process through a cluster submission command', () => {

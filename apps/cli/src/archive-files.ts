@@ -4,7 +4,7 @@
  * are data from whoever wrote it: `safeRelativePath` accepts only plain relative paths, and
  * `extractionPath` also refuses to follow a link out of the output folder.
  */
-import { statSync } from 'node:fs';
+import { readlinkSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { ArchiveFile } from '@seqcoder/format';
@@ -18,6 +18,12 @@ export interface MemberInput {
   /** The name to store: a relative path with '/' separators, `.gz` dropped (the archive holds the FASTA). */
   name: string;
   size: number;
+  /**
+   * What `compress --rm` deletes once the archive is verified: the file, or the link to a folder
+   * it was found through, whose files are not the folder's to delete (as `rm -r` removes a link,
+   * not what it leads to).
+   */
+  remove: string;
 }
 
 /** The name an input path is stored under: relative to the working folder when inside it, else from its own folder. */
@@ -32,13 +38,32 @@ function storedName(path: string, root?: string): string {
   return name.split(sep).join('/').replace(/\.gz$/i, '');
 }
 
-/** Every regular file below `dir`, sorted by name, hidden ones included. */
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Every regular file below `dir`, sorted by name, hidden ones included. Symbolic links are
+ * followed, as naming the file itself would: a folder of genomes is often a folder of links to
+ * where they were downloaded, and a walk that skipped them left those genomes out of the archive
+ * without a word. A link to a folder on the way down (`folders`: the real paths above) would walk
+ * forever; its files are listed once, where the walk already is. A link to nothing is refused with
+ * its name. Each file comes with the link to a folder that the walk came through (`link`), if any.
+ */
+async function walk(dir: string, folders: string[] = [], link?: string): Promise<{ path: string; link?: string }[]> {
+  const real = await realpath(dir);
+  if (folders.includes(real)) return [];
+  const out: { path: string; link?: string }[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(path)));
-    else if (entry.isFile()) out.push(path);
+    let kind: Dirent | Stats = entry;
+    if (entry.isSymbolicLink()) {
+      try {
+        kind = statSync(path);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ELOOP') throw e;
+        throw new CliError(`${path}: a symbolic link to nothing (${readlinkSync(path)}): remove it or give its target`);
+      }
+    }
+    if (kind.isDirectory()) out.push(...(await walk(path, [...folders, real], link ?? (entry.isSymbolicLink() ? path : undefined))));
+    else if (kind.isFile()) out.push({ path, link });
   }
   return out;
 }
@@ -60,9 +85,9 @@ export async function memberInputs(args: string[], filesFrom?: string): Promise<
     if (path === '-') throw new CliError('standard input cannot be a member of a multi-file archive', Exit.usage);
     const info = statPath(path);
     if (info.isDirectory()) {
-      for (const file of await walk(path)) members.push({ path: file, name: storedName(file, normalize(path)), size: statSync(file).size });
+      for (const file of await walk(path)) members.push({ path: file.path, name: storedName(file.path, normalize(path)), size: statSync(file.path).size, remove: file.link ?? file.path });
     } else if (info.isFile()) {
-      members.push({ path, name: storedName(path), size: info.size });
+      members.push({ path, name: storedName(path), size: info.size, remove: path });
     } else {
       throw new CliError(`${path}: not a regular file or folder`);
     }

@@ -146,7 +146,7 @@ function buildProgram(setExit: (code: number) => void): Command {
           `Several files with -o NAME${FILE_EXTENSION} (or -c), a folder, or --files-from make one archive that keeps ` +
           `every file's name and bytes, its genomes coded against each other (codec ${DEFAULT_COLLECTION_CODEC}).`,
       )
-      .argument('[files...]', 'input files or folders; - for stdin'),
+      .argument('[files...]', 'input files or folders (searched to the bottom, symbolic links followed); - for stdin'),
   )
     .option('--files-from <list>', 'also archive the files listed in this file, one path a line (- for stdin)')
     .addOption(

@@ -217,6 +217,34 @@ describe('multi-file archives', () => {
     expect(clash.stderr).toMatch(/both be stored as a\.fa/);
   });
 
+  it('follows symbolic links in a folder, to files and to folders, once around a loop; refuses a link to nothing', () => {
+    const [a, b, c] = strains(3, 3000);
+    write('downloads/a.fa', `>a\n${wrap(a!, 60)}`);
+    write('downloads/more/b.fa.gz', gzipSync(`>b\n${wrap(b!, 70)}`));
+    write('set/c.fa', `>c\n${wrap(c!, 80)}`);
+    symlinkSync('../downloads/a.fa', join(dir, 'set', 'a.fa'));
+    symlinkSync('../downloads/more', join(dir, 'set', 'more'));
+    mkdirSync(join(dir, 'set', 'sub'));
+    symlinkSync('..', join(dir, 'set', 'sub', 'up')); // back to set/: its files are listed once
+    expect(seqcoder(['compress', '-o', 'set.seqc', 'set']).code).toBe(0);
+    const files = JSON.parse(seqcoder(['list', '--json', 'set.seqc']).stdout.toString())[0].files.map((f: { name: string }) => f.name);
+    expect(files).toEqual(['set/a.fa', 'set/c.fa', 'set/more/b.fa']);
+    expect(seqcoder(['decompress', 'set.seqc', '-C', 'out']).code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'set', 'a.fa')).toString()).toBe(`>a\n${wrap(a!, 60)}`);
+    expect(readFileSync(join(dir, 'out', 'set', 'more', 'b.fa')).toString()).toBe(`>b\n${wrap(b!, 70)}`);
+    // --rm removes the folder's files and links, never what a link to a folder leads to
+    expect(seqcoder(['compress', '--rm', '-f', '-o', 'set.seqc', 'set']).code).toBe(0);
+    expect(readdirSync(join(dir, 'set')).sort()).toEqual(['sub']);
+    expect(readdirSync(join(dir, 'downloads'), { recursive: true }).sort()).toEqual(['a.fa', 'more', join('more', 'b.fa.gz')]);
+    symlinkSync('../downloads/a.fa', join(dir, 'set', 'a.fa'));
+    // a link to nothing is named, and nothing is written
+    symlinkSync('../downloads/gone.fa', join(dir, 'set', 'gone.fa'));
+    const r = seqcoder(['compress', '-o', 'broken.seqc', 'set']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join('set', 'gone.fa')}: a symbolic link to nothing (../downloads/gone.fa)`);
+    expect(existsSync(join(dir, 'broken.seqc'))).toBe(false);
+  });
+
   it('grow by append; an interrupted append leaves the old archive intact', async () => {
     const [a, b, c] = strains(3, 30_000);
     write('a.fa', `>a\n${wrap(a!, 60)}`);

@@ -137,7 +137,7 @@ async function compressArchive(
   });
   if (output !== undefined) {
     if (!flags.quiet) await summarise({ name: `${members.length} files`, path: undefined, size: total }, output);
-    if (flags.rm) for (const m of members) await unlink(m.path);
+    if (flags.rm) for (const path of new Set(members.map((m) => m.remove))) await unlink(path);
   }
 }
 
