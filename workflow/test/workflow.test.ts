@@ -12,7 +12,7 @@
  * SEQCODER_REQUIRE_SNAKEMAKE=1, so that there its absence fails.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -291,6 +291,32 @@ describe.skipIf(!SNAKEMAKE)('the scale workflow', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout).toMatch(/links-input\/gone\.fa: a symbolic link to nothing \(.*gone\.fa\): remove it or give its target/);
     expect(existsSync(join(base, 'links-out-2', 'archives'))).toBe(false);
+  });
+
+  it('stops, before any job, on a folder under input that it cannot read (its genomes would be left out)', () => {
+    // root reads any folder: as root the run is made as `nobody` (setpriv, util-linux)
+    const root = process.getuid?.() === 0;
+    const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+    if (root && !setpriv) return console.warn('[skip] running as root without setpriv: cannot make a folder unreadable');
+    const top = mkdtempSync(join(tmpdir(), 'seqcoder-unreadable-'));
+    try {
+      chmodSync(top, 0o755);
+      mkdirSync(join(top, 'input', 'locked'), { recursive: true });
+      mkdirSync(join(top, 'out'), { mode: 0o777 });
+      chmodSync(join(top, 'out'), 0o777);
+      writeFileSync(join(top, 'input', 'open.fa'), readFileSync(LAMBDA));
+      writeFileSync(join(top, 'input', 'locked', 'hidden.fa'), readFileSync(LAMBDA));
+      chmodSync(join(top, 'input', 'locked'), 0);
+      const args = ['-s', SNAKEFILE, '--cores', '1', '-n', '--config', `input=${join(top, 'input')}`, `out=${join(top, 'out')}`];
+      const r = root
+        ? run('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', 'env', `HOME=${join(top, 'out')}`, 'snakemake', ...args], top)
+        : run('snakemake', args, top);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr + r.stdout).toContain(`${join(top, 'input', 'locked')}: cannot read this folder (Permission denied); its genomes would be left out`);
+    } finally {
+      chmodSync(join(top, 'input', 'locked'), 0o755);
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it('runs every job as its own process through a cluster submission command', () => {
