@@ -42,18 +42,18 @@ function storedName(path: string, root?: string): string {
  * Every regular file below `dir`, sorted by name, hidden ones included. Symbolic links are
  * followed, as naming the file itself would: a folder of genomes is often a folder of links to
  * where they were downloaded, and a walk that skipped them left those genomes out of the archive
- * without a word. A link to a folder on the way down (`folders`: the real paths above) would walk
+ * without a word. A link to a folder the walk came through (`above`, and `dir` itself) would walk
  * forever; its files are listed once, where the walk already is. A link to nothing is refused with
  * its name. Each file comes with the link to a folder that the walk came through (`link`), if any.
+ * Only links cost more than the folder's listing.
  */
-async function walk(dir: string, folders: string[] = [], link?: string): Promise<{ path: string; link?: string }[]> {
-  const real = await realpath(dir);
-  if (folders.includes(real)) return [];
+async function walk(dir: string, above: string[] = [], link?: string): Promise<{ path: string; link?: string }[]> {
   const out: { path: string; link?: string }[] = [];
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, entry.name);
+    const linked = entry.isSymbolicLink();
     let kind: Dirent | Stats = entry;
-    if (entry.isSymbolicLink()) {
+    if (linked) {
       try {
         kind = statSync(path);
       } catch (e) {
@@ -62,8 +62,11 @@ async function walk(dir: string, folders: string[] = [], link?: string): Promise
         throw new CliError(`${path}: a symbolic link to nothing (${readlinkSync(path)}): remove it or give its target`);
       }
     }
-    if (kind.isDirectory()) out.push(...(await walk(path, [...folders, real], link ?? (entry.isSymbolicLink() ? path : undefined))));
-    else if (kind.isFile()) out.push({ path, link });
+    if (kind.isDirectory()) {
+      const folders = [...above, dir];
+      if (linked && (await Promise.all(folders.map((f) => realpath(f)))).includes(await realpath(path))) continue;
+      out.push(...(await walk(path, folders, link ?? (linked ? path : undefined))));
+    } else if (kind.isFile()) out.push({ path, link });
   }
   return out;
 }
