@@ -31,6 +31,49 @@ export const MAX_KMER = 31;
 /** The largest `sample` of a sketch. */
 export const MAX_SAMPLE = 1 << 16;
 
+/** The counts of a radix sort's four passes (one byte of the values each), reused. */
+const RADIX_COUNTS = new Uint32Array(4 * 256);
+
+/**
+ * Sorts 32-bit unsigned values ascending: a radix sort, a byte a pass from the least significant,
+ * through `temp` (of the same length) and back. One read counts the bytes of all four passes. A
+ * compaction sorts up to a thousand values; TypedArray.prototype.sort (which compares them as
+ * numbers) took 8% of sketching 1,000 synthetic genomes, this about half as long (the sketch job
+ * 4% less in all).
+ */
+export function radixSort(values: Uint32Array, temp: Uint32Array): void {
+  const n = values.length;
+  const counts = RADIX_COUNTS;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    counts[v & 255]!++;
+    counts[256 + ((v >>> 8) & 255)]!++;
+    counts[512 + ((v >>> 16) & 255)]!++;
+    counts[768 + (v >>> 24)]!++;
+  }
+  let from = values;
+  let to = temp;
+  for (let pass = 0; pass < 4; pass++) {
+    const offset = pass << 8;
+    const shift = pass << 3;
+    // where each byte's values start in `to`
+    let at = 0;
+    for (let b = offset; b < offset + 256; b++) {
+      const c = counts[b]!;
+      counts[b] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = from[i]!;
+      to[counts[offset + ((v >>> shift) & 255)]!++] = v;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+}
+
 /**
  * Keeps the `size` smallest distinct values seen. Values up to the threshold are gathered in a
  * buffer after the ones kept, which stay sorted; when it is full, the new ones are sorted and
@@ -51,9 +94,13 @@ class BottomSet {
    */
   threshold = 0x7fffffff;
 
+  /** Room for radixSort: as many values as can be new at once. */
+  private readonly scratch: Uint32Array;
+
   constructor(private readonly size: number) {
     this.buffer = new Uint32Array(2 * size);
     this.spare = new Uint32Array(2 * size);
+    this.scratch = new Uint32Array(2 * size);
   }
 
   /** Takes a value at most `threshold` (the caller's loop checks, with the threshold in a local). */
@@ -66,7 +113,8 @@ class BottomSet {
   private compact(): void {
     const { buffer, spare, size } = this;
     const old = this.kept;
-    const fresh = buffer.subarray(old, this.count).sort();
+    const fresh = buffer.subarray(old, this.count);
+    radixSort(fresh, this.scratch.subarray(0, fresh.length));
     let i = 0;
     let j = 0;
     let kept = 0;

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { jaccard, mashDistance, Sketcher } from '../src/minhash.js';
+import { jaccard, mashDistance, radixSort, Sketcher } from '../src/minhash.js';
 import { CLI, runCli, testFolders } from './helpers.js';
 
 const folders = testFolders('seqcoder-sketch-');
@@ -131,6 +131,17 @@ describe('MinHash sketches', () => {
     const { compileKernel, kernelTarget } = await import('../../../scripts/build-wasm.mjs');
     expect(await compileKernel('sketch'), 'run pnpm build:wasm').toBe(readFileSync(kernelTarget('sketch'), 'utf8'));
   }, 60_000);
+
+  it('sorts the kept hashes as a sort of numbers does (radixSort), repeats and both ends of the range included', () => {
+    let x = 7;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (const n of [0, 1, 2, 255, 256, 1000, 2000]) {
+      const values = Uint32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? [0, 0xffffffff, 0x7fffffff, 256][i % 4]! : i % 5 === 0 ? next() >>> 20 : next()));
+      const expected = values.slice().sort();
+      radixSort(values, new Uint32Array(n));
+      expect(values).toEqual(expected);
+    }
+  });
 
   it('estimates the distance of a mutated copy from its divergence', () => {
     const size = 1000;
