@@ -6,7 +6,9 @@ The sketches of a shard are kept in out/state/sketches/N.jsonl with each file's 
 modification time (Snakemake deletes a job's outputs before running it again); a genome whose
 size and time are unchanged keeps its sketch. A new genome in a shard of 500 then costs one
 sketch, not 500. The cache is written in the shard's genome order, and the job's output, last, is
-a link to it.
+a link to it. `seqcoder sketch --stamps` writes each line with its file's size and time, as the
+cache keeps it, so a shard sketched whole is the cache as written (10 MB a shard of 1,000 that
+this script no longer reads and writes again: 0.2 s of a 1.7 s job).
 """
 import argparse
 import os
@@ -14,11 +16,6 @@ import shlex
 import tempfile
 
 from common import link_or_copy, read_list, run, sketch_fields, stamp, write_atomic
-
-
-def stamped(line, stamp):
-    """A sketch line of `seqcoder sketch` with the file's size and time in front, as the cache keeps it."""
-    return '{"bytes":%d,"mtimeNs":%d,%s' % (stamp[0], stamp[1], line[1:])
 
 
 def read_cache(path, kmer, size, sample):
@@ -48,21 +45,27 @@ def main():
 
     genomes = read_list(args.genomes)
     cache = read_cache(args.cache, args.kmer, args.size, args.sample)
-    stamps = {g: stamp(os.path.join(args.input, g)) for g in genomes}
-    todo = [g for g in genomes if g not in cache or [cache[g][1].get("bytes"), cache[g][1].get("mtimeNs")] != stamps[g]]
+    todo = [g for g in genomes if g not in cache or [cache[g][1].get("bytes"), cache[g][1].get("mtimeNs")] != stamp(os.path.join(args.input, g))]
     if todo:
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=os.path.dirname(os.path.abspath(args.output)), delete=False) as out:
+        folder = os.path.dirname(os.path.abspath(args.cache))
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=folder, delete=False) as out:
             fresh_path = out.name
         try:
-            run(shlex.split(args.seqcoder), ["sketch", "-q", "-f", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path], args.input, todo)
-            with open(fresh_path, encoding="utf-8") as f:
-                for line in f:
-                    name = sketch_fields(line)["name"]
-                    cache[name] = (stamped(line, stamps[name]), None)
+            run(shlex.split(args.seqcoder), ["sketch", "-q", "-f", "--stamps", "--files-from", "-", "-k", str(args.kmer), "-s", str(args.size), "--sample", str(args.sample), "-o", fresh_path], args.input, todo)
+            if len(todo) == len(genomes):
+                # every line new, in the shard's order: the cache as it stands
+                os.replace(fresh_path, args.cache)
+            else:
+                with open(fresh_path, encoding="utf-8") as f:
+                    for line in f:
+                        cache[sketch_fields(line)["name"]] = (line, None)
         finally:
-            os.unlink(fresh_path)
-    # the output is the cache as now written (a link): 10 MB of JSON a shard of 1,000, written once
-    write_atomic(args.cache, "".join(cache[g][0] for g in genomes))
+            if os.path.exists(fresh_path):
+                os.unlink(fresh_path)
+    if len(todo) < len(genomes):
+        # the cache as now written (a genome gone from the shard leaves it)
+        write_atomic(args.cache, "".join(cache[g][0] for g in genomes))
     link_or_copy(args.cache, args.output)
     print(f"sketch.py: {len(genomes)} genome(s), {len(todo)} sketched, {len(genomes) - len(todo)} kept")
 

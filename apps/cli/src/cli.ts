@@ -360,6 +360,7 @@ Examples:
         .default(1)
         .argParser((v) => parseSample(v)),
     )
+    .option('--stamps', 'begin each line with the file\'s size and modification time ("bytes", "mtimeNs"), to tell later whether it changed')
     .option('-o, --output <path>', 'write the lines to this file instead of standard output')
     .option('-f, --force', 'overwrite an existing output file')
     .option('-q, --quiet', 'no summary')
@@ -373,6 +374,8 @@ of the files' k-mer sets (the share of both among the smallest hashes of their u
 Mash distance -ln(2J/(1+J))/k, about 1 - identity for close genomes. With --sample n the line
 also holds "sample": n, and the hashes are those of the k-mers in one fixed n-th of all k-mers
 (both strands alike), which estimates the same J; compare only sketches of one k, size and sample.
+With --stamps each line begins with "bytes" and "mtimeNs", the file's size and modification time
+(nanoseconds) when it was read: what a cache of sketches needs to tell a changed file.
 
 Examples:
   seqcoder sketch genomes/*.fa > sketches.jsonl

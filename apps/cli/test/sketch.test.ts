@@ -4,7 +4,7 @@
  * mutated copy follows its divergence; bad input fails clearly.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +191,24 @@ describe('seqcoder sketch', () => {
     expect(runCli(dir, ['sketch', 'a.fa', '--sample', '6'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/power of two/) });
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(0);
     expect(runCli(dir, ['sketch', 'a.fa', '-o', 'out.jsonl']).code).toBe(1); // exists: -f to overwrite
+  });
+
+  it('begins each line with the file\'s size and modification time in nanoseconds with --stamps (the workflow\'s cache keeps them)', () => {
+    const dir = folders.current();
+    writeFileSync(join(dir, 'a.fa'), `>x\n${randomBases(5000, 3)}\n`);
+    writeFileSync(join(dir, 'b.fa.gz'), gzipSync(`>y\n${randomBases(3000, 4)}\n`));
+    // a time past 2^53 ns, with digits a double would round away
+    utimesSync(join(dir, 'b.fa.gz'), 1_700_000_000.123456, 1_700_000_000.123456);
+    const plain = runCli(dir, ['sketch', 'a.fa', 'b.fa.gz', '-s', '50']).stdout.toString().trim().split('\n');
+    const r = runCli(dir, ['sketch', '--stamps', 'a.fa', 'b.fa.gz', '-s', '50']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.toString().trim().split('\n');
+    lines.forEach((line, i) => {
+      const info = statSync(join(dir, ['a.fa', 'b.fa.gz'][i]!), { bigint: true });
+      // first, in the order the workflow's sketch.py has always written them; the rest as without
+      expect(line).toBe(`{"bytes":${info.size},"mtimeNs":${info.mtimeNs},${plain[i]!.slice(1)}`);
+    });
+    expect(statSync(join(dir, 'b.fa.gz'), { bigint: true }).mtimeNs > 2n ** 53n).toBe(true);
   });
 
   it('says what to do where virtual memory is limited (the kernel reserves address space), and works with that done', () => {
