@@ -46,6 +46,7 @@ def main():
     genomes = read_list(args.genomes)
     cache = read_cache(args.cache, args.kmer, args.size, args.sample)
     todo = [g for g in genomes if g not in cache or [cache[g][1].get("bytes"), cache[g][1].get("mtimeNs")] != stamp(os.path.join(args.input, g))]
+    whole = False  # whether Node wrote the cache as it now stands
     if todo:
         folder = os.path.dirname(os.path.abspath(args.cache))
         os.makedirs(folder, exist_ok=True)
@@ -56,6 +57,7 @@ def main():
             if len(todo) == len(genomes):
                 # every line new, in the shard's order: the cache as it stands
                 os.replace(fresh_path, args.cache)
+                whole = True
             else:
                 with open(fresh_path, encoding="utf-8") as f:
                     for line in f:
@@ -63,7 +65,7 @@ def main():
         finally:
             if os.path.exists(fresh_path):
                 os.unlink(fresh_path)
-    if len(todo) < len(genomes):
+    if not whole:
         # the cache as now written (a genome gone from the shard leaves it)
         write_atomic(args.cache, "".join(cache[g][0] for g in genomes))
     link_or_copy(args.cache, args.output)
