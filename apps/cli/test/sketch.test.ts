@@ -203,6 +203,7 @@ describe('seqcoder sketch', () => {
     const r = runCli(dir, ['sketch', '--stamps', 'a.fa', 'b.fa.gz', '-s', '50']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.toString().trim().split('\n');
+    expect(lines).toHaveLength(2);
     lines.forEach((line, i) => {
       const info = statSync(join(dir, ['a.fa', 'b.fa.gz'][i]!), { bigint: true });
       // first, in the order the workflow's sketch.py has always written them; the rest as without
