@@ -47,11 +47,11 @@ async function sketchLine(path: string, flags: SketchFlags, pieces: AsyncIterabl
 }
 
 /**
- * The pieces of a file to sketch, and its stamp once it is open: taken before the file is read,
- * so that a file changed while it is read looks changed to a later run. An empty file is a genome
- * without k-mers here, not an error.
+ * The pieces of a file to sketch, its first asked for now (readAhead), and its stamp once it is
+ * open: taken before the file is read, so that a file changed while it is read looks changed to a
+ * later run. An empty file is a genome without k-mers here, not an error.
  */
-function fileInput(path: string): { pieces: AsyncGenerator<Uint8Array>; stamp: () => Stamp | undefined } {
+function sketchInput(path: string): ReturnType<typeof readAhead<Uint8Array>> & { stamp: () => Stamp | undefined } {
   let stamp: Stamp | undefined;
   async function* pieces(): AsyncGenerator<Uint8Array> {
     const info = statSync(path, { bigint: true }); // its errors are told with the path (forInput)
@@ -60,7 +60,7 @@ function fileInput(path: string): { pieces: AsyncGenerator<Uint8Array>; stamp: (
     // sketching is done with a piece before it asks for the next: the read buffer can be reused
     yield* readMaybeGzip({ name: path, path, size: Number(info.size) }, undefined, true, true);
   }
-  return { pieces: pieces(), stamp: () => stamp };
+  return { ...readAhead(pieces()), stamp: () => stamp };
 }
 
 export async function sketchCommand(files: string[], flags: SketchFlags): Promise<void> {
@@ -70,17 +70,13 @@ export async function sketchCommand(files: string[], flags: SketchFlags): Promis
     paths.push(...list.split(/\r?\n/).filter((line) => line.trim() !== ''));
   }
   if (paths.length === 0) throw new CliError('sketch: name the files to sketch (or --files-from LIST)', Exit.usage);
-  const open = (path: string) => {
-    const input = fileInput(path);
-    return { ...readAhead(input.pieces), stamp: input.stamp };
-  };
   const lines = (async function* () {
     // each file's first piece is asked for before the one before is sketched (readAhead)
-    let next = open(paths[0]!);
+    let next = sketchInput(paths[0]!);
     try {
       for (let i = 0; i < paths.length; i++) {
         const current = next;
-        if (i + 1 < paths.length) next = open(paths[i + 1]!);
+        if (i + 1 < paths.length) next = sketchInput(paths[i + 1]!);
         yield new TextEncoder().encode(await sketchLine(paths[i]!, flags, current.pieces, current.stamp));
       }
     } finally {
