@@ -157,6 +157,27 @@ describe('reading one record of a group (skipRecord)', () => {
   });
 });
 
+describe('the index of a small group', () => {
+  it('starts small when the group is expected small, grows to the usual table when outgrown, and finds what it indexed before', () => {
+    // capacity 20,000: at most 5,000 entries, under half of the smallest table (2^16 slots)
+    expect(new RefGroupEncoder({ level: 1, capacity: 20_000 }).indexSlots).toBe(2 ** 16);
+    expect(new RefGroupEncoder({ level: 1 }).indexSlots).toBe(2 ** 22); // no capacity: the usual table
+    // the hint is wrong: 200 kb of new material is 50,000 entries, past half of 2^16
+    const novel = genome(200_000, 7);
+    const copy = novel.slice(500, 100_500);
+    const encoder = new RefGroupEncoder({ level: 1, capacity: 20_000 });
+    encoder.encodeRecord(novel);
+    expect(encoder.indexSlots).toBe(2 ** 22);
+    encoder.encodeRecord(copy);
+    const { shared, records: payloads } = encoder.finish();
+    expect(readSharedHead(shared).literalCount).toBe(novel.length); // the copy found through entries made before the growth
+    const decoder = new RefGroupDecoder(shared, novel.length + copy.length);
+    expect(Buffer.compare(decoder.decodeRecord(payloads[0]!, novel.length), novel)).toBe(0);
+    expect(Buffer.compare(decoder.decodeRecord(payloads[1]!, copy.length), copy)).toBe(0);
+    decoder.finish();
+  });
+});
+
 describe('the index of a large group', () => {
   it('finds what it indexed before its head table grew', () => {
     // 9 Mb of new material: 2.25 M entries (one every 4th base), past half of the first table's

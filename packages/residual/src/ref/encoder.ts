@@ -57,7 +57,14 @@ const COPY_EDGE = 16;
  * about 1.5 times as long (ADR 0017, sixteenth addendum). Close collections (a batch of 500 synthetic
  * genomes: 0.9 M entries) and the divergent drafts (1.1 M) never reach it: 64 MB of fresh memory
  * costs them more (its first touch, 80-180 ms here) than the shorter chains save.
+ *
+ * A group whose capacity (RefOptions) is small starts with a table to match, at most half full
+ * if every base were new material, and at least 2^MIN_HEAD_BITS slots: the 16 MB table's fresh
+ * memory took about 30 ms to allocate and touch here, more than coding a few kilobases takes
+ * (the command line's warm-up codes such a group before a large archive, ADR 0039). Outgrown,
+ * it grows to 2^HEAD_BITS, chains rebuilt the same way.
  */
+const MIN_HEAD_BITS = 16;
 const HEAD_BITS = 22;
 const LARGE_HEAD_BITS = 24;
 /**
@@ -159,15 +166,15 @@ export class RefGroupEncoder {
    * `head` holds each newest entry plus one, so that 0 is "none" and the table starts as the fresh
    * zeroed memory it is allocated as: filling 16 MB with -1 touched every page before the first
    * record, which took 12 ms of a workflow job that compresses a small batch (288 -> 276 ms).
-   * It grows once, with the entries (HEAD_BITS); `headShift` is 32 minus its bits.
+   * It grows with the entries (HEAD_BITS); `headShift` is 32 minus its bits.
    */
-  private head = new Int32Array(1 << HEAD_BITS);
-  private headShift = 32 - HEAD_BITS;
-  /** Whether the head table may still grow: not once it has, nor once memory for it was refused. */
+  private head: Int32Array;
+  private headShift: number;
+  /** Whether the head table may still grow: not once it is large, nor once memory for it was refused. */
   private mayGrow = true;
   /** The k-mers indexed, by markKmer: a bit set for each (a Bloom filter of one hash). */
-  private present = new Int32Array(1 << (HEAD_BITS + PRESENT_EXTRA_BITS - 5));
-  private presentShift = 32 - (HEAD_BITS + PRESENT_EXTRA_BITS);
+  private present: Int32Array;
+  private presentShift: number;
   /** The marks of the k-mers whose hashes are in `batch` (link). */
   private readonly marks = new Int32Array(256);
   private nodes = new Int32Array(1 << 14);
@@ -213,6 +220,11 @@ export class RefGroupEncoder {
     const before = continues?.bases.length ?? 0;
     if (before > 2 ** 31) throw new InvalidInputError('a chain of reference groups holds at most 2^31 bases');
     const reserve = Math.max(before, Math.min(MAX_RESERVE, before + Math.max(0, options.capacity ?? 0))) + 4;
+    const bits = options.capacity === undefined ? HEAD_BITS : Math.max(MIN_HEAD_BITS, Math.min(HEAD_BITS, Math.ceil(Math.log2((2 * reserve) / STEP))));
+    this.head = new Int32Array(1 << bits);
+    this.headShift = 32 - bits;
+    this.present = new Int32Array(1 << (bits + PRESENT_EXTRA_BITS - 5));
+    this.presentShift = 32 - (bits + PRESENT_EXTRA_BITS);
     this.sites = continues ? continues.sites.clone() : grammar.referenceSites ? new SiteSet().reserve(reserve) : new DifferenceSites();
     if (reserve > this.history.length) {
       try {
@@ -575,12 +587,13 @@ export class RefGroupEncoder {
   }
 
   /**
-   * The large head table and its bitmap (HEAD_BITS): every entry is linked again, oldest first, so
-   * that each chain is what the large table would have held from the start, newest first.
+   * The next head table and its bitmap (HEAD_BITS, then LARGE_HEAD_BITS): every entry is linked
+   * again, oldest first, so that each chain is what that table would have held from the start,
+   * newest first.
    */
   private growHead(): void {
-    this.mayGrow = false;
-    const bits = LARGE_HEAD_BITS;
+    const bits = 32 - this.headShift < HEAD_BITS ? HEAD_BITS : LARGE_HEAD_BITS;
+    this.mayGrow = bits < LARGE_HEAD_BITS;
     let head = new Int32Array(0);
     let present = head;
     try {
@@ -590,6 +603,7 @@ export class RefGroupEncoder {
       // No room (a small machine, a browser): the first table serves, more slowly. Its chains hold
       // more k-mers of other hashes, which can change the parse where DEPTH cuts a chain short
       // (no byte changed with tables of 2^18 to 2^24 slots on the sets of ADR 0017's sixteenth addendum).
+      this.mayGrow = false;
       return;
     }
     const shift = 32 - bits;
