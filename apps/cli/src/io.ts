@@ -3,27 +3,44 @@
  * temporary name that is renamed only once everything was written and verified, so that an
  * interrupted or failed run never leaves a file that looks complete.
  */
-import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { access, link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
+import { access, link, mkdtemp, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CliError, Exit } from './errors.js';
 
-/** Paths of temporary files in progress, removed if the process is interrupted. */
+/** Paths of temporary files and folders in progress, removed if the process is interrupted. */
 const temporaries = new Set<string>();
 
-/** Removes temporary files. Synchronous, because it runs from signal handlers. */
+/** Removes temporary files and folders. Synchronous, because it runs from signal handlers. */
 export function removeTemporaries(): void {
   for (const path of temporaries) {
     try {
-      unlinkSync(path);
+      rmSync(path, { recursive: true, force: true });
     } catch {
-      /* already gone */
+      /* nothing more to do on the way out */
     }
   }
   temporaries.clear();
+}
+
+/**
+ * Runs `work` in a new folder of the system's temporary folder (`$TMPDIR`), named `prefix` and six
+ * random characters, and removes it afterwards, also when `work` fails or the process is
+ * interrupted.
+ */
+export async function withTemporaryFolder<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  temporaries.add(dir);
+  try {
+    return await work(dir);
+  } finally {
+    temporaries.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface Input {
