@@ -1,7 +1,7 @@
 /**
  * The warm-up before an archive of many genomes (ADR 0039): its sample is the same on every run and
- * compresses like any collection, it leaves nothing behind, and the archive that follows is the
- * same bytes with it and without it (where no temporary folder can be made).
+ * compresses like any collection, it leaves nothing behind, and the archive that follows (made or
+ * appended to) is the same bytes with it and without it (where no temporary folder can be made).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -99,7 +99,7 @@ describe('warmsUp', () => {
 });
 
 describe('an archive after the warm-up', () => {
-  it('is the bytes the library writes, with the warm-up and where it cannot run, and leaves the temporary folder empty', async () => {
+  it('is the bytes the library writes, with the warm-up and where it cannot run, appended to as well, and leaves the temporary folder empty', async () => {
     const genomes = strains(6, 200_000);
     expect(genomes.reduce((n, g) => n + g.length, 0)).toBeGreaterThan(WARM_UP_MIN_BYTES);
     const names = genomes.map((g, k) => {
@@ -117,6 +117,16 @@ describe('an archive after the warm-up', () => {
       expect(r.status, r.stderr.toString()).toBe(0);
       expect(readFileSync(join(dir, `${tmp}.seqc`)), tmp).toEqual(expected);
     }
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+
+    // append warms up too (it decodes the group it continues): the same bytes with and without
+    const more = strains(8, 200_000).slice(6);
+    more.forEach((g, k) => writeFileSync(join(dir, `more${k}.fa`), g));
+    for (const tmp of ['tmp', 'not-a-folder']) {
+      const r = spawnSync(process.execPath, [CLI, 'append', '-q', '--verify', `${tmp}.seqc`, 'more0.fa', 'more1.fa'], { cwd: dir, env: { ...process.env, TMPDIR: join(dir, tmp) } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    }
+    expect(readFileSync(join(dir, 'tmp.seqc'))).toEqual(readFileSync(join(dir, 'not-a-folder.seqc')));
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * rebuilt first), or form new groups with --new-group. The new archive is written beside the old
  * one and renamed over it only when complete, so an interruption leaves the old archive intact.
  */
-import { appendFiles, openArchive } from '@seqcoder/format';
+import { appendFiles, DEFAULT_COLLECTION_CODEC, openArchive } from '@seqcoder/format';
 import { memberFiles, memberInputs } from '../archive-files.js';
 import { CliError, Exit } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
@@ -12,6 +12,8 @@ import { startProgress } from '../progress.js';
 import { forInput, formatBytes, log } from '../shared.js';
 import { zstdCompress } from '../zstd.js';
 import { original, printReports, verifyNew, type VerifyReport } from './verify.js';
+import { warmUp } from './compress.js';
+import { warmsUp } from '../warm-up.js';
 
 export interface AppendFlags {
   filesFrom?: string;
@@ -36,6 +38,12 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     if (clash) throw new CliError(`${archivePath}: already holds a file named ${clash.name}`, Exit.usage);
     if (members.some((m) => m.path === archivePath)) throw new CliError(`${archivePath}: is also an input`, Exit.usage);
     const total = members.reduce((sum, m) => sum + m.size, 0);
+    // the group the new files continue is decoded first, and with --verify the whole archive after
+    // them: the warm-up pays for what the archive holds as much as for what is added (ADR 0039)
+    const codec = flags.codec ?? DEFAULT_COLLECTION_CODEC;
+    if (warmsUp(archive.originalBytes + total, archive.files.length + members.length, codec)) {
+      await warmUp({ verify: flags.verify, threads: 1 }, { codec, level: flags.level, blockBases: undefined, zstd: zstdCompress, workers: undefined });
+    }
     const progress = startProgress(`append to ${archivePath}`, total, !!flags.quiet);
     const before = archive.compressedBytes;
     // --verify: the files added are compared with their inputs; the ones the archive held (copied

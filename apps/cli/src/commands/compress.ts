@@ -15,7 +15,7 @@ import { SAMPLE_GROUP_BYTES, warmsUp, withSample } from '../warm-up.js';
 export const MODE_NAMES = ['mini', 'plus', 'ultra', 'cm'];
 
 /** How every input of one command is coded: the codec, made once, its level, zstd and the workers. */
-interface Coding {
+export interface Coding {
   codec: string | SequenceCodec;
   level: number | undefined;
   blockBases: number | undefined;
@@ -153,7 +153,7 @@ async function compressArchive(
  * archive comes out either way. Only an optimisation: where it fails (no room for a temporary
  * folder), the command goes on without it.
  */
-async function warmUp(flags: CompressFlags, coding: Coding): Promise<void> {
+export async function warmUp(flags: CompressFlags, coding: Coding): Promise<void> {
   const sampleFlags: CompressFlags = { ...flags, quiet: true, json: false, force: true, rm: false, stdout: false };
   await withSample(async (paths, output) => compressArchive(await memberInputs(paths), output, sampleFlags, { ...coding, chunkBytes: SAMPLE_GROUP_BYTES }, [], false)).catch(() => {});
 }
