@@ -35,8 +35,8 @@ export function warmsUp(bytes: number, files: number, codec: unknown): boolean {
 
 /**
  * Writes the sample into a new temporary folder, runs `use` on its files' paths and an output path
- * there, and removes the folder (also on an interruption). The command then reads, codes, writes and verifies the sample
- * exactly as it will the user's files, so that every step of that path has run once.
+ * there, and removes the folder (also on an interruption). The command then reads, codes, writes
+ * and verifies the sample exactly as it will the user's files, so that every step has run once.
  */
 export async function withSample(use: (paths: string[], output: string) => Promise<void>): Promise<void> {
   await withTemporaryFolder('seqcoder-warm-up-', async (dir) => {
