@@ -42,7 +42,7 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     // them: the warm-up pays for what the archive holds as much as for what is added (ADR 0039)
     const codec = flags.codec ?? DEFAULT_COLLECTION_CODEC;
     if (warmsUp(archive.originalBytes + total, archive.files.length + members.length, codec)) {
-      await warmUp({ verify: flags.verify, threads: 1 }, { codec, level: flags.level, blockBases: undefined, zstd: zstdCompress, workers: undefined });
+      await warmUp({ verify: flags.verify }, { codec, level: flags.level, blockBases: undefined, zstd: zstdCompress, workers: undefined });
     }
     const progress = startProgress(`append to ${archivePath}`, total, !!flags.quiet);
     const before = archive.compressedBytes;
