@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALIGNED_DIVERGENCE, RefGroupDecoder, RefGroupEncoder } from '../src/index.js';
+import { ALIGNED_DIVERGENCE, InvalidInputError, RefGroupDecoder, RefGroupEncoder } from '../src/index.js';
 import { readSharedHead } from '../src/ref/shared.js';
 import { DATA, DATA_PRESENT, warnIfAbsent } from '../../../test-support/shared-data.js';
 
@@ -175,6 +175,27 @@ describe('the index of a small group', () => {
     expect(Buffer.compare(decoder.decodeRecord(payloads[0]!, novel.length), novel)).toBe(0);
     expect(Buffer.compare(decoder.decodeRecord(payloads[1]!, copy.length), copy)).toBe(0);
     decoder.finish();
+  });
+});
+
+describe('the symbols of a record', () => {
+  it('refuses a symbol past 3 wherever it stands, after records that leave the history at any alignment', () => {
+    // the check reads the history a word at a time from the first aligned position: a bad symbol
+    // in the unaligned head, the words (each of their four bytes) and the tail must all be found
+    for (const before of [0, 1, 2, 3, 5]) {
+      for (const length of [1, 3, 4, 7, 16, 37]) {
+        for (let at = 0; at < length; at++) {
+          const encoder = new RefGroupEncoder({ level: 1 });
+          if (before > 0) encoder.encodeRecord(genome(before, before));
+          const bad = genome(length, length);
+          bad[at] = 4 + at; // 4, 5, ... 40: each has a bit of 0xfc set
+          expect(() => encoder.encodeRecord(bad), `${before} bases before, ${length} bases, at ${at}`).toThrow(InvalidInputError);
+        }
+      }
+    }
+    const encoder = new RefGroupEncoder({ level: 1 });
+    encoder.encodeRecord(genome(3, 1));
+    expect(() => encoder.encodeRecord(Uint8Array.of(3, 2, 1, 0, 3, 255, 0))).toThrow('symbol 255 is not 0..3');
   });
 });
 

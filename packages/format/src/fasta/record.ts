@@ -56,6 +56,21 @@ for (const [i, ch] of ['A', 'C', 'G', 'T'].entries()) {
   UPPER_SYMBOL[ch.charCodeAt(0)] = i;
   LOWER_SYMBOL[ch.toLowerCase().charCodeAt(0)] = i;
 }
+/**
+ * The symbols of two bytes `b0 + 256 * b1` (one 16-bit half of a little-endian word of bytes):
+ * `s0 + 256 * s1` when both are ACGT in the table's case, else 0xffff, which no pair of symbols
+ * reaches (their pairs are at most 0x303). The parser's fast path takes eight bytes a turn
+ * through them: 200 genomes of 250 kb (49 MB) parsed in 35 ms instead of 87 byte by byte
+ * (measured, lines of 60, 70 and 80 alike), where parsing was a twentieth of compressing a batch.
+ */
+const UPPER_PAIRS = new Uint16Array(1 << 16).fill(0xffff);
+const LOWER_PAIRS = new Uint16Array(1 << 16).fill(0xffff);
+for (const [i, a] of ['A', 'C', 'G', 'T'].entries()) {
+  for (const [j, b] of ['A', 'C', 'G', 'T'].entries()) {
+    UPPER_PAIRS[a.charCodeAt(0) + 256 * b.charCodeAt(0)] = i + 256 * j;
+    LOWER_PAIRS[a.toLowerCase().charCodeAt(0) + 256 * b.toLowerCase().charCodeAt(0)] = i + 256 * j;
+  }
+}
 /** Upper-case letter of each symbol. */
 const BASE_LETTER = Uint8Array.of(65, 67, 71, 84);
 /** Letters of two symbols `a + 256 * b` (one 16-bit half of a little-endian word of symbols). */
@@ -68,11 +83,18 @@ function viewOf(bytes: Uint8Array): DataView {
 
 /**
  * Writes the letters of `count` symbols from `symbols[s]` to `out[o]` (`to` and `from` are their
- * views): four at a time through words where they fit (3x faster than byte by byte, measured),
+ * views): eight, then four at a time through words where they fit (four at a time was 3x faster
+ * than byte by byte, and eight 14% faster than four: 33 ms against 38 to render 49 MB; measured),
  * the rest one by one.
  */
 function lettersThrough(to: DataView, out: Uint8Array, o: number, from: DataView, symbols: Uint8Array, s: number, count: number): void {
   let k = 0;
+  for (; k + 8 <= count; k += 8) {
+    const w = from.getUint32(s + k, true);
+    const v = from.getUint32(s + k + 4, true);
+    to.setUint32(o + k, PAIR_LETTERS[w & 0xffff]! | (PAIR_LETTERS[w >>> 16]! << 16), true);
+    to.setUint32(o + k + 4, PAIR_LETTERS[v & 0xffff]! | (PAIR_LETTERS[v >>> 16]! << 16), true);
+  }
   for (; k + 4 <= count; k += 4) {
     const w = from.getUint32(s + k, true);
     to.setUint32(o + k, PAIR_LETTERS[w & 0xffff] | (PAIR_LETTERS[w >>> 16] << 16), true);
@@ -100,6 +122,8 @@ export function parseRecord(bytes: Uint8Array, into?: Uint8Array): ParsedRecord 
   const hasHeader = n > 0 && bytes[0] === GT;
   const symbols = into !== undefined && into.length >= n ? into : new Uint8Array(n);
   const search = searchable(bytes);
+  const byteView = viewOf(bytes);
+  const symbolView = viewOf(symbols);
   const lineRuns: number[] = [];
   const eolExceptions: number[] = [];
   const caseRuns: number[] = [];
@@ -156,9 +180,33 @@ export function parseRecord(bytes: Uint8Array, into?: Uint8Array): ParsedRecord 
     }
     let i = pos;
     while (i < end) {
-      // Fast path: a stretch of ACGT in the current case.
+      // Fast path: a stretch of ACGT in the current case, eight bytes a turn, then four, then
+      // byte by byte up to the first other byte.
+      const pairs = lower ? LOWER_PAIRS : UPPER_PAIRS;
       const table = lower ? LOWER_SYMBOL : UPPER_SYMBOL;
       const from = i;
+      for (; i + 8 <= end; i += 8) {
+        const w = byteView.getUint32(i, true);
+        const v = byteView.getUint32(i + 4, true);
+        const a = pairs[w & 0xffff]!;
+        const b = pairs[w >>> 16]!;
+        const c = pairs[v & 0xffff]!;
+        const d = pairs[v >>> 16]!;
+        if ((a | b | c | d) > 0x303) break;
+        symbolView.setUint32(nBases, a | (b << 16), true);
+        symbolView.setUint32(nBases + 4, c | (d << 16), true);
+        nBases += 8;
+      }
+      if (i + 4 <= end) {
+        const w = byteView.getUint32(i, true);
+        const a = pairs[w & 0xffff]!;
+        const b = pairs[w >>> 16]!;
+        if ((a | b) <= 0x303) {
+          symbolView.setUint32(nBases, a | (b << 16), true);
+          nBases += 4;
+          i += 4;
+        }
+      }
       for (; i < end; i++) {
         const s = table[bytes[i]!]!;
         if (s > 3) break;

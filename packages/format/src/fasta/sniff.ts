@@ -18,6 +18,24 @@ for (const ch of 'ACGTNacgtn') NUCLEOTIDE[ch.charCodeAt(0)] = 1;
 const LINE_BREAK = new Int32Array(256);
 LINE_BREAK[10] = LINE_BREAK[13] = 1;
 
+/**
+ * Both counts of two bytes `b0 + 256 * b1` (a 16-bit half of a little-endian word): their
+ * nucleotides plus 8 times their line breaks. Four bytes a turn through it, a 64 KiB sample of a
+ * genome takes 0.04 ms instead of 0.11 byte by byte through the two tables above (measured; 500
+ * genomes a batch). Made on first use: 64 K entries.
+ */
+let pairCounts: Uint8Array | undefined;
+
+function makePairCounts(): Uint8Array {
+  const table = new Uint8Array(1 << 16);
+  for (let pair = 0; pair < 1 << 16; pair++) {
+    const a = pair & 0xff;
+    const b = pair >>> 8;
+    table[pair] = NUCLEOTIDE[a]! + NUCLEOTIDE[b]! + 8 * (LINE_BREAK[a]! + LINE_BREAK[b]!);
+  }
+  return table;
+}
+
 /** Share of sequence bytes that must be ACGTN (any case) for the FASTA model to be used. */
 const MIN_NUCLEOTIDE_SHARE = 0.9;
 
@@ -27,9 +45,19 @@ export function looksLikeNucleotide(sample: Uint8Array): boolean {
   // (a '>' at a line's start) are then taken back out. Looking for each line's end first cost a
   // call per line; this way a 64 KiB sample of a genome takes a third less time (0.12 ms, not 0.19).
   const length = sample.length;
+  const pairs = (pairCounts ??= makePairCounts());
+  const view = new DataView(sample.buffer, sample.byteOffset, length);
   let nucleotides = 0;
   let breaks = 0;
-  for (let i = 0; i < length; i++) {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const w = view.getUint32(i, true);
+    // at most 4 nucleotides (the low 3 bits) and 4 breaks (the next 3)
+    const counts = pairs[w & 0xffff]! + pairs[w >>> 16]!;
+    nucleotides += counts & 7;
+    breaks += counts >>> 3;
+  }
+  for (; i < length; i++) {
     const b = sample[i]!;
     nucleotides += NUCLEOTIDE[b]!;
     breaks += LINE_BREAK[b]!;
