@@ -22,16 +22,22 @@ LINE_BREAK[10] = LINE_BREAK[13] = 1;
  * Both counts of two bytes `b0 + 256 * b1` (a 16-bit half of a little-endian word): their
  * nucleotides plus 8 times their line breaks. Four bytes a turn through it, a 64 KiB sample of a
  * genome takes 0.04 ms instead of 0.11 byte by byte through the two tables above (measured; 500
- * genomes a batch). Made on first use: 64 K entries.
+ * genomes a batch). Made on first use.
  */
 let pairCounts: Uint8Array | undefined;
 
 function makePairCounts(): Uint8Array {
+  // Each row (one high byte) is the low bytes' counts, copied, plus the high byte's where it has
+  // any (12 rows of 256). Filled entry by entry, the 65,536 entries took 18 ms of a command's
+  // start, before V8 compiles the loop; this way well under a millisecond.
+  const counts = (b: number) => NUCLEOTIDE[b]! + 8 * LINE_BREAK[b]!;
+  const row = new Uint8Array(256);
+  for (let a = 0; a < 256; a++) row[a] = counts(a);
   const table = new Uint8Array(1 << 16);
-  for (let pair = 0; pair < 1 << 16; pair++) {
-    const a = pair & 0xff;
-    const b = pair >>> 8;
-    table[pair] = NUCLEOTIDE[a]! + NUCLEOTIDE[b]! + 8 * (LINE_BREAK[a]! + LINE_BREAK[b]!);
+  for (let b = 0; b < 256; b++) {
+    table.set(row, b << 8);
+    const high = counts(b);
+    if (high !== 0) for (let a = 0; a < 256; a++) table[(b << 8) + a] = row[a]! + high;
   }
   return table;
 }
