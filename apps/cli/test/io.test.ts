@@ -1,6 +1,14 @@
-/** readAhead: a member file is opened while the one before it is coded, without changing what is read or reported. */
-import { describe, expect, it } from 'vitest';
-import { readAhead } from '../src/io.js';
+/**
+ * readAhead: a member file is opened while the one before it is coded, without changing what is
+ * read or reported. readMaybeGzip: a .gz file gunzipped in one call or streamed gives the same bytes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliError, Exit } from '../src/errors.js';
+import { GUNZIP_WHOLE, readAhead, readMaybeGzip } from '../src/io.js';
 
 async function collect<T>(pieces: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -58,5 +66,49 @@ describe('readAhead', () => {
   it('an empty source gives no pieces', async () => {
     async function* empty(): AsyncGenerator<number> {}
     expect(await collect(readAhead(empty()).pieces)).toEqual([]);
+  });
+});
+
+describe('readMaybeGzip', () => {
+  // a file of two gzip members, the second starting mid-line: 2.4 MB of FASTA when whole
+  let seed = 3;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const bases = Array.from({ length: 2_400_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+  const content = Buffer.from(`>x a genome\n${bases.replace(/(.{80})/g, '$1\n')}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'seqcoder-gzip-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, bytes: Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return { name, path, size: bytes.length };
+  };
+  const gz = Buffer.concat([gzipSync(content.subarray(0, 1_000_001)), gzipSync(content.subarray(1_000_001))]);
+  const file = write('x.fa.gz', gz);
+  const damaged = write('d.fa.gz', gz.subarray(0, gz.length - 5000));
+  const read = async (input: typeof file, whole?: { bytes: number; output: number }) =>
+    (await collect(readMaybeGzip(input, undefined, false, true, whole))).map((piece) => Buffer.from(piece));
+
+  it('gunzips a file within the bound in one call: its content, one piece', async () => {
+    expect(file.size).toBeLessThan(GUNZIP_WHOLE.bytes);
+    const pieces = await read(file);
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0]!.equals(content)).toBe(true);
+  });
+
+  it('streams a larger file, and one whose content passes the bound, a megabyte at a time: the same content', async () => {
+    for (const whole of [{ bytes: 1000, output: GUNZIP_WHOLE.output }, { bytes: GUNZIP_WHOLE.bytes, output: 1_000_000 }]) {
+      const pieces = await read(file, whole);
+      expect(pieces.length, JSON.stringify(whole)).toBeGreaterThan(2);
+      expect(Buffer.concat(pieces).equals(content), JSON.stringify(whole)).toBe(true);
+    }
+  });
+
+  it('calls damaged data damaged, gunzipped in one call or streamed', async () => {
+    for (const whole of [GUNZIP_WHOLE, { bytes: 1000, output: GUNZIP_WHOLE.output }]) {
+      const error = await read(damaged, whole).then(() => undefined, (e: unknown) => e);
+      expect(error, JSON.stringify(whole)).toBeInstanceOf(CliError);
+      expect((error as CliError).exitCode).toBe(Exit.damaged);
+      expect((error as CliError).message).toMatch(/^d\.fa\.gz: gzip data is damaged/);
+    }
   });
 });
