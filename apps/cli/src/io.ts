@@ -3,8 +3,8 @@
  * temporary name that is renamed only once everything was written and verified, so that an
  * interrupted or failed run never leaves a file that looks complete.
  */
-import { closeSync, createReadStream, constants as fsConstants, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
-import { access, link, mkdtemp, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, createReadStream, constants as fsConstants, mkdtempSync, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
+import { access, link, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -33,7 +33,10 @@ export function removeTemporaries(): void {
  * interrupted.
  */
 export async function withTemporaryFolder<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  // Made synchronously, and registered in the same turn: a signal handler runs between turns, so
+  // it cannot come between the two. An asynchronous mkdtemp could still be making the folder on an
+  // I/O thread when the handler ran and exited, and leave it behind (as AtomicFile.create did).
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   temporaries.add(dir);
   try {
     return await work(dir);
@@ -325,10 +328,22 @@ export class AtomicFile {
   static async create(path: string, force: boolean): Promise<AtomicFile> {
     if (!force && (await exists(path))) throw new CliError(`${path}: already exists (use -f to overwrite)`);
     const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    // The file is made synchronously, in the turn that registers it, then opened for writing. An
+    // asynchronous open(temp, 'wx') could still be making it on an I/O thread when an interruption's
+    // handler removed the temporaries and exited, and an empty temporary file stayed (seen once in a
+    // test that interrupts decompress at moments spread over its run). Opening a file that exists
+    // does not make one: if the handler removed it first, the open fails and nothing is left.
     temporaries.add(temp);
     try {
-      return new AtomicFile(path, temp, await open(temp, 'wx'), force);
+      closeSync(openSync(temp, 'wx'));
     } catch (e) {
+      temporaries.delete(temp);
+      throw e;
+    }
+    try {
+      return new AtomicFile(path, temp, await open(temp, 'r+'), force);
+    } catch (e) {
+      await unlink(temp).catch(() => {});
       temporaries.delete(temp);
       throw e;
     }

@@ -1,14 +1,15 @@
 /**
  * readAhead: a member file is opened while the one before it is coded, without changing what is
  * read or reported. readMaybeGzip: a .gz file gunzipped in one call or streamed gives the same bytes.
+ * AtomicFile: an interruption at any moment leaves no temporary file.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError, Exit } from '../src/errors.js';
-import { GUNZIP_WHOLE, readAhead, readMaybeGzip } from '../src/io.js';
+import { AtomicFile, GUNZIP_WHOLE, readAhead, readMaybeGzip, removeTemporaries } from '../src/io.js';
 
 async function collect<T>(pieces: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -109,6 +110,25 @@ describe('readMaybeGzip', () => {
       expect(error, JSON.stringify(whole)).toBeInstanceOf(CliError);
       expect((error as CliError).exitCode).toBe(Exit.damaged);
       expect((error as CliError).message).toMatch(/^d\.fa\.gz: gzip data is damaged/);
+    }
+  });
+});
+
+describe('AtomicFile', () => {
+  it('leaves no temporary file when interrupted just after it is asked for', async () => {
+    // What the signal handler does (removeTemporaries) in the turn after create() was called: the
+    // temporary file must not appear afterwards. Made by an asynchronous open, it did, most times.
+    const dir = mkdtempSync(join(tmpdir(), 'seqcoder-atomic-'));
+    try {
+      for (let i = 0; i < 20; i++) {
+        const made = AtomicFile.create(join(dir, 'out.seqc'), true);
+        removeTemporaries();
+        const file = await made.catch(() => undefined);
+        expect(readdirSync(dir), `try ${i}`).toEqual([]);
+        await file?.abort();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
