@@ -3,13 +3,15 @@
  * read or reported. readMaybeGzip: a .gz file gunzipped in one call or streamed gives the same bytes.
  * AtomicFile: an interruption at any moment leaves no temporary file.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError, Exit } from '../src/errors.js';
 import { AtomicFile, GUNZIP_WHOLE, readAhead, readMaybeGzip, removeTemporaries } from '../src/io.js';
+import { testFolders } from './helpers.js';
+
+const folders = testFolders('seqcoder-io-');
 
 async function collect<T>(pieces: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -76,20 +78,18 @@ describe('readMaybeGzip', () => {
   const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const bases = Array.from({ length: 2_400_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
   const content = Buffer.from(`>x a genome\n${bases.replace(/(.{80})/g, '$1\n')}\n`);
-  const dir = mkdtempSync(join(tmpdir(), 'seqcoder-gzip-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const gz = Buffer.concat([gzipSync(content.subarray(0, 1_000_001)), gzipSync(content.subarray(1_000_001))]);
+  /** `bytes` as a file of the test's folder, named as readMaybeGzip is given a file. */
   const write = (name: string, bytes: Buffer) => {
-    const path = join(dir, name);
+    const path = join(folders.current(), name);
     writeFileSync(path, bytes);
     return { name, path, size: bytes.length };
   };
-  const gz = Buffer.concat([gzipSync(content.subarray(0, 1_000_001)), gzipSync(content.subarray(1_000_001))]);
-  const file = write('x.fa.gz', gz);
-  const damaged = write('d.fa.gz', gz.subarray(0, gz.length - 5000));
-  const read = async (input: typeof file, whole?: { bytes: number; output: number }) =>
+  const read = async (input: ReturnType<typeof write>, whole?: { bytes: number; output: number }) =>
     (await collect(readMaybeGzip(input, undefined, false, true, whole))).map((piece) => Buffer.from(piece));
 
   it('gunzips a file within the bound in one call: its content, one piece', async () => {
+    const file = write('x.fa.gz', gz);
     expect(file.size).toBeLessThan(GUNZIP_WHOLE.bytes);
     const pieces = await read(file);
     expect(pieces).toHaveLength(1);
@@ -97,6 +97,7 @@ describe('readMaybeGzip', () => {
   });
 
   it('streams a larger file, and one whose content passes the bound, a megabyte at a time: the same content', async () => {
+    const file = write('x.fa.gz', gz);
     for (const whole of [{ bytes: 1000, output: GUNZIP_WHOLE.output }, { bytes: GUNZIP_WHOLE.bytes, output: 1_000_000 }]) {
       const pieces = await read(file, whole);
       expect(pieces.length, JSON.stringify(whole)).toBeGreaterThan(2);
@@ -105,6 +106,7 @@ describe('readMaybeGzip', () => {
   });
 
   it('calls damaged data damaged, gunzipped in one call or streamed', async () => {
+    const damaged = write('d.fa.gz', gz.subarray(0, gz.length - 5000));
     for (const whole of [GUNZIP_WHOLE, { bytes: 1000, output: GUNZIP_WHOLE.output }]) {
       const error = await read(damaged, whole).then(() => undefined, (e: unknown) => e);
       expect(error, JSON.stringify(whole)).toBeInstanceOf(CliError);
@@ -118,17 +120,13 @@ describe('AtomicFile', () => {
   it('leaves no temporary file when interrupted just after it is asked for', async () => {
     // What the signal handler does (removeTemporaries) in the turn after create() was called: the
     // temporary file must not appear afterwards. Made by an asynchronous open, it did, most times.
-    const dir = mkdtempSync(join(tmpdir(), 'seqcoder-atomic-'));
-    try {
-      for (let i = 0; i < 20; i++) {
-        const made = AtomicFile.create(join(dir, 'out.seqc'), true);
-        removeTemporaries();
-        const file = await made.catch(() => undefined);
-        expect(readdirSync(dir), `try ${i}`).toEqual([]);
-        await file?.abort();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = folders.current();
+    for (let i = 0; i < 20; i++) {
+      const made = AtomicFile.create(join(dir, 'out.seqc'), true);
+      removeTemporaries();
+      const file = await made.catch(() => undefined);
+      expect(readdirSync(dir), `try ${i}`).toEqual([]);
+      await file?.abort();
     }
   });
 });
