@@ -16,7 +16,7 @@ import { MAX_KMER, MAX_SAMPLE } from './minhash.js';
 import { describeError, Exit } from './errors.js';
 import { removeTemporaries } from './io.js';
 import { fitWasmCompiler } from './wasm-compiler.js';
-import './neural.js'; // registers seqcoder-classic and seqcoder with @seqcoder/format
+import './neural.js'; // registers the neural codecs with @seqcoder/format (stand-ins that load them on first use)
 
 const VERSION = '0.1.0';
 
@@ -134,7 +134,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run seqcoder --help for usage)')
     .exitOverride()
     // Before any network loads: a small input runs WebAssembly on baseline code (wasm-compiler.ts).
-    .hook('preAction', (_, command) => void fitWasmCompiler(command.name(), command.args, command.opts()));
+    .hook('preAction', async (_, command) => void (await fitWasmCompiler(command.name(), command.args, command.opts())));
 
   const codecNames = listCodecs().map((c) => c.name);
   outputOptions(

@@ -1,15 +1,25 @@
 /**
- * The neural codecs (`seqcoder-classic`, `seqcoder`) in the CLI. They are registered once for
- * reading and for writing with the defaults: both networks on the canonical WASM runtime, so files
- * decode the same everywhere. `--runtime onnx` / `--device cuda` only move the encoder network
- * (whose output is stored, not recomputed): compress then writes with codecs made for those
- * settings, passed to the format as arguments. Engines load on first use: cm and pack never pay.
+ * The neural codecs (`seqcoder-classic`, `seqcoder`, `deepgeco`) in the CLI. They are registered
+ * once for reading and for writing with the defaults: the networks on the canonical WASM runtime,
+ * so files decode the same everywhere. `--runtime onnx` / `--device cuda` only move the autoencoder
+ * codecs' encoder network (whose output is stored, not recomputed): compress then writes with
+ * codecs made for those settings, passed to the format as arguments.
+ *
+ * What is registered are stand-ins (`@seqcoder/neural/deferred`): the package's code is imported
+ * when a neural codec first encodes or decodes, so cm, ref and pack, and commands that code
+ * nothing, never load it (13 ms of every command's start). Engines load on first use too.
  */
+import { registerCodec, type SequenceCodec } from '@seqcoder/format';
 import type { ModelRuntime } from '@seqcoder/runtime';
-import type { SequenceCodec } from '@seqcoder/format';
-import { createNeuralCodecs, registerNeuralCodecs, wasmRuntime } from '@seqcoder/neural';
+import { deferNeuralCodecs, type NeuralCodecs } from '@seqcoder/neural/deferred';
 import { log } from './shared.js';
 import { zstdCompress } from './zstd.js';
+
+/** The package's main entry, imported on first use. */
+export const neuralPackage = () => import('@seqcoder/neural');
+
+const registered: NeuralCodecs = deferNeuralCodecs(async () => (await neuralPackage()).createNeuralCodecs({ zstd: zstdCompress }));
+for (const codec of Object.values(registered)) registerCodec(codec);
 
 export interface RuntimeFlags {
   /** `wasm` (default: the same engine as every reader, files identical on every machine) or `onnx` (native). */
@@ -18,8 +28,6 @@ export interface RuntimeFlags {
   device?: 'cpu' | 'cuda';
 }
 
-const registered = registerNeuralCodecs({ zstd: zstdCompress });
-
 /** The codec `compress` writes with: the name as given, or a neural codec whose encoder runs where the flags say. */
 export function writingCodec(name: string, flags: RuntimeFlags): string | SequenceCodec {
   if (name === registered.deepgeco.name && native(flags)) {
@@ -27,7 +35,9 @@ export function writingCodec(name: string, flags: RuntimeFlags): string | Sequen
   }
   const neural = [registered.classic, registered.guided].some((c) => c.name === name);
   if (!native(flags) || !neural) return name;
-  const codecs = createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => runtimeFor(flags, 'the encoder') });
+  const codecs = deferNeuralCodecs(async () =>
+    (await neuralPackage()).createNeuralCodecs({ zstd: zstdCompress, encoderRuntime: () => runtimeFor(flags, 'the encoder') }),
+  );
   return [codecs.classic, codecs.guided].find((c) => c.name === name)!;
 }
 
@@ -38,7 +48,7 @@ function native(flags: RuntimeFlags): boolean {
 
 /** The runtime a network runs on as the flags say: WASM by default, else onnxruntime-node (see nativeRuntime). */
 export async function runtimeFor(flags: RuntimeFlags, network: string): Promise<ModelRuntime> {
-  return native(flags) ? nativeRuntime(flags.device ?? 'cpu', network) : wasmRuntime();
+  return native(flags) ? nativeRuntime(flags.device ?? 'cpu', network) : (await neuralPackage()).wasmRuntime();
 }
 
 /**
@@ -57,7 +67,7 @@ export async function nativeRuntime(
     adapter = await load();
   } catch (e) {
     log(`seqcoder: onnxruntime-node is not available (${(e as Error).message.split('\n', 1)[0]}); ${network} runs on WASM`);
-    return wasmRuntime();
+    return (await neuralPackage()).wasmRuntime();
   }
   return new adapter.OnnxNodeRuntime({ device });
 }

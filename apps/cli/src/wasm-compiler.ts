@@ -18,8 +18,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { MAGIC } from '@seqcoder/format';
-import { compileDeepGeCoKernels } from '@seqcoder/neural';
 import { isGzip } from './io.js';
+import { neuralPackage } from './neural.js';
 
 /**
  * The most input bytes run on baseline code: FASTA to compress (about one base a byte), or
@@ -35,10 +35,14 @@ const INPUT_KIND: Readonly<Record<string, keyof typeof BASELINE_ONLY_BYTES>> = {
   verify: 'archive',
 };
 
-/** Runs every WebAssembly module compiled from now on on baseline code when `baselineOnly` says so; returns whether it did. Call before any network loads. */
-export function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
+/**
+ * Runs every WebAssembly module compiled from now on on baseline code when `baselineOnly` says so;
+ * returns whether it did. Call before any network loads. Only then is @seqcoder/neural loaded
+ * (otherwise it loads when a neural codec first runs), to compile DeepGeCo's kernels first.
+ */
+export async function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): Promise<boolean> {
   if (!baselineOnly(command, files, options)) return false;
-  compileDeepGeCoKernels();
+  (await neuralPackage()).compileDeepGeCoKernels();
   setFlagsFromString('--liftoff-only');
   return true;
 }

@@ -12,15 +12,13 @@
 import { concatBytes, CorruptError, InvalidArgumentError, cmStreamError, type SequenceCodec } from '@seqcoder/format';
 import { asUnavailable } from './errors.js';
 import { DEFAULT_MODEL, modelByDecoderHash, modelInfo } from '@seqcoder/models';
-import { CM_LEVEL_RANGE, MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
+import { MAX_BASES_PER_CODED_BYTE, cmDecode, cmEncode, pack2bit, packedLength, unpack2bit } from '@seqcoder/residual';
 import { engineCache, type Engine, type EngineOptions } from './engine.js';
 import { wasmRuntime } from './runtimes.js';
 import { checkExpansion, checkReconstruction, readHead, unzstdExactly, writeHead, type NeuralHead, type ZstdCompress } from './payload.js';
 import { FROM_PAPER, TO_PAPER } from './windows.js';
 import { createDeepGeCoCodec } from './deepgeco/codec.js';
-
-/** Both codecs run the autoencoder on every window: on one CPU core, hundreds of times slower than cm (see the model card). */
-const NETWORK_ROUGH_MBPS = [0.04];
+import { CLASSIC_INFO, GUIDED_INFO } from './codec-info.js';
 
 export interface NeuralCodecOptions extends EngineOptions {
   /** zstd compression (the CLI passes zstd-napi). Needed to write files, not to read them. */
@@ -86,11 +84,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
   }
 
   const classic: SequenceCodec = {
-    id: 3,
-    name: 'seqcoder-classic',
-    description: "the SeqCoder paper's pipeline: autoencoder latents + a 2-bit residual, both zstd 22 (research baseline; slow)",
-    levels: { min: 22, max: 22, default: 22, meaning: "fixed: the paper's zstd 22", modelsBases: false, roughMBps: NETWORK_ROUGH_MBPS },
-    sideLevel: () => 19,
+    ...CLASSIC_INFO,
     async encode(symbols) {
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
       const residual = new Uint8Array(symbols.length);
@@ -115,11 +109,7 @@ export function createNeuralCodecs(options: NeuralCodecOptions = {}): NeuralCode
   };
 
   const guided: SequenceCodec = {
-    id: 4,
-    name: 'seqcoder',
-    description: 'autoencoder latents + cm coding of the bases with the reconstruction as side information (slow; see the model card)',
-    levels: { ...CM_LEVEL_RANGE, meaning: 'the cm level that codes the bases against the reconstruction', modelsBases: true, roughMBps: NETWORK_ROUGH_MBPS },
-    sideLevel: () => 19,
+    ...GUIDED_INFO,
     async encode(symbols, level) {
       const { reconstruction, head, latentBytes, matches } = await analyse(symbols);
       const residual = cmEncode(symbols, { level, hints: reconstruction });

@@ -59,8 +59,8 @@ import { chooseStreams, contexts, fromTokens, MAX_STREAMS, streamLayout, toToken
 import { chooseAdaptation, HeadAdaptation, HeadTuner, ULTRA_RANKS } from './ultra.js';
 import { WarmStartNetwork } from './warmstart.js';
 import { CM_MODE_MODEL, WarmStartBasePredictor } from './cm-mode.js';
+import { DEEPGECO_INFO } from '../codec-info.js';
 
-export const DEEPGECO_CODEC_ID = 6;
 export const DEEPGECO_MODES = { mini: 1, plus: 2, ultra: 3, cm: 4 } as const;
 const { mini: MINI, plus: PLUS, ultra: ULTRA, cm: CM } = DEEPGECO_MODES;
 /** The head's bytes before MINI's stream; PLUS and ULTRA have one more, the preset (ULTRA's layer follows it). */
@@ -130,19 +130,7 @@ export function createDeepGeCoCodec(options: DeepGeCoOptions): SequenceCodec {
   };
 
   return {
-    id: DEEPGECO_CODEC_ID,
-    name: 'deepgeco',
-    description: 'DeepGeCo: networks predict each 3-base token (a research codec, far slower than cm; its paper\'s modes 1-3 are larger than cm, its mode 4 smaller on genomes of megabases)',
-    levels: {
-      min: 1,
-      max: 4,
-      default: 2,
-      meaning:
-        'the DeepGeCo mode: 1 = MINI (a small pre-trained Warm-Start model alone; the fastest), 2 = PLUS (a transformer that learns the record as it is coded, started by the Warm-Start), 3 = ULTRA (PLUS with the Warm-Start first fine-tuned on the record), 4 = CM (not the paper\'s: cm level 4 with the Warm-Start mixed in; the slowest, and smaller than cm level 4 on genomes of megabases)',
-      modelsBases: true,
-      roughMBps: [0.03, 0.01],
-    },
-    sideLevel: () => 19,
+    ...DEEPGECO_INFO,
 
     async encode(symbols, level) {
       const { warmStart = DEFAULT_WARM_START, miniWarmStart = MINI_WARM_START } = options;
