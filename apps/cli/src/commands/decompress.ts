@@ -1,6 +1,5 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { decompressStream, FILE_EXTENSION, openArchive, type DecompressOptions } from '@seqcoder/format';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { extractionPath, safeRelativePath } from '../archive-files.js';
@@ -9,6 +8,7 @@ import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { startProgress } from '../progress.js';
+import { sha256 } from '../sha256.js';
 import { eachInput, forInput, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 
 /** `x.fa.seqc` → `x.fa`. */
@@ -104,7 +104,7 @@ async function restoreCatalogue(path: string, flags: DecompressFlags, options: D
   }
   for (const genome of catalogue.genomes) {
     const restored = join(flags.directory, ...safeRelativePath(genome.stored));
-    const hash = createHash('sha256');
+    const hash = sha256();
     let bytes = 0;
     for await (const piece of createReadStream(restored)) {
       hash.update(piece as Buffer);

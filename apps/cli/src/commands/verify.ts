@@ -7,7 +7,7 @@
  * extracting a batch to a scratch folder, which wrote and synced every file to disk and read it
  * back (about 40% of the check's time on a 500-genome batch).
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decompressStream, type Archive, type FileInfo, type RecordInfo } from '@seqcoder/format';
@@ -16,6 +16,7 @@ import { CliError, Exit } from '../errors.js';
 import { openInput, readInput, readMaybeGzip, statPath } from '../io.js';
 import { eachInput, forInput, formatBytes, log } from '../shared.js';
 import { open } from './info.js';
+import { sha256 } from '../sha256.js';
 
 export interface VerifyFlags {
   quiet?: boolean;
@@ -176,7 +177,7 @@ async function originalIn(dir: string, name: string): Promise<Original> {
 
 /** One file as it is decoded: its hash, and the comparison with its original's bytes. */
 class FileCheck {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash = sha256();
   private bytes = 0;
   /** The original's current piece and how far into it the comparison is. */
   private piece: Uint8Array = new Uint8Array(0);
