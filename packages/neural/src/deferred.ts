@@ -9,12 +9,11 @@
  * The bytes are those of the real codecs: the stand-ins only pass the calls on.
  */
 import type { SequenceCodec } from '@seqcoder/format';
+import { CLASSIC_INFO, DEEPGECO_INFO, GUIDED_INFO, type NeuralCodecInfo } from './codec-info.js';
 import type { NeuralCodecs } from './codecs.js';
 
-export type { NeuralCodecs } from './codecs.js';
-import { CLASSIC_INFO, DEEPGECO_INFO, GUIDED_INFO, type NeuralCodecInfo } from './codec-info.js';
-
 export { CLASSIC_INFO, DEEPGECO_CODEC_ID, DEEPGECO_INFO, GUIDED_INFO, type NeuralCodecInfo } from './codec-info.js';
+export type { NeuralCodecs } from './codecs.js';
 
 /**
  * Stand-ins for the codecs that `load` makes (typically `createNeuralCodecs` of the main entry,
