@@ -21,6 +21,11 @@ export const neuralPackage = () => import('@seqcoder/neural');
 const registered: NeuralCodecs = deferNeuralCodecs(async () => (await neuralPackage()).createNeuralCodecs({ zstd: zstdCompress }));
 for (const codec of Object.values(registered)) registerCodec(codec);
 
+/** Whether `name` is one of the neural codecs (whose networks run on WebAssembly). */
+export function isNeuralCodec(name: string | undefined): boolean {
+  return Object.values(registered).some((c) => c.name === name);
+}
+
 export interface RuntimeFlags {
   /** `wasm` (default: the same engine as every reader, files identical on every machine) or `onnx` (native). */
   runtime?: 'wasm' | 'onnx';

@@ -19,7 +19,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { MAGIC } from '@seqcoder/format';
 import { isGzip } from './io.js';
-import { neuralPackage } from './neural.js';
+import { isNeuralCodec, neuralPackage } from './neural.js';
 
 /**
  * The most input bytes run on baseline code: FASTA to compress (about one base a byte), or
@@ -40,20 +40,29 @@ const INPUT_KIND: Readonly<Record<string, keyof typeof BASELINE_ONLY_BYTES>> = {
  * returns whether it did. Call before any network loads. Only then is @seqcoder/neural loaded
  * (otherwise it loads when a neural codec first runs), to compile DeepGeCo's kernels first.
  */
-export async function fitWasmCompiler(command: string, files: readonly string[], options: { filesFrom?: string } = {}): Promise<boolean> {
+export async function fitWasmCompiler(command: string, files: readonly string[], options: CompilerOptions = {}): Promise<boolean> {
   if (!baselineOnly(command, files, options)) return false;
   (await neuralPackage()).compileDeepGeCoKernels();
   setFlagsFromString('--liftoff-only');
   return true;
 }
 
+/** The options of the command that the choice reads: its --files-from, and compress's --codec. */
+export interface CompilerOptions {
+  filesFrom?: string;
+  codec?: string;
+}
+
 /**
- * Whether `command` with these file arguments (and options, for --files-from) should run on
- * baseline code: every input a plain file of the kind the command reads, together at most its limit.
+ * Whether `command` with these file arguments (and options) should run on baseline code: every
+ * input a plain file of the kind the command reads, together at most its limit. compress runs a
+ * network only with a neural codec, so with any other (cm, the default, or ref) it never switches,
+ * and never loads @seqcoder/neural; a decoding command cannot tell the codecs before it reads.
  */
-export function baselineOnly(command: string, files: readonly string[], options: { filesFrom?: string } = {}): boolean {
+export function baselineOnly(command: string, files: readonly string[], options: CompilerOptions = {}): boolean {
   const kind = INPUT_KIND[command];
   if (kind === undefined || files.length === 0 || options.filesFrom !== undefined) return false;
+  if (command === 'compress' && !isNeuralCodec(options.codec)) return false;
   let total = 0;
   for (const file of files) {
     const size = plainSize(file, kind);

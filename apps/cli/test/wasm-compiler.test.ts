@@ -20,11 +20,17 @@ function file(name: string, bytes: number, head: Uint8Array = new TextEncoder().
 }
 
 describe('baselineOnly', () => {
-  it('takes small FASTA to compress, up to the limit in all', () => {
+  it('takes small FASTA to compress with a neural codec, up to the limit in all', () => {
     const half = BASELINE_ONLY_BYTES.fasta / 2;
-    expect(baselineOnly('compress', [file('a.fa', 1000)])).toBe(true);
-    expect(baselineOnly('compress', [file('b.fa', half), file('c.fa', half)])).toBe(true);
-    expect(baselineOnly('compress', [file('d.fa', half), file('e.fa', half + 1)])).toBe(false);
+    for (const codec of ['deepgeco', 'seqcoder', 'seqcoder-classic']) expect(baselineOnly('compress', [file('a.fa', 1000)], { codec })).toBe(true);
+    expect(baselineOnly('compress', [file('b.fa', half), file('c.fa', half)], { codec: 'deepgeco' })).toBe(true);
+    expect(baselineOnly('compress', [file('d.fa', half), file('e.fa', half + 1)], { codec: 'deepgeco' })).toBe(false);
+  });
+
+  it('leaves compress with any other codec to the default: it runs no network', () => {
+    const fasta = file('a.fa', 1000);
+    expect(baselineOnly('compress', [fasta])).toBe(false);
+    for (const codec of ['cm', 'ref', 'pack']) expect(baselineOnly('compress', [fasta], { codec })).toBe(false);
   });
 
   it('takes small archives to decode, known by their magic, not a catalogue or other files', () => {
@@ -36,15 +42,16 @@ describe('baselineOnly', () => {
 
   it('leaves inputs of unknown size to the default: stdin, gzip, folders, --files-from, missing files', () => {
     const fasta = file('a.fa', 1000);
-    expect(baselineOnly('compress', ['-'])).toBe(false);
-    expect(baselineOnly('compress', [fasta, '-'])).toBe(false);
+    const codec = 'deepgeco';
+    expect(baselineOnly('compress', ['-'], { codec })).toBe(false);
+    expect(baselineOnly('compress', [fasta, '-'], { codec })).toBe(false);
     const gz = join(folders.current(), 'a.fa.gz');
     writeFileSync(gz, gzipSync(new Uint8Array(1000).fill(0x41)));
-    expect(baselineOnly('compress', [gz])).toBe(false);
-    expect(baselineOnly('compress', [folders.current()])).toBe(false);
-    expect(baselineOnly('compress', [fasta], { filesFrom: 'list.txt' })).toBe(false);
-    expect(baselineOnly('compress', [join(folders.current(), 'missing.fa')])).toBe(false);
-    expect(baselineOnly('compress', [])).toBe(false);
+    expect(baselineOnly('compress', [gz], { codec })).toBe(false);
+    expect(baselineOnly('compress', [folders.current()], { codec })).toBe(false);
+    expect(baselineOnly('compress', [fasta], { filesFrom: 'list.txt', codec })).toBe(false);
+    expect(baselineOnly('compress', [join(folders.current(), 'missing.fa')], { codec })).toBe(false);
+    expect(baselineOnly('compress', [], { codec })).toBe(false);
   });
 
   it('leaves every other command to the default', () => {
@@ -55,7 +62,8 @@ describe('baselineOnly', () => {
 
 describe('a small input where WebAssembly is unavailable', () => {
   it('still compresses and decodes with cm (node --jitless has no WebAssembly)', () => {
-    // the baseline-code choice first compiles DeepGeCo's kernel, which must not need WebAssembly to exist
+    // the baseline-code choice of `cat` (which cannot tell the archive's codec before it reads it)
+    // first compiles DeepGeCo's kernel, which must not need WebAssembly to exist
     const fasta = join(folders.current(), 'small.fa');
     writeFileSync(fasta, '>small\nACGTTGCAACGGATTACAGGCATTACGA\nGGCTA\n');
     const run = (args: string[]) => execFileSync(process.execPath, ['--jitless', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
