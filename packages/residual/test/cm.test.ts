@@ -436,3 +436,24 @@ const GOLDEN: Record<number, string> = {
   25: '0037562b2d279602',
   26: '53a1134043ce5e2f',
 };
+
+describe('a record given whole', () => {
+  it("is coded from the caller's symbols, not a copy: the bytes of pushing it in pieces, and the symbols left as they were", () => {
+    const input = sampleGenome(40_000, 9);
+    const before = input.slice();
+    for (const level of [1, 2, 4]) {
+      const pieces = new CmEncoder(input.length, { level });
+      for (let at = 0; at < input.length; at += 3000) pieces.push(input.subarray(at, at + 3000));
+      expect(cmEncode(input, { level })).toEqual(pieces.finish());
+      expect(input).toEqual(before);
+    }
+    // a symbol past 3 is still refused, and nothing of the caller's is changed on the way
+    const bad = input.slice();
+    bad[25_000] = 7;
+    const badBefore = bad.slice();
+    expect(() => cmEncode(bad)).toThrow(InvalidInputError);
+    expect(bad).toEqual(badBefore);
+    // the whole must be the record
+    expect(() => new CmEncoder(10, {}, new Uint8Array(9))).toThrow(InvalidInputError);
+  });
+});

@@ -220,3 +220,24 @@ describe('the index of a large group', () => {
     decoder.finish();
   }, 30_000);
 });
+
+describe('a finished group', () => {
+  it('lets its index go and takes nothing more: another record or a second finish() is refused', () => {
+    const first = genome(30_000, 3);
+    for (const level of [1, 2]) {
+      const encoder = new RefGroupEncoder({ level });
+      const second = relative(first, 25);
+      encoder.encodeRecord(first);
+      encoder.encodeRecord(second);
+      const { shared, records: payloads } = encoder.finish();
+      expect(encoder.indexSlots).toBe(0);
+      expect(() => encoder.encodeRecord(first)).toThrow(InvalidInputError);
+      expect(() => encoder.finish()).toThrow('finished twice');
+      // what it wrote still reads back
+      const decoder = new RefGroupDecoder(shared, first.length + second.length);
+      expect(decoder.decodeRecord(payloads[0]!, first.length)).toEqual(first);
+      expect(decoder.decodeRecord(payloads[1]!, second.length)).toEqual(second);
+      decoder.finish();
+    }
+  });
+});

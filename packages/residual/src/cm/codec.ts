@@ -145,9 +145,16 @@ export class CmEncoder {
   private readonly hints: Uint8Array | undefined;
   private readonly predictor: BasePredictor | undefined;
 
+  /**
+   * `whole`: the `count` symbols, when the caller has them all at once and pushes exactly them
+   * (cmEncode): they become the history the models read instead of a copy, which for the literal
+   * stream of a large `ref` group was 200 MB more at the peak of a scale-workflow job (ADR 0017,
+   * nineteenth addendum). push() still checks every symbol; it writes each back in place.
+   */
   constructor(
     private readonly count: number,
     options: CmOptions = {},
+    whole?: Uint8Array,
   ) {
     const blockBases = checkBlockBases(options.blockBases);
     const blocked = blockBases !== undefined && count > blockBases;
@@ -157,7 +164,8 @@ export class CmEncoder {
     this.predictor = options.predictor;
     // Blocks are long records by definition, and no level tries other models on those.
     const models = blocked ? [chooseModel(options)] : chooseModels(options, count);
-    this.history = new Uint8Array(count);
+    if (whole !== undefined && whole.length !== count) throw new InvalidInputError(`${whole.length} symbols given as the whole of ${count}`);
+    this.history = whole ?? new Uint8Array(count);
     this.swappedHistory = models.some((m) => CM_MODELS[m]!.purineFirst) ? new Uint8Array(count) : null;
     this.lanes = models.map((modelNumber) => this.lane(modelNumber, 0));
   }
@@ -457,7 +465,7 @@ function readBlockIndex(payload: Uint8Array, count: number, layout: number): { b
 
 /** Codes `symbols` (0..3, one per byte). */
 export function cmEncode(symbols: Uint8Array, options: CmOptions = {}): Uint8Array {
-  const encoder = new CmEncoder(symbols.length, options);
+  const encoder = new CmEncoder(symbols.length, options, symbols);
   encoder.push(symbols);
   return encoder.finish();
 }

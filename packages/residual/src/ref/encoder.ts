@@ -202,6 +202,8 @@ export class RefGroupEncoder {
   /** Bases that matches aligned (copied or substituted), and the substituted ones that differ. */
   private alignedBases = 0;
   private differing = 0;
+  /** Set by finish(), which lets the index go: the group takes no more records. */
+  private finished = false;
 
   /**
    * `continues`: what the group this one continues left (its decoder's `continuation()`): its bases
@@ -251,6 +253,7 @@ export class RefGroupEncoder {
 
   /** Codes the next record of the group; finish() returns its payload (the token stream). */
   encodeRecord(symbols: Uint8Array): void {
+    if (this.finished) throw new InvalidInputError('a reference group takes no record after finish()');
     const n = symbols.length;
     const base = this.size;
     // Positions are int32 in the index and the difference sites, and the format caps a group at 2^31.
@@ -478,6 +481,13 @@ export class RefGroupEncoder {
    * record's token stream.
    */
   finish(): RefGroupCoding {
+    if (this.finished) throw new InvalidInputError('a reference group was finished twice');
+    this.finished = true;
+    // What only the parse needed goes before cm's model is allocated, so that the two do not add
+    // up: the index is 2 bytes a base of new material, and a batch of the scale workflow (200 M
+    // bases, all new at worst) held it while its literal stream was coded (ADR 0017, nineteenth
+    // addendum).
+    this.releaseIndex();
     if (this.aligned) {
       // The aligned description, from the parse's matches: its own token models and streams, and
       // every base's hint (the base its alignment puts there, or 4: none).
@@ -493,8 +503,19 @@ export class RefGroupEncoder {
       return { shared: writeSharedHead(count, cm), records };
     }
     const literals = this.literals.subarray(0, this.literalCount);
+    // not aligned: the literals are all cm codes, a copy of their own
+    this.history = new Uint8Array(0);
+    this.view = new DataView(this.history.buffer);
     const cm = cmEncode(literals, { level: this.options.level });
     return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
+  }
+
+  /** Lets the index go (finish): no record is parsed after it. */
+  private releaseIndex(): void {
+    this.head = new Int32Array(0);
+    this.present = new Int32Array(0);
+    this.nodes = new Int32Array(0);
+    this.nodeCount = 0;
   }
 
   private addLiterals(from: number, count: number): void {
