@@ -503,7 +503,7 @@ export class RefGroupEncoder {
       return { shared: writeSharedHead(count, cm), records };
     }
     const literals = this.literals.subarray(0, this.literalCount);
-    // not aligned: the literals are all cm codes, a copy of their own
+    // not aligned: cm codes only the literals, which are a copy of their own, so the history goes too
     this.history = new Uint8Array(0);
     this.view = new DataView(this.history.buffer);
     const cm = cmEncode(literals, { level: this.options.level });
