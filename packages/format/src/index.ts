@@ -10,7 +10,7 @@ export { appendFiles, compress, compressFiles, compressStream, type AppendOption
 export type { ArchiveFile, CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';
 export { listCodecs, codecByName, codecById, checkLevel, roughMBps, registerCodec, packCodec, cmCodec, refCodec, cmStreamError, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC } from './codecs/index.js';
-export type { CodecLevels, GroupCoding, SequenceCodec } from './codecs/index.js';
+export type { CodecLevels, GroupCoded, GroupCoding, GroupDecoder, GroupEncoder, SequenceCodec } from './codecs/index.js';
 export type { CodecWorkers } from './codecs/workers.js';
 export { parseRegion, parseBed, regionSpan, formatRegion, type Region } from './regions.js';
 export { bytesSource } from './source.js';

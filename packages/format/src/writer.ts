@@ -7,8 +7,8 @@
  */
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupContinuation, type GroupCoding, type SequenceCodec } from './codecs/index.js';
-import { encodeSliced } from './codecs/sliced.js';
+import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupContinuation, type GroupEncoder, type SequenceCodec } from './codecs/index.js';
+import { encodeSliced, finishSliced } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FrameType, LIMITS, RequiredFlag, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
@@ -358,7 +358,7 @@ class ChunkWriter {
   private readonly parallel: number;
   private readonly blockBases: number | undefined;
   // A group codec codes a chunk's records in order against each other, on this thread.
-  private groupCoder: ReturnType<GroupCoding['encoder']> | undefined;
+  private groupCoder: GroupEncoder | undefined;
   private records: ChunkRecord[] = [];
   /** Where a group coder's records are parsed (it copies their symbols). */
   private scratch = new Uint8Array(0);
@@ -453,7 +453,7 @@ class ChunkWriter {
     const { records, marks } = this;
     let payloads = await Promise.all(this.sequences);
     if (records.length > 0) {
-      const group = this.groupCoder?.finish();
+      const group = this.groupCoder && (await finishSliced(this.groupCoder));
       if (group) payloads = payloads.map((head, i) => concatBytes([head, group.records[i]!]));
       const shared = group && { codec: this.codec.id, shared: group.shared, continues: this.continuing };
       yield encodeFrame(FrameType.Chunk, encodeChunk(records, this.zstd, this.codec.sideLevel(this.level), shared));

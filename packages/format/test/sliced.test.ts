@@ -1,11 +1,12 @@
 /**
- * Long records are coded in slices with returns to the event loop (src/codecs/sliced.ts): the
- * bytes must be exactly those of one-piece coding, and timers must run during a long record.
+ * Long records are coded in slices with returns to the event loop (src/codecs/sliced.ts), and a
+ * group's shared stream in steps: the bytes must be exactly those of one-piece coding, and timers
+ * must run during a long record or a group's finish.
  */
 import { cmEncode } from '@seqcoder/residual';
 import { describe, expect, it } from 'vitest';
-import { SLICE_BASES } from '../src/codecs/sliced.js';
-import { compress, decompress, openArchive } from '../src/index.js';
+import { finishSliced, SLICE_BASES } from '../src/codecs/sliced.js';
+import { compress, compressStream, decompress, openArchive } from '../src/index.js';
 import { codedPayload, sequenceFrames } from './helpers.js';
 
 /** One record of `n` pseudo-random bases in 60-column lines, and its symbols (A=0 C=1 G=2 T=3). */
@@ -48,5 +49,52 @@ describe('slice-by-slice coding of long records', () => {
     clearInterval(timer);
     expect(duringCompress).toBeGreaterThanOrEqual(2);
     expect(ticks - duringCompress).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
+
+describe("a group's finish in steps", () => {
+  it('returns to the event loop between steps', async () => {
+    const seen: string[] = [];
+    const coded = { shared: new Uint8Array(1), records: [] };
+    const coder = {
+      encodeRecord: () => undefined,
+      finish: () => coded,
+      *finishing(slice: number) {
+        expect(slice).toBe(SLICE_BASES);
+        seen.push('step 1');
+        yield SLICE_BASES;
+        seen.push('step 2');
+        yield 2 * SLICE_BASES;
+        seen.push('end');
+        return coded;
+      },
+    };
+    setImmediate(() => seen.push('turn'));
+    expect(await finishSliced(coder)).toBe(coded);
+    expect(seen).toEqual(['step 1', 'turn', 'step 2', 'end']);
+    // a coder without steps is finished in one piece
+    expect(await finishSliced({ encodeRecord: () => undefined, finish: () => coded })).toBe(coded);
+  });
+
+  it('lets timers run while a ref group codes its new bases, and the archive reads back', async () => {
+    // two records of new material: the group's literal stream holds 4 slices
+    const a = longRecord(2 * SLICE_BASES).fasta;
+    let x = 77;
+    const b = Array.from({ length: 2 * SLICE_BASES }, () => 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3]).join('');
+    const fasta = new Uint8Array([...a, ...new TextEncoder().encode(`>other\n${b}\n`)]);
+    let ticks = 0;
+    let coding = false;
+    const timer = setInterval(() => coding && ticks++, 0);
+    // counted only once the input is read: the writer gathers the group and then finishes it
+    const parts: Uint8Array[] = [];
+    const input = (async function* () {
+      yield fasta;
+      coding = true;
+    })();
+    for await (const part of compressStream(input, { codec: 'ref', level: 2 })) parts.push(part);
+    const packed = new Uint8Array(Buffer.concat(parts));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    expect(await decompress(packed)).toEqual(fasta);
   }, 60_000);
 });

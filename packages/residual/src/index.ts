@@ -16,7 +16,7 @@
  *   several records at once on several cores with the same bytes as `cmEncode`.
  */
 export { pack2bit, unpack2bit, packedLength } from './pack2bit.js';
-export { cmEncode, cmDecode, cmBlockBases, cmBlockModel, cmJoinBlocks, cmSplitBlocks, cmPayloadModel, CmEncoder, CmDecoder, CM_BLOCK_RANGE, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
+export { cmEncode, cmEncodeSteps, runSteps, cmDecode, cmBlockBases, cmBlockModel, cmJoinBlocks, cmSplitBlocks, cmPayloadModel, CmEncoder, CmDecoder, CM_BLOCK_RANGE, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
 export { CM_ALIGNED_LEVELS, CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
 export { CM_MODELS } from './cm/models.js';
 export { BinaryDecoder, BinaryEncoder } from './cm/binary-coder.js';

@@ -15,7 +15,9 @@ import {
   MAX_BASES_PER_CODED_BYTE,
   cmDecode,
   cmEncode,
+  cmEncodeSteps,
   cmPayloadModel,
+  runSteps,
   type BasePredictor,
 } from '../src/index.js';
 import { DnaModel } from '../src/cm/model.js';
@@ -455,5 +457,27 @@ describe('a record given whole', () => {
     expect(bad).toEqual(badBefore);
     // the whole must be the record
     expect(() => new CmEncoder(10, {}, new Uint8Array(9))).toThrow(InvalidInputError);
+  });
+});
+
+describe('cm coding in steps', () => {
+  it("yields the symbols coded after each step and returns cmEncode's bytes, whatever the step", () => {
+    const input = sampleGenome(40_000, 12);
+    for (const level of [1, 4]) {
+      const whole = cmEncode(input, { level });
+      for (const slice of [1 << 12, 7_777, 40_000, 1 << 20]) {
+        const steps = cmEncodeSteps(input, { level }, slice);
+        const done: number[] = [];
+        let step = steps.next();
+        for (; !step.done; step = steps.next()) done.push(step.value);
+        expect(step.value).toEqual(whole);
+        const expected = Array.from({ length: Math.ceil(input.length / slice) }, (_, i) => Math.min(input.length, (i + 1) * slice));
+        expect(done).toEqual(expected);
+      }
+    }
+    // runSteps runs them to their end
+    expect(runSteps(cmEncodeSteps(input, { level: 2 }, 5_000))).toEqual(cmEncode(input, { level: 2 }));
+    // an empty record: no step, the empty record's bytes
+    expect(runSteps(cmEncodeSteps(new Uint8Array(0), {}, 5_000))).toEqual(cmEncode(new Uint8Array(0)));
   });
 });

@@ -241,3 +241,34 @@ describe('a finished group', () => {
     }
   });
 });
+
+describe('finishing a group in steps', () => {
+  it("gives finish()'s bytes, aligned or not, and yields the shared stream's bases coded so far", () => {
+    const first = genome(30_000, 5);
+    const novel = genome(20_000, 6);
+    // level 1 codes the literals (the novel genome and the differences); level 2 codes the divergent group aligned
+    for (const level of [1, 2]) {
+      const records = [first, relative(first, 25), novel];
+      const whole = new RefGroupEncoder({ level });
+      const stepped = new RefGroupEncoder({ level });
+      for (const r of records) {
+        whole.encodeRecord(r);
+        stepped.encodeRecord(r);
+      }
+      expect(stepped.aligned).toBe(level === 2);
+      const expected = whole.finish();
+      const steps = stepped.finishing(4096);
+      // the group is finished from the call on, before any step runs
+      expect(() => stepped.encodeRecord(first)).toThrow(InvalidInputError);
+      expect(() => stepped.finishing(4096)).toThrow('finished twice');
+      const done: number[] = [];
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) done.push(step.value);
+      expect(step.value).toEqual(expected);
+      // the shared stream's bases: every base of the group when aligned, the literals when not
+      const coded = readSharedHead(expected.shared).literalCount;
+      expect(coded).toBeGreaterThan(novel.length);
+      expect(done).toEqual(Array.from({ length: Math.ceil(coded / 4096) }, (_, i) => Math.min(coded, (i + 1) * 4096)));
+    }
+  });
+});

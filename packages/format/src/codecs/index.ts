@@ -140,17 +140,29 @@ export interface GroupCoding {
    * bytes and each record's payload, in the order of encodeRecord. encodeRecord copies what it
    * keeps of `symbols`: the writer parses every record into the same buffer.
    */
-  encoder(
-    level: number,
-    continues: GroupContinuation | undefined,
-    fileFlags: number,
-    capacity?: number,
-  ): { encodeRecord(symbols: Uint8Array): void; finish(): { shared: Uint8Array; records: Uint8Array[] } };
+  encoder(level: number, continues: GroupContinuation | undefined, fileFlags: number, capacity?: number): GroupEncoder;
   /**
    * `bases` is the sum of the bases of the group's records; `continues` and `fileFlags` as for the
    * encoder. `continuation()`, after `finish()`, is what the group leaves to one that continues it.
    */
   decoder(shared: Uint8Array, bases: number, continues: GroupContinuation | undefined, fileFlags: number): GroupDecoder;
+}
+
+/** What a group coder's finish() gives: the group's shared bytes and each record's payload. */
+export interface GroupCoded {
+  shared: Uint8Array;
+  records: Uint8Array[];
+}
+
+/** Codes the records of one group, in order. */
+export interface GroupEncoder {
+  encodeRecord(symbols: Uint8Array): void;
+  finish(): GroupCoded;
+  /**
+   * finish() in steps of about `slice` bases, each yielding the bases done so far, for a coder
+   * whose finish() does the long work (ref codes its shared stream there); see codecs/sliced.ts.
+   */
+  finishing?(slice: number): Generator<number, GroupCoded>;
 }
 
 /** Rebuilds the records of one group, in order. */

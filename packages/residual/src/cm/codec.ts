@@ -465,9 +465,30 @@ function readBlockIndex(payload: Uint8Array, count: number, layout: number): { b
 
 /** Codes `symbols` (0..3, one per byte). */
 export function cmEncode(symbols: Uint8Array, options: CmOptions = {}): Uint8Array {
+  return runSteps(cmEncodeSteps(symbols, options, Infinity));
+}
+
+/**
+ * cmEncode in steps of `slice` symbols: yields the symbols coded so far after each step, and
+ * returns cmEncode's bytes. For a caller on an event loop, which can return to it between steps:
+ * the literal stream of a large `ref` group takes level 4 minutes, and Ctrl-C waited for it.
+ */
+export function* cmEncodeSteps(symbols: Uint8Array, options: CmOptions, slice: number): Generator<number, Uint8Array> {
   const encoder = new CmEncoder(symbols.length, options, symbols);
-  encoder.push(symbols);
+  for (let done = 0; done < symbols.length; ) {
+    encoder.push(symbols.subarray(done, done + slice));
+    done = Math.min(symbols.length, done + slice);
+    yield done;
+  }
   return encoder.finish();
+}
+
+/** Runs steps (cmEncodeSteps, RefGroupEncoder.finishing) to their end without a pause; their result. */
+export function runSteps<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /** Decodes `count` symbols from a cm payload. Throws CodedStreamError if the payload does not hold them. */

@@ -19,7 +19,7 @@
  * differ from the base aligned with them.
  */
 import { InvalidInputError } from '../errors.js';
-import { cmEncode } from '../cm/codec.js';
+import { cmEncodeSteps, runSteps } from '../cm/codec.js';
 import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, classifyMatch, GRAMMAR_R14, grow, NEAR_RANGE, positionBits, substituted, TokenModels, type TokenGrammar } from './tokens.js';
@@ -481,6 +481,16 @@ export class RefGroupEncoder {
    * record's token stream.
    */
   finish(): RefGroupCoding {
+    return runSteps(this.finishing(Infinity));
+  }
+
+  /**
+   * finish() in steps: cm codes the shared stream `slice` bases at a time, and the steps yield the
+   * bases coded so far, so that a caller on an event loop can return to it between them (a large
+   * group's literals took level 4 minutes in one piece, and Ctrl-C waited for them). The group
+   * takes no more records from this call on, whether or not the steps are run.
+   */
+  finishing(slice: number): Generator<number, RefGroupCoding> {
     if (this.finished) throw new InvalidInputError('a reference group was finished twice');
     this.finished = true;
     // What only the parse needed goes before cm's model is allocated, so that the two do not add
@@ -488,6 +498,10 @@ export class RefGroupEncoder {
     // bases, all new at worst) held it while its literal stream was coded (ADR 0017, nineteenth
     // addendum).
     this.releaseIndex();
+    return this.codeShared(slice);
+  }
+
+  private *codeShared(slice: number): Generator<number, RefGroupCoding> {
     if (this.aligned) {
       // The aligned description, from the parse's matches: its own token models and streams, and
       // every base's hint (the base its alignment puts there, or 4: none).
@@ -499,14 +513,14 @@ export class RefGroupEncoder {
         for (let i = 0; i < matches.length; i += 4) alignment.match(matches[i]!, matches[i + 1]!, matches[i + 2]!, matches[i + 3]!);
         return alignment.finish();
       });
-      const cm = cmEncode(this.history.subarray(this.start, this.size), { model: this.alignedModel, hints });
+      const cm = yield* cmEncodeSteps(this.history.subarray(this.start, this.size), { model: this.alignedModel, hints }, slice);
       return { shared: writeSharedHead(count, cm), records };
     }
     const literals = this.literals.subarray(0, this.literalCount);
     // not aligned: cm codes only the literals, which are a copy of their own, so the history goes too
     this.history = new Uint8Array(0);
     this.view = new DataView(this.history.buffer);
-    const cm = cmEncode(literals, { level: this.options.level });
+    const cm = yield* cmEncodeSteps(literals, { level: this.options.level }, slice);
     return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
   }
 
