@@ -88,10 +88,13 @@ describe('interrupted runs', () => {
 
 describe('interrupting long work', () => {
   let x = 3;
-  /** `bases` pseudo-random bases in lines of 80: new material, every base coded by cm. */
+  /**
+   * `bases` pseudo-random bases in lines of 80: new material, every base coded by cm (the
+   * generator's top bits: its bits 16-17 repeat every 2^18 bases, which `ref` would copy).
+   */
   const sequence = (bases: number): string => {
     let seq = '';
-    for (let i = 0; i < bases; i++) seq += 'ACGT'[((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) & 3];
+    for (let i = 0; i < bases; i++) seq += 'ACGT'[(x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 30];
     return seq.replace(/(.{80})/g, '$1\n');
   };
   /**

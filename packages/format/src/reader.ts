@@ -576,7 +576,7 @@ export async function* decompressStream(
     if (frame.type === FrameType.Sequence) {
       const index = walker.records;
       const record = walker.sequence(header.offset);
-      // A group's records are rebuilt here, in file order, before any other work can interleave.
+      // A group's records are rebuilt on this thread in file order (GroupCache.next queues them).
       // Progress moves within a long record decoded here (one at a time), in proportion to its bases.
       const onSlice = parallel === 1 && options.onProgress
         ? (bases: number) => options.onProgress!(header.offset + Math.floor((header.length * bases) / Math.max(1, record.layout.bases)))

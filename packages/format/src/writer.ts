@@ -8,7 +8,7 @@
 import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupContinuation, type GroupEncoder, type SequenceCodec } from './codecs/index.js';
-import { encodeSliced, finishSliced } from './codecs/sliced.js';
+import { encodeSliced, finishSliced, nextTurn, SLICE_BASES } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FrameType, LIMITS, RequiredFlag, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
@@ -362,6 +362,8 @@ class ChunkWriter {
   private records: ChunkRecord[] = [];
   /** Where a group coder's records are parsed (it copies their symbols). */
   private scratch = new Uint8Array(0);
+  /** Bases the group coder parsed since the last return to the event loop. */
+  private parsedSinceTurn = 0;
   // Sequence payloads in record order; up to `parallel` of them still being coded.
   private sequences: Promise<Uint8Array>[] = [];
   private pending = new Set<Promise<void>>();
@@ -423,7 +425,16 @@ class ChunkWriter {
     const size = bytes.length;
     const partly = (bases: number) => this.progress.partly(Math.floor((size * bases) / symbols.length));
     // A group's record payloads are known once the group is (flush): here only their heads.
-    if (this.groupCoder) this.groupCoder.encodeRecord(symbols);
+    if (this.groupCoder) {
+      this.groupCoder.encodeRecord(symbols);
+      // Plain files are read on this thread (apps/cli, io.ts), so without this return a group of
+      // new material kept the event loop, and Ctrl-C, busy for as long as its records took to parse.
+      this.parsedSinceTurn += symbols.length;
+      if (this.parsedSinceTurn >= SLICE_BASES) {
+        this.parsedSinceTurn = 0;
+        await nextTurn();
+      }
+    }
     const trial = symbols.length <= this.trialBases;
     if (trial) this.trialBases -= symbols.length;
     const payload = this.groupCoder

@@ -475,6 +475,12 @@ describe('cm coding in steps', () => {
         expect(done).toEqual(expected);
       }
     }
+    // a decoder says how far it has read, and gives back what it decoded
+    const decoder = new CmDecoder(cmEncode(input, { level: 2 }), input.length);
+    decoder.read(10_000);
+    expect(decoder.position).toBe(10_000);
+    expect(decoder.decoded(2_000, 10_000)).toEqual(input.subarray(2_000, 10_000));
+    expect(() => decoder.decoded(0, 10_001)).toThrow(RangeError);
     // runSteps runs them to their end
     expect(runSteps(cmEncodeSteps(input, { level: 2 }, 5_000))).toEqual(cmEncode(input, { level: 2 }));
     // an empty record: no step, the empty record's bytes

@@ -242,6 +242,40 @@ describe('a finished group', () => {
   });
 });
 
+describe('reading a group with its literals decoded ahead', () => {
+  it('gives the same records, decodes no literal past the group, and nothing ahead in an aligned group', () => {
+    const first = genome(30_000, 7);
+    const records = [first, relative(first, 25), genome(20_000, 8), relative(first, 30)];
+    const bases = records.reduce((sum, r) => sum + r.length, 0);
+    for (const level of [1, 2]) {
+      const encoder = new RefGroupEncoder({ level });
+      for (const r of records) encoder.encodeRecord(r);
+      const aligned = encoder.aligned;
+      expect(aligned).toBe(level === 2);
+      const { shared, records: payloads } = encoder.finish();
+      const literals = readSharedHead(shared).literalCount;
+      const decoder = new RefGroupDecoder(shared, bases);
+      let decoded = 0;
+      records.forEach((r, i) => {
+        const steps = [...decoder.decodingAhead(r.length, 4096)];
+        if (aligned) expect(steps).toEqual([]);
+        else {
+          // each step at most 4096 literals further, never past the stream's end
+          for (const at of steps) {
+            expect(at - decoded).toBeGreaterThan(0);
+            expect(at - decoded).toBeLessThanOrEqual(4096);
+            decoded = at;
+          }
+          expect(decoded).toBeLessThanOrEqual(literals);
+        }
+        expect(decoder.decodeRecord(payloads[i]!, r.length)).toEqual(r);
+      });
+      if (!aligned) expect(decoded).toBeGreaterThan(20_000); // the novel genome's literals came ahead
+      decoder.finish();
+    }
+  });
+});
+
 describe('finishing a group in steps', () => {
   it("gives finish()'s bytes, aligned or not, and yields the shared stream's bases coded so far", () => {
     const first = genome(30_000, 5);

@@ -12,6 +12,7 @@
 import type { ChunkGroup, ChunkRecord } from '../container/chunk.js';
 import { CorruptError } from '../errors.js';
 import { codecById, type GroupContinuation, type GroupDecoder } from './index.js';
+import { decodeAheadSliced } from './sliced.js';
 
 /** A group record's coded data: the sequence frame's payload after its codec id and base count. */
 export interface MemberData {
@@ -46,13 +47,22 @@ export class GroupCache {
     return work;
   }
 
-  /** Like `symbols`, for a reader that gives every record in file order: no waiting. */
-  next(record: ChunkRecord, own: MemberData, offset: number): Uint8Array {
-    const group = record.group!;
-    if (this.current?.group !== group) this.start(group, this.continuationFor(group, offset), offset);
-    const state = this.current!;
-    if (record.member !== state.read) throw new CorruptError('group records out of order', offset);
-    return this.decodeNext(state, own);
+  /**
+   * Like `symbols`, for a reader that gives every record in file order: no record is read from the
+   * file. What the record needs of the group's shared stream is decoded ahead in slices, with
+   * returns to the event loop (codecs/sliced.ts); calls still wait for each other.
+   */
+  next(record: ChunkRecord, own: MemberData, offset: number): Promise<Uint8Array> {
+    const work = this.queue.then(async () => {
+      const group = record.group!;
+      if (this.current?.group !== group) this.start(group, this.continuationFor(group, offset), offset);
+      const state = this.current!;
+      if (record.member !== state.read) throw new CorruptError('group records out of order', offset);
+      await decodeAheadSliced(state.decoder, own.count);
+      return this.decodeNext(state, own);
+    });
+    this.queue = work.catch(() => undefined);
+    return work;
   }
 
   /** What `group` left, when it is the last group rebuilt to its end. */

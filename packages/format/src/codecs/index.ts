@@ -176,6 +176,11 @@ export interface GroupDecoder {
   skipRecord(payload: Uint8Array, count: number): void;
   /** The bases of record `m` (from 0) of the group, read already. */
   record(m: number): Uint8Array;
+  /**
+   * Decodes, in steps of about `slice` bases, work that the next records of up to `bases` bases
+   * will need, for a reader that reads every record of the group in order; see codecs/sliced.ts.
+   */
+  decodingAhead?(bases: number, slice: number): Generator<number, void>;
   finish(): void;
   continuation(): GroupContinuation;
 }
@@ -280,6 +285,10 @@ export const refCodec: SequenceCodec = {
         decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
         skipRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.skipRecord(payload, count)),
         record: (m: number) => decoder.record(m),
+        *decodingAhead(bases: number, slice: number) {
+          const steps = decoder.decodingAhead(bases, slice);
+          for (let step = wrapCodedErrors(() => steps.next()); !step.done; step = wrapCodedErrors(() => steps.next())) yield step.value;
+        },
         finish: () => wrapCodedErrors(() => decoder.finish()),
         continuation: () => decoder.continuation(),
       };

@@ -1,16 +1,18 @@
 /**
  * Coding a long record in slices, returning to the event loop between them, for the codecs that
  * offer encoder()/decoder() (a slice of 2^16 bases takes cm up to about a third of a second), and
- * a group's finish() in the steps its coder offers (finishing). Without these returns
+ * a group's finish() and the records of a group read in order in the steps their coders offer
+ * (finishing, decodingAhead). Without these returns
  * one large record keeps the event loop busy for minutes, and Ctrl-C, progress and any other work
  * wait for it. The bytes are the same as those of encode() and decode().
  */
-import type { GroupCoded, GroupEncoder, SequenceCodec } from './index.js';
+import type { GroupCoded, GroupDecoder, GroupEncoder, SequenceCodec } from './index.js';
 
 /** Bases coded between two returns to the event loop. */
 export const SLICE_BASES = 1 << 16;
 
-const nextTurn = (): Promise<void> =>
+/** A return to the event loop: timers, signals and I/O run before the promise resolves. */
+export const nextTurn = (): Promise<void> =>
   new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** Like SequenceCodec.encode; `onSlice(bases)` after each slice, with the bases coded so far; `trial` as encode's. */
@@ -85,4 +87,14 @@ export async function finishSliced(coder: GroupEncoder): Promise<GroupCoded> {
     if (step.done) return step.value;
     await nextTurn();
   }
+}
+
+/**
+ * Before the next `bases` bases of a group read in order: what its decoder can decode ahead of them
+ * (decodingAhead), in steps of SLICE_BASES with a return to the event loop between them. `ref`
+ * decodes a record's new bases there; in one piece, a genome of new material took level 4 seconds.
+ */
+export async function decodeAheadSliced(decoder: GroupDecoder, bases: number): Promise<void> {
+  if (!decoder.decodingAhead || bases <= SLICE_BASES) return;
+  for (const _ of decoder.decodingAhead(bases, SLICE_BASES)) await nextTurn();
 }

@@ -399,6 +399,17 @@ export class CmDecoder {
     return this.pos;
   }
 
+  /** Symbols decoded so far. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Symbols `from..to` of those decoded so far (a view, as read() gives). */
+  decoded(from: number, to: number): Uint8Array {
+    if (!(from >= 0 && from <= to && to <= this.pos)) throw new RangeError(`symbols ${from}..${to} of the ${this.pos} decoded`);
+    return this.out.subarray(from, to);
+  }
+
   /** Decodes up to `n` more symbols; returns a view of them (empty when done). */
   read(n: number): Uint8Array {
     const start = this.pos;
