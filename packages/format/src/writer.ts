@@ -43,6 +43,13 @@ export interface CompressOptions {
    * is coded (within a long record coded here, slice by slice), other input as it is read.
    */
   onProgress?: (inputBytes: number) => void;
+  /**
+   * Called while a group codec codes what a group's records share, once they are all read (`ref`:
+   * the new bases, or every base of a group coded aligned, at its cm level's pace; minutes for a
+   * large group of new material at level 4), with the bases done of the total, after each slice.
+   * onProgress does not move meanwhile.
+   */
+  onGroupCoding?: (done: number, total: number) => void;
   /** Stops compression with the signal's reason. */
   signal?: AbortSignal;
   /**
@@ -355,6 +362,7 @@ class ChunkWriter {
   private readonly zstd: ZstdCompress | undefined;
   private readonly chunkBytes: number;
   private readonly workers: CodecWorkers | undefined;
+  private readonly onGroupCoding: CompressOptions['onGroupCoding'];
   private readonly parallel: number;
   private readonly blockBases: number | undefined;
   // A group codec codes a chunk's records in order against each other, on this thread.
@@ -393,6 +401,7 @@ class ChunkWriter {
     this.zstd = options.zstd;
     this.chunkBytes = groupBytes(codec, options);
     this.workers = options.workers;
+    this.onGroupCoding = options.onGroupCoding;
     this.parallel = workerThreads(options.workers);
     this.blockBases = options.blockBases;
     // a continued chain counts against the first group's budget
@@ -464,7 +473,7 @@ class ChunkWriter {
     const { records, marks } = this;
     let payloads = await Promise.all(this.sequences);
     if (records.length > 0) {
-      const group = this.groupCoder && (await finishSliced(this.groupCoder));
+      const group = this.groupCoder && (await finishSliced(this.groupCoder, this.onGroupCoding));
       if (group) payloads = payloads.map((head, i) => concatBytes([head, group.records[i]!]));
       const shared = group && { codec: this.codec.id, shared: group.shared, continues: this.continuing };
       yield encodeFrame(FrameType.Chunk, encodeChunk(records, this.zstd, this.codec.sideLevel(this.level), shared));

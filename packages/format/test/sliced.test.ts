@@ -62,16 +62,16 @@ describe('a group coded and read in steps', () => {
       *finishing(slice: number) {
         expect(slice).toBe(SLICE_BASES);
         seen.push('step 1');
-        yield SLICE_BASES;
+        yield { done: SLICE_BASES, total: 2 * SLICE_BASES };
         seen.push('step 2');
-        yield 2 * SLICE_BASES;
+        yield { done: 2 * SLICE_BASES, total: 2 * SLICE_BASES };
         seen.push('end');
         return coded;
       },
     };
     setImmediate(() => seen.push('turn'));
-    expect(await finishSliced(coder)).toBe(coded);
-    expect(seen).toEqual(['step 1', 'turn', 'step 2', 'end']);
+    expect(await finishSliced(coder, (done, total) => seen.push(`${done} of ${total}`))).toBe(coded);
+    expect(seen).toEqual(['step 1', `${SLICE_BASES} of ${2 * SLICE_BASES}`, 'turn', 'step 2', `${2 * SLICE_BASES} of ${2 * SLICE_BASES}`, 'end']);
     // a coder without steps is finished in one piece
     expect(await finishSliced({ encodeRecord: () => undefined, finish: () => coded })).toBe(coded);
   });
@@ -92,7 +92,11 @@ describe('a group coded and read in steps', () => {
       yield fasta;
       coding = true;
     })();
-    for await (const part of compressStream(input, { codec: 'ref', level: 2 })) parts.push(part);
+    // what the group's coding reports: its new bases (all of them here), slice by slice
+    const steps: [number, number][] = [];
+    const onGroupCoding = (done: number, total: number) => steps.push([done, total]);
+    for await (const part of compressStream(input, { codec: 'ref', level: 2, onGroupCoding })) parts.push(part);
+    expect(steps).toEqual([1, 2, 3, 4].map((i) => [i * SLICE_BASES, 4 * SLICE_BASES]));
     const packed = new Uint8Array(Buffer.concat(parts));
     const duringCompress = ticks;
     // and while its records are read back in order: the new bases are decoded ahead in slices

@@ -22,7 +22,7 @@ export { CM_MODELS } from './cm/models.js';
 export { BinaryDecoder, BinaryEncoder } from './cm/binary-coder.js';
 export type { BasePredictor, ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError, PackedPaddingError } from './errors.js';
-export { ALIGNED_DIVERGENCE, RefGroupEncoder, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
+export { ALIGNED_DIVERGENCE, RefGroupEncoder, type FinishStep, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';
 export type { RefHistory } from './ref/shared.js';
 export { GRAMMAR_R10, GRAMMAR_R14, type TokenGrammar } from './ref/tokens.js';

@@ -60,6 +60,7 @@ export async function appendCommand(archivePath: string, files: string[], flags:
           level: flags.level,
           newGroup: flags.newGroup,
           zstd: zstdCompress,
+          onGroupCoding: progress.stage,
         });
         await writeFileAtomic(archivePath, pieces, { force: true, verify: flags.verify ? (temp) => verifyAppended(temp) : undefined });
       } finally {

@@ -126,7 +126,7 @@ async function compressArchive(
   const total = members.reduce((sum, m) => sum + m.size, 0);
   if (warm && warmsUp(total, members.length, coding.codec)) await warmUp(flags, coding);
   const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
-  const pieces = compressFiles(memberFiles(members, progress), coding);
+  const pieces = compressFiles(memberFiles(members, progress), { ...coding, onGroupCoding: progress.stage });
   const name = output ?? 'stdout';
   await forInput(name, async () => {
     try {
@@ -168,7 +168,7 @@ async function compressOne(file: string, flags: CompressFlags, coding: Coding, r
 
   const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
   // the format's writer copies what it keeps of a piece, so the read buffer can be reused
-  const pieces = compressStream(readMaybeGzip(input, progress.update, false, true), coding);
+  const pieces = compressStream(readMaybeGzip(input, progress.update, false, true), { ...coding, onGroupCoding: progress.stage });
   await forInput(input.name, async () => {
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);

@@ -159,10 +159,11 @@ export interface GroupEncoder {
   encodeRecord(symbols: Uint8Array): void;
   finish(): GroupCoded;
   /**
-   * finish() in steps of about `slice` bases, each yielding the bases done so far, for a coder
-   * whose finish() does the long work (ref codes its shared stream there); see codecs/sliced.ts.
+   * finish() in steps of about `slice` bases, each yielding how far it is (bases done of a total),
+   * for a coder whose finish() does the long work (ref codes its shared stream there); see
+   * codecs/sliced.ts.
    */
-  finishing?(slice: number): Generator<number, GroupCoded>;
+  finishing?(slice: number): Generator<{ done: number; total: number }, GroupCoded>;
 }
 
 /** Rebuilds the records of one group, in order. */

@@ -78,13 +78,15 @@ export async function decodeSliced(
  * A group coder's finish() in steps of SLICE_BASES, returning to the event loop between them when
  * the coder offers steps: `ref` codes the group's whole shared stream there, which took level 4
  * half a minute for three drafts of Listeria, with Ctrl-C and SIGTERM waiting. The same bytes.
+ * `onStep(done, total)` after each step (CompressOptions.onGroupCoding).
  */
-export async function finishSliced(coder: GroupEncoder): Promise<GroupCoded> {
+export async function finishSliced(coder: GroupEncoder, onStep?: (done: number, total: number) => void): Promise<GroupCoded> {
   if (!coder.finishing) return coder.finish();
   const steps = coder.finishing(SLICE_BASES);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
+    onStep?.(step.value.done, step.value.total);
     await nextTurn();
   }
 }
