@@ -13,21 +13,35 @@ const SHOW_AFTER_MS = 1000;
 export interface Progress {
   update(done: number): void;
   /**
-   * A second stage of the work, in bases: what cm models of a collection once its genomes are read
-   * (its new bases, or every base of a group coded aligned; CompressOptions.onGroupCoding). The
-   * bar shows it until update() is called again.
+   * Another stage of the work, named, with its own total and unit (MB of bytes, Mb of bases): the
+   * bar shows it until update() or another stage is called. See modellingStage, verifyingStage.
    */
-  stage(done: number, total: number): void;
+  stage(name: string, done: number, total: number, unit: 'MB' | 'Mb'): void;
   stop(): void;
 }
+
+/**
+ * The stage where cm models a collection's bases once its genomes are read (its new bases, or every
+ * base of a group coded aligned): CompressOptions.onGroupCoding. The bar sat still through it.
+ */
+export const modellingStage =
+  (progress: Progress) =>
+  (done: number, total: number): void =>
+    progress.stage('modelling bases', done, total, 'Mb');
+
+/** The stage where --verify decodes the new archive: the bytes rebuilt of its original bytes. */
+export const verifyingStage =
+  (progress: Progress) =>
+  (done: number, total: number): void =>
+    progress.stage('verifying', done, total, 'MB');
 
 export function startProgress(label: string, total: number | undefined, quiet: boolean): Progress {
   if (quiet || !process.stderr.isTTY || !total) return { update() {}, stage() {}, stop() {} };
   const started = Date.now();
   let bar: CliProgress.SingleBar | undefined;
   // What the bar shows: the input bytes, or a stage, from when it began (its speed and ETA).
-  let shown: { stage: boolean; total: number; since: number } | undefined;
-  const show = (stage: boolean, done: number, of: number): void => {
+  let shown: { stage: string | undefined; total: number; since: number } | undefined;
+  const show = (stage: string | undefined, done: number, of: number, unit: 'MB' | 'Mb'): void => {
     if (!bar) {
       if (Date.now() - started < SHOW_AFTER_MS) return;
       const cliProgress = require('cli-progress') as typeof CliProgress;
@@ -41,19 +55,19 @@ export function startProgress(label: string, total: number | undefined, quiet: b
         cliProgress.Presets.shades_classic,
       );
     }
-    if (shown?.stage !== stage || shown.total !== of) {
+    if (!shown || shown.stage !== stage || shown.total !== of) {
       // a bar started again while it runs would render twice as often, for good: stop it first
       if (shown) bar.stop();
       shown = { stage, total: of, since: stage ? Date.now() : started };
-      const payload = stage ? { label: `${label}: modelling bases`, unit: 'Mb' } : { label, unit: 'MB' };
+      const payload = { label: stage ? `${label}: ${stage}` : label, unit };
       bar.start(of, Math.min(done, of), { ...payload, doneM: '0.0', totalM: (of / 1e6).toFixed(1), speed: '0.0' });
     }
     const seconds = Math.max(1e-3, (Date.now() - shown.since) / 1000);
     bar.update(Math.min(done, of), { doneM: (done / 1e6).toFixed(1), speed: (done / 1e6 / seconds).toFixed(1) });
   };
   return {
-    update: (done) => show(false, done, total),
-    stage: (done, of) => show(true, done, of),
+    update: (done) => show(undefined, done, total, 'MB'),
+    stage: (name, done, of, unit) => show(name, done, of, unit),
     stop() {
       bar?.stop();
     },

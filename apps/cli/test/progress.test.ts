@@ -3,7 +3,7 @@
  * writes kept, and a clock the test moves (the bar waits a second before it shows).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startProgress } from '../src/progress.js';
+import { modellingStage, startProgress, verifyingStage } from '../src/progress.js';
 
 const stderr = process.stderr as NodeJS.WriteStream & { isTTY: boolean };
 const saved = { isTTY: stderr.isTTY, columns: stderr.columns, write: stderr.write };
@@ -34,24 +34,29 @@ const lines = (): string[] =>
     .filter((line) => line.trim() !== '');
 
 describe('the progress bar', () => {
-  it('shows the bytes read, then the bases a collection models once they are read, then the bytes again', () => {
+  it('shows the bytes read, the bases a collection models once they are read, the bytes again, and the verification', () => {
     const progress = startProgress('compress 2 files', 10e6, false);
+    const modelling = modellingStage(progress);
+    const verifying = verifyingStage(progress);
     progress.update(1e6); // within the first second: nothing drawn
     expect(lines()).toEqual([]);
     now += 2_000;
     progress.update(5e6);
     now += 1_000;
-    progress.stage(1e6, 4e6);
+    modelling(1e6, 4e6);
     now += 1_000;
-    progress.stage(2e6, 4e6);
+    modelling(2e6, 4e6);
     now += 1_000;
     progress.update(10e6);
+    now += 1_000;
+    verifying(1.5e6, 3e6);
     progress.stop();
     const drawn = lines();
     expect(drawn.some((l) => /^compress 2 files \[.*\] 50% \| 5\.0\/10\.0 MB \| 2\.5 MB\/s/.test(l))).toBe(true);
-    // the stage's speed counts from its own start: 2 Mb in 1 s
+    // a stage's speed counts from its own start: 2 Mb in 1 s
     expect(drawn.some((l) => /^compress 2 files: modelling bases \[.*\] 50% \| 2\.0\/4\.0 Mb \| 2\.0 Mb\/s/.test(l))).toBe(true);
     expect(drawn.some((l) => /^compress 2 files \[.*\] 100% \| 10\.0\/10\.0 MB/.test(l))).toBe(true);
+    expect(drawn.some((l) => /^compress 2 files: verifying \[.*\] 50% \| 1\.5\/3\.0 MB/.test(l))).toBe(true);
   });
 
   it('draws nothing where standard error is not a terminal, or with --quiet', () => {
@@ -63,7 +68,7 @@ describe('the progress bar', () => {
       const progress = startProgress('compress x', 10e6, quiet);
       now += 2_000;
       progress.update(5e6);
-      progress.stage(1e6, 4e6);
+      modellingStage(progress)(1e6, 4e6);
       progress.stop();
     }
     expect(written).toEqual([]);

@@ -8,7 +8,7 @@ import { appendFiles, DEFAULT_COLLECTION_CODEC, openArchive } from '@seqcoder/fo
 import { memberFiles, memberInputs } from '../archive-files.js';
 import { CliError, Exit } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { startProgress } from '../progress.js';
+import { modellingStage, startProgress, verifyingStage } from '../progress.js';
 import { forInput, formatBytes, log } from '../shared.js';
 import { zstdCompress } from '../zstd.js';
 import { original, printReports, verifyNew, type VerifyReport } from './verify.js';
@@ -51,7 +51,8 @@ export async function appendCommand(archivePath: string, files: string[], flags:
     const added = new Map(members.map((m) => [m.name, m.path]));
     let report: VerifyReport | undefined;
     const verifyAppended = async (temp: string): Promise<void> => {
-      report = await verifyNew(temp, archivePath, async (name) => (added.has(name) ? original(added.get(name)!) : undefined), `${archivePath} left as it was`);
+      const originals = async (name: string) => (added.has(name) ? original(added.get(name)!) : undefined);
+      report = await verifyNew(temp, archivePath, originals, `${archivePath} left as it was`, verifyingStage(progress));
     };
     await forInput(archivePath, async () => {
       try {
@@ -60,7 +61,7 @@ export async function appendCommand(archivePath: string, files: string[], flags:
           level: flags.level,
           newGroup: flags.newGroup,
           zstd: zstdCompress,
-          onGroupCoding: progress.stage,
+          onGroupCoding: modellingStage(progress),
         });
         await writeFileAtomic(archivePath, pieces, { force: true, verify: flags.verify ? (temp) => verifyAppended(temp) : undefined });
       } finally {

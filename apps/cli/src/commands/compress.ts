@@ -5,7 +5,7 @@ import { CliError, Exit } from '../errors.js';
 import { checkBinaryStdout, openInput, readMaybeGzip, writeAll, writeFileAtomic, type Input } from '../io.js';
 import { describeArchive } from './info.js';
 import { original, printReports, verifyNew, type Originals, type VerifyReport } from './verify.js';
-import { startProgress } from '../progress.js';
+import { modellingStage, startProgress, verifyingStage, type Progress } from '../progress.js';
 import { eachInput, forInput, formatBytes, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 import { writingCodec, type RuntimeFlags } from '../neural.js';
 import { zstdCompress } from '../zstd.js';
@@ -83,9 +83,9 @@ export async function compressCommand(files: string[], flags: CompressFlags): Pr
  * decode compared byte for byte with the inputs (`originals`), its report kept in `reports`;
  * with --rm alone, a complete decode that checks every checksum; else nothing.
  */
-function verifyStep(flags: CompressFlags, output: string, originals: Originals, reports: VerifyReport[]): ((temp: string) => Promise<void>) | undefined {
+function verifyStep(flags: CompressFlags, output: string, originals: Originals, reports: VerifyReport[], progress: Progress): ((temp: string) => Promise<void>) | undefined {
   if (flags.verify) {
-    return async (temp) => void reports.push(await verifyNew(temp, output, originals, 'nothing written'));
+    return async (temp) => void reports.push(await verifyNew(temp, output, originals, 'nothing written', verifyingStage(progress)));
   }
   return flags.rm ? verifyWritten : undefined;
 }
@@ -126,7 +126,7 @@ async function compressArchive(
   const total = members.reduce((sum, m) => sum + m.size, 0);
   if (warm && warmsUp(total, members.length, coding.codec)) await warmUp(flags, coding);
   const progress = startProgress(`compress ${members.length} files`, total, !!flags.quiet);
-  const pieces = compressFiles(memberFiles(members, progress), { ...coding, onGroupCoding: progress.stage });
+  const pieces = compressFiles(memberFiles(members, progress), { ...coding, onGroupCoding: modellingStage(progress) });
   const name = output ?? 'stdout';
   await forInput(name, async () => {
     try {
@@ -134,7 +134,7 @@ async function compressArchive(
       else {
         const inputs = new Map(members.map((m) => [m.name, m.path]));
         const originals: Originals = async (stored) => original(inputs.get(stored)!);
-        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, originals, reports) });
+        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, originals, reports, progress) });
       }
     } finally {
       progress.stop();
@@ -168,13 +168,13 @@ async function compressOne(file: string, flags: CompressFlags, coding: Coding, r
 
   const progress = startProgress(`compress ${input.name}`, input.size, !!flags.quiet);
   // the format's writer copies what it keeps of a piece, so the read buffer can be reused
-  const pieces = compressStream(readMaybeGzip(input, progress.update, false, true), { ...coding, onGroupCoding: progress.stage });
+  const pieces = compressStream(readMaybeGzip(input, progress.update, false, true), { ...coding, onGroupCoding: modellingStage(progress) });
   await forInput(input.name, async () => {
     try {
       if (output === undefined) await writeAll(process.stdout, pieces);
       else {
         // --rm deletes the only other copy, so the new file is decoded completely first.
-        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, () => original(input.path!), reports) });
+        await writeFileAtomic(output, pieces, { force: !!flags.force, verify: verifyStep(flags, output, () => original(input.path!), reports, progress) });
       }
     } finally {
       progress.stop();

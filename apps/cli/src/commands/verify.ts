@@ -81,15 +81,18 @@ export function printReports(reports: VerifyReport[]): void {
  */
 export type Originals = (name: string) => Promise<Original | undefined>;
 
+/** Told the bytes rebuilt so far, and the archive's original bytes, as it is verified. */
+export type VerifyProgress = (done: number, total: number) => void;
+
 /**
  * Decodes the archive at `path` completely, as `verify --json` does, comparing each file with the
  * original `originals` names; reports the archive under the name `file`. `compress --verify` and
  * `append --verify` run it on the new archive before it takes its name.
  */
-export async function verifyArchive(path: string, file: string, originals: Originals): Promise<VerifyReport> {
+export async function verifyArchive(path: string, file: string, originals: Originals, onProgress?: VerifyProgress): Promise<VerifyReport> {
   const archive = await open(path);
   try {
-    return { file, files: await forInput(file, () => check(path, archive, originals, file)) };
+    return { file, files: await forInput(file, () => check(path, archive, originals, file, onProgress)) };
   } finally {
     await archive.close();
   }
@@ -99,9 +102,9 @@ export async function verifyArchive(path: string, file: string, originals: Origi
  * verifyArchive on a file just written under a temporary name, before it takes the name `file`
  * (`compress --verify`, `append --verify`); a failure says so, and what became of the output.
  */
-export async function verifyNew(temp: string, file: string, originals: Originals, outcome: string): Promise<VerifyReport> {
+export async function verifyNew(temp: string, file: string, originals: Originals, outcome: string, onProgress?: VerifyProgress): Promise<VerifyReport> {
   try {
-    return await verifyArchive(temp, file, originals);
+    return await verifyArchive(temp, file, originals, onProgress);
   } catch (e) {
     // a file that differs, or an archive that does not decode, is damage; a missing input is not
     throw new CliError(`verification of the new file failed, ${outcome}: ${(e as Error).message}`, e instanceof CliError ? e.exitCode : Exit.damaged);
@@ -124,7 +127,7 @@ export async function original(path: string, archive?: string): Promise<Original
  * it with its original. `name` is the archive's name in the report (an archive of one input
  * reports its file under that name without .seqc).
  */
-async function check(path: string, archive: Archive, originals: Originals | undefined, name = path): Promise<VerifiedFile[]> {
+async function check(path: string, archive: Archive, originals: Originals | undefined, name = path, onProgress?: VerifyProgress): Promise<VerifiedFile[]> {
   const single = archive.files.length === 0;
   const members: FileInfo[] = single
     ? [{ index: 0, name: name.replace(/\.seqc$/, ''), nameBytes: new Uint8Array(), kind: archive.kind === 'fasta' ? 'fasta' : 'generic', firstRecord: 0, records: archive.records.length, originalBytes: archive.originalBytes }]
@@ -144,9 +147,12 @@ async function check(path: string, archive: Archive, originals: Originals | unde
   let started = single ? 1 : 0;
   const input = await openInput(path);
   // each piece is hashed and compared before the next is asked for (reusePieces)
+  // progress in bytes rebuilt: the archive's bytes are read long before a collection's are decoded
+  let rebuilt = 0;
   for await (const piece of decompressStream(readInput(input), { onFile: (f) => void (started = f.index + 1), reusePieces: true })) {
     await advance(started);
     await current!.take(piece);
+    onProgress?.((rebuilt += piece.length), archive.originalBytes);
   }
   await advance(members.length);
   if (current) done.push(await current.finish());
