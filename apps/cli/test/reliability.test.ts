@@ -137,7 +137,7 @@ describe('interrupting long work', () => {
   it('of a collection takes effect within a second or two, not when its group is coded', async () => {
     // Eight genomes of new material: ref parses each in a fraction of a second, then codes the
     // group's shared stream (every base a literal) once the input is read. Level 2, whose models
-    // are allocated at once: level 4's take this machine 2–3 s, in one piece.
+    // are allocated in a moment: level 4's take this machine 2–3 s, in one piece.
     const names = Array.from({ length: 8 }, (_, i) => `g${i}.fa`);
     const args = sized(15, 'set.seqc', (bases) => {
       for (const name of names) writeFileSync(join(dir, name), `>${name}\n${sequence(bases >> 3)}\n`);
