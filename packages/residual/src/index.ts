@@ -16,13 +16,13 @@
  *   several records at once on several cores with the same bytes as `cmEncode`.
  */
 export { pack2bit, unpack2bit, packedLength } from './pack2bit.js';
-export { cmEncode, cmEncodeSteps, runSteps, cmDecode, cmBlockBases, cmBlockModel, cmJoinBlocks, cmSplitBlocks, cmPayloadModel, CmEncoder, CmDecoder, CM_BLOCK_RANGE, MAX_BASES_PER_CODED_BYTE, type CmOptions } from './cm/codec.js';
+export { cmEncode, cmEncodeSteps, runSteps, cmDecode, cmBlockBases, cmBlockModel, cmJoinBlocks, cmSplitBlocks, cmPayloadModel, CmEncoder, CmDecoder, CM_BLOCK_RANGE, MAX_BASES_PER_CODED_BYTE, type CmOptions, type CodingStep } from './cm/codec.js';
 export { CM_ALIGNED_LEVELS, CM_HINTED_LEVELS, CM_LEVELS, CM_LEVEL_RANGE, CM_SHORT_RECORD_TRIALS } from './cm/levels.js';
 export { CM_MODELS } from './cm/models.js';
 export { BinaryDecoder, BinaryEncoder } from './cm/binary-coder.js';
 export type { BasePredictor, ModelSpec, ContextSpec } from './cm/model.js';
 export { CodedStreamError, InvalidInputError, PackedPaddingError } from './errors.js';
-export { ALIGNED_DIVERGENCE, RefGroupEncoder, type FinishStep, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
+export { ALIGNED_DIVERGENCE, RefGroupEncoder, type RefGroupCoding, type RefOptions } from './ref/encoder.js';
 export { RefGroupDecoder } from './ref/decoder.js';
 export type { RefHistory } from './ref/shared.js';
 export { GRAMMAR_R10, GRAMMAR_R14, type TokenGrammar } from './ref/tokens.js';

@@ -461,18 +461,18 @@ describe('a record given whole', () => {
 });
 
 describe('cm coding in steps', () => {
-  it("yields the symbols coded after each step and returns cmEncode's bytes, whatever the step", () => {
+  it("yields the symbols coded after each step, of the total, and returns cmEncode's bytes, whatever the step", () => {
     const input = sampleGenome(40_000, 12);
     for (const level of [1, 4]) {
       const whole = cmEncode(input, { level });
       for (const slice of [1 << 12, 7_777, 40_000, 1 << 20]) {
         const steps = cmEncodeSteps(input, { level }, slice);
-        const done: number[] = [];
+        const seen: { done: number; total: number }[] = [];
         let step = steps.next();
-        for (; !step.done; step = steps.next()) done.push(step.value);
+        for (; !step.done; step = steps.next()) seen.push(step.value);
         expect(step.value).toEqual(whole);
-        const expected = Array.from({ length: Math.ceil(input.length / slice) }, (_, i) => Math.min(input.length, (i + 1) * slice));
-        expect(done).toEqual(expected);
+        const expected = Array.from({ length: Math.ceil(input.length / slice) }, (_, i) => ({ done: Math.min(input.length, (i + 1) * slice), total: input.length }));
+        expect(seen).toEqual(expected);
       }
     }
     // a decoder says how far it has read, and gives back what it decoded

@@ -42,9 +42,7 @@ export class GroupCache {
    * (the reader asks for those it has not rebuilt yet, of this group and of the groups it continues).
    */
   symbols(record: ChunkRecord, own: MemberData, member: MemberReader, offset: number): Promise<Uint8Array> {
-    const work = this.queue.then(() => this.rebuild(record, own, member, offset));
-    this.queue = work.catch(() => undefined);
-    return work;
+    return this.inTurn(() => this.rebuild(record, own, member, offset));
   }
 
   /**
@@ -53,7 +51,7 @@ export class GroupCache {
    * returns to the event loop (codecs/sliced.ts); calls still wait for each other.
    */
   next(record: ChunkRecord, own: MemberData, offset: number): Promise<Uint8Array> {
-    const work = this.queue.then(async () => {
+    return this.inTurn(async () => {
       const group = record.group!;
       if (this.current?.group !== group) this.start(group, this.continuationFor(group, offset), offset);
       const state = this.current!;
@@ -61,8 +59,13 @@ export class GroupCache {
       await decodeAheadSliced(state.decoder, own.count);
       return this.decodeNext(state, own);
     });
-    this.queue = work.catch(() => undefined);
-    return work;
+  }
+
+  /** Runs `work` once the calls before it are done (a failure does not stop the ones after). */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 
   /** What `group` left, when it is the last group rebuilt to its end. */

@@ -479,17 +479,23 @@ export function cmEncode(symbols: Uint8Array, options: CmOptions = {}): Uint8Arr
   return runSteps(cmEncodeSteps(symbols, options, Infinity));
 }
 
+/** How far coding in steps is: symbols done, of the total. */
+export interface CodingStep {
+  done: number;
+  total: number;
+}
+
 /**
- * cmEncode in steps of `slice` symbols: yields the symbols coded so far after each step, and
- * returns cmEncode's bytes. For a caller on an event loop, which can return to it between steps:
- * the literal stream of a large `ref` group takes level 4 minutes, and Ctrl-C waited for it.
+ * cmEncode in steps of `slice` symbols: yields how far it is after each step, and returns
+ * cmEncode's bytes. For a caller on an event loop, which can return to it between steps: the
+ * literal stream of a large `ref` group takes level 4 minutes, and Ctrl-C waited for it.
  */
-export function* cmEncodeSteps(symbols: Uint8Array, options: CmOptions, slice: number): Generator<number, Uint8Array> {
+export function* cmEncodeSteps(symbols: Uint8Array, options: CmOptions, slice: number): Generator<CodingStep, Uint8Array> {
   const encoder = new CmEncoder(symbols.length, options, symbols);
   for (let done = 0; done < symbols.length; ) {
     encoder.push(symbols.subarray(done, done + slice));
     done = Math.min(symbols.length, done + slice);
-    yield done;
+    yield { done, total: symbols.length };
   }
   return encoder.finish();
 }

@@ -19,7 +19,7 @@
  * differ from the base aligned with them.
  */
 import { InvalidInputError } from '../errors.js';
-import { cmEncodeSteps, runSteps, type CmOptions } from '../cm/codec.js';
+import { cmEncodeSteps, runSteps, type CodingStep } from '../cm/codec.js';
 import { CM_ALIGNED_LEVELS } from '../cm/levels.js';
 import { EncodingChannel } from './bits.js';
 import { alignedBase, Alignments, classifyMatch, GRAMMAR_R14, grow, NEAR_RANGE, positionBits, substituted, TokenModels, type TokenGrammar } from './tokens.js';
@@ -138,22 +138,6 @@ export interface RefOptions {
    * another is in the same file, so it has the grammar of the group it continues.
    */
   grammar?: TokenGrammar;
-}
-
-/** How far RefGroupEncoder.finishing is: bases of the group's shared stream coded, of its total. */
-export interface FinishStep {
-  done: number;
-  total: number;
-}
-
-/** cmEncodeSteps, each step as a FinishStep. */
-function* codeSteps(symbols: Uint8Array, options: CmOptions, slice: number): Generator<FinishStep, Uint8Array> {
-  const steps = cmEncodeSteps(symbols, options, slice);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    yield { done: step.value, total: symbols.length };
-  }
 }
 
 /** What a finished group is written as: its shared bytes and each record's token stream, in order. */
@@ -507,7 +491,7 @@ export class RefGroupEncoder {
    * one piece, and Ctrl-C waited for them). The group takes no more records from this call on,
    * whether or not the steps are run.
    */
-  finishing(slice: number): Generator<FinishStep, RefGroupCoding> {
+  finishing(slice: number): Generator<CodingStep, RefGroupCoding> {
     if (this.finished) throw new InvalidInputError('a reference group was finished twice');
     this.finished = true;
     // What only the parse needed goes before cm's model is allocated, so that the two do not add
@@ -518,7 +502,7 @@ export class RefGroupEncoder {
     return this.codeShared(slice);
   }
 
-  private *codeShared(slice: number): Generator<FinishStep, RefGroupCoding> {
+  private *codeShared(slice: number): Generator<CodingStep, RefGroupCoding> {
     if (this.aligned) {
       // The aligned description, from the parse's matches: its own token models and streams, and
       // every base's hint (the base its alignment puts there, or 4: none).
@@ -530,14 +514,14 @@ export class RefGroupEncoder {
         for (let i = 0; i < matches.length; i += 4) alignment.match(matches[i]!, matches[i + 1]!, matches[i + 2]!, matches[i + 3]!);
         return alignment.finish();
       });
-      const cm = yield* codeSteps(this.history.subarray(this.start, this.size), { model: this.alignedModel, hints }, slice);
+      const cm = yield* cmEncodeSteps(this.history.subarray(this.start, this.size), { model: this.alignedModel, hints }, slice);
       return { shared: writeSharedHead(count, cm), records };
     }
     const literals = this.literals.subarray(0, this.literalCount);
     // not aligned: cm codes only the literals, which are a copy of their own, so the history goes too
     this.history = new Uint8Array(0);
     this.view = new DataView(this.history.buffer);
-    const cm = yield* codeSteps(literals, { level: this.options.level }, slice);
+    const cm = yield* cmEncodeSteps(literals, { level: this.options.level }, slice);
     return { shared: writeSharedHead(this.literalCount, cm), records: this.payloads };
   }
 
