@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 const SHOW_AFTER_MS = 1000;
 
 export interface Progress {
+  /** Whether a bar may be drawn (a terminal, not --quiet, a total): else every call does nothing. */
+  readonly active: boolean;
   update(done: number): void;
   /**
    * Another stage of the work, named, with its own total and unit (MB of bytes, Mb of bases): the
@@ -35,8 +37,11 @@ export const verifyingStage =
   (done: number, total: number): void =>
     progress.stage('verifying', done, total, 'MB');
 
+/** Whether a command may draw a bar: on a terminal, without --quiet. */
+export const wantsBar = (quiet: boolean): boolean => !quiet && !!process.stderr.isTTY;
+
 export function startProgress(label: string, total: number | undefined, quiet: boolean): Progress {
-  if (quiet || !process.stderr.isTTY || !total) return { update() {}, stage() {}, stop() {} };
+  if (!wantsBar(quiet) || !total) return { active: false, update() {}, stage() {}, stop() {} };
   const started = Date.now();
   let bar: CliProgress.SingleBar | undefined;
   // What the bar shows: the input bytes, or a stage, from when it began (its speed and ETA).
@@ -60,12 +65,13 @@ export function startProgress(label: string, total: number | undefined, quiet: b
       if (shown) bar.stop();
       shown = { stage, total: of, since: stage ? Date.now() : started };
       const payload = { label: stage ? `${label}: ${stage}` : label, unit };
-      bar.start(of, Math.min(done, of), { ...payload, doneM: '0.0', totalM: (of / 1e6).toFixed(1), speed: '0.0' });
+      bar.start(of, Math.min(done, of), { ...payload, doneM: (done / 1e6).toFixed(1), totalM: (of / 1e6).toFixed(1), speed: '0.0' });
     }
     const seconds = Math.max(1e-3, (Date.now() - shown.since) / 1000);
     bar.update(Math.min(done, of), { doneM: (done / 1e6).toFixed(1), speed: (done / 1e6 / seconds).toFixed(1) });
   };
   return {
+    active: true,
     update: (done) => show(undefined, done, total, 'MB'),
     stage: (name, done, of, unit) => show(name, done, of, unit),
     stop() {

@@ -38,6 +38,11 @@ describe('round trips', () => {
     expect(packed.code).toBe(0);
     const back = seqcoder(['decompress', '-c'], packed.stdout);
     expect(Buffer.compare(back.stdout, readFileSync(EXAMPLE))).toBe(0);
+    // verify reads stdin once, for the index and the decode (--json found it empty the second time)
+    expect(seqcoder(['verify', '-'], packed.stdout)).toMatchObject({ code: 0, stderr: expect.stringMatching(/^-: OK \(1 record/) });
+    const report = seqcoder(['verify', '--json', '-'], packed.stdout);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout.toString())).toMatchObject([{ file: '-', files: [{ bytes: readFileSync(EXAMPLE).length }] }]);
   });
 
   it('reads .gz input as the FASTA it holds', () => {

@@ -2,8 +2,14 @@
  * The progress bar, drawn on a stand-in terminal: standard error made to look like one, its
  * writes kept, and a clock the test moves (the bar waits a second before it shows).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compressCommand } from '../src/commands/compress.js';
+import { decompressCommand } from '../src/commands/decompress.js';
+import { verifyCommand } from '../src/commands/verify.js';
 import { modellingStage, startProgress, verifyingStage } from '../src/progress.js';
+import { testFolders } from './helpers.js';
 
 const stderr = process.stderr as NodeJS.WriteStream & { isTTY: boolean };
 const saved = { isTTY: stderr.isTTY, columns: stderr.columns, write: stderr.write };
@@ -72,5 +78,35 @@ describe('the progress bar', () => {
       progress.stop();
     }
     expect(written).toEqual([]);
+  });
+});
+
+describe('the bars of the commands, on a stand-in terminal', () => {
+  const folders = testFolders('seqcoder-progress-');
+  /** Percentages drawn on the bar named `label`, in order. */
+  const percentages = (label: string): number[] =>
+    lines()
+      .filter((l) => l.startsWith(`${label} [`))
+      .map((l) => Number(/\] (\d+)%/.exec(l)![1]));
+
+  it('move while one long genome is modelled (in a worker), verified, and rebuilt: not only once it is done', async () => {
+    // each look at the clock moves it 0.3 s, so a bar shows at its fourth update (it waits a second)
+    vi.spyOn(Date, 'now').mockImplementation(() => (now += 300));
+    const dir = folders.current();
+    let seed = 3;
+    const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) >>> 30;
+    const bases = Array.from({ length: 600_000 }, () => 'ACGT'[next()]).join('');
+    const fasta = join(dir, 'one.fa');
+    writeFileSync(fasta, `>one\n${bases.replace(/(.{80})/g, '$1\n')}\n`);
+    const archive = `${fasta}.seqc`;
+    // two threads: past the first 256 kb, the record goes to a worker, which tells its bases as it goes
+    expect(await compressCommand([fasta], { level: 1, threads: 2, verify: true })).toBe(0);
+    expect(await verifyCommand([archive], {})).toBe(0);
+    expect(await decompressCommand([archive], { threads: 2, output: join(dir, 'back.fa') })).toBe(0);
+    for (const label of [`compress ${fasta}`, `compress ${fasta}: verifying`, `verify ${archive}`, `decompress ${archive}`]) {
+      const drawn = percentages(label);
+      expect(drawn.filter((p) => p > 0 && p < 100).length, label).toBeGreaterThanOrEqual(2);
+      expect(drawn, label).toEqual([...drawn].sort((x, y) => x - y));
+    }
   });
 });

@@ -31,6 +31,7 @@ import {
 } from './errors.js';
 import { basesBefore, recordByteLength, renderRecord, renderResidues, type RecordLayout } from './fasta/record.js';
 import { PiecePool } from './pieces.js';
+import { Tally } from './tally.js';
 import { bytesSource, collectBytes, ForwardReader, iterateStream, type RandomAccessSource } from './source.js';
 
 /** What the archive says about one record. */
@@ -106,7 +107,7 @@ type GroupSymbols = (own: MemberData) => Promise<Uint8Array> | Uint8Array;
 interface RecordCoding {
   workers?: CodecWorkers;
   group?: GroupSymbols;
-  /** Told the bases decoded so far while a long record is decoded here, slice by slice. */
+  /** Told the bases decoded so far while a long record is decoded, slice by slice (here, or in a worker). */
   onSlice?: (bases: number) => void;
   /** Where a whole record's bytes are rendered; a new buffer when absent. */
   pool?: PiecePool;
@@ -139,7 +140,7 @@ async function decodeBases(
   }
   if (!record.group && codec.group) throw new CorruptError(`a ${codec.name} record outside a group`, offset);
   // Errors of a worker pass as they are: it reports damage with a typed error itself.
-  const inWorker = !record.group && start === 0 && end === count ? coding.workers?.decode(codec, data, count) : undefined;
+  const inWorker = !record.group && start === 0 && end === count ? coding.workers?.decode(codec, data, count, coding.onSlice) : undefined;
   if (inWorker) return inWorker;
   try {
     if (record.group) return (await coding.group!(own)).subarray(start, end);
@@ -494,6 +495,13 @@ export interface DecompressOptions {
    * yielded, and within a long record decoded in this thread, slice by slice.
    */
   onProgress?: (inputBytes: number) => void;
+  /**
+   * Called as the work advances with the number of original bytes rebuilt: after each piece
+   * yielded, and within a long record, in proportion to its bases (here or in a worker). Unlike
+   * onProgress, it keeps moving while a group's records are rebuilt: a group's shared stream is
+   * read before its records, so the compressed bytes are nearly all read when they begin.
+   */
+  onRebuilt?: (bytes: number) => void;
   /** Stops decompression with the signal's reason (checked at every frame). */
   signal?: AbortSignal;
   /**
@@ -545,9 +553,15 @@ export async function* decompressStream(
   // waiting for the records before it, so that an archive of many small files decodes `parallel`
   // records at once across its files (waiting there made 50 genomes coded with cm decode on one
   // core).
-  const queue: ({ record: Promise<Uint8Array> } | { file: FileStart })[] = [];
+  const queue: ({ record: Promise<Uint8Array>; key: object } | { file: FileStart })[] = [];
   let held = 0; // records in the queue
   let lastName: Uint8Array | undefined; // of the last FILE frame: the next may share its ends
+  const rebuilt = new Tally(options.onRebuilt);
+  /** After a piece of `bytes` is yielded: a record's (`key`), or a generic frame's. */
+  const yielded = (bytes: number, key?: object): void => {
+    options.onProgress?.(reader.offset);
+    rebuilt.add(bytes, key);
+  };
   const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
   /**
    * Yields records and announces files from the head of the line while more than `keep` records
@@ -566,7 +580,7 @@ export async function* decompressStream(
       yield bytes;
       // the consumer asked for the next piece: it is done with this one
       pool?.give(bytes);
-      options.onProgress?.(reader.offset);
+      yielded(bytes.length, next.key);
     }
   }
   for await (const frame of framesFrom(reader)) {
@@ -577,21 +591,28 @@ export async function* decompressStream(
       const index = walker.records;
       const record = walker.sequence(header.offset);
       // A group's records are rebuilt on this thread in file order (GroupCache.next queues them).
-      // Progress moves within a long record decoded here (one at a time), in proportion to its bases.
-      const onSlice = parallel === 1 && options.onProgress
-        ? (bases: number) => options.onProgress!(header.offset + Math.floor((header.length * bases) / Math.max(1, record.layout.bases)))
+      // Progress moves within a long record as it is decoded, in proportion to its bases: the
+      // compressed bytes only when records are decoded one at a time (they are a position in the
+      // file), the bytes rebuilt also when several are decoded at once in workers.
+      const share = (bases: number, of: number) => Math.floor((of * bases) / Math.max(1, record.layout.bases));
+      const size = recordByteLength(record.layout);
+      const onSlice = options.onRebuilt || (parallel === 1 && options.onProgress)
+        ? (bases: number) => {
+            if (parallel === 1) options.onProgress?.(header.offset + share(bases, header.length));
+            rebuilt.part(record, share(bases, size));
+          }
         : undefined;
       while (running.size >= parallel) await Promise.race(running);
       const decoding = decodeRecord(payload, record, index, header.offset, {
         workers: options.workers,
-        group: (own) => groups.next(record, own, header.offset),
+        group: (own) => groups.next(record, own, header.offset, onSlice),
         onSlice,
         pool,
       });
       // a failure is raised when its turn comes, in file order
       const done: Promise<unknown> = settle(decoding).then(() => running.delete(done));
       running.add(done);
-      queue.push({ record: decoding });
+      queue.push({ record: decoding, key: record });
       held++;
     }
     // Chunk and file frames yield nothing, so records stay in flight across them: consecutive
@@ -605,7 +626,7 @@ export async function* decompressStream(
       walker.generic(data.length, header.offset);
       crc.update(data);
       yield data;
-      options.onProgress?.(reader.offset);
+      yielded(data.length);
     } else if (frame.type === FrameType.File) {
       walker.file(header.offset);
       const nameBytes = decodeFileFrame(payload, payloadAt, lastName);

@@ -9,6 +9,7 @@ import { ByteWriter, concatBytes } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
 import { checkLevel, codecByName, codecNameById, DEFAULT_CODEC, DEFAULT_COLLECTION_CODEC, type GroupContinuation, type GroupEncoder, type SequenceCodec } from './codecs/index.js';
 import { encodeSliced, finishSliced, nextTurn, SLICE_BASES } from './codecs/sliced.js';
+import { Tally } from './tally.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
 import { FrameType, LIMITS, RequiredFlag, SectionId } from './constants.js';
 import { encodeChunk, type ChunkRecord } from './container/chunk.js';
@@ -40,7 +41,7 @@ export interface CompressOptions {
   chunkBytes?: number;
   /**
    * Called as the work advances, with the number of input bytes done: a FASTA record's bytes as it
-   * is coded (within a long record coded here, slice by slice), other input as it is read.
+   * is coded (within a long record, slice by slice, here or in a worker), other input as it is read.
    */
   onProgress?: (inputBytes: number) => void;
   /**
@@ -233,25 +234,11 @@ async function* fileFrames(
   yield totals.endFrame(recordsBefore + chunks.count);
 }
 
-/** Input bytes done, reported through onProgress: it only grows. */
-class Progress {
-  private done = 0;
-  constructor(private readonly report: ((inputBytes: number) => void) | undefined) {}
-  /** `bytes` more are done. */
-  add(bytes: number): void {
-    this.done += bytes;
-    this.report?.(this.done);
-  }
-  /** `bytes` of the work in hand are done (not counted yet). */
-  partly(bytes: number): void {
-    this.report?.(this.done + bytes);
-  }
-}
-
 /** What the END frame records: records, input bytes and their CRC32C, counted as input is read. */
 class Totals {
   bytes: number;
-  readonly progress: Progress;
+  /** Input bytes done, reported through onProgress. */
+  readonly progress: Tally;
   private readonly crc: Crc32c;
   /** `before`: the bytes and CRC32C of content this archive already holds (appendFiles). */
   constructor(
@@ -260,7 +247,7 @@ class Totals {
   ) {
     this.bytes = before.bytes;
     this.crc = new Crc32c(before.crc);
-    this.progress = new Progress(options.onProgress);
+    this.progress = new Tally(options.onProgress);
   }
 
   consume(piece: Uint8Array): Uint8Array {
@@ -393,7 +380,7 @@ class ChunkWriter {
     private readonly codec: SequenceCodec,
     private readonly level: number,
     options: CompressOptions,
-    private readonly progress: Progress,
+    private readonly progress: Tally,
     /** The file header's required flags: what its groups may use (GroupCoding.encoder). */
     private readonly fileFlags: number,
     continues?: Continues,
@@ -430,9 +417,11 @@ class ChunkWriter {
     const head = new ByteWriter(16).varint(codec.id).varint(layout.bases).finish();
     while (this.pending.size >= this.parallel) await Promise.race(this.pending);
     if (this.failure) throw this.failure.error; // a record coded elsewhere failed: stop now, not at the chunk's end
-    // progress: the record's bytes once it is coded, and in proportion while it is sliced here
+    // progress: the record's bytes once it is coded, and in proportion while it is coded (sliced
+    // here, or in a worker that tells its bases as it goes)
     const size = bytes.length;
-    const partly = (bases: number) => this.progress.partly(Math.floor((size * bases) / symbols.length));
+    const key = {};
+    const partly = (bases: number) => this.progress.part(key, Math.floor((size * bases) / symbols.length));
     // A group's record payloads are known once the group is (flush): here only their heads.
     if (this.groupCoder) {
       this.groupCoder.encodeRecord(symbols);
@@ -448,13 +437,13 @@ class ChunkWriter {
     if (trial) this.trialBases -= symbols.length;
     const payload = this.groupCoder
       ? Promise.resolve(head)
-      : (this.workers?.encode(codec, symbols, level, this.blockBases, trial) ?? encodeSliced(codec, symbols, level, this.blockBases, partly, trial)).then((data) =>
+      : (this.workers?.encode(codec, symbols, level, this.blockBases, trial, partly) ?? encodeSliced(codec, symbols, level, this.blockBases, partly, trial)).then((data) =>
           concatBytes([head, data]),
         );
     const settled: Promise<void> = payload.then(
       () => {
         this.pending.delete(settled);
-        this.progress.add(size);
+        this.progress.add(size, key);
       },
       (error: unknown) => {
         this.pending.delete(settled);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendFiles, compress, compressFiles, compressStream, decompress, decompressStream, openArchive } from '../src/index.js';
 import { encodeFrame } from '../src/container/frames.js';
+import { codecWorkers } from '../src/index.node.js';
 import { collect, FIXTURES, fixture, pieces, referenceResidues, rng, zstdCompress } from './helpers.js';
 
 const EDGE_CASES = readdirSync(join(FIXTURES, 'fasta')).sort();
@@ -117,6 +118,23 @@ describe('compressStream: progress', () => {
     expect(seen.filter((n) => n > 0 && n < fasta.length - 10).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('moves within a long record coded in a worker too, never back while two records are coded at once', async () => {
+    const random = rng(8);
+    const bases = Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const fasta = new TextEncoder().encode(`>one\n${bases}\n>two\n${bases.slice(0, 200_000)}\n`);
+    const workers = codecWorkers(2, 0); // every cm record to the pool
+    const seen: number[] = [];
+    try {
+      await collect(compressStream(pieces(fasta, 1 << 16), { codec: 'cm', level: 1, workers, onProgress: (n) => seen.push(n) }));
+    } finally {
+      await workers.close();
+    }
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBe(fasta.length);
+    // the workers tell every 64 kb: four times within the first record, three within the second
+    expect(seen.filter((n) => n > 0 && n < fasta.length).length).toBeGreaterThanOrEqual(7);
+  });
+
   it('counts only the new files of an append, and generic input as it is read', async () => {
     const first = await collect(compressFiles([{ name: 'a.fa', content: [new TextEncoder().encode('>a\nACGT\n')] }]));
     const protein = fixture('fasta', 'protein.fa');
@@ -151,6 +169,42 @@ describe('decompressStream: progress and cancellation', () => {
     expect(await collect(decompressStream([file], { onProgress: (n) => seen.push(n) }))).toEqual(long);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.filter((n) => n > 100 && n < file.length - 100).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports the bytes rebuilt, within a long record too, decoded here or in workers', async () => {
+    const random = rng(6);
+    const bases = Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const long = new TextEncoder().encode(`>one\n${bases}\n>two\nACGT\n`);
+    const file = await compress(long, { codec: 'cm', level: 1 });
+    for (const workers of [undefined, codecWorkers(2, 0)]) {
+      const seen: number[] = [];
+      try {
+        expect(await collect(decompressStream([file], { workers, onRebuilt: (n) => seen.push(n) }))).toEqual(long);
+      } finally {
+        await workers?.close();
+      }
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect(seen[seen.length - 1]).toBe(long.length);
+      expect(seen.filter((n) => n > 0 && n < 300_000).length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('reports the bytes rebuilt while a group is rebuilt, long after its compressed bytes were read', async () => {
+    // two genomes of new bases: their shared stream comes before their records, so the compressed
+    // bytes read reach most of the file before the first genome is rebuilt
+    const random = rng(4);
+    const genome = (name: string) => new TextEncoder().encode(`>${name}\n${Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('')}\n`);
+    const files = [genome('a'), genome('b')];
+    const file = await collect(compressFiles(files.map((content, i) => ({ name: `${i}.fa`, content: [content] })), { codec: 'ref', level: 1 }));
+    const rebuilt: number[] = [];
+    const read: number[] = [];
+    const out = await collect(decompressStream([file], { onRebuilt: (n) => rebuilt.push(n), onProgress: (n) => read.push(n) }));
+    expect(out).toEqual(new Uint8Array(Buffer.concat(files)));
+    expect(read[0]).toBeGreaterThan(file.length / 2);
+    expect(rebuilt).toEqual([...rebuilt].sort((a, b) => a - b));
+    expect(rebuilt[rebuilt.length - 1]).toBe(out.length);
+    // the first genome's new bases are decoded ahead in slices of 64 kb, each told
+    expect(rebuilt.filter((n) => n > 0 && n < files[0]!.length).length).toBeGreaterThanOrEqual(3);
   });
 
   it('stops with the signal’s reason', async () => {

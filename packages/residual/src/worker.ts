@@ -18,12 +18,16 @@ import { CodedStreamError, InvalidInputError } from './errors.js';
 
 export { CodedStreamError, InvalidInputError };
 
-/** What the worker (cm-worker.ts) answers. */
-export type CmWorkerReply = { id: number; data: Uint8Array } | { id: number; error: string; code: string | undefined };
+/** What the worker (cm-worker.ts) answers: its result or error, and before it, if asked, the bases done so far. */
+export type CmWorkerReply = { id: number; data: Uint8Array } | { id: number; error: string; code: string | undefined } | { id: number; done: number };
+
+/** Told the bases of a job coded (or decoded) so far, as it goes. */
+export type OnBases = (bases: number) => void;
 
 interface Pending {
   resolve: (data: Uint8Array) => void;
   reject: (error: Error) => void;
+  onBases: OnBases | undefined;
 }
 
 export class CmWorkerPool {
@@ -47,26 +51,29 @@ export class CmWorkerPool {
 
   /**
    * cmEncode in a worker, or a record in blocks on as many workers as it has blocks. The symbols
-   * are copied to them, so the caller's array stays usable.
+   * are copied to them, so the caller's array stays usable. `onBases`, if given, is told the bases
+   * coded so far as the work goes (of all its blocks), for a progress bar.
    */
-  async encode(symbols: Uint8Array, options: CmOptions = {}): Promise<Uint8Array> {
+  async encode(symbols: Uint8Array, options: CmOptions = {}, onBases?: OnBases): Promise<Uint8Array> {
     const model = cmBlockModel(options, symbols.length);
-    if (model === undefined) return this.submit({ op: 'encode', symbols, options });
+    if (model === undefined) return this.submit({ op: 'encode', symbols, options }, onBases);
     const size = options.blockBases!;
     const blocks: Promise<Uint8Array>[] = [];
+    const tell = blockProgress(Math.ceil(symbols.length / size), onBases);
     // slice, not subarray: a view would carry the whole record to every worker
-    for (let at = 0; at < symbols.length; at += size) blocks.push(this.submit({ op: 'encode', symbols: symbols.slice(at, at + size), options: { model } }));
+    for (let at = 0; at < symbols.length; at += size) blocks.push(this.submit({ op: 'encode', symbols: symbols.slice(at, at + size), options: { model } }, tell?.(at / size)));
     return cmJoinBlocks(await Promise.all(blocks), size);
   }
 
   /**
    * cmDecode in a worker, or the blocks of a record in blocks on as many workers; rejects with
-   * CodedStreamError for a payload that does not decode.
+   * CodedStreamError for a payload that does not decode. `onBases` as encode's.
    */
-  async decode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}): Promise<Uint8Array> {
+  async decode(payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'> = {}, onBases?: OnBases): Promise<Uint8Array> {
     const blocks = options.hints ? undefined : cmSplitBlocks(payload, count);
-    if (!blocks) return this.submit({ op: 'decode', payload, count, options });
-    const decoded = await Promise.all(blocks.map((b) => this.submit({ op: 'decode', payload: b.payload, count: b.count, options })));
+    if (!blocks) return this.submit({ op: 'decode', payload, count, options }, onBases);
+    const tell = blockProgress(blocks.length, onBases);
+    const decoded = await Promise.all(blocks.map((b, i) => this.submit({ op: 'decode', payload: b.payload, count: b.count, options }, tell?.(i))));
     const out = new Uint8Array(count);
     let at = 0;
     for (const d of decoded) {
@@ -83,7 +90,7 @@ export class CmWorkerPool {
     this.fail(new Error('the worker pool was closed'));
   }
 
-  private async submit(job: Record<string, unknown>): Promise<Uint8Array> {
+  private async submit(job: Record<string, unknown>, onBases?: OnBases): Promise<Uint8Array> {
     if (this.closed) throw new Error('the worker pool is closed');
     if (this.workers.length === 0) this.start();
     while (this.idle.length === 0) await new Promise<void>((resolve) => this.queue.push(resolve));
@@ -93,8 +100,8 @@ export class CmWorkerPool {
     this.busy.set(worker, id);
     worker.ref(); // a job in flight keeps the process alive; an idle pool does not
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...job });
+      this.pending.set(id, { resolve, reject, onBases });
+      worker.postMessage({ id, ...job, report: onBases !== undefined });
     });
   }
 
@@ -106,6 +113,7 @@ export class CmWorkerPool {
     const worker = new Worker(new URL('./cm-worker.js', import.meta.url));
     worker.unref();
     worker.on('message', (reply: CmWorkerReply) => {
+      if ('done' in reply) return void this.pending.get(reply.id)?.onBases?.(reply.done);
       const job = this.pending.get(reply.id)!;
       this.pending.delete(reply.id);
       this.busy.delete(worker);
@@ -143,4 +151,16 @@ export class CmWorkerPool {
     this.pending.clear();
     for (const wake of this.queue.splice(0)) wake();
   }
+}
+
+/** For a record in `blocks` blocks coded at once: each block's teller, which tells `onBases` the sum over all blocks. */
+function blockProgress(blocks: number, onBases: OnBases | undefined): ((block: number) => OnBases) | undefined {
+  if (!onBases) return undefined;
+  const done = new Array<number>(blocks).fill(0);
+  let sum = 0;
+  return (block) => (bases) => {
+    sum += bases - done[block]!;
+    done[block] = bases;
+    onBases(sum);
+  };
 }

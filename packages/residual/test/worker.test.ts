@@ -38,6 +38,22 @@ describe('CmWorkerPool', () => {
     await expect(pool.decode(payload.subarray(0, payload.length - 300), input.length)).rejects.toBeInstanceOf(CodedStreamError);
   });
 
+  it('tells the bases done as it goes when asked, with the same bytes, in one stream or in blocks', async () => {
+    // 2^16 bases between two messages: one stream of 200 kb tells 65,536, 131,072 and 196,608;
+    // two blocks of 100 kb, coded at once, tell 65,536 each, so the sum told is 65,536 then twice that
+    const input = sequence(200_000, 9);
+    for (const [blockBases, expected] of [[undefined, [65_536, 131_072, 196_608]], [100_000, [65_536, 131_072]]] as const) {
+      const options = { level: 1, blockBases };
+      const coded: number[] = [];
+      const payload = await pool.encode(input, options, (n) => coded.push(n));
+      expect(payload).toEqual(cmEncode(input, options));
+      const decoded: number[] = [];
+      expect(await pool.decode(payload, input.length, {}, (n) => decoded.push(n))).toEqual(input);
+      expect(coded).toEqual(expected);
+      expect(decoded).toEqual(expected);
+    }
+  });
+
   it('passes side information both ways', async () => {
     const input = sequence(8_000, 6);
     const payload = await pool.encode(input, { hints: input });

@@ -7,7 +7,7 @@ import { Catalogue, isCatalogue } from '../catalogue.js';
 import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
-import { startProgress } from '../progress.js';
+import { startProgress, wantsBar, type Progress } from '../progress.js';
 import { sha256 } from '../sha256.js';
 import { eachInput, forInput, inputsOf, log, withWorkers, type CommonFlags, type ThreadFlags } from '../shared.js';
 
@@ -41,13 +41,12 @@ async function decompressOne(file: string, flags: DecompressFlags, options: Deco
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? decompressedName(input.path!));
   if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
-  const progress = startProgress(`decompress ${input.name}`, input.size, !!flags.quiet);
+  const { progress, report } = await decodingProgress(input, !!flags.quiet);
   await forInput(input.name, async () => {
     try {
-      // Progress counts the compressed bytes whose content has been decoded and verified.
       // A file's writes are awaited piece by piece, so its pieces may share memory (reusePieces);
       // stdout's are queued, so they may not.
-      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, reusePieces: output !== undefined });
+      const pieces = decompressStream(readInput(input), { ...options, ...report, reusePieces: output !== undefined });
       if (output === undefined) await writeAll(process.stdout, pieces);
       else await writeFileAtomic(output, pieces, { force: !!flags.force });
     } finally {
@@ -117,6 +116,24 @@ async function restoreCatalogue(path: string, flags: DecompressFlags, options: D
   if (!flags.quiet) log(`${path}: ${catalogue.genomes.length} genome(s) from ${catalogue.archives.length} archive(s), verified → ${flags.directory}`);
 }
 
+/**
+ * The bar of a decompression: the original bytes rebuilt, of the total the archive's index gives,
+ * where it can be read first (a path); else the compressed bytes whose content has been decoded
+ * and verified. Those stand still while a group's records are rebuilt (its shared stream is read
+ * before them): a collection's bar sat at 99% for all of its decoding.
+ */
+async function decodingProgress(input: Input, quiet: boolean): Promise<{ progress: Progress; report: Pick<DecompressOptions, 'onProgress' | 'onRebuilt'> }> {
+  const label = `decompress ${input.name}`;
+  // a damaged index is not this function's to report: decoding finds what is wrong, or finds nothing
+  const total = input.path === undefined || !wantsBar(quiet) ? undefined : await openArchive(input.path).then(async (a) => (await a.close(), a.originalBytes), () => undefined);
+  if (total === undefined) {
+    const progress = startProgress(label, input.size, quiet);
+    return { progress, report: { onProgress: progress.update } };
+  }
+  const progress = startProgress(label, total, quiet);
+  return { progress, report: { onRebuilt: progress.update } };
+}
+
 async function isMultiFile(path: string): Promise<boolean> {
   const archive = await forInput(path, () => openArchive(path));
   try {
@@ -133,7 +150,7 @@ async function isMultiFile(path: string): Promise<boolean> {
  */
 async function extract(input: Input, outdir: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
   await mkdir(outdir, { recursive: true });
-  const progress = startProgress(`decompress ${input.name}`, input.size, !!flags.quiet);
+  const { progress, report } = await decodingProgress(input, !!flags.quiet);
   const starts: { name: string }[] = [];
   let current: AtomicFile | undefined;
   let files = 0;
@@ -164,7 +181,7 @@ async function extract(input: Input, outdir: string, flags: DecompressFlags, opt
   await forInput(input.name, async () => {
     try {
       // each piece is written, and the write awaited, before the next is asked for (reusePieces)
-      const pieces = decompressStream(readInput(input), { ...options, onProgress: progress.update, onFile: (f) => starts.push({ name: f.name }), reusePieces: true });
+      const pieces = decompressStream(readInput(input), { ...options, ...report, onFile: (f) => starts.push({ name: f.name }), reusePieces: true });
       for await (const piece of pieces) {
         await advance();
         if (!current) throw new CliError(`${input.name}: not a multi-file archive (decompress it without -C)`, Exit.usage);

@@ -48,15 +48,16 @@ export class GroupCache {
   /**
    * Like `symbols`, for a reader that gives every record in file order: no record is read from the
    * file. What the record needs of the group's shared stream is decoded ahead in slices, with
-   * returns to the event loop (codecs/sliced.ts); calls still wait for each other.
+   * returns to the event loop (codecs/sliced.ts), `onSlice` told after each slice; calls still wait
+   * for each other.
    */
-  next(record: ChunkRecord, own: MemberData, offset: number): Promise<Uint8Array> {
+  next(record: ChunkRecord, own: MemberData, offset: number, onSlice?: (bases: number) => void): Promise<Uint8Array> {
     return this.inTurn(async () => {
       const group = record.group!;
       if (this.current?.group !== group) this.start(group, this.continuationFor(group, offset), offset);
       const state = this.current!;
       if (record.member !== state.read) throw new CorruptError('group records out of order', offset);
-      await decodeAheadSliced(state.decoder, own.count);
+      await decodeAheadSliced(state.decoder, own.count, onSlice);
       return this.decodeNext(state, own);
     });
   }

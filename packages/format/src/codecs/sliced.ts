@@ -95,8 +95,14 @@ export async function finishSliced(coder: GroupEncoder, onStep?: (done: number, 
  * Before the next `bases` bases of a group read in order: what its decoder can decode ahead of them
  * (decodingAhead), in steps of SLICE_BASES with a return to the event loop between them. `ref`
  * decodes a record's new bases there; in one piece, a genome of new material took level 4 seconds.
+ * `onSlice(done)` after each step, with the bases' worth decoded ahead so far (at most `bases`):
+ * most of a record's time is spent here, so a reader's progress moves with it.
  */
-export async function decodeAheadSliced(decoder: GroupDecoder, bases: number): Promise<void> {
+export async function decodeAheadSliced(decoder: GroupDecoder, bases: number, onSlice?: (bases: number) => void): Promise<void> {
   if (!decoder.decodingAhead || bases <= SLICE_BASES) return;
-  for (const _ of decoder.decodingAhead(bases, SLICE_BASES)) await nextTurn();
+  let steps = 0;
+  for (const _ of decoder.decodingAhead(bases, SLICE_BASES)) {
+    onSlice?.(Math.min(bases, ++steps * SLICE_BASES));
+    await nextTurn();
+  }
 }

@@ -32,12 +32,12 @@ export function codecWorkers(threads: number, inlineBases: number = INLINE_BASES
   };
   return {
     threads,
-    encode: (codec, symbols, level, blockBases, trial) =>
-      codec === cmCodec && pooled(symbols.length) ? pool.encode(symbols, { level, blockBases, trial }) : undefined,
+    encode: (codec, symbols, level, blockBases, trial, onBases) =>
+      codec === cmCodec && pooled(symbols.length) ? pool.encode(symbols, { level, blockBases, trial }, onBases) : undefined,
     // As the cm codec does in this thread: a stream that does not decode is a damaged file.
-    decode: (codec, payload, count) =>
+    decode: (codec, payload, count, onBases) =>
       codec === cmCodec && pooled(count)
-        ? pool.decode(payload, count).catch((e: unknown) => {
+        ? pool.decode(payload, count, {}, onBases).catch((e: unknown) => {
             throw cmStreamError(e);
           })
         : undefined,

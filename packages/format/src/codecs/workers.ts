@@ -15,10 +15,11 @@ export interface CodecWorkers {
    * The codec's `encode(symbols, level, blockBases, trial)` in workers, or undefined when the caller codes
    * the record itself: a codec that does not run in one, or a record the workers leave to the
    * calling thread (Node's `codecWorkers` does so for the first small records, see INLINE_BASES).
+   * `onBases`, if given, is told the bases coded so far as the worker goes, for a progress bar.
    */
-  encode(codec: SequenceCodec, symbols: Uint8Array, level: number, blockBases?: number, trial?: boolean): Promise<Uint8Array> | undefined;
+  encode(codec: SequenceCodec, symbols: Uint8Array, level: number, blockBases?: number, trial?: boolean, onBases?: (bases: number) => void): Promise<Uint8Array> | undefined;
   /** The codec's `decode(payload, count, 0, count)` in a worker, or undefined as for `encode`. */
-  decode(codec: SequenceCodec, payload: Uint8Array, count: number): Promise<Uint8Array> | undefined;
+  decode(codec: SequenceCodec, payload: Uint8Array, count: number, onBases?: (bases: number) => void): Promise<Uint8Array> | undefined;
   /** Stops the workers; call it when done. */
   close(): Promise<void>;
 }
