@@ -6,8 +6,9 @@
 import { cmEncode } from '@seqcoder/residual';
 import { describe, expect, it } from 'vitest';
 import { finishSliced, SLICE_BASES } from '../src/codecs/sliced.js';
-import { compress, compressStream, decompress, openArchive } from '../src/index.js';
-import { codedPayload, sequenceFrames } from './helpers.js';
+import { RequiredFlag } from '../src/constants.js';
+import { compress, compressFiles, compressStream, decompress, decompressStream, openArchive } from '../src/index.js';
+import { codedPayload, collect, sequenceFrames } from './helpers.js';
 
 /** One record of `n` pseudo-random bases in 60-column lines, and its symbols (A=0 C=1 G=2 T=3). */
 function longRecord(n: number): { fasta: Uint8Array; symbols: Uint8Array } {
@@ -104,5 +105,38 @@ describe('a group coded and read in steps', () => {
     clearInterval(timer);
     expect(duringCompress).toBeGreaterThanOrEqual(2);
     expect(ticks - duringCompress).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('lets timers run, and tells the bases done, while a record of an aligned group is rebuilt, in order or not', async () => {
+    // a genome and a relative 10% away: level 2 codes such a group aligned, every base through
+    // its cm stream, so nothing can be decoded ahead of the records
+    let x = 91;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 30;
+    const first = Array.from({ length: 3 * SLICE_BASES }, () => 'ACGT'[next()]!);
+    const second = first.map((b) => (next() === 0 && next() < 2 ? 'ACGT'[next()]! : b));
+    const files = [first, second].map((bases, i) => ({ name: `${i}.fa`, content: [new TextEncoder().encode(`>g${i}\n${bases.join('')}\n`)] }));
+    const parts: Uint8Array[] = [];
+    for await (const part of compressFiles(files, { codec: 'ref', level: 2 })) parts.push(part);
+    const packed = new Uint8Array(Buffer.concat(parts));
+    expect((await openArchive(packed)).requiredFlags & RequiredFlag.AlignedGroups).not.toBe(0);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      const rebuilt: number[] = [];
+      const out = await collect(decompressStream([packed], { onRebuilt: (n) => rebuilt.push(n) }));
+      expect(out).toEqual(new Uint8Array(Buffer.concat(files.map((f) => f.content[0]!))));
+      // each genome of 3 slices reports within itself, not only once it is whole
+      const size = files[0]!.content[0]!.length;
+      expect(rebuilt.filter((n) => n > 0 && n < size).length).toBeGreaterThanOrEqual(2);
+      expect(rebuilt.filter((n) => n > size && n < out.length).length).toBeGreaterThanOrEqual(2);
+      const inOrder = ticks;
+      expect(inOrder).toBeGreaterThanOrEqual(4);
+      // the second genome read first: the first is rebuilt on the way, in steps too
+      const archive = await openArchive(packed);
+      expect(new TextDecoder().decode(await archive.readSequence(1, 0, 100))).toBe(second.slice(0, 100).join(''));
+      expect(ticks - inOrder).toBeGreaterThanOrEqual(4);
+    } finally {
+      clearInterval(timer);
+    }
   }, 60_000);
 });

@@ -309,3 +309,41 @@ describe('finishing a group in steps', () => {
     }
   });
 });
+
+describe('reading records in steps', () => {
+  it("gives decodeRecord's and skipRecord's bases, aligned or not, and yields the bases done after each slice of the cm stream", () => {
+    const first = genome(30_000, 9);
+    const records = [first, relative(first, 25), genome(20_000, 10), relative(first, 30)];
+    const bases = records.reduce((sum, r) => sum + r.length, 0);
+    for (const level of [1, 2]) {
+      const encoder = new RefGroupEncoder({ level });
+      for (const r of records) encoder.encodeRecord(r);
+      const aligned = encoder.aligned;
+      expect(aligned).toBe(level === 2);
+      const { shared, records: payloads } = encoder.finish();
+      const decoder = new RefGroupDecoder(shared, bases);
+      // records 0 and 2 in steps, 1 skipped in steps, 3 whole: the same group, whichever way it is read
+      const steps: number[][] = [];
+      records.forEach((r, i) => {
+        if (i === 3) return expect(decoder.decodeRecord(payloads[i]!, r.length)).toEqual(r);
+        const reading = i === 1 ? decoder.skippingRecord(payloads[i]!, r.length, 4096) : decoder.decodingRecord(payloads[i]!, r.length, 4096);
+        const seen: number[] = [];
+        let step = reading.next();
+        for (; !step.done; step = reading.next()) seen.push(step.value);
+        if (i !== 1) expect(step.value).toEqual(r);
+        expect(seen).toEqual([...seen].sort((a, b) => a - b));
+        expect(seen.every((n) => n > 0 && n < r.length)).toBe(true);
+        steps.push(seen);
+      });
+      decoder.finish();
+      for (let m = 0; m < records.length; m++) expect(decoder.record(m)).toEqual(records[m]);
+      // a genome of new bases takes its literals in steps of 4096, aligned or not (5 of its 20,000)
+      expect(steps[2]!.length).toBeGreaterThanOrEqual(4);
+      // the first record is all literals (a step every 4096); a relative of it copies, so it takes
+      // literals only when aligned, then a step once a token brings the bases taken past 4096
+      expect(steps[0]).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => 4096 * k));
+      if (aligned) expect(steps[1]!.length).toBeGreaterThanOrEqual(6);
+      else expect(steps[1]).toEqual([]);
+    }
+  });
+});

@@ -12,7 +12,7 @@
 import type { ChunkGroup, ChunkRecord } from '../container/chunk.js';
 import { CorruptError } from '../errors.js';
 import { codecById, type GroupContinuation, type GroupDecoder } from './index.js';
-import { decodeAheadSliced } from './sliced.js';
+import { decodeAheadSliced, readRecordSliced } from './sliced.js';
 
 /** A group record's coded data: the sequence frame's payload after its codec id and base count. */
 export interface MemberData {
@@ -58,7 +58,7 @@ export class GroupCache {
       const state = this.current!;
       if (record.member !== state.read) throw new CorruptError('group records out of order', offset);
       await decodeAheadSliced(state.decoder, own.count, onSlice);
-      return this.decodeNext(state, own);
+      return this.decodeNext(state, own, onSlice);
     });
   }
 
@@ -115,8 +115,9 @@ export class GroupCache {
     return this.current;
   }
 
-  private decodeNext(state: GroupState, { data, count }: MemberData): Uint8Array {
-    const symbols = state.decoder.decodeRecord(data, count);
+  /** The next record of `state`, read in slices (codecs/sliced.ts), `onSlice` told its bases done. */
+  private async decodeNext(state: GroupState, own: MemberData, onSlice?: (bases: number) => void): Promise<Uint8Array> {
+    const symbols = (await readRecordSliced(state.decoder, own, false, onSlice))!;
     this.advance(state);
     return symbols;
   }
@@ -131,13 +132,9 @@ export class GroupCache {
     while (next) {
       const data = await next;
       next = state.read + 1 < target ? member(state.group, state.read + 1) : undefined;
-      this.skipNext(state, data);
+      await readRecordSliced(state.decoder, data, true);
+      this.advance(state);
     }
-  }
-
-  private skipNext(state: GroupState, { data, count }: MemberData): void {
-    state.decoder.skipRecord(data, count);
-    this.advance(state);
   }
 
   private advance(state: GroupState): void {

@@ -175,6 +175,12 @@ export interface GroupDecoder {
    * later one (a codec may rebuild it whole all the same); `record(m)` gives its bases if wanted.
    */
   skipRecord(payload: Uint8Array, count: number): void;
+  /**
+   * decodeRecord and skipRecord in steps of about `slice` bases of work, each yielding the record's
+   * bases done so far, for a reader that returns to its event loop between them; see codecs/sliced.ts.
+   */
+  decodingRecord?(payload: Uint8Array, count: number, slice: number): Generator<number, Uint8Array>;
+  skippingRecord?(payload: Uint8Array, count: number, slice: number): Generator<number, unknown>;
   /** The bases of record `m` (from 0) of the group, read already. */
   record(m: number): Uint8Array;
   /**
@@ -285,11 +291,10 @@ export const refCodec: SequenceCodec = {
       return {
         decodeRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.decodeRecord(payload, count)),
         skipRecord: (payload: Uint8Array, count: number) => wrapCodedErrors(() => decoder.skipRecord(payload, count)),
+        decodingRecord: (payload: Uint8Array, count: number, slice: number) => wrapSteps(decoder.decodingRecord(payload, count, slice)),
+        skippingRecord: (payload: Uint8Array, count: number, slice: number) => wrapSteps(decoder.skippingRecord(payload, count, slice)),
         record: (m: number) => decoder.record(m),
-        *decodingAhead(bases: number, slice: number) {
-          const steps = decoder.decodingAhead(bases, slice);
-          for (let step = wrapCodedErrors(() => steps.next()); !step.done; step = wrapCodedErrors(() => steps.next())) yield step.value;
-        },
+        decodingAhead: (bases: number, slice: number) => wrapSteps(decoder.decodingAhead(bases, slice)),
         finish: () => wrapCodedErrors(() => decoder.finish()),
         continuation: () => decoder.continuation(),
       };
@@ -311,6 +316,15 @@ function wrapCodedErrors<T>(work: () => T): T {
     return work();
   } catch (error) {
     throw cmStreamError(error);
+  }
+}
+
+/** A coder's steps, each with wrapCodedErrors. */
+function* wrapSteps<Y, R>(steps: Generator<Y, R>): Generator<Y, R> {
+  for (;;) {
+    const step = wrapCodedErrors(() => steps.next());
+    if (step.done) return step.value;
+    yield step.value;
   }
 }
 

@@ -8,7 +8,7 @@
  * each with the base the record's alignment puts there as the hint (ADR 0016).
  * Every decoded field is checked against what the history can hold before it is used.
  */
-import { CmDecoder, cmPayloadModel } from '../cm/codec.js';
+import { CmDecoder, cmPayloadModel, runSteps } from '../cm/codec.js';
 import { CM_MODELS } from '../cm/models.js';
 import { CodedStreamError } from '../errors.js';
 import { DecodingChannel } from './bits.js';
@@ -73,7 +73,12 @@ export class RefGroupDecoder {
    * An aligned group needs every base for its hints, so there it is decodeRecord.
    */
   skipRecord(payload: Uint8Array, count: number): void {
-    this.readRecord(payload, count, this.hints === undefined);
+    runSteps(this.reading(payload, count, this.hints === undefined, Infinity));
+  }
+
+  /** skipRecord in steps, as decodingRecord (what it returns is not the record's bases: its copies may not be made). */
+  skippingRecord(payload: Uint8Array, count: number, slice: number): Generator<number, unknown> {
+    return this.reading(payload, count, this.hints === undefined, slice);
   }
 
   /** The bases of record `m` (from 0), read already by decodeRecord or skipRecord. */
@@ -91,11 +96,22 @@ export class RefGroupDecoder {
    * difference sites, and every base comes from the cm stream, hinted by the alignment.
    */
   decodeRecord(payload: Uint8Array, count: number): Uint8Array {
-    return this.readRecord(payload, count, false);
+    return runSteps(this.reading(payload, count, false, Infinity));
   }
 
-  /** decodeRecord, or with `defer` skipRecord (its copies left to `deferred`). */
-  private readRecord(payload: Uint8Array, count: number, defer: boolean): Uint8Array {
+  /**
+   * decodeRecord in steps of about `slice` bases taken from the group's cm stream, yielding the
+   * record's bases done so far after each, for a reader that returns to its event loop between them
+   * (format's codecs/sliced.ts). Most of a record's time goes there where the literals were not
+   * decoded ahead (decodingAhead): in an aligned group, where every base is one of them, or on the
+   * way to a record read out of order. Returns decodeRecord's view.
+   */
+  decodingRecord(payload: Uint8Array, count: number, slice: number): Generator<number, Uint8Array> {
+    return this.reading(payload, count, false, slice);
+  }
+
+  /** decodeRecord, or with `defer` skipRecord (its copies left to `deferred`), in steps of `slice` (decodingRecord). */
+  private *reading(payload: Uint8Array, count: number, defer: boolean, slice: number): Generator<number, Uint8Array> {
     const base = this.size;
     if (count > this.history.length - base) throw new CodedStreamError(`reference record of ${count} bases overruns its group`);
     // No bound of bases per coded byte here, unlike cm: one match copies a whole genome in a few
@@ -110,10 +126,16 @@ export class RefGroupDecoder {
     let expected = 0;
     let prevEnd = 0;
     const recent = new Alignments();
+    let work = 0; // bases taken from the cm stream since the last step, about
     while (pos < count) {
+      if (work >= slice) {
+        work = 0;
+        yield pos;
+      }
       const run = tokens.literalRun(io, previous, 0);
       if (run > count - pos) throw new CodedStreamError(`literal run of ${run} overruns the record`);
       if (pos + run === count) {
+        if (run > slice) yield* this.decodingLiterals(run, slice, pos);
         this.takeLiterals(base + pos, run);
         if (!aligned && run > 0 && previous >= 0) markRun(this.sites, base + pos, expected);
         pos = count;
@@ -126,8 +148,14 @@ export class RefGroupDecoder {
       const length = tokens.matchLength(io, kind, aligned ? NO_SITES : this.sites, s, r, 1, false);
       if (!(length >= 1 && length <= count - start) || (s === 1 && length > r + 1)) throw new CodedStreamError(`match of ${length} bases overruns`);
       const hinted = substituted(kind, run, strand, expected);
-      if (aligned) this.hintedStep(base + pos, run, hinted, strand, expected, s, r, length);
-      else this.step(io, base + pos, run, hinted, strand, expected, previous, s, r, length, defer);
+      if (aligned) {
+        yield* this.hintedStep(base + pos, run, hinted, strand, expected, s, r, length, slice);
+        work += run + length;
+      } else {
+        if (!hinted && run > slice) yield* this.decodingLiterals(run, slice, pos);
+        this.step(io, base + pos, run, hinted, strand, expected, previous, s, r, length, defer);
+        if (!hinted) work += run;
+      }
       recent.use(s, Alignments.diagonal(s, r, a));
       previous = kind;
       strand = s;
@@ -170,21 +198,39 @@ export class RefGroupDecoder {
   /**
    * The same in an aligned group: every base from the cm stream, the run's hinted by the previous
    * alignment when `hinted` (else none), the match's by what it copies. A hint is filled only
-   * from bases already decoded, so a copy that overlaps itself goes one period at a time.
+   * from bases already decoded, so a copy that overlaps itself goes one period at a time. Takes
+   * of more than `slice` bases are decoded in steps (decodingLiterals), once their hints are set.
    */
-  private hintedStep(at: number, run: number, hinted: boolean, strand: number, expected: number, s: number, r: number, length: number): void {
+  private *hintedStep(at: number, run: number, hinted: boolean, strand: number, expected: number, s: number, r: number, length: number, slice: number): Generator<number, void> {
     const history = this.history;
     const hints = this.hints!;
     const h = at - this.start;
+    const first = at - this.size; // where `at` lies in the record
     if (hinted) for (let k = 0; k < run; k++) hints[h + k] = alignedBase(history, strand, expected, k);
+    if (run > slice) yield* this.decodingLiterals(run, slice, first);
     this.takeLiterals(at, run);
     const a = at + run;
     const period = s === 0 ? a - r : length;
     for (let done = 0; done < length; ) {
       const piece = Math.min(period, length - done);
       for (let k = done; k < done + piece; k++) hints[h + run + k] = s === 0 ? history[r + k]! : 3 - history[r - k]!;
+      if (piece > slice) yield* this.decodingLiterals(piece, slice, first + run + done);
       this.takeLiterals(a + done, piece);
       done += piece;
+    }
+  }
+
+  /**
+   * Decodes the next `count` literals of the cm stream (those a take of `count` needs, less any
+   * decoded ahead) `slice` at a time, yielding `first` plus the bases done after each slice but
+   * the last, which the take decodes itself. In an aligned group their hints must be set already.
+   */
+  private *decodingLiterals(count: number, slice: number, first: number): Generator<number, void> {
+    if (count > this.literalsLeft) return; // takeLiterals reports it
+    const from = this.literalCount - this.literalsLeft;
+    for (let at = this.literals.position; at + slice < from + count; at = this.literals.position) {
+      this.literals.read(slice);
+      yield first + (this.literals.position - from);
     }
   }
 
