@@ -1,7 +1,9 @@
 /**
  * Work done, as a progress callback is told it: whole items, plus the part done so far of each
  * item in hand. Several items may be in hand at once (records coded in worker threads), each with
- * its own part, so what is told only grows: a part is replaced by its whole when the item is done.
+ * its own part, and what is told only grows: a part told smaller than before is ignored (a `ref`
+ * record tells the literals decoded ahead of it, then its bases as they are rebuilt), and a part is
+ * replaced by its whole when the item is done.
  */
 export class Tally {
   private whole = 0;
@@ -12,7 +14,9 @@ export class Tally {
 
   /** `n` of the item `key` are done so far (counted when it is added). */
   part(key: object, n: number): void {
-    this.inHand += n - (this.parts.get(key) ?? 0);
+    const before = this.parts.get(key) ?? 0;
+    if (n <= before) return;
+    this.inHand += n - before;
     this.parts.set(key, n);
     this.report?.(this.whole + this.inHand);
   }

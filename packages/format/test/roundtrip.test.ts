@@ -193,8 +193,12 @@ describe('decompressStream: progress and cancellation', () => {
     // two genomes of new bases: their shared stream comes before their records, so the compressed
     // bytes read reach most of the file before the first genome is rebuilt
     const random = rng(4);
-    const genome = (name: string) => new TextEncoder().encode(`>${name}\n${Array.from({ length: 300_000 }, () => 'ACGT'[Math.floor(random() * 4)]).join('')}\n`);
-    const files = [genome('a'), genome('b')];
+    const bases = (n: number) => Array.from({ length: n }, () => 'ACGT'[Math.floor(random() * 4)]).join('');
+    const [a, b] = [bases(300_000), bases(300_000)];
+    // and a relative of the first with 200 kb of new bases inside: its literals are decoded ahead
+    // of it, then its bases rebuilt, and what is told must not go back between the two
+    const mixed = `${a.slice(0, 150_000)}${bases(200_000)}${a.slice(150_000)}`;
+    const files = [`>a\n${a}\n`, `>b\n${b}\n`, `>m\n${mixed}\n`].map((text) => new TextEncoder().encode(text));
     const file = await collect(compressFiles(files.map((content, i) => ({ name: `${i}.fa`, content: [content] })), { codec: 'ref', level: 1 }));
     const rebuilt: number[] = [];
     const read: number[] = [];
