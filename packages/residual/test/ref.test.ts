@@ -242,17 +242,25 @@ describe('a finished group', () => {
   });
 });
 
+/**
+ * A genome, two relatives of it and a genome of new bases (`seed`, `seed + 1`), coded as one group
+ * at `level`: level 1 codes it with literals, level 2 aligned (the relatives are 1/25 and 1/30 away).
+ */
+function mixedGroup(seed: number, level: number) {
+  const first = genome(30_000, seed);
+  const records = [first, relative(first, 25), genome(20_000, seed + 1), relative(first, 30)];
+  const encoder = new RefGroupEncoder({ level });
+  for (const r of records) encoder.encodeRecord(r);
+  const aligned = encoder.aligned;
+  expect(aligned).toBe(level === 2);
+  const { shared, records: payloads } = encoder.finish();
+  return { records, aligned, shared, payloads, bases: records.reduce((sum, r) => sum + r.length, 0) };
+}
+
 describe('reading a group with its literals decoded ahead', () => {
   it('gives the same records, decodes no literal past the group, and nothing ahead in an aligned group', () => {
-    const first = genome(30_000, 7);
-    const records = [first, relative(first, 25), genome(20_000, 8), relative(first, 30)];
-    const bases = records.reduce((sum, r) => sum + r.length, 0);
     for (const level of [1, 2]) {
-      const encoder = new RefGroupEncoder({ level });
-      for (const r of records) encoder.encodeRecord(r);
-      const aligned = encoder.aligned;
-      expect(aligned).toBe(level === 2);
-      const { shared, records: payloads } = encoder.finish();
+      const { records, aligned, shared, payloads, bases } = mixedGroup(7, level);
       const literals = readSharedHead(shared).literalCount;
       const decoder = new RefGroupDecoder(shared, bases);
       let decoded = 0;
@@ -312,15 +320,8 @@ describe('finishing a group in steps', () => {
 
 describe('reading records in steps', () => {
   it("gives decodeRecord's and skipRecord's bases, aligned or not, and yields the bases done after each slice of the cm stream", () => {
-    const first = genome(30_000, 9);
-    const records = [first, relative(first, 25), genome(20_000, 10), relative(first, 30)];
-    const bases = records.reduce((sum, r) => sum + r.length, 0);
     for (const level of [1, 2]) {
-      const encoder = new RefGroupEncoder({ level });
-      for (const r of records) encoder.encodeRecord(r);
-      const aligned = encoder.aligned;
-      expect(aligned).toBe(level === 2);
-      const { shared, records: payloads } = encoder.finish();
+      const { records, aligned, shared, payloads, bases } = mixedGroup(9, level);
       const decoder = new RefGroupDecoder(shared, bases);
       // records 0 and 2 in steps, 1 skipped in steps, 3 whole: the same group, whichever way it is read
       const steps: number[][] = [];
