@@ -22,20 +22,18 @@ export interface Progress {
   stop(): void;
 }
 
+/** A stage's callback (done, total), or none where no bar is drawn: the work then reports nothing. */
+const stageOf = (progress: Progress, name: string, unit: 'MB' | 'Mb') =>
+  progress.active ? (done: number, total: number): void => progress.stage(name, done, total, unit) : undefined;
+
 /**
  * The stage where cm models a collection's bases once its genomes are read (its new bases, or every
  * base of a group coded aligned): CompressOptions.onGroupCoding. The bar sat still through it.
  */
-export const modellingStage =
-  (progress: Progress) =>
-  (done: number, total: number): void =>
-    progress.stage('modelling bases', done, total, 'Mb');
+export const modellingStage = (progress: Progress) => stageOf(progress, 'modelling bases', 'Mb');
 
 /** The stage where --verify decodes the new archive: the bytes rebuilt of its original bytes. */
-export const verifyingStage =
-  (progress: Progress) =>
-  (done: number, total: number): void =>
-    progress.stage('verifying', done, total, 'MB');
+export const verifyingStage = (progress: Progress) => stageOf(progress, 'verifying', 'MB');
 
 /** Whether a command may draw a bar: on a terminal, without --quiet. */
 export const wantsBar = (quiet: boolean): boolean => !quiet && !!process.stderr.isTTY;

@@ -562,6 +562,15 @@ export async function* decompressStream(
     options.onProgress?.(reader.offset);
     rebuilt.add(bytes, key);
   };
+  /** What a long record being decoded tells as its bases are decoded, in proportion to them. */
+  const progressWithin = (record: ChunkRecord, header: FrameHeader) => {
+    const size = options.onRebuilt ? recordByteLength(record.layout) : 0;
+    const share = (bases: number, of: number) => Math.floor((of * bases) / Math.max(1, record.layout.bases));
+    return (bases: number): void => {
+      if (parallel === 1) options.onProgress?.(header.offset + share(bases, header.length));
+      rebuilt.part(record, share(bases, size));
+    };
+  };
   const settle = (p: Promise<Uint8Array>) => p.catch(() => undefined);
   /**
    * Yields records and announces files from the head of the line while more than `keep` records
@@ -594,14 +603,7 @@ export async function* decompressStream(
       // Progress moves within a long record as it is decoded, in proportion to its bases: the
       // compressed bytes only when records are decoded one at a time (they are a position in the
       // file), the bytes rebuilt also when several are decoded at once in workers.
-      const share = (bases: number, of: number) => Math.floor((of * bases) / Math.max(1, record.layout.bases));
-      const size = recordByteLength(record.layout);
-      const onSlice = options.onRebuilt || (parallel === 1 && options.onProgress)
-        ? (bases: number) => {
-            if (parallel === 1) options.onProgress?.(header.offset + share(bases, header.length));
-            rebuilt.part(record, share(bases, size));
-          }
-        : undefined;
+      const onSlice = options.onRebuilt || (parallel === 1 && options.onProgress) ? progressWithin(record, header) : undefined;
       while (running.size >= parallel) await Promise.race(running);
       const decoding = decodeRecord(payload, record, index, header.offset, {
         workers: options.workers,

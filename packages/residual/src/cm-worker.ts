@@ -6,7 +6,7 @@
  * With `report`, { id, done } comes first after each REPORT_BASES bases, done counting the bases so far.
  */
 import { parentPort } from 'node:worker_threads';
-import { cmDecode, CmDecoder, cmEncode, cmEncodeSteps, type CmOptions } from './cm/codec.js';
+import { CmDecoder, cmEncodeSteps, type CmOptions } from './cm/codec.js';
 import { isSeqCoderError } from '@seqcoder/errors';
 import type { CmWorkerReply } from './worker.js';
 
@@ -20,19 +20,19 @@ const REPORT_BASES = 1 << 16;
 
 const report = (id: number, done: number): void => parentPort!.postMessage({ id, done } satisfies CmWorkerReply);
 
-/** cmEncode, telling the bases coded as it goes (the same bytes: see cmEncodeSteps). */
-function encodeReporting(id: number, symbols: Uint8Array, options: CmOptions): Uint8Array {
-  const steps = cmEncodeSteps(symbols, options, REPORT_BASES);
+/** cmEncode; `reporting`, telling the bases coded as it goes (the same bytes: cmEncode is cmEncodeSteps run whole). */
+function encode(id: number, symbols: Uint8Array, options: CmOptions, reporting: boolean): Uint8Array {
+  const steps = cmEncodeSteps(symbols, options, reporting ? REPORT_BASES : Infinity);
   for (let step = steps.next(); ; step = steps.next()) {
     if (step.done) return step.value;
     if (step.value.done < step.value.total) report(id, step.value.done);
   }
 }
 
-/** cmDecode, telling the bases decoded as it goes. */
-function decodeReporting(id: number, payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'>): Uint8Array {
+/** cmDecode; `reporting`, telling the bases decoded as it goes. */
+function decode(id: number, payload: Uint8Array, count: number, options: Pick<CmOptions, 'hints'>, reporting: boolean): Uint8Array {
   const decoder = new CmDecoder(payload, count, options);
-  while (count - decoder.position > REPORT_BASES) {
+  while (reporting && count - decoder.position > REPORT_BASES) {
     decoder.read(REPORT_BASES);
     report(id, decoder.position);
   }
@@ -41,14 +41,7 @@ function decodeReporting(id: number, payload: Uint8Array, count: number, options
 
 parentPort!.on('message', (job: Job) => {
   try {
-    const data =
-      job.op === 'encode'
-        ? job.report
-          ? encodeReporting(job.id, job.symbols, job.options)
-          : cmEncode(job.symbols, job.options)
-        : job.report
-          ? decodeReporting(job.id, job.payload, job.count, job.options)
-          : cmDecode(job.payload, job.count, job.options);
+    const data = job.op === 'encode' ? encode(job.id, job.symbols, job.options, job.report) : decode(job.id, job.payload, job.count, job.options, job.report);
     parentPort!.postMessage({ id: job.id, data } satisfies CmWorkerReply, [data.buffer as ArrayBuffer]);
   } catch (e) {
     const code = isSeqCoderError(e, 'CODED_STREAM', 'INVALID_INPUT') ? e.code : undefined;

@@ -12,7 +12,7 @@
 import type { ChunkGroup, ChunkRecord } from '../container/chunk.js';
 import { CorruptError } from '../errors.js';
 import { codecById, type GroupContinuation, type GroupDecoder } from './index.js';
-import { decodeAheadSliced, readRecordSliced } from './sliced.js';
+import { decodeAheadSliced, decodeRecordSliced, skipRecordSliced } from './sliced.js';
 
 /** A group record's coded data: the sequence frame's payload after its codec id and base count. */
 export interface MemberData {
@@ -117,7 +117,7 @@ export class GroupCache {
 
   /** The next record of `state`, read in slices (codecs/sliced.ts), `onSlice` told its bases done. */
   private async decodeNext(state: GroupState, own: MemberData, onSlice?: (bases: number) => void): Promise<Uint8Array> {
-    const symbols = (await readRecordSliced(state.decoder, own, false, onSlice))!;
+    const symbols = await decodeRecordSliced(state.decoder, own, onSlice);
     this.advance(state);
     return symbols;
   }
@@ -132,7 +132,7 @@ export class GroupCache {
     while (next) {
       const data = await next;
       next = state.read + 1 < target ? member(state.group, state.read + 1) : undefined;
-      await readRecordSliced(state.decoder, data, true);
+      await skipRecordSliced(state.decoder, data);
       this.advance(state);
     }
   }

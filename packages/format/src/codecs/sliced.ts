@@ -76,6 +76,19 @@ export async function decodeSliced(
 }
 
 /**
+ * Runs a coder's steps to their end, telling `onStep` each step's value and returning to the event
+ * loop after it; their result.
+ */
+async function runStepsSliced<Y, R>(steps: Generator<Y, R>, onStep?: (value: Y) => void): Promise<R> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    onStep?.(step.value);
+    await nextTurn();
+  }
+}
+
+/**
  * A group coder's finish() in steps of SLICE_BASES, returning to the event loop between them when
  * the coder offers steps: `ref` codes the group's whole shared stream there, which took level 4
  * half a minute for three drafts of Listeria, with Ctrl-C and SIGTERM waiting. The same bytes.
@@ -83,13 +96,7 @@ export async function decodeSliced(
  */
 export async function finishSliced(coder: GroupEncoder, onStep?: (done: number, total: number) => void): Promise<GroupCoded> {
   if (!coder.finishing) return coder.finish();
-  const steps = coder.finishing(SLICE_BASES);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    onStep?.(step.value.done, step.value.total);
-    await nextTurn();
-  }
+  return runStepsSliced(coder.finishing(SLICE_BASES), onStep && ((step) => onStep(step.done, step.total)));
 }
 
 /**
@@ -102,30 +109,24 @@ export async function finishSliced(coder: GroupEncoder, onStep?: (done: number, 
 export async function decodeAheadSliced(decoder: GroupDecoder, bases: number, onSlice?: (bases: number) => void): Promise<void> {
   if (!decoder.decodingAhead || bases <= SLICE_BASES) return;
   let steps = 0;
-  for (const _ of decoder.decodingAhead(bases, SLICE_BASES)) {
-    onSlice?.(Math.min(bases, ++steps * SLICE_BASES));
-    await nextTurn();
-  }
+  await runStepsSliced(decoder.decodingAhead(bases, SLICE_BASES), onSlice && (() => onSlice(Math.min(bases, ++steps * SLICE_BASES))));
 }
 
 /**
- * The next record of a group, decoded (or with `skip`, skipped) in steps of SLICE_BASES with a
- * return to the event loop between them where its decoder offers steps, `onSlice` told the record's
- * bases done after each: an aligned group takes every base from its cm stream as the record is
- * read (3 s for a genome of 5 Mb at level 2, 15 s at level 4), and so does a record read out of
- * order, with the records before it. The same bases as decodeRecord's and skipRecord's.
+ * The next record of a group, decoded in steps of SLICE_BASES with a return to the event loop
+ * between them where its decoder offers steps, `onSlice` told the record's bases done after each:
+ * an aligned group takes every base from its cm stream as the record is read (3 s for a genome of
+ * 5 Mb at level 2, 15 s at level 4), and so does a record read out of order, with the records
+ * before it (skipRecordSliced). The same bases as decodeRecord's.
  */
-export async function readRecordSliced(decoder: GroupDecoder, { data, count }: MemberData, skip: boolean, onSlice?: (bases: number) => void): Promise<Uint8Array | undefined> {
-  const steps = count <= SLICE_BASES ? undefined : skip ? decoder.skippingRecord?.(data, count, SLICE_BASES) : decoder.decodingRecord?.(data, count, SLICE_BASES);
-  if (!steps) {
-    if (!skip) return decoder.decodeRecord(data, count);
-    decoder.skipRecord(data, count);
-    return undefined;
-  }
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return skip ? undefined : (step.value as Uint8Array);
-    onSlice?.(step.value);
-    await nextTurn();
-  }
+export async function decodeRecordSliced(decoder: GroupDecoder, { data, count }: MemberData, onSlice?: (bases: number) => void): Promise<Uint8Array> {
+  const steps = count > SLICE_BASES ? decoder.decodingRecord?.(data, count, SLICE_BASES) : undefined;
+  return steps ? runStepsSliced(steps, onSlice) : decoder.decodeRecord(data, count);
+}
+
+/** skipRecord, in steps as decodeRecordSliced. */
+export async function skipRecordSliced(decoder: GroupDecoder, { data, count }: MemberData): Promise<void> {
+  const steps = count > SLICE_BASES ? decoder.skippingRecord?.(data, count, SLICE_BASES) : undefined;
+  if (steps) await runStepsSliced(steps);
+  else decoder.skipRecord(data, count);
 }

@@ -223,15 +223,13 @@ export class RefGroupDecoder {
   /**
    * Decodes the next `count` literals of the cm stream (those a take of `count` needs, less any
    * decoded ahead) `slice` at a time, yielding `first` plus the bases done after each slice but
-   * the last, which the take decodes itself. In an aligned group their hints must be set already.
+   * the last, after which the take follows at once. In an aligned group their hints must be set
+   * already.
    */
   private *decodingLiterals(count: number, slice: number, first: number): Generator<number, void> {
     if (count > this.literalsLeft) return; // takeLiterals reports it
     const from = this.literalCount - this.literalsLeft;
-    for (let at = this.literals.position; at + slice < from + count; at = this.literals.position) {
-      this.literals.read(slice);
-      yield first + (this.literals.position - from);
-    }
+    for (const at of this.literalsUpTo(from + count, slice)) if (at < from + count) yield first + (at - from);
   }
 
   /** The reference position and strand of the next match, from its kind's tokens; checked. */
@@ -272,7 +270,11 @@ export class RefGroupDecoder {
    */
   *decodingAhead(bases: number, slice: number): Generator<number, void> {
     if (this.hints) return;
-    const end = Math.min(this.literalCount, this.literalCount - this.literalsLeft + bases);
+    yield* this.literalsUpTo(Math.min(this.literalCount, this.literalCount - this.literalsLeft + bases), slice);
+  }
+
+  /** Decodes the cm stream's literals up to `end`, `slice` at a time, yielding the literals decoded after each slice. */
+  private *literalsUpTo(end: number, slice: number): Generator<number, void> {
     while (this.literals.position < end) {
       this.literals.read(Math.min(slice, end - this.literals.position));
       yield this.literals.position;
