@@ -6,7 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openArchive } from '@seqcoder/format';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { PlainRecordReader, type Span } from '../src/commands/get.js';
 import { runCli, SAMTOOLS, testFolders } from './helpers.js';
 
 const folders = testFolders('seqcoder-get-');
@@ -112,11 +114,76 @@ describe('seqcoder get', () => {
     expect(seqcoder(['compress', '-c', '--block-size', 'big', 'g.fa'])).toMatchObject({ code: 2, stderr: expect.stringContaining('whole number of bases') });
   });
 
+  // A FASTA that does not look like nucleotides is stored as bytes, with no record table: its
+  // records are found by reading the file, and print as samtools prints them.
+  const PROTEIN = '>sp|P1|ONE first protein\nMKVLAAGIVG\nLLAQSTRAMK\nV\n>sp|P2|TWO\r\nMSTNPKPQRK\r\nTKRNT\r\n>P3\nMAQ';
+
+  it('reads the records of a FASTA stored as bytes (protein), by identifier, whole header or position', () => {
+    writeFileSync(join(dir, 'p.fa'), PROTEIN);
+    expect(seqcoder(['compress', '-q', 'p.fa']).code).toBe(0);
+    expect(seqcoder(['info', 'p.fa.seqc']).stdout.toString()).toContain('generic');
+    const r = seqcoder(['get', 'p.fa.seqc', 'sp|P2|TWO:4-12', 'sp|P1|ONE', 'P3:2', 'sp|P1|ONE first protein:9-12', 'sp|P1|ONE:20-30', '-n', '8']);
+    expect(r.stdout.toString()).toBe(
+      '>sp|P2|TWO:4-12\nNPKPQRKT\nK\n>sp|P1|ONE\nMKVLAAGI\nVGLLAQST\nRAMKV\n>P3:2\nAQ\n>sp|P1|ONE first protein:9-12\nVGLL\n>sp|P1|ONE:20-30\nKV\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Truncated sequence: sp|P1|ONE:20-30');
+    expect(seqcoder(['get', 'p.fa.seqc', 'P4:1-3', 'P3'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no record named P4') });
+    const cat = (record: string) => seqcoder(['cat', '--record', record, 'p.fa.seqc']);
+    expect(cat('sp|P2|TWO').stdout.toString()).toBe('>sp|P2|TWO\r\nMSTNPKPQRK\r\nTKRNT\r\n');
+    expect(cat('sp|P1|ONE first protein').stdout.toString()).toBe('>sp|P1|ONE first protein\nMKVLAAGIVG\nLLAQSTRAMK\nV\n');
+    expect(cat('2').stdout.toString()).toBe('>P3\nMAQ');
+    expect(cat('P4')).toMatchObject({ code: 1, stderr: expect.stringContaining('no record "P4"') });
+  });
+
+  it('reads records of the FASTA files and of the protein files of one archive, of one file with --file', () => {
+    writeFileSync(join(dir, 'g.fa'), FASTA);
+    writeFileSync(join(dir, 'p.fa'), PROTEIN);
+    writeFileSync(join(dir, 'q.fa'), '>sp|P1|ONE other\nWWWW\n');
+    expect(seqcoder(['compress', '-q', '-o', 'all.seqc', 'g.fa', 'p.fa', 'q.fa']).code).toBe(0);
+    const r = seqcoder(['get', 'all.seqc', 'chr2:2-3', 'P3', 'sp|P2|TWO:1-2']);
+    expect(r).toMatchObject({ code: 0, stdout: Buffer.from('>chr2:2-3\nAA\n>P3\nMAQ\n>sp|P2|TWO:1-2\nMS\n') });
+    expect(seqcoder(['get', 'all.seqc', 'sp|P1|ONE:1-2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('several files (p.fa, q.fa)') });
+    expect(seqcoder(['get', 'all.seqc', 'sp|P1|ONE:1-2', '--file', 'q.fa']).stdout.toString()).toBe('>sp|P1|ONE:1-2\nWW\n');
+    expect(seqcoder(['get', 'all.seqc', 'P3', '--file', 'g.fa']).code).toBe(1);
+    expect(seqcoder(['cat', '--record', 'P3', 'all.seqc']).stdout.toString()).toBe('>P3\nMAQ');
+  });
+
+  it('reads records of a FASTA stored as bytes in more passes where they do not fit in memory together', async () => {
+    const proteins = Array.from({ length: 40 }, (_, i) => 'MKVLAAGIVGLLAQSTRAWY'.repeat(1 + (i % 3)).slice(i % 7));
+    writeFileSync(join(dir, 'p.fa'), proteins.map((p, i) => `>P${i} protein ${i}\n${p.replace(/(.{13})/g, '$1\n')}\n`).join(''));
+    expect(seqcoder(['compress', '-q', 'p.fa']).code).toBe(0);
+    const archive = await openArchive(join(dir, 'p.fa.seqc'));
+    try {
+      // 30 residues at a time: each record's first read holds it alone or with one more
+      const reader = await PlainRecordReader.find(archive, [-1], new Set(['P3', 'P17', 'P39', 'P0', 'P22 protein 22']), 30);
+      const byName = new Map(reader.records.map((r) => [r.name.split(' ')[0], r]));
+      const asked: [string, number, number][] = [['P17', 2, 40], ['P3', 0, 5], ['P39', 10, 20], ['P17', 0, 3], ['P22', 5, 9], ['P0', 0, 13], ['P3', 1, 30]];
+      const spans: Span[] = asked.map(([name, from, to]) => ({ record: byName.get(name)!, from, to: Math.min(to, byName.get(name)!.length) }));
+      await reader.plan(spans);
+      for (const { record, from, to } of spans) {
+        const i = Number(asked[spans.findIndex((s) => s.record === record)]![0].slice(1));
+        expect(Buffer.from(await reader.residues(record, from, to)).toString()).toBe(proteins[i]!.slice(from, to));
+      }
+    } finally {
+      await archive.close();
+    }
+  });
+
   it.skipIf(!SAMTOOLS)('prints what samtools faidx prints', () => {
     archive();
     const regions = ['chr1', 'chr1:3', 'chr1:3-7', 'chr1:-5', 'chr1:1,0-1,5', 'chr2:2-5', 'chr1:17-30', 'chr1:30-40', 'odd:1-2'];
     const samtools = spawnSync('samtools', ['faidx', 'g.fa', ...regions], { cwd: dir });
     expect(samtools.status).toBe(0);
     expect(get(...regions).stdout.toString()).toBe(samtools.stdout.toString());
+  });
+
+  it.skipIf(!SAMTOOLS)('prints what samtools faidx prints of a protein FASTA', () => {
+    writeFileSync(join(dir, 'p.fa'), PROTEIN + '\n');
+    expect(seqcoder(['compress', '-q', 'p.fa']).code).toBe(0);
+    const regions = ['sp|P1|ONE', 'sp|P1|ONE:5-14', 'sp|P2|TWO:2', 'P3:1-2', 'P3:2-9'];
+    const samtools = spawnSync('samtools', ['faidx', 'p.fa', ...regions], { cwd: dir });
+    expect(samtools.status).toBe(0);
+    expect(seqcoder(['get', 'p.fa.seqc', ...regions]).stdout.toString()).toBe(samtools.stdout.toString());
   });
 });

@@ -1,9 +1,10 @@
 import { mkdir, unlink } from 'node:fs/promises';
-import { decompressStream, FILE_EXTENSION, openArchive, type DecompressOptions } from '@seqcoder/format';
+import { decompressStream, FILE_EXTENSION, isSeqCoderError, openArchive, type Archive, type DecompressOptions } from '@seqcoder/format';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { extractionPath, safeRelativePath } from '../archive-files.js';
 import { Catalogue, isCatalogue } from '../catalogue.js';
+import { plainRecordBytes } from '../plain-records.js';
 import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -68,7 +69,7 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
       await forInput(files[0]!, async () => {
         if (flags.file !== undefined) await writeAll(process.stdout, archive.streamFile(flags.file));
         if (flags.record !== undefined) {
-          const record = await archive.readRecord(flags.record);
+          const record = await readRecordOrPlain(archive, flags.record);
           await writeAll(process.stdout, (async function* () {
             yield record;
           })());
@@ -85,6 +86,18 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
       await forInput(input.name, () => writeAll(process.stdout, decompressStream(readInput(input), { workers })));
     }),
   );
+}
+
+/** A record of the archive; failing that, a FASTA record of a file it stored as generic bytes (see plain-records.ts). */
+async function readRecordOrPlain(archive: Archive, which: string | number): Promise<Uint8Array> {
+  try {
+    return await archive.readRecord(which);
+  } catch (e) {
+    if (!isSeqCoderError(e, 'RECORD_NOT_FOUND')) throw e;
+    const plain = await plainRecordBytes(archive, which);
+    if (plain === undefined) throw e;
+    return plain;
+  }
 }
 
 /**

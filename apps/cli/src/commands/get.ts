@@ -15,11 +15,12 @@
  * each decoded once, when those windows hold fewer bases than the prefix would.
  */
 import { readFile } from 'node:fs/promises';
-import { formatRegion, parseBed, parseRegion, regionSpan, type Archive, type RecordInfo, type Region } from '@seqcoder/format';
+import { formatRegion, parseBed, parseRegion, plainFastaRecords, plainResidues, regionSpan, type Archive, type Region } from '@seqcoder/format';
 import { Catalogue, isCatalogue, type CatalogueGenome } from '../catalogue.js';
 import { CliError, Exit } from '../errors.js';
 import { writeAll } from '../io.js';
 import { forInput, log } from '../shared.js';
+import { plainBytes, plainFiles } from '../plain-records.js';
 import { open } from './info.js';
 
 export interface GetFlags {
@@ -31,31 +32,47 @@ export interface GetFlags {
 /** Residues of decoded records kept at once (about as many bytes). */
 const CACHE_RESIDUES = 256 << 20;
 
+/** What a span needs of a record: its index among its reader's records, and its length in residues. */
+export interface RecordRef {
+  index: number;
+  length: number;
+}
+
+/** Reads the residues of regions' records: the archive's own records, or those of a file it stored as generic bytes. */
+interface ResidueReader {
+  /** Told every span before any is read, so that each record is read once. */
+  plan(spans: Span[]): Promise<void>;
+  residues(record: RecordRef, start: number, end: number): Promise<Uint8Array>;
+}
+
+/** A record that a region may name, with the reader of its residues and its file's index. */
+interface Named {
+  record: RecordRef;
+  reader: ResidueReader;
+  file: number;
+}
+
 /**
  * Finds the records regions name: by whole header, else by identifier (the header's first word),
  * among those of `--file` when given; refuses a name found in several files. Indexed once, so that
  * many regions of an assembly of many contigs cost a look-up each.
  */
 class RecordIndex {
-  private readonly byHeader = new Map<string, RecordInfo[]>();
-  private readonly byIdentifier = new Map<string, RecordInfo[]>();
+  private readonly byHeader = new Map<string, Named[]>();
+  private readonly byIdentifier = new Map<string, Named[]>();
 
-  constructor(
-    private readonly archive: Archive,
-    file: number | undefined,
-  ) {
-    const add = (map: Map<string, RecordInfo[]>, key: string, record: RecordInfo) => map.set(key, [...(map.get(key) ?? []), record]);
-    for (const record of archive.records) {
-      if (file !== undefined && record.file !== file) continue;
-      add(this.byHeader, record.name, record);
-      add(this.byIdentifier, record.name.split(/\s/, 1)[0]!, record);
-    }
+  constructor(private readonly archive: Archive) {}
+
+  add(name: string, named: Named): void {
+    const add = (map: Map<string, Named[]>, key: string) => map.set(key, [...(map.get(key) ?? []), named]);
+    add(this.byHeader, name);
+    add(this.byIdentifier, name.split(/\s/, 1)[0]!);
   }
 
-  find(name: string): RecordInfo | undefined {
+  find(name: string): Named | undefined {
     const found = this.byHeader.get(name) ?? this.byIdentifier.get(name) ?? [];
     if (found.length > 1 && this.archive.files.length > 0 && new Set(found.map((r) => r.file)).size > 1) {
-      const files = found.map((r) => this.archive.files[r.file]!.name).join(', ');
+      const files = [...new Set(found.map((r) => this.archive.files[r.file]!.name))].join(', ');
       throw new CliError(`${name}: a record of several files (${files}); name one with --file`, Exit.usage);
     }
     return found[0];
@@ -63,8 +80,8 @@ class RecordIndex {
 }
 
 /** A region's record and its residues from..to (0-based, end excluded). */
-interface Span {
-  record: RecordInfo;
+export interface Span {
+  record: RecordRef;
   from: number;
   to: number;
 }
@@ -74,7 +91,7 @@ interface Span {
  * record's prefix as far as the furthest region asked of it (a codec like cm decodes from the
  * record's start), or, for a record in blocks, the windows of one block's length its regions touch.
  */
-class RegionReader {
+class RegionReader implements ResidueReader {
   private readonly cache = new Map<string, Uint8Array>();
   private cached = 0;
   /** For each record, the end of the furthest region asked of it. */
@@ -114,7 +131,7 @@ class RegionReader {
     }
   }
 
-  async residues(record: RecordInfo, start: number, end: number): Promise<Uint8Array> {
+  async residues(record: RecordRef, start: number, end: number): Promise<Uint8Array> {
     const window = this.windows.get(record.index);
     if (window === undefined) return (await this.read(record, 'prefix', 0, this.reach.get(record.index) ?? end)).subarray(start, end);
     // Windows are counted in residues, blocks in bases: a window may straddle two blocks (an N run
@@ -131,7 +148,7 @@ class RegionReader {
   }
 
   /** Residues from..to of a record, decoded once while the cache holds them under `key`. */
-  private async read(record: RecordInfo, key: string, from: number, to: number): Promise<Uint8Array> {
+  private async read(record: RecordRef, key: string, from: number, to: number): Promise<Uint8Array> {
     const id = `${record.index}:${key}`;
     let bytes = this.cache.get(id);
     if (!bytes) {
@@ -148,18 +165,106 @@ class RegionReader {
   }
 }
 
+/** A record of a file the archive stored as generic bytes: the file (-1 for the archive's one file) and its position there. */
+interface PlainRef extends RecordRef {
+  file: number;
+  ordinal: number;
+}
+
+/**
+ * The records of the files an archive stored as generic bytes (protein FASTA, say): such a file
+ * has no record table, so its bytes are read front to back to find the records the regions may
+ * name, keeping their residues while CACHE_RESIDUES holds them (one pass, as a rule). What did not
+ * fit is read in further passes, as many records' windows at a time as CACHE_RESIDUES holds (a
+ * record alone may exceed it, as a record's prefix may for RegionReader).
+ */
+export class PlainRecordReader implements ResidueReader {
+  /** The records found, in file order; a record's `index` is its place here. */
+  readonly records: (PlainRef & { name: string })[] = [];
+  /** For each record, the residues its regions need (from the first start to the last end). */
+  private readonly windows = new Map<number, { from: number; to: number }>();
+  /** The records in the order regions first ask for them. */
+  private order: number[] = [];
+  private readonly held = new Map<number, { from: number; residues: Uint8Array }>();
+
+  private constructor(
+    private readonly archive: Archive,
+    /** Residues held at once (CACHE_RESIDUES; less in tests). */
+    private readonly budget: number,
+  ) {}
+
+  /** Reads the generic files (-1: the archive's one file) for the records whose header or identifier is among `names`. */
+  static async find(archive: Archive, files: number[], names: Set<string>, budget = CACHE_RESIDUES): Promise<PlainRecordReader> {
+    const reader = new PlainRecordReader(archive, budget);
+    let held = 0;
+    for (const file of files) {
+      for await (const { ordinal, name, length, bytes } of plainFastaRecords(plainBytes(archive, file))) {
+        if (!names.has(name) && !names.has(name.split(/\s/, 1)[0]!)) continue;
+        const index = reader.records.length;
+        reader.records.push({ index, file, ordinal, name, length });
+        if (held + length > budget) continue;
+        reader.held.set(index, { from: 0, residues: plainResidues(bytes, 0, length) });
+        held += length;
+      }
+    }
+    return reader;
+  }
+
+  async plan(spans: Span[]): Promise<void> {
+    for (const { record, from, to } of spans) {
+      const window = this.windows.get(record.index);
+      if (window) {
+        window.from = Math.min(window.from, from);
+        window.to = Math.max(window.to, to);
+      } else {
+        this.windows.set(record.index, { from, to });
+        this.order.push(record.index);
+      }
+    }
+  }
+
+  async residues(record: RecordRef, start: number, end: number): Promise<Uint8Array> {
+    if (!this.held.has(record.index)) await this.load(record.index);
+    const { from, residues } = this.held.get(record.index)!;
+    return residues.subarray(start - from, end - from);
+  }
+
+  /** Lets go of what it holds and reads, in one pass, the windows of `first` and of the records asked for after it, while they fit. */
+  private async load(first: number): Promise<void> {
+    this.held.clear();
+    const wanted = new Map<string, { index: number; from: number; to: number }>();
+    let size = 0;
+    for (const index of this.order.slice(this.order.indexOf(first))) {
+      const { from, to } = this.windows.get(index)!;
+      if (wanted.size > 0 && size + to - from > this.budget) break;
+      const { file, ordinal } = this.records[index]!;
+      wanted.set(`${file}:${ordinal}`, { index, from, to });
+      size += to - from;
+    }
+    for (const file of new Set(this.records.filter((r) => wanted.has(`${r.file}:${r.ordinal}`)).map((r) => r.file))) {
+      let left = [...wanted.keys()].filter((key) => key.startsWith(`${file}:`)).length;
+      for await (const { ordinal, bytes } of plainFastaRecords(plainBytes(this.archive, file))) {
+        const want = wanted.get(`${file}:${ordinal}`);
+        if (!want) continue;
+        this.held.set(want.index, { from: want.from, residues: plainResidues(bytes, want.from, want.to) });
+        if (--left === 0) break;
+      }
+    }
+  }
+}
+
 /** A region to print, its record when one was found, and the reader of that record's archive. */
 interface Target {
   region: Region;
-  record?: RecordInfo;
-  reader?: RegionReader;
+  record?: RecordRef;
+  reader?: ResidueReader;
   /** The archive or catalogue, for messages. */
   where: string;
 }
 
 /** Prints the regions in order, each record decoded once; returns how many named no record. */
 async function printRegions(targets: Target[], width: number): Promise<number> {
-  const spans = new Map<RegionReader, Span[]>();
+  const spans = new Map<ResidueReader, Span[]>();
   for (const { region, record, reader } of targets) {
     if (!record || !reader) continue;
     const { from, to } = regionSpan(region, record.length);
@@ -198,16 +303,33 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
   const archive = await open(archivePath);
   try {
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
-    const index = new RecordIndex(archive, file);
-    const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
+    const index = new RecordIndex(archive);
     const reader = new RegionReader(archive);
+    for (const record of archive.records) if (file === undefined || record.file === file) index.add(record.name, { record, reader, file: record.file });
+    await forInput(archivePath, () => addPlainRecords(archive, file, index, regionTexts, bed));
+    const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
     // each region's record, looked up once
-    const targets = regions.map((region) => ({ region, record: index.find(region.name), reader, where: archivePath }));
+    const targets = regions.map((region) => ({ region, ...index.find(region.name), where: archivePath }));
     const missing = await forInput(archivePath, () => printRegions(targets, width));
     if (missing > 0) throw new CliError(`${archivePath}: ${missing} of ${regions.length} region(s) name no record`, Exit.io);
   } finally {
     await archive.close();
   }
+}
+
+/**
+ * Adds to the index the records of the archive's generic files (those of `file` only, when given)
+ * that the regions may name, when some region names none of its modelled records: a FASTA that
+ * did not look like nucleotides (protein, say) was stored as bytes, and samtools reads its
+ * records all the same.
+ */
+async function addPlainRecords(archive: Archive, file: number | undefined, index: RecordIndex, regionTexts: string[], bed: Region[]): Promise<void> {
+  const files = plainFiles(archive, file);
+  const names = new Set([...regionTexts.flatMap((text) => [text, regionName(text)]), ...bed.map((region) => region.name)]);
+  const unresolved = [...regionTexts.map((text) => [text, regionName(text)]), ...bed.map((region) => [region.name])].some((both) => both.every((name) => index.find(name) === undefined));
+  if (files.length === 0 || !unresolved) return;
+  const plain = await PlainRecordReader.find(archive, files, names);
+  for (const record of plain.records) index.add(record.name, { record, reader: plain, file: Math.max(0, record.file) });
 }
 
 /**
