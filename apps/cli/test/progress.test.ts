@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compressCommand } from '../src/commands/compress.js';
 import { decompressCommand } from '../src/commands/decompress.js';
+import { getCommand } from '../src/commands/get.js';
 import { verifyCommand } from '../src/commands/verify.js';
 import { modellingStage, startProgress, verifyingStage } from '../src/progress.js';
 import { testFolders } from './helpers.js';
@@ -105,7 +106,12 @@ describe('the bars of the commands, on a stand-in terminal', () => {
     expect(await compressCommand([fasta], { level: 1, threads: 2, verify: true })).toBe(0);
     expect(await verifyCommand([archive], {})).toBe(0);
     expect(await decompressCommand([archive], { threads: 2, output: join(dir, 'back.fa') })).toBe(0);
-    for (const label of [`compress ${fasta}`, `compress ${fasta}: verifying`, `verify ${archive}`, `decompress ${archive}`]) {
+    // get decodes the record as far as its region, here; the region is printed after the bar is gone
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => printed.push(Buffer.from(chunk).toString()) > 0);
+    await getCommand(archive, ['one:599991-600000'], {});
+    expect(printed.join('')).toBe(`>one:599991-600000\n${bases.slice(599_990)}\n`);
+    for (const label of [`compress ${fasta}`, `compress ${fasta}: verifying`, `verify ${archive}`, `decompress ${archive}`, 'get: decoding one']) {
       const drawn = percentages(label);
       expect(drawn.filter((p) => p > 0 && p < 100).length, label).toBeGreaterThanOrEqual(2);
       expect(drawn, label).toEqual([...drawn].sort((x, y) => x - y));

@@ -5,7 +5,7 @@
  * repository root for the byte-level specification.
  */
 export { Archive, openArchive, decompress, decompressStream } from './reader.js';
-export type { ArchiveInput, DecompressOptions, FileInfo, FileStart, RecordInfo } from './reader.js';
+export type { ArchiveInput, DecompressOptions, FileInfo, FileStart, ReadOptions, RecordInfo } from './reader.js';
 export { appendFiles, compress, compressFiles, compressStream, type AppendOptions } from './writer.js';
 export type { ArchiveFile, CompressOptions } from './writer.js';
 export type { ZstdCompress } from './container/sections.js';

@@ -11,7 +11,7 @@
  */
 import { ByteReader } from './bytes.js';
 import { crc32c, Crc32c } from './checksum.js';
-import { GroupCache, type MemberData } from './codecs/groups.js';
+import { GroupCache, type ChainProgress, type MemberData } from './codecs/groups.js';
 import { codecById, codecNameById, listCodecs, type SequenceCodec } from './codecs/index.js';
 import { decodeSliced } from './codecs/sliced.js';
 import { workerThreads, type CodecWorkers } from './codecs/workers.js';
@@ -178,6 +178,17 @@ function decodeGeneric(payload: Uint8Array, offset: number): Uint8Array {
 
 function checkFileCrc(crc: Crc32c, end: EndInfo): void {
   if (crc.digest() !== end.crc) throw new ChecksumMismatchError('decoded file does not match its checksum');
+}
+
+/** How Archive.readSequence reports a long read. */
+export interface ReadOptions {
+  /**
+   * Told, as a long read goes (a slice of 65,536 bases at a time), the bases decoded so far and
+   * where it ends: in the record up to the range's end, or, in a group, along the group's records
+   * and the groups it continues up to the record's end (the records before it are rebuilt too).
+   * A read that starts where an earlier one left off begins part of the way.
+   */
+  onBases?: (done: number, total: number) => void;
 }
 
 /** A SeqCoder file opened for reading. */
@@ -365,9 +376,22 @@ export class Archive {
   };
 
   /** How a record of a group is rebuilt: the members before it (and the groups it continues) are read from this file. */
-  private groupCoding(e: Entry): RecordCoding {
+  private groupCoding(e: Entry, onChain?: ChainProgress): RecordCoding {
     if (!e.record.group) return {};
-    return { group: (own) => this.groups.symbols(e.record, own, this.member, e.frame.offset) };
+    return { group: (own) => this.groups.symbols(e.record, own, this.member, e.frame.offset, onChain) };
+  }
+
+  /**
+   * Where a read of bases up to `end` of a record is done, along what it decodes: the record's
+   * bases up to `end` (cm decodes from the record's start, or its block's); for a record of a
+   * group, every base of the records before it in its chain of groups, and its own.
+   */
+  private readingEnd(e: Entry, end: number): number {
+    const group = e.record.group;
+    if (!group) return end;
+    let before = group.chainBases - group.bases;
+    for (let i = e.info.index - e.record.member!; i <= e.info.index; i++) before += this.entries[i]!.record.layout.bases;
+    return before;
   }
 
   /**
@@ -401,20 +425,24 @@ export class Archive {
    * Residues `start..end` (0-based, end exclusive) of a record: the sequence without line
    * breaks, case and IUPAC letters as in the original. Only the bases of that range are unpacked.
    */
-  async readSequence(which: number | string, start = 0, end?: number): Promise<Uint8Array> {
+  async readSequence(which: number | string, start = 0, end?: number, options: ReadOptions = {}): Promise<Uint8Array> {
     const e = this.entry(which);
     const { layout } = e.record;
     const stop = end ?? layout.residues;
     if (!(Number.isInteger(start) && Number.isInteger(stop) && start >= 0 && start <= stop && stop <= layout.residues)) {
       throw new InvalidArgumentError(`range ${start}..${stop} is outside record #${e.info.index} (length ${layout.residues})`);
     }
+    const last = basesBefore(layout, stop);
+    const { onBases } = options;
+    const total = onBases ? this.readingEnd(e, last) : 0;
+    const told = onBases && ((done: number) => onBases(done, total));
     const symbols = await decodeBases(
       await this.sequencePayload(e),
       e.record,
       e.frame.offset,
       basesBefore(layout, start),
-      basesBefore(layout, stop),
-      this.groupCoding(e),
+      last,
+      { ...this.groupCoding(e, told), onSlice: told },
     );
     return renderResidues(layout, symbols, start, stop);
   }

@@ -19,6 +19,20 @@ function longRecord(n: number): { fasta: Uint8Array; symbols: Uint8Array } {
   return { fasta: new TextEncoder().encode(`>long\n${seq.replace(/(.{60})/g, '$1\n')}\n`), symbols };
 }
 
+/**
+ * What readSequence's onBases told: always the same total, progress that never goes back and stays
+ * under it, and each of `passing` (the ends of the records rebuilt on the way) told exactly.
+ */
+function expectAlong(told: [number, number][], total: number, passing: number[]): void {
+  expect(told.length).toBeGreaterThan(0);
+  expect(new Set(told.map(([, of]) => of))).toEqual(new Set([total]));
+  const done = told.map(([d]) => d);
+  expect(done).toEqual([...done].sort((a, b) => a - b));
+  expect(Math.max(...done)).toBeLessThanOrEqual(total);
+  expect(done[0]).toBeGreaterThan(0);
+  for (const end of passing) expect(done).toContain(end);
+}
+
 /** The payload of the file's first sequence frame, after its codec id and base count. */
 function sequencePayload(file: Uint8Array): Uint8Array {
   const [frame] = sequenceFrames(file);
@@ -39,6 +53,16 @@ describe('slice-by-slice coding of long records', () => {
     expect(new TextDecoder().decode(await archive.readSequence(0, n - 5, n))).toBe(
       Array.from(symbols.subarray(n - 5), (s) => 'ACGT'[s]).join(''),
     );
+  }, 60_000);
+
+  it('tells how far a range read has decoded of the record up to its end', async () => {
+    const archive = await openArchive(await compress(fasta, { codec: 'cm', level: 1 }));
+    const told: [number, number][] = [];
+    const end = n - 7;
+    const read = await archive.readSequence(0, end - 5, end, { onBases: (done, total) => told.push([done, total]) });
+    expect(new TextDecoder().decode(read)).toBe(Array.from(symbols.subarray(end - 5, end), (s) => 'ACGT'[s]).join(''));
+    expectAlong(told, end, []);
+    expect(told.length).toBe(2); // after each slice but the last
   }, 60_000);
 
   it('lets timers run while one long record is coded and decoded', async () => {
@@ -131,10 +155,18 @@ describe('a group coded and read in steps', () => {
       expect(rebuilt.filter((n) => n > size && n < out.length).length).toBeGreaterThanOrEqual(2);
       const inOrder = ticks;
       expect(inOrder).toBeGreaterThanOrEqual(4);
-      // the second genome read first: the first is rebuilt on the way, in steps too
+      // the second genome read first: the first is rebuilt on the way, in steps too, and the
+      // read tells where it stands along both genomes
       const archive = await openArchive(packed);
-      expect(new TextDecoder().decode(await archive.readSequence(1, 0, 100))).toBe(second.slice(0, 100).join(''));
+      const told: [number, number][] = [];
+      const read = await archive.readSequence(1, 0, 100, { onBases: (done, total) => told.push([done, total]) });
+      expect(new TextDecoder().decode(read)).toBe(second.slice(0, 100).join(''));
       expect(ticks - inOrder).toBeGreaterThanOrEqual(4);
+      expectAlong(told, 2 * first.length, [first.length]);
+      // read again, it is held: nothing to tell
+      told.length = 0;
+      await archive.readSequence(1, 5, 10, { onBases: (done, total) => told.push([done, total]) });
+      expect(told).toEqual([]);
     } finally {
       clearInterval(timer);
     }

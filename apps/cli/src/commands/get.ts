@@ -19,6 +19,7 @@ import { formatRegion, parseBed, parseRegion, plainFastaRecords, plainResidues, 
 import { Catalogue, isCatalogue, type CatalogueGenome } from '../catalogue.js';
 import { CliError, Exit } from '../errors.js';
 import { writeAll } from '../io.js';
+import { startProgress } from '../progress.js';
 import { forInput, log } from '../shared.js';
 import { plainBytes, plainFiles } from '../plain-records.js';
 import { open } from './info.js';
@@ -152,7 +153,8 @@ class RegionReader implements ResidueReader {
     const id = `${record.index}:${key}`;
     let bytes = this.cache.get(id);
     if (!bytes) {
-      bytes = await this.archive.readSequence(record.index, from, to);
+      const name = this.archive.record(record.index).name.split(/\s/, 1)[0]!;
+      bytes = await withBar(`decoding ${name}`, 'Mb', (onBases) => this.archive.readSequence(record.index, from, to, { onBases }));
       while (this.cached + bytes.length > CACHE_RESIDUES && this.cache.size > 0) {
         const [oldest, evicted] = this.cache.entries().next().value!;
         this.cache.delete(oldest);
@@ -198,7 +200,7 @@ export class PlainRecordReader implements ResidueReader {
     const reader = new PlainRecordReader(archive, budget);
     let held = 0;
     for (const file of files) {
-      for await (const { ordinal, name, length, bytes } of plainFastaRecords(plainBytes(archive, file))) {
+      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(plainBytes(archive, file), fileBytes(archive, file), 'reading records'))) {
         if (!names.has(name) && !names.has(name.split(/\s/, 1)[0]!)) continue;
         const index = reader.records.length;
         reader.records.push({ index, file, ordinal, name, length });
@@ -243,7 +245,7 @@ export class PlainRecordReader implements ResidueReader {
     }
     for (const file of new Set(this.records.filter((r) => wanted.has(`${r.file}:${r.ordinal}`)).map((r) => r.file))) {
       let left = [...wanted.keys()].filter((key) => key.startsWith(`${file}:`)).length;
-      for await (const { ordinal, bytes } of plainFastaRecords(plainBytes(this.archive, file))) {
+      for await (const { ordinal, bytes } of plainFastaRecords(barred(plainBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues'))) {
         const want = wanted.get(`${file}:${ordinal}`);
         if (!want) continue;
         this.held.set(want.index, { from: want.from, residues: plainResidues(bytes, want.from, want.to) });
@@ -252,6 +254,37 @@ export class PlainRecordReader implements ResidueReader {
     }
   }
 }
+
+/**
+ * Runs a long read with a bar on stderr (a terminal only, after a second), told `(done, total)` in
+ * `unit`; the bar is gone before the read's region is printed on stdout.
+ */
+async function withBar<T>(stage: string, unit: 'MB' | 'Mb', read: (onProgress?: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const progress = startProgress('get', 1, false);
+  try {
+    return await read(progress.active ? (done, total) => progress.stage(stage, done, total, unit) : undefined);
+  } finally {
+    progress.stop();
+  }
+}
+
+/** A generic file's bytes, with a bar of how far they have been read (`total` bytes in all), as withBar draws it. */
+async function* barred(bytes: AsyncIterable<Uint8Array>, total: number, stage: string): AsyncGenerator<Uint8Array> {
+  const progress = startProgress('get', 1, false);
+  let done = 0;
+  try {
+    for await (const piece of bytes) {
+      done += piece.length;
+      if (progress.active) progress.stage(stage, done, total, 'MB');
+      yield piece;
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+/** A generic file's size (-1: the archive's one file). */
+const fileBytes = (archive: Archive, file: number): number => (file < 0 ? archive.originalBytes : archive.files[file]!.originalBytes);
 
 /** A region to print, its record when one was found, and the reader of that record's archive. */
 interface Target {

@@ -28,7 +28,16 @@ interface GroupState {
   decoder: GroupDecoder;
   /** Records read so far. */
   read: number;
+  /** Their bases. */
+  bases: number;
 }
+
+/**
+ * Told how far a random-access read has come along the chain of groups it rebuilds: the bases of
+ * every record before the one being read (in the groups it continues too), and that record's
+ * bases done. A reader gets from it where it stands against where its record ends.
+ */
+export type ChainProgress = (basesAlongChain: number) => void;
 
 export class GroupCache {
   private current: GroupState | undefined;
@@ -41,8 +50,8 @@ export class GroupCache {
    * The bases of `record`, a member of a group. `member` reads the coded data of any group member
    * (the reader asks for those it has not rebuilt yet, of this group and of the groups it continues).
    */
-  symbols(record: ChunkRecord, own: MemberData, member: MemberReader, offset: number): Promise<Uint8Array> {
-    return this.inTurn(() => this.rebuild(record, own, member, offset));
+  symbols(record: ChunkRecord, own: MemberData, member: MemberReader, offset: number, onChain?: ChainProgress): Promise<Uint8Array> {
+    return this.inTurn(() => this.rebuild(record, own, member, offset, onChain));
   }
 
   /**
@@ -74,24 +83,24 @@ export class GroupCache {
     return this.finished?.group === group ? this.finished.decoder.continuation() : undefined;
   }
 
-  private async rebuild(record: ChunkRecord, own: MemberData, member: MemberReader, offset: number): Promise<Uint8Array> {
+  private async rebuild(record: ChunkRecord, own: MemberData, member: MemberReader, offset: number, onChain?: ChainProgress): Promise<Uint8Array> {
     const group = record.group!;
-    const state = await this.open(group, member, offset);
+    const state = await this.open(group, member, offset, onChain);
     const target = record.member!;
     if (target < state.read) return state.decoder.record(target);
     // The records before it are read only as far as it needs (their copies are made if it copies them).
-    await this.skipTo(state, target, member);
-    return this.decodeNext(state, own);
+    await this.skipTo(state, target, member, onChain);
+    return this.decodeNext(state, own, along(state, onChain));
   }
 
   /** The state of `group`, started (after rebuilding the groups it continues) if it is not held. */
-  private async open(group: ChunkGroup, member: MemberReader, offset: number): Promise<GroupState> {
+  private async open(group: ChunkGroup, member: MemberReader, offset: number, onChain?: ChainProgress): Promise<GroupState> {
     if (this.current?.group === group) return this.current;
     let continuation: GroupContinuation | undefined;
     if (group.previous) {
       if (this.finished?.group !== group.previous) {
-        const previous = await this.open(group.previous, member, offset);
-        await this.skipTo(previous, group.previous.records, member);
+        const previous = await this.open(group.previous, member, offset, onChain);
+        await this.skipTo(previous, group.previous.records, member, onChain);
       }
       continuation = this.continuationFor(group, offset);
     }
@@ -111,14 +120,14 @@ export class GroupCache {
     this.current = undefined;
     const decoder = codec.group.decoder(group.shared, group.bases, continuation, group.fileFlags);
     this.finished = undefined;
-    this.current = { group, decoder, read: 0 };
+    this.current = { group, decoder, read: 0, bases: 0 };
     return this.current;
   }
 
   /** The next record of `state`, read in slices (codecs/sliced.ts), `onSlice` told its bases done. */
   private async decodeNext(state: GroupState, own: MemberData, onSlice?: (bases: number) => void): Promise<Uint8Array> {
     const symbols = await decodeRecordSliced(state.decoder, own, onSlice);
-    this.advance(state);
+    this.advance(state, own.count);
     return symbols;
   }
 
@@ -127,18 +136,20 @@ export class GroupCache {
    * while the one before is decoded: one read after another left the thread waiting a tenth of the
    * time of extracting the last of 50 genomes.
    */
-  private async skipTo(state: GroupState, target: number, member: MemberReader): Promise<void> {
+  private async skipTo(state: GroupState, target: number, member: MemberReader, onChain?: ChainProgress): Promise<void> {
     let next = state.read < target ? member(state.group, state.read) : undefined;
     while (next) {
       const data = await next;
       next = state.read + 1 < target ? member(state.group, state.read + 1) : undefined;
-      await skipRecordSliced(state.decoder, data);
-      this.advance(state);
+      await skipRecordSliced(state.decoder, data, along(state, onChain));
+      this.advance(state, data.count);
+      onChain?.(chainStart(state.group) + state.bases);
     }
   }
 
-  private advance(state: GroupState): void {
+  private advance(state: GroupState, bases: number): void {
     state.read++;
+    state.bases += bases;
     if (state.read === state.group.records) {
       state.decoder.finish();
       // Asked for only when a group continues it: a reader of one record of the group's end
@@ -146,4 +157,14 @@ export class GroupCache {
       this.finished = { group: state.group, decoder: state.decoder };
     }
   }
+}
+
+/** Bases of the groups that `group` continues: where it starts along its chain. */
+const chainStart = (group: ChunkGroup): number => group.chainBases - group.bases;
+
+/** A record's progress (its bases done) as progress along the chain, for the next record of `state`. */
+function along(state: GroupState, onChain: ChainProgress | undefined): ((bases: number) => void) | undefined {
+  if (!onChain) return undefined;
+  const before = chainStart(state.group) + state.bases;
+  return (bases) => onChain(before + bases);
 }

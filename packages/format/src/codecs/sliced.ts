@@ -70,7 +70,10 @@ export async function decodeSliced(
     const to = Math.min(end, done + piece.length);
     if (to > from) wanted.set(piece.subarray(from - done, to - done), from - start);
     done += piece.length;
-    if (done < end) await nextTurn();
+    if (done < end) {
+      onSlice?.(done);
+      await nextTurn();
+    }
   }
   return wanted;
 }
@@ -125,8 +128,8 @@ export async function decodeRecordSliced(decoder: GroupDecoder, { data, count }:
 }
 
 /** skipRecord, in steps as decodeRecordSliced. */
-export async function skipRecordSliced(decoder: GroupDecoder, { data, count }: MemberData): Promise<void> {
+export async function skipRecordSliced(decoder: GroupDecoder, { data, count }: MemberData, onSlice?: (bases: number) => void): Promise<void> {
   const steps = count > SLICE_BASES ? decoder.skippingRecord?.(data, count, SLICE_BASES) : undefined;
-  if (steps) await runStepsSliced(steps);
+  if (steps) await runStepsSliced(steps, onSlice);
   else decoder.skipRecord(data, count);
 }
