@@ -35,14 +35,16 @@ async function decompressOne(file: string, flags: DecompressFlags, options: Deco
   const input = await openInput(file);
   // Without -o or -c, the output is named after the input: a file, or a folder for a multi-file archive.
   const named = !flags.stdout && !flags.output && flags.directory === undefined && input.path !== undefined ? decompressedName(input.path) : undefined;
-  if (flags.directory !== undefined || (named !== undefined && (await isMultiFile(input.path!)))) {
+  // (its index is read once: for what it holds, and for the bar's total)
+  const index = named !== undefined ? await readIndex(input.path!) : undefined;
+  if (flags.directory !== undefined || index?.multiFile) {
     if (flags.output || flags.stdout) throw new CliError('-C extracts the files of an archive: it goes with neither -o nor -c', Exit.usage);
-    return extract(input, flags.directory ?? named!, flags, options);
+    return extract(input, flags.directory ?? named!, flags, options, index?.originalBytes);
   }
   const toStdout = flags.stdout || (input.path === undefined && !flags.output);
   const output = toStdout ? undefined : (flags.output ?? decompressedName(input.path!));
   if (output !== undefined && output === input.path) throw new CliError(`${output}: input and output are the same file`);
-  const { progress, report } = await decodingProgress(input, !!flags.quiet);
+  const { progress, report } = await decodingProgress(input, !!flags.quiet, index?.originalBytes);
   await forInput(input.name, async () => {
     try {
       // A file's writes are awaited piece by piece, so its pieces may share memory (reusePieces);
@@ -135,10 +137,15 @@ async function restoreCatalogue(path: string, flags: DecompressFlags, options: D
  * and verified. Those stand still while a group's records are rebuilt (its shared stream is read
  * before them): a collection's bar sat at 99% for all of its decoding.
  */
-async function decodingProgress(input: Input, quiet: boolean): Promise<{ progress: Progress; report: Pick<DecompressOptions, 'onProgress' | 'onRebuilt'> }> {
+async function decodingProgress(
+  input: Input,
+  quiet: boolean,
+  known?: number,
+): Promise<{ progress: Progress; report: Pick<DecompressOptions, 'onProgress' | 'onRebuilt'> }> {
   const label = `decompress ${input.name}`;
   // a damaged index is not this function's to report: decoding finds what is wrong, or finds nothing
-  const total = input.path === undefined || !wantsBar(quiet) ? undefined : await openArchive(input.path).then(async (a) => (await a.close(), a.originalBytes), () => undefined);
+  const total =
+    input.path === undefined || !wantsBar(quiet) ? undefined : (known ?? (await openArchive(input.path).then(async (a) => (await a.close(), a.originalBytes), () => undefined)));
   if (total === undefined) {
     const progress = startProgress(label, input.size, quiet);
     return { progress, report: { onProgress: progress.update } };
@@ -147,10 +154,11 @@ async function decodingProgress(input: Input, quiet: boolean): Promise<{ progres
   return { progress, report: { onRebuilt: progress.update } };
 }
 
-async function isMultiFile(path: string): Promise<boolean> {
+/** What an archive's index says: whether it holds several files, and its original size. */
+async function readIndex(path: string): Promise<{ multiFile: boolean; originalBytes: number }> {
   const archive = await forInput(path, () => openArchive(path));
   try {
-    return archive.files.length > 0;
+    return { multiFile: archive.files.length > 0, originalBytes: archive.originalBytes };
   } finally {
     await archive.close();
   }
@@ -161,9 +169,9 @@ async function isMultiFile(path: string): Promise<boolean> {
  * path outside `outdir`). Each file is written under a temporary name and renamed once all its
  * records passed their checksums; the archive's own checksum is checked at its end.
  */
-async function extract(input: Input, outdir: string, flags: DecompressFlags, options: DecompressOptions): Promise<void> {
+async function extract(input: Input, outdir: string, flags: DecompressFlags, options: DecompressOptions, originalBytes?: number): Promise<void> {
   await mkdir(outdir, { recursive: true });
-  const { progress, report } = await decodingProgress(input, !!flags.quiet);
+  const { progress, report } = await decodingProgress(input, !!flags.quiet, originalBytes);
   const starts: { name: string }[] = [];
   let current: AtomicFile | undefined;
   let files = 0;
