@@ -223,7 +223,8 @@ function buildProgram(setExit: (code: number) => void): Command {
       `
 NAME is a record's identifier (its header's first word) or whole header. An END past the record is
 cut to it, with a warning on stderr. A region naming no record is reported, the others are printed,
-and the exit code is 1. Each record is decoded once for all its regions.
+and the exit code is 1. Each record is decoded once for all its regions. A FASTA stored as bytes
+(protein, say: not modelled) has its records read from the file's start, as samtools reads them.
 
 With a catalogue, GENOME (its path, or its file name with or without the extension) prints that
 genome's file exactly as it was; GENOME:START-END (a genome of one record) or RECORD:START-END
