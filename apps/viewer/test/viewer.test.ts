@@ -39,12 +39,18 @@ const files = {
   'strains/b.fa': `>g2 second strain\n${lines(g2)}\n>p2 plasmid\n${lines(bases(3_000, 2))}\n`,
 };
 const long = bases(400_000, 3);
+const protein = '>sp|P1|ONE first protein\nMKVLAAGIVG\nLLAQSTRAMK\nV\n>sp|P2|TWO\nMSTNPKPQRK\n';
 
 beforeAll(async () => {
   if (!CHROMIUM) return;
   const archive = await collect(compressFiles(Object.entries(files).map(([name, text]) => ({ name, content: [new TextEncoder().encode(text)] }))));
   writeFileSync(join(work, 'strains.seqc'), archive);
   writeFileSync(join(work, 'long.fa.seqc'), await compress(new TextEncoder().encode(`>long\n${long}\n`), { codec: 'cm', level: 2 }));
+  const mixed = [
+    { name: 'p.fa', content: [new TextEncoder().encode(protein)] },
+    { name: 'g.fa', content: [new TextEncoder().encode(files['strains/a.fa'])] },
+  ];
+  writeFileSync(join(work, 'mixed.seqc'), await collect(compressFiles(mixed)));
   server = createServer((req, res) => {
     const path = join(DIST, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = path.endsWith('/') ? join(path, 'index.html') : path;
@@ -110,6 +116,28 @@ describe.skipIf(!CHROMIUM)('the viewer in headless chromium', () => {
     expect(await page.textContent('#status')).toBe('no record named nothing');
 
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lists and shows the records of a protein FASTA, which the archive stored as bytes', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.setInputFiles('#file', join(work, 'mixed.seqc'));
+    await page.waitForSelector('#records tr');
+    const rows = await page.$$eval('#records tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['0', 'g.fa', 'g1 first strain', '30,000', 'ref'],
+      ['1', 'p.fa', 'sp|P1|ONE first protein', '21', 'stored'],
+      ['2', 'p.fa', 'sp|P2|TWO', '10', 'stored'],
+    ]);
+    expect(await page.textContent('#title')).toBe('mixed.seqc: 2 files, 1 record(s), 30,000 bases, 2 stored as bytes');
+    await page.fill('#region', 'sp|P1|ONE:8-14');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>sp|P1|ONE:8-14'));
+    expect(await page.textContent('#sequence')).toBe('>sp|P1|ONE:8-14\nIVGLLAQ\n');
+    await page.click('#records tr:nth-child(3)');
+    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>sp|P2|TWO:1-10'));
+    expect(await page.textContent('#sequence')).toBe('>sp|P2|TWO:1-10\nMSTNPKPQRK\n');
     await page.close();
   });
 

@@ -13,7 +13,7 @@ export { listCodecs, codecByName, codecById, checkLevel, roughMBps, registerCode
 export type { CodecLevels, GroupCoded, GroupCoding, GroupDecoder, GroupEncoder, SequenceCodec } from './codecs/index.js';
 export type { CodecWorkers } from './codecs/workers.js';
 export { parseRegion, parseBed, regionSpan, formatRegion, type Region } from './regions.js';
-export { plainFastaRecords, plainResidues, type PlainRecord } from './fasta/plain.js';
+export { filesStoredAsBytes, plainFastaRecords, plainResidues, storedBytes, type PlainRecord } from './fasta/plain.js';
 export { bytesSource } from './source.js';
 export type { RandomAccessSource } from './source.js';
 export { crc32c } from './checksum.js';

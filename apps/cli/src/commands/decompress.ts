@@ -1,10 +1,19 @@
 import { mkdir, unlink } from 'node:fs/promises';
-import { decompressStream, FILE_EXTENSION, isSeqCoderError, openArchive, type Archive, type DecompressOptions } from '@seqcoder/format';
+import {
+  decompressStream,
+  FILE_EXTENSION,
+  filesStoredAsBytes,
+  isSeqCoderError,
+  openArchive,
+  plainFastaRecords,
+  storedBytes,
+  type Archive,
+  type DecompressOptions,
+} from '@seqcoder/format';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { extractionPath, safeRelativePath } from '../archive-files.js';
 import { Catalogue, isCatalogue } from '../catalogue.js';
-import { plainRecordBytes } from '../plain-records.js';
 import { open } from './info.js';
 import { CliError, Exit } from '../errors.js';
 import { AtomicFile, openInput, readInput, writeAll, writeFileAtomic, type Input } from '../io.js';
@@ -90,7 +99,10 @@ export async function catCommand(files: string[], flags: ThreadFlags & { file?: 
   );
 }
 
-/** A record of the archive; failing that, a FASTA record of a file it stored as generic bytes (see plain-records.ts). */
+/**
+ * A record of the archive; failing that, a FASTA record of a file it stored as bytes (protein,
+ * say: no record table), read from the file's start, as samtools reads it.
+ */
 async function readRecordOrPlain(archive: Archive, which: string | number): Promise<Uint8Array> {
   try {
     return await archive.readRecord(which);
@@ -100,6 +112,24 @@ async function readRecordOrPlain(archive: Archive, which: string | number): Prom
     if (plain === undefined) throw e;
     return plain;
   }
+}
+
+/**
+ * A record of the files stored as bytes, as it was: the first whose whole header is `which`, else
+ * the first whose identifier (the header's first word) is; a number is a position, in an archive
+ * of one such file only (elsewhere numbers count the records the archive modelled).
+ */
+async function plainRecordBytes(archive: Archive, which: string | number): Promise<Uint8Array | undefined> {
+  const files = filesStoredAsBytes(archive);
+  if (typeof which === 'number' && files[0] !== -1) return undefined;
+  let byIdentifier: Uint8Array | undefined;
+  for (const file of files) {
+    for await (const { ordinal, name, bytes } of plainFastaRecords(storedBytes(archive, file))) {
+      if (typeof which === 'number' ? ordinal === which : name === which) return bytes.slice();
+      if (byIdentifier === undefined && name.split(/\s/, 1)[0] === which) byIdentifier = bytes.slice();
+    }
+  }
+  return byIdentifier;
 }
 
 /**

@@ -15,13 +15,12 @@
  * each decoded once, when those windows hold fewer bases than the prefix would.
  */
 import { readFile } from 'node:fs/promises';
-import { formatRegion, parseBed, parseRegion, plainFastaRecords, plainResidues, regionSpan, type Archive, type Region } from '@seqcoder/format';
+import { filesStoredAsBytes, formatRegion, parseBed, parseRegion, plainFastaRecords, plainResidues, regionSpan, storedBytes, type Archive, type Region } from '@seqcoder/format';
 import { Catalogue, isCatalogue, type CatalogueGenome } from '../catalogue.js';
 import { CliError, Exit } from '../errors.js';
 import { writeAll } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, log } from '../shared.js';
-import { plainBytes, plainFiles } from '../plain-records.js';
 import { open } from './info.js';
 
 export interface GetFlags {
@@ -200,7 +199,7 @@ export class PlainRecordReader implements ResidueReader {
     const reader = new PlainRecordReader(archive, budget);
     let held = 0;
     for (const file of files) {
-      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(plainBytes(archive, file), fileBytes(archive, file), 'reading records'))) {
+      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(storedBytes(archive, file), fileBytes(archive, file), 'reading records'))) {
         if (!names.has(name) && !names.has(name.split(/\s/, 1)[0]!)) continue;
         const index = reader.records.length;
         reader.records.push({ index, file, ordinal, name, length });
@@ -245,7 +244,7 @@ export class PlainRecordReader implements ResidueReader {
     }
     for (const file of new Set(this.records.filter((r) => wanted.has(`${r.file}:${r.ordinal}`)).map((r) => r.file))) {
       let left = [...wanted.keys()].filter((key) => key.startsWith(`${file}:`)).length;
-      for await (const { ordinal, bytes } of plainFastaRecords(barred(plainBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues'))) {
+      for await (const { ordinal, bytes } of plainFastaRecords(barred(storedBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues'))) {
         const want = wanted.get(`${file}:${ordinal}`);
         if (!want) continue;
         this.held.set(want.index, { from: want.from, residues: plainResidues(bytes, want.from, want.to) });
@@ -357,7 +356,7 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
  * records all the same.
  */
 async function addPlainRecords(archive: Archive, file: number | undefined, index: RecordIndex, regionTexts: string[], bed: Region[]): Promise<void> {
-  const files = plainFiles(archive, file);
+  const files = filesStoredAsBytes(archive, file);
   const names = new Set([...regionTexts.flatMap((text) => [text, regionName(text)]), ...bed.map((region) => region.name)]);
   const unresolved = [...regionTexts.map((text) => [text, regionName(text)]), ...bed.map((region) => [region.name])].some((both) => both.every((name) => index.find(name) === undefined));
   if (files.length === 0 || !unresolved) return;

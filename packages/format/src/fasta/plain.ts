@@ -5,6 +5,7 @@
  * through this, front to back, holding one record at a time. Records, headers and residues follow
  * the FASTA model of FORMAT.md, as for the records the archive modelled.
  */
+import type { Archive } from '../reader.js';
 import { RecordSplitter } from './splitter.js';
 
 const LF = 10;
@@ -22,6 +23,20 @@ export interface PlainRecord {
   bytes: Uint8Array;
   /** Its residues (the bytes of its sequence lines, without terminators). */
   length: number;
+}
+
+/**
+ * The files of an archive stored as bytes (of `file` only, when given), as indexes for
+ * {@link storedBytes}: -1 for an archive of one input that was stored so.
+ */
+export function filesStoredAsBytes(archive: Archive, file?: number): number[] {
+  if (archive.files.length === 0) return archive.kind === 'generic' ? [-1] : [];
+  return archive.files.filter((f) => f.kind === 'generic' && (file === undefined || f.index === file)).map((f) => f.index);
+}
+
+/** The bytes of such a file (-1: the archive's one input), every checksum verified. */
+export function storedBytes(archive: Archive, file: number): AsyncIterable<Uint8Array> {
+  return file < 0 ? archive.stream() : archive.streamFile(file);
 }
 
 /** The records of a FASTA byte stream, one at a time (each a view of the splitter's buffer). */
