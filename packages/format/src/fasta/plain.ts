@@ -66,7 +66,7 @@ function sequenceStart(bytes: Uint8Array): number {
   return lf === -1 ? bytes.length : lf + 1;
 }
 
-/** The end of a header line that ends at `next` (its start's successor line): LF and a CR before it left out. */
+/** Where the text of the header line ends, the line that runs up to `next`: its LF, and a CR just before that LF, left out. */
 function lineEnd(bytes: Uint8Array, next: number): number {
   let end = next;
   if (end > 0 && bytes[end - 1] === LF) end--;
