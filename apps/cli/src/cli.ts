@@ -218,6 +218,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--bed <file>', 'also the regions of a BED file (0-based, end excluded), printed as NAME:START+1-END')
     .addOption(new Option('-n, --line-width <n>', 'residues per output line (0: one line)').default(60).argParser(parseLineWidth))
     .option('--file <name>', 'look records up in this file of a multi-file archive only')
+    .option('-q, --quiet', 'no progress bar (one is drawn on a terminal while a record decodes for more than a second)')
     .addHelpText(
       'after',
       `

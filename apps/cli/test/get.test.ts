@@ -156,7 +156,7 @@ describe('seqcoder get', () => {
     const archive = await openArchive(join(dir, 'p.fa.seqc'));
     try {
       // 30 residues at a time: each record's first read holds it alone or with one more
-      const reader = await PlainRecordReader.find(archive, [-1], new Set(['P3', 'P17', 'P39', 'P0', 'P22 protein 22']), 30);
+      const reader = await PlainRecordReader.find(archive, [-1], new Set(['P3', 'P17', 'P39', 'P0', 'P22 protein 22']), { budget: 30 });
       const byName = new Map(reader.records.map((r) => [r.name.split(' ')[0], r]));
       const asked: [string, number, number][] = [['P17', 2, 40], ['P3', 0, 5], ['P39', 10, 20], ['P17', 0, 3], ['P22', 5, 9], ['P0', 0, 13], ['P3', 1, 30]];
       const spans: Span[] = asked.map(([name, from, to]) => ({ record: byName.get(name)!, from, to: Math.min(to, byName.get(name)!.length) }));

@@ -111,6 +111,9 @@ describe('the bars of the commands, on a stand-in terminal', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => printed.push(Buffer.from(chunk).toString()) > 0);
     await getCommand(archive, ['one:599991-600000'], {});
     expect(printed.join('')).toBe(`>one:599991-600000\n${bases.slice(599_990)}\n`);
+    const drawnBefore = written.length;
+    await getCommand(archive, ['one:599991-600000'], { quiet: true });
+    expect(written.length).toBe(drawnBefore); // -q: no bar
     for (const label of [`compress ${fasta}`, `compress ${fasta}: verifying`, `verify ${archive}`, `decompress ${archive}`, 'get: decoding one']) {
       const drawn = percentages(label);
       expect(drawn.filter((p) => p > 0 && p < 100).length, label).toBeGreaterThanOrEqual(2);

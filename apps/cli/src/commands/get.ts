@@ -27,6 +27,8 @@ export interface GetFlags {
   bed?: string;
   lineWidth?: number;
   file?: string;
+  /** No progress bar. */
+  quiet?: boolean;
 }
 
 /** Residues of decoded records kept at once (about as many bytes). */
@@ -101,7 +103,10 @@ class RegionReader implements ResidueReader {
   /** For each window `record:w`, the end of the furthest region inside it (it is decoded that far). */
   private readonly windowReach = new Map<string, number>();
 
-  constructor(private readonly archive: Archive) {}
+  constructor(
+    private readonly archive: Archive,
+    private readonly quiet = false,
+  ) {}
 
   /** Chooses, for each record, between its prefix and windows: whichever decodes fewer residues. */
   async plan(spans: Span[]): Promise<void> {
@@ -153,7 +158,7 @@ class RegionReader implements ResidueReader {
     let bytes = this.cache.get(id);
     if (!bytes) {
       const name = this.archive.record(record.index).name.split(/\s/, 1)[0]!;
-      bytes = await withBar(`decoding ${name}`, 'Mb', (onBases) => this.archive.readSequence(record.index, from, to, { onBases }));
+      bytes = await withBar(`decoding ${name}`, 'Mb', this.quiet, (onBases) => this.archive.readSequence(record.index, from, to, { onBases }));
       while (this.cached + bytes.length > CACHE_RESIDUES && this.cache.size > 0) {
         const [oldest, evicted] = this.cache.entries().next().value!;
         this.cache.delete(oldest);
@@ -192,14 +197,15 @@ export class PlainRecordReader implements ResidueReader {
     private readonly archive: Archive,
     /** Residues held at once (CACHE_RESIDUES; less in tests). */
     private readonly budget: number,
+    private readonly quiet: boolean,
   ) {}
 
   /** Reads the generic files (-1: the archive's one file) for the records whose header or identifier is among `names`. */
-  static async find(archive: Archive, files: number[], names: Set<string>, budget = CACHE_RESIDUES): Promise<PlainRecordReader> {
-    const reader = new PlainRecordReader(archive, budget);
+  static async find(archive: Archive, files: number[], names: Set<string>, { budget = CACHE_RESIDUES, quiet = false } = {}): Promise<PlainRecordReader> {
+    const reader = new PlainRecordReader(archive, budget, quiet);
     let held = 0;
     for (const file of files) {
-      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(storedBytes(archive, file), fileBytes(archive, file), 'reading records'))) {
+      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(storedBytes(archive, file), fileBytes(archive, file), 'reading records', quiet))) {
         if (!names.has(name) && !names.has(name.split(/\s/, 1)[0]!)) continue;
         const index = reader.records.length;
         reader.records.push({ index, file, ordinal, name, length });
@@ -244,7 +250,7 @@ export class PlainRecordReader implements ResidueReader {
     }
     for (const file of new Set(this.records.filter((r) => wanted.has(`${r.file}:${r.ordinal}`)).map((r) => r.file))) {
       let left = [...wanted.keys()].filter((key) => key.startsWith(`${file}:`)).length;
-      for await (const { ordinal, bytes } of plainFastaRecords(barred(storedBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues'))) {
+      for await (const { ordinal, bytes } of plainFastaRecords(barred(storedBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues', this.quiet))) {
         const want = wanted.get(`${file}:${ordinal}`);
         if (!want) continue;
         this.held.set(want.index, { from: want.from, residues: plainResidues(bytes, want.from, want.to) });
@@ -258,8 +264,8 @@ export class PlainRecordReader implements ResidueReader {
  * Runs a long read with a bar on stderr (a terminal only, after a second), told `(done, total)` in
  * `unit`; the bar is gone before the read's region is printed on stdout.
  */
-async function withBar<T>(stage: string, unit: 'MB' | 'Mb', read: (onProgress?: (done: number, total: number) => void) => Promise<T>): Promise<T> {
-  const progress = startProgress('get', 1, false);
+async function withBar<T>(stage: string, unit: 'MB' | 'Mb', quiet: boolean, read: (onProgress?: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const progress = startProgress('get', 1, quiet);
   try {
     return await read(progress.active ? (done, total) => progress.stage(stage, done, total, unit) : undefined);
   } finally {
@@ -268,8 +274,8 @@ async function withBar<T>(stage: string, unit: 'MB' | 'Mb', read: (onProgress?: 
 }
 
 /** A generic file's bytes, with a bar of how far they have been read (`total` bytes in all), as withBar draws it. */
-async function* barred(bytes: AsyncIterable<Uint8Array>, total: number, stage: string): AsyncGenerator<Uint8Array> {
-  const progress = startProgress('get', 1, false);
+async function* barred(bytes: AsyncIterable<Uint8Array>, total: number, stage: string, quiet: boolean): AsyncGenerator<Uint8Array> {
+  const progress = startProgress('get', 1, quiet);
   let done = 0;
   try {
     for await (const piece of bytes) {
@@ -336,9 +342,9 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
   try {
     const file = flags.file === undefined ? undefined : await forInput(archivePath, async () => archive.file(flags.file!).index);
     const index = new RecordIndex(archive);
-    const reader = new RegionReader(archive);
+    const reader = new RegionReader(archive, flags.quiet);
     for (const record of archive.records) if (file === undefined || record.file === file) index.add(record.name, { record, reader, file: record.file });
-    await forInput(archivePath, () => addPlainRecords(archive, file, index, regionTexts, bed));
+    await forInput(archivePath, () => addPlainRecords(archive, file, index, regionTexts, bed, !!flags.quiet));
     const regions = [...regionTexts.map((text) => parseRegion(text, (name) => index.find(name) !== undefined)), ...bed];
     // each region's record, looked up once
     const targets = regions.map((region) => ({ region, ...index.find(region.name), where: archivePath }));
@@ -355,12 +361,12 @@ export async function getCommand(archivePath: string, regionTexts: string[], fla
  * did not look like nucleotides (protein, say) was stored as bytes, and samtools reads its
  * records all the same.
  */
-async function addPlainRecords(archive: Archive, file: number | undefined, index: RecordIndex, regionTexts: string[], bed: Region[]): Promise<void> {
+async function addPlainRecords(archive: Archive, file: number | undefined, index: RecordIndex, regionTexts: string[], bed: Region[], quiet: boolean): Promise<void> {
   const files = filesStoredAsBytes(archive, file);
   const names = new Set([...regionTexts.flatMap((text) => [text, regionName(text)]), ...bed.map((region) => region.name)]);
   const unresolved = [...regionTexts.map((text) => [text, regionName(text)]), ...bed.map((region) => [region.name])].some((both) => both.every((name) => index.find(name) === undefined));
   if (files.length === 0 || !unresolved) return;
-  const plain = await PlainRecordReader.find(archive, files, names);
+  const plain = await PlainRecordReader.find(archive, files, names, { quiet });
   for (const record of plain.records) index.add(record.name, { record, reader: plain, file: Math.max(0, record.file) });
 }
 
@@ -379,7 +385,7 @@ async function catalogueGet(path: string, regionTexts: string[], bed: Region[], 
     let entry = archives.get(file);
     if (!entry) {
       const archive = await open(file);
-      entry = { archive, reader: new RegionReader(archive) };
+      entry = { archive, reader: new RegionReader(archive, flags.quiet) };
       archives.set(file, entry);
     }
     return entry;
