@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { compress, compressFiles, formatRegion, parseRegion, regionSpan } from '@seqcoder/format';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -80,30 +80,41 @@ function expected(text: string, residues: string): string {
   return new TextDecoder().decode(formatRegion(text, new TextEncoder().encode(residues.slice(from, to))));
 }
 
+/** Opens `file` in the page; the rows of its records table, cell by cell. */
+async function openIn(page: Page, file: string): Promise<(string | null)[][]> {
+  await page.setInputFiles('#file', join(work, file));
+  await page.waitForSelector('#records tr');
+  return page.$$eval('#records tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+}
+
+/** Shows a region by typing it, or by `click`ing (a record's row); what the page shows once it starts with `>title`. */
+async function shown(page: Page, title: string, click?: string): Promise<string | null> {
+  if (click) {
+    await page.click(click);
+  } else {
+    await page.fill('#region', title);
+    await page.click('button[type=submit]');
+  }
+  await page.waitForFunction((t) => document.getElementById('sequence')!.textContent!.startsWith(`>${t}`), title);
+  return page.textContent('#sequence');
+}
+
 describe.skipIf(!CHROMIUM)('the viewer in headless chromium', () => {
   it('lists the files and records of an archive the user picks, and shows regions', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
-    await page.setInputFiles('#file', join(work, 'strains.seqc'));
-    await page.waitForSelector('#records tr');
-    const rows = await page.$$eval('#records tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows).toEqual([
+    expect(await openIn(page, 'strains.seqc')).toEqual([
       ['0', 'strains/a.fa', 'g1 first strain', '30,000', 'ref'],
       ['1', 'strains/b.fa', 'g2 second strain', '30,000', 'ref'],
       ['2', 'strains/b.fa', 'p2 plasmid', '3,000', 'ref'],
     ]);
     expect(await page.textContent('#title')).toBe('strains.seqc: 2 files, 3 record(s), 62,999 bases');
 
-    await page.fill('#region', 'g2:8,996-9,010');
-    await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>g2:8,996-9,010'));
-    expect(await page.textContent('#sequence')).toBe(expected('g2:8,996-9,010', g2));
-
-    await page.click('#records tr:nth-child(3)'); // a click shows the record's first 600 bases
-    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>p2:1-600'));
-    expect(await page.textContent('#sequence')).toBe(expected('p2:1-600', bases(3_000, 2)));
+    expect(await shown(page, 'g2:8,996-9,010')).toBe(expected('g2:8,996-9,010', g2));
+    // a click shows the record's first 600 bases
+    expect(await shown(page, 'p2:1-600', '#records tr:nth-child(3)')).toBe(expected('p2:1-600', bases(3_000, 2)));
 
     const shot = await page.screenshot({ fullPage: true });
     if (process.env.UPDATE_SCREENSHOT === '1') writeFileSync(join(ROOT, 'docs', 'viewer.png'), shot);
@@ -122,30 +133,21 @@ describe.skipIf(!CHROMIUM)('the viewer in headless chromium', () => {
   it('lists and shows the records of a protein FASTA, which the archive stored as bytes', async () => {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.setInputFiles('#file', join(work, 'mixed.seqc'));
-    await page.waitForSelector('#records tr');
-    const rows = await page.$$eval('#records tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows).toEqual([
+    expect(await openIn(page, 'mixed.seqc')).toEqual([
       ['0', 'g.fa', 'g1 first strain', '30,000', 'ref'],
       ['1', 'p.fa', 'sp|P1|ONE first protein', '21', 'stored'],
       ['2', 'p.fa', 'sp|P2|TWO', '10', 'stored'],
     ]);
     expect(await page.textContent('#title')).toBe('mixed.seqc: 2 files, 1 record(s), 30,000 bases, 2 stored as bytes');
-    await page.fill('#region', 'sp|P1|ONE:8-14');
-    await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>sp|P1|ONE:8-14'));
-    expect(await page.textContent('#sequence')).toBe('>sp|P1|ONE:8-14\nIVGLLAQ\n');
-    await page.click('#records tr:nth-child(3)');
-    await page.waitForFunction(() => document.getElementById('sequence')!.textContent!.startsWith('>sp|P2|TWO:1-10'));
-    expect(await page.textContent('#sequence')).toBe('>sp|P2|TWO:1-10\nMSTNPKPQRK\n');
+    expect(await shown(page, 'sp|P1|ONE:8-14')).toBe('>sp|P1|ONE:8-14\nIVGLLAQ\n');
+    expect(await shown(page, 'sp|P2|TWO:1-10', '#records tr:nth-child(3)')).toBe('>sp|P2|TWO:1-10\nMSTNPKPQRK\n');
     await page.close();
   });
 
   it('decodes in a worker: the page keeps running while a long cm record decodes', async () => {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.setInputFiles('#file', join(work, 'long.fa.seqc'));
-    await page.waitForSelector('#records tr');
+    await openIn(page, 'long.fa.seqc');
     // a timer on the page's thread every 10 ms; the region at the end needs the whole record
     await page.evaluate(() => {
       const w = window as unknown as { ticks: number };
