@@ -334,7 +334,7 @@ async function printRegions(targets: Target[], width: number): Promise<number> {
   // spend a sixth of their time writing), and before each decode, so that none waits behind one.
   let pending: Uint8Array[] = [];
   let size = 0;
-  const written = (): Uint8Array => {
+  const takePending = (): Uint8Array => {
     const out = concatBytes(pending);
     pending = [];
     size = 0;
@@ -352,13 +352,13 @@ async function printRegions(targets: Target[], width: number): Promise<number> {
         const { from, to, truncated } = regionSpan(region, record.length);
         if (from === to) log(`[get] Zero length sequence: ${region.text}`);
         else if (truncated) log(`[get] Truncated sequence: ${region.text}`);
-        if (size > 0 && from < to && !reader.ready(record, from, to)) yield written();
+        if (size > 0 && from < to && !reader.ready(record, from, to)) yield takePending();
         const piece = formatRegion(region.text, from < to ? await reader.residues(record, from, to) : new Uint8Array(0), width);
         pending.push(piece);
         size += piece.length;
-        if (size >= WRITE_BYTES) yield written();
+        if (size >= WRITE_BYTES) yield takePending();
       }
-      if (size > 0) yield written();
+      if (size > 0) yield takePending();
     })(),
   );
   return missing;
