@@ -5,11 +5,11 @@
  * `extractionPath` also refuses to follow a link out of the output folder.
  */
 import { readlinkSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { readFile, readdir, realpath } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { ArchiveFile } from '@seqcoder/format';
 import { CliError, Exit } from './errors.js';
-import { readAhead, readMaybeGzip, statPath } from './io.js';
+import { readAhead, readMaybeGzip, readText, statPath } from './io.js';
 import type { Progress } from './progress.js';
 
 export interface MemberInput {
@@ -78,7 +78,7 @@ async function walk(dir: string, above: string[] = [], link?: string): Promise<{
 export async function memberInputs(args: string[], filesFrom?: string): Promise<MemberInput[]> {
   const paths = [...args];
   if (filesFrom !== undefined) {
-    const list = await readFile(filesFrom === '-' ? '/dev/stdin' : filesFrom, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    const list = await readText(filesFrom).catch((e: NodeJS.ErrnoException) => {
       throw new CliError(`${filesFrom}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
     });
     paths.push(...list.split(/\r?\n/).filter((line) => line.trim() !== ''));

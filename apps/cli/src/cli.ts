@@ -215,7 +215,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('regions of records, as `samtools faidx` prints them from the original FASTA')
     .argument('<archive>', `a ${FILE_EXTENSION} file, or a catalogue of the scale workflow (catalogue.tsv or .json)`)
     .argument('[regions...]', 'NAME, NAME:START, NAME:START-END or NAME:-END (1-based, both ends included; commas allowed)')
-    .option('--bed <file>', 'also the regions of a BED file (0-based, end excluded), printed as NAME:START+1-END')
+    .option('--bed <file>', 'also the regions of a BED file (0-based, end excluded; - for stdin), printed as NAME:START+1-END')
     .addOption(new Option('-n, --line-width <n>', 'residues per output line (0: one line)').default(60).argParser(parseLineWidth))
     .option('--file <name>', 'look records up in this file of a multi-file archive only')
     .option('-q, --quiet', 'no progress bar (one is drawn on a terminal while a record decodes for more than a second)')

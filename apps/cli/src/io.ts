@@ -4,7 +4,7 @@
  * interrupted or failed run never leaves a file that looks complete.
  */
 import { closeSync, createReadStream, constants as fsConstants, mkdtempSync, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
-import { access, link, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, link, open, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -88,6 +88,17 @@ async function checkInputFile(path: string): Promise<Input> {
 }
 
 const STDIN: Input = { name: 'stdin', path: undefined, size: undefined };
+
+/**
+ * A text file's content, '-' being stdin (a list of files, a BED file). Stdin is read as a stream:
+ * opening /dev/stdin fails where it is a socket (ENXIO), as when a Node program spawns the command.
+ */
+export async function readText(path: string): Promise<string> {
+  if (path !== '-') return readFile(path, 'utf8');
+  const parts: Buffer[] = [];
+  for await (const chunk of process.stdin) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(parts).toString('utf8');
+}
 
 /** The input a command-line argument names: '-' is stdin, anything else a checked file. */
 export async function openInput(file: string): Promise<Input> {

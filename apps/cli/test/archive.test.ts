@@ -206,6 +206,9 @@ describe('multi-file archives', () => {
     write('list.txt', 'g/a.fa\nh/a.fa\n');
     expect(seqcoder(['compress', '--files-from', 'list.txt', '-o', 'l.seqc']).code).toBe(0);
     expect(JSON.parse(seqcoder(['list', '--json', 'l.seqc']).stdout.toString())[0].files).toHaveLength(2);
+    // the list from standard input (a socket here, which /dev/stdin cannot open): the same archive
+    expect(seqcoder(['compress', '--files-from', '-', '-o', 'm.seqc'], new TextEncoder().encode('g/a.fa\nh/a.fa\n')).code).toBe(0);
+    expect(readFileSync(join(dir, 'm.seqc'))).toEqual(readFileSync(join(dir, 'l.seqc')));
     expect(seqcoder(['compress', 'g']).code).toBe(0);
     expect(existsSync(join(dir, 'g.seqc'))).toBe(true);
     // a path outside the working folder is stored by its base name

@@ -58,6 +58,9 @@ describe('seqcoder get', () => {
     writeFileSync(join(dir, 'r.bed'), 'track name=x\n# comment\nchr1\t0\t4\tfirst\nchr2\t4\t6\n\n');
     const r = get('--bed', 'r.bed', 'chr2:1-1');
     expect(r.stdout.toString()).toBe('>chr2:1-1\nA\n>chr1:1-4\nACGT\n>chr2:5-6\nCC\n');
+    // from standard input too (not when the archive comes from there)
+    expect(runCli(dir, ['get', 'g.fa.seqc', '--bed', '-'], new TextEncoder().encode('chr1\t0\t4\n')).stdout.toString()).toBe('>chr1:1-4\nACGT\n');
+    expect(runCli(dir, ['get', '-', '--bed', '-'], new Uint8Array(0))).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot both be standard input') });
     writeFileSync(join(dir, 'bad.bed'), 'chr1\tx\t4\n');
     expect(get('--bed', 'bad.bed')).toMatchObject({ code: 2, stderr: expect.stringContaining('bad.bed:1: not a BED line') });
   });

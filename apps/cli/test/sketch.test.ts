@@ -186,6 +186,9 @@ describe('seqcoder sketch', () => {
     expect(lines[1].hashes).toEqual(lines[0].hashes);
     expect(lines[2]).toMatchObject({ bases: 0, hashes: [] });
     expect('sample' in lines[0]).toBe(false);
+    // the list from standard input: here a socket, which /dev/stdin cannot open (ENXIO)
+    const piped = runCli(dir, ['sketch', 'a.fa', '--files-from', '-', '-s', '50', '-k', '15'], new TextEncoder().encode('b.fa.gz\nempty.fa\n'));
+    expect(piped.stdout.toString()).toBe(r.stdout.toString());
     const sampled = runCli(dir, ['sketch', 'a.fa', '--sample', '4', '-s', '50', '-k', '15']);
     expect(JSON.parse(sampled.stdout.toString())).toMatchObject({ name: 'a.fa', bases: 5000, kmer: 15, size: 50, sample: 4 });
     expect(runCli(dir, ['sketch', 'a.fa', '--sample', '6'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/power of two/) });

@@ -14,11 +14,10 @@
  * (`compress --block-size`) is read instead in windows of one block's length around its regions,
  * each decoded once, when those windows hold fewer bases than the prefix would.
  */
-import { readFile } from 'node:fs/promises';
 import { concatBytes, filesStoredAsBytes, formatRegion, parseBed, parseRegion, plainFastaRecords, plainResidues, regionSpan, storedBytes, type Archive, type Region } from '@seqcoder/format';
 import { Catalogue, isCatalogue, type CatalogueGenome } from '../catalogue.js';
 import { CliError, Exit } from '../errors.js';
-import { writeAll } from '../io.js';
+import { readText, writeAll } from '../io.js';
 import { startProgress } from '../progress.js';
 import { forInput, log } from '../shared.js';
 import { open } from './info.js';
@@ -367,7 +366,8 @@ async function printRegions(targets: Target[], width: number): Promise<number> {
 export async function getCommand(archivePath: string, regionTexts: string[], flags: GetFlags): Promise<void> {
   if (regionTexts.length === 0 && flags.bed === undefined) throw new CliError('get: name a region (NAME[:START-END]) or --bed FILE', Exit.usage);
   const width = flags.lineWidth ?? 60;
-  const bed = flags.bed === undefined ? [] : parseBed(await forInput(flags.bed, () => readFile(flags.bed!, 'utf8')), flags.bed);
+  if (flags.bed === '-' && archivePath === '-') throw new CliError('get: the archive and --bed cannot both be standard input', Exit.usage);
+  const bed = flags.bed === undefined ? [] : parseBed(await forInput(flags.bed, () => readText(flags.bed!)), flags.bed);
   if (await isCatalogue(archivePath)) return catalogueGet(archivePath, regionTexts, bed, width, flags);
   const archive = await open(archivePath);
   try {

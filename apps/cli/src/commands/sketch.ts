@@ -4,10 +4,9 @@
  * minhash.ts for the method; `sketch --help` for the output.
  */
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Sketcher } from '../minhash.js';
 import { CliError, Exit } from '../errors.js';
-import { readAhead, readMaybeGzip, writeAll, writeFileAtomic } from '../io.js';
+import { readAhead, readMaybeGzip, readText, writeAll, writeFileAtomic } from '../io.js';
 import { forInput, log } from '../shared.js';
 
 export interface SketchFlags {
@@ -66,7 +65,7 @@ function sketchInput(path: string): ReturnType<typeof readAhead<Uint8Array>> & {
 export async function sketchCommand(files: string[], flags: SketchFlags): Promise<void> {
   const paths = [...files];
   if (flags.filesFrom !== undefined) {
-    const list = await forInput(flags.filesFrom, () => readFile(flags.filesFrom === '-' ? '/dev/stdin' : flags.filesFrom!, 'utf8'));
+    const list = await forInput(flags.filesFrom, () => readText(flags.filesFrom!));
     paths.push(...list.split(/\r?\n/).filter((line) => line.trim() !== ''));
   }
   if (paths.length === 0) throw new CliError('sketch: name the files to sketch (or --files-from LIST)', Exit.usage);
