@@ -216,7 +216,7 @@ export class PlainRecordReader implements ResidueReader {
     const reader = new PlainRecordReader(archive, budget, quiet);
     let held = 0;
     for (const file of files) {
-      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(storedBytes(archive, file), fileBytes(archive, file), 'reading records', quiet))) {
+      for await (const { ordinal, name, length, bytes } of plainFastaRecords(barred(archive, file, 'reading records', quiet))) {
         if (!names.has(name) && !names.has(name.split(/\s/, 1)[0]!)) continue;
         const index = reader.records.length;
         reader.records.push({ index, file, ordinal, name, length });
@@ -254,19 +254,22 @@ export class PlainRecordReader implements ResidueReader {
   /** Lets go of what it holds and reads, in one pass, the windows of `first` and of the records asked for after it, while they fit. */
   private async load(first: number): Promise<void> {
     this.held.clear();
-    const wanted = new Map<string, { index: number; from: number; to: number }>();
+    // by file, then by the record's position in it
+    const wanted = new Map<number, Map<number, { index: number; from: number; to: number }>>();
     let size = 0;
+    let taken = 0;
     for (const index of this.order.slice(this.order.indexOf(first))) {
       const { from, to } = this.windows.get(index)!;
-      if (wanted.size > 0 && size + to - from > this.budget) break;
+      if (taken++ > 0 && size + to - from > this.budget) break;
       const { file, ordinal } = this.records[index]!;
-      wanted.set(`${file}:${ordinal}`, { index, from, to });
+      if (!wanted.has(file)) wanted.set(file, new Map());
+      wanted.get(file)!.set(ordinal, { index, from, to });
       size += to - from;
     }
-    for (const file of new Set(this.records.filter((r) => wanted.has(`${r.file}:${r.ordinal}`)).map((r) => r.file))) {
-      let left = [...wanted.keys()].filter((key) => key.startsWith(`${file}:`)).length;
-      for await (const { ordinal, bytes } of plainFastaRecords(barred(storedBytes(this.archive, file), fileBytes(this.archive, file), 'reading residues', this.quiet))) {
-        const want = wanted.get(`${file}:${ordinal}`);
+    for (const [file, own] of wanted) {
+      let left = own.size;
+      for await (const { ordinal, bytes } of plainFastaRecords(barred(this.archive, file, 'reading residues', this.quiet))) {
+        const want = own.get(ordinal);
         if (!want) continue;
         this.held.set(want.index, { from: want.from, residues: plainResidues(bytes, want.from, want.to) });
         if (--left === 0) break;
@@ -288,12 +291,13 @@ async function withBar<T>(stage: string, unit: 'MB' | 'Mb', quiet: boolean, read
   }
 }
 
-/** A generic file's bytes, with a bar of how far they have been read (`total` bytes in all), as withBar draws it. */
-async function* barred(bytes: AsyncIterable<Uint8Array>, total: number, stage: string, quiet: boolean): AsyncGenerator<Uint8Array> {
+/** The bytes of a file stored as bytes (-1: the archive's one file), with a bar of how far they have been read, as withBar draws it. */
+async function* barred(archive: Archive, file: number, stage: string, quiet: boolean): AsyncGenerator<Uint8Array> {
+  const total = file < 0 ? archive.originalBytes : archive.files[file]!.originalBytes;
   const progress = startProgress('get', 1, quiet);
   let done = 0;
   try {
-    for await (const piece of bytes) {
+    for await (const piece of storedBytes(archive, file)) {
       done += piece.length;
       if (progress.active) progress.stage(stage, done, total, 'MB');
       yield piece;
@@ -302,9 +306,6 @@ async function* barred(bytes: AsyncIterable<Uint8Array>, total: number, stage: s
     progress.stop();
   }
 }
-
-/** A generic file's size (-1: the archive's one file). */
-const fileBytes = (archive: Archive, file: number): number => (file < 0 ? archive.originalBytes : archive.files[file]!.originalBytes);
 
 /** A region to print, its record when one was found, and the reader of that record's archive. */
 interface Target {
